@@ -1,0 +1,1 @@
+"""The ``zonemap`` command line: one module per command, built in :mod:`main`."""

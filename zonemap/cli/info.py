@@ -1,0 +1,34 @@
+"""``zonemap info``: layers, CRS, feature counts, zone name."""
+
+from __future__ import annotations
+
+import click
+
+from zonemap import store
+from zonemap.cli._table import render
+from zonemap.cli.options import echo_json, json_option, zone_argument
+from zonemap.crs import crs_name
+
+
+@click.command()
+@zone_argument
+@json_option
+def info(zone, as_json: bool) -> None:
+    """Layers, CRS, feature counts and name of ZONE."""
+    from zonemap import open as open_zone
+
+    opened = open_zone(zone)
+    counts = store.layer_counts(zone)
+    data = {
+        "zone": opened.name,
+        "path": str(zone),
+        "crs": crs_name(opened.crs),
+        "layers": {name: {"geometry": opened.layers[name], "features": counts[name]} for name in opened.layers},
+    }
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(f"{data['zone']}  ({data['path']})")
+    click.echo(f"CRS 坐标系: {data['crs']}")
+    rows = [(name, layer["geometry"] or "table", str(layer["features"])) for name, layer in data["layers"].items()]
+    click.echo(render(rows, header=("layer 图层", "geometry", "features")))

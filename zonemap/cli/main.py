@@ -1,0 +1,32 @@
+"""The ``zonemap`` click group; commands live one per module beside it."""
+
+from __future__ import annotations
+
+import click
+
+from zonemap.cli import areas, info, remaining, validate
+from zonemap.errors import ZonemapError
+
+
+class ZonemapGroup(click.Group):
+    """Turns library errors into one-line CLI errors (exit 1), never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ZonemapError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=ZonemapGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="zonemap")
+def main() -> None:
+    """Land ledger, checks and shareable maps for an industrial zone (工业集中区).
+
+    Commands that read a zone take its .gpkg path first; without it they use
+    the bundled sample zone. Areas are in 亩 (mu) unless --unit says otherwise.
+    """
+
+
+for command in (info.info, areas.areas, remaining.remaining, validate.validate):
+    main.add_command(command)

@@ -1,0 +1,29 @@
+"""``zonemap validate``: every problem of a zone; exit 1 on any error."""
+
+from __future__ import annotations
+
+import click
+
+from zonemap.cli.options import echo_json, json_option, zone_argument
+
+
+@click.command()
+@zone_argument
+@json_option
+def validate(zone, as_json: bool) -> None:
+    """Check ZONE: geometry, topology (overlaps, gaps, outside the boundary), ids, statuses, CRS."""
+    from zonemap import open as open_zone
+
+    problems = open_zone(zone).validate()
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if as_json:
+        echo_json(
+            {"ok": errors == 0, "errors": errors, "warnings": warnings, "problems": [p.to_dict() for p in problems]}
+        )
+    else:
+        for problem in problems:
+            click.echo(f"{problem.severity}: [{problem.code}] {problem.message}")
+        click.echo(f"{zone}: {errors} error(s), {warnings} warning(s)" + (" — OK 无问题" if not problems else ""), err=bool(problems))
+    if errors:
+        raise SystemExit(1)

@@ -1,0 +1,131 @@
+"""CRS checks and the equal-area frame that ellipsoidal areas are measured in.
+
+Examples
+--------
+>>> from pyproj import CRS
+>>> check_coordinates_fit(CRS("EPSG:4528"), (40525000, 3706000, 40526000, 3707000), where="parcels")
+>>> check_coordinates_fit(CRS("EPSG:4528"), (119.2, 33.4, 119.3, 33.5), where="parcels")
+Traceback (most recent call last):
+...
+zonemap.errors.CrsError: parcels: coordinates look like degrees (lon/lat) but EPSG:4528 is in metres; declare the source's CRS as EPSG:4490 (CGCS2000 lon/lat) with --crs EPSG:4490
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pyproj import CRS, Transformer
+from pyproj.crs import ProjectedCRS
+from pyproj.crs.coordinate_operation import LambertAzimuthalEqualAreaConversion
+
+from zonemap.errors import CrsError
+
+#: CGCS2000 3-degree Gauss-Krüger CRSs without the zone prefix in x,
+#: EPSG:4534 (CM 75°E) … EPSG:4554 (CM 135°E), keyed by central meridian.
+_GK3_NO_PREFIX = {75 + 3 * i: f"EPSG:{4534 + i}" for i in range(21)}
+
+#: How far (as a share of its size) data may stray past a CRS's area of use.
+_AREA_OF_USE_SLACK = 0.25
+
+
+def crs_name(crs: CRS | None) -> str:
+    """``EPSG:NNNN`` where the CRS has an EPSG code, else its name."""
+    if crs is None:
+        return "no CRS"
+    code = crs.to_epsg()
+    return f"EPSG:{code}" if code else crs.name
+
+
+def require_crs(crs: CRS | None, *, where: str) -> CRS:
+    """The CRS, or a :class:`CrsError` naming ``where`` and the fix."""
+    if crs is None:
+        raise CrsError(
+            f"{where}: the layer has no CRS; set it (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40) "
+            "with --crs when importing"
+        )
+    return crs
+
+
+def require_projected(crs: CRS | None, *, where: str) -> CRS:
+    """The CRS if it is projected: planar area in degrees means nothing."""
+    crs = require_crs(crs, where=where)
+    if not crs.is_projected:
+        raise CrsError(
+            f"{where}: {crs_name(crs)} is geographic (degrees), so there is no planar area; "
+            "use --method ellipsoidal or store the zone in a projected CRS such as EPSG:4528"
+        )
+    return crs
+
+
+def _central_meridian(crs: CRS) -> float | None:
+    operation = crs.coordinate_operation
+    for param in operation.params if operation else ():
+        if "natural origin" in param.name and "Longitude" in param.name:
+            return param.value
+    return None
+
+
+@lru_cache(maxsize=64)
+def _expected_bounds(crs: CRS) -> tuple[float, float, float, float] | None:
+    if crs.area_of_use is None:
+        return None
+    west, south, east, north = crs.area_of_use.bounds
+    if crs.is_geographic:
+        return (-180.0, -90.0, 180.0, 90.0)
+    to_crs = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    xmin, ymin, xmax, ymax = to_crs.transform_bounds(west, south, east, north)
+    dx, dy = (xmax - xmin) * _AREA_OF_USE_SLACK, (ymax - ymin) * _AREA_OF_USE_SLACK
+    return (xmin - dx, ymin - dy, xmax + dx, ymax + dy)
+
+
+def _fix_for(crs: CRS, bounds: tuple[float, float, float, float]) -> str:
+    xmin, ymin, xmax, ymax = bounds
+    if -180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90:
+        return (
+            f"coordinates look like degrees (lon/lat) but {crs_name(crs)} is in metres; "
+            "declare the source's CRS as EPSG:4490 (CGCS2000 lon/lat) with --crs EPSG:4490"
+        )
+    central_meridian = _central_meridian(crs)
+    if 100_000 <= xmin <= xmax <= 900_000 and central_meridian is not None:
+        candidate = _GK3_NO_PREFIX.get(round(central_meridian))
+        if candidate and candidate != crs_name(crs):
+            return (
+                f"x values lack the Gauss-Krüger zone prefix that {crs_name(crs)} expects; "
+                f"declare --crs {candidate} (the same central meridian, no zone prefix)"
+            )
+    return (
+        f"coordinates ({xmin:.0f}, {ymin:.0f})–({xmax:.0f}, {ymax:.0f}) lie outside the area "
+        f"{crs_name(crs)} is defined for; check the source's CRS and declare it with --crs"
+    )
+
+
+def check_coordinates_fit(
+    crs: CRS | None, bounds: tuple[float, float, float, float], *, where: str
+) -> None:
+    """Raise :class:`CrsError` when coordinates with these bounds cannot be in ``crs``.
+
+    Catches degrees labelled as metres and Gauss-Krüger x values whose zone
+    prefix was stripped, naming the CRS that would fit.
+    """
+    crs = require_crs(crs, where=where)
+    if any(v != v for v in bounds):  # NaN: an empty layer has nothing to check
+        return
+    expected = _expected_bounds(crs)
+    if expected is None:
+        return
+    xmin, ymin, xmax, ymax = bounds
+    ex0, ey0, ex1, ey1 = expected
+    if not (ex0 <= xmin and xmax <= ex1 and ey0 <= ymin and ymax <= ey1):
+        raise CrsError(f"{where}: {_fix_for(crs, bounds)}")
+
+
+@lru_cache(maxsize=64)
+def equal_area_crs(crs: CRS, lon: float, lat: float) -> ProjectedCRS:
+    """A Lambert azimuthal equal-area CRS centred at (lon, lat) on ``crs``'s datum.
+
+    Projecting onto it preserves ellipsoidal area exactly (the projection is
+    authalic), so areas become a vectorised planar computation. Keeping the
+    source's own geodetic CRS means no datum shift happens on the way.
+    """
+    conversion = LambertAzimuthalEqualAreaConversion(latitude_natural_origin=lat, longitude_natural_origin=lon)
+    return ProjectedCRS(conversion=conversion, geodetic_crs=crs.geodetic_crs)

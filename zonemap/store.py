@@ -1,0 +1,258 @@
+"""The zone GeoPackage: read and write its layers, atomically and under a lock.
+
+Every write goes to a temporary copy beside the zone, is verified there
+(SQLite integrity, GeoPackage ``application_id``, feature counts) and only
+then replaces the zone with :func:`os.replace`. A process killed midway
+leaves the zone as it was; a second writer waits briefly, then gets a
+:class:`~zonemap.errors.BusyError`.
+
+Examples
+--------
+>>> import zonemap
+>>> sorted(list_layers(zonemap.sample_path()))[:3]
+['boundary', 'buildings', 'history']
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from zonemap.errors import BusyError, ZoneFileError
+
+#: The layers of SPEC §3: field name → pandas dtype. ``None`` geometry means a table.
+SCHEMA: dict[str, dict[str, str]] = {
+    "boundary": {"zone_id": "object", "name": "object", "planned_mu": "float64", "infrastructure_wan": "float64"},
+    "parcels": {
+        "parcel_id": "object",
+        "status": "object",
+        "tenant": "object",
+        "investment_wan": "float64",
+        "land_use": "object",
+        "note": "object",
+        "updated": "datetime64[ms]",
+    },
+    "roads": {"name": "object", "axis": "object", "width_m": "float64"},
+    "buildings": {
+        "building_id": "object",
+        "name": "object",
+        "floors": "Int32",
+        "floor_area_m2": "float64",
+        "use": "object",
+        "parcel_id": "object",
+    },
+    "prospects": {
+        "name": "object",
+        "industry": "object",
+        "investment_wan": "float64",
+        "need_mu": "float64",
+        "stage": "object",
+        "parcel_id": "object",
+        "note": "object",
+    },
+    "history": {
+        "at": "datetime64[ms]",
+        "parcel_id": "object",
+        "action": "object",
+        "field": "object",
+        "old": "object",
+        "new": "object",
+        "by": "object",
+        "note": "object",
+    },
+}
+SPATIAL_LAYERS = ("boundary", "parcels", "roads", "buildings")
+REQUIRED_LAYERS = ("boundary", "parcels")
+
+_GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+#: How long a writer waits for another one to finish before it reports busy.
+LOCK_WAIT_SECONDS = 10.0
+
+
+def is_geopackage(path: str | os.PathLike) -> bool:
+    """True when ``path`` is an SQLite file carrying the GeoPackage application id."""
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            header = f.read(100)
+    except OSError:
+        return False
+    return (
+        len(header) == 100
+        and header.startswith(_SQLITE_MAGIC)
+        and int.from_bytes(header[68:72], "big") == _GPKG_APPLICATION_ID
+    )
+
+
+def require_geopackage(path: str | os.PathLike) -> Path:
+    """``path`` as a Path, or a one-line :class:`ZoneFileError` saying what is wrong."""
+    path = Path(path)
+    if not path.exists():
+        raise ZoneFileError(f"{path}: no such file; check the path, or create a zone with `zonemap init`")
+    if not path.is_file() or not is_geopackage(path):
+        raise ZoneFileError(
+            f"{path}: not a GeoPackage zone file; give a .gpkg made by `zonemap init` "
+            "(to bring in a shapefile or GeoJSON, use `zonemap import`)"
+        )
+    return path
+
+
+def list_layers(path: str | os.PathLike) -> dict[str, str | None]:
+    """Layer name → geometry type (``None`` for tables) of a GeoPackage."""
+    path = require_geopackage(path)
+    return {name: geometry_type for name, geometry_type in pyogrio.list_layers(path)}
+
+
+def empty_layer(name: str, crs=None) -> gpd.GeoDataFrame | pd.DataFrame:
+    """An empty frame with the fields (and geometry, if spatial) of layer ``name``."""
+    columns = {field: pd.Series(dtype=dtype) for field, dtype in SCHEMA[name].items()}
+    frame = pd.DataFrame(columns)
+    if name in SPATIAL_LAYERS:
+        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=crs))
+    return frame
+
+
+def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Read one layer with pyogrio; optional layers that are absent come back empty.
+
+    Every field of the layer's schema is present in the result, missing
+    ones filled with nulls, so code downstream never tests for columns.
+    """
+    layers = list_layers(path)
+    if name not in layers:
+        if name in REQUIRED_LAYERS:
+            raise ZoneFileError(
+                f"{path}: no '{name}' layer; a zone needs {' and '.join(REQUIRED_LAYERS)} "
+                f"(import one with `zonemap import {path} SOURCE --layer {name}`)"
+            )
+        return empty_layer(name)
+    frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None)
+    for field, dtype in SCHEMA.get(name, {}).items():
+        if field not in frame.columns:
+            frame[field] = pd.Series(dtype=dtype, index=frame.index)
+    return frame
+
+
+def layer_counts(path: str | os.PathLike) -> dict[str, int]:
+    """Feature count of every layer, read from the file's metadata only."""
+    return {
+        name: int(pyogrio.read_info(path, layer=name)["features"])
+        for name in list_layers(path)
+    }
+
+
+def write_layer(path: str | os.PathLike, name: str, frame: gpd.GeoDataFrame | pd.DataFrame, **options) -> None:
+    """Write (or overwrite) one layer in a GeoPackage that is being built.
+
+    Call it on the working copy a :func:`transaction` yields, never on a
+    zone directly: pyogrio writes in place.
+    """
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame = frame.set_geometry(frame.geometry.name)
+        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", **options)
+    else:
+        pyogrio.write_dataframe(pd.DataFrame(frame), path, layer=name, driver="GPKG", **options)
+
+
+@contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    lock_path = path.with_name(f".{path.name}.lock")
+    with open(lock_path, "a+") as handle:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise BusyError(
+                        f"{path}: another zonemap process is changing this zone; "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _verify(path: Path, expected_counts: dict[str, int]) -> None:
+    if not is_geopackage(path):
+        raise ZoneFileError(f"{path}: the written copy is not a GeoPackage; the zone was left unchanged")
+    with sqlite3.connect(path) as db:
+        (integrity,) = db.execute("PRAGMA integrity_check").fetchone()
+    if integrity != "ok":
+        raise ZoneFileError(f"{path}: the written copy failed its integrity check ({integrity}); the zone was left unchanged")
+    counts = layer_counts(path)
+    for name, expected in expected_counts.items():
+        if counts.get(name) != expected:
+            raise ZoneFileError(
+                f"{path}: layer '{name}' has {counts.get(name)} features after writing, expected {expected}; "
+                "the zone was left unchanged"
+            )
+
+
+class Transaction:
+    """A working copy of a zone; layers written here land together or not at all."""
+
+    def __init__(self, work: Path):
+        self.work = work
+        self.expected_counts: dict[str, int] = {}
+
+    def write(self, name: str, frame: gpd.GeoDataFrame | pd.DataFrame, **options) -> None:
+        """Replace layer ``name`` in the working copy."""
+        write_layer(self.work, name, frame, **options)
+        self.expected_counts[name] = len(frame)
+
+    def read(self, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
+        """Read layer ``name`` as it stands in the working copy."""
+        return read_layer(self.work, name)
+
+
+@contextmanager
+def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Transaction]:
+    """Lock the zone, yield a working copy, and swap it in if the block succeeds.
+
+    Reads done inside the block see the zone as it is under the lock, so two
+    processes editing at once never lose an edit. With ``create=True`` the
+    zone must not exist yet and the copy starts empty.
+    """
+    path = Path(path)
+    if create:
+        if path.exists():
+            raise ZoneFileError(f"{path}: already exists; choose another name or delete it first")
+        if not path.parent.is_dir():
+            raise ZoneFileError(f"{path}: folder {path.parent} does not exist; create it first")
+    else:
+        require_geopackage(path)
+    with _lock(path):
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", suffix=".gpkg", dir=path.parent)
+        os.close(fd)
+        work = Path(tmp)
+        try:
+            if create:
+                work.unlink()
+            else:
+                shutil.copy2(path, work)
+            txn = Transaction(work)
+            yield txn
+            _verify(work, txn.expected_counts)
+            with open(work, "rb+") as f:
+                os.fsync(f.fileno())
+            os.replace(work, path)
+        finally:
+            work.unlink(missing_ok=True)
+            for sidecar in (f"{work}-journal", f"{work}-wal", f"{work}-shm"):
+                Path(sidecar).unlink(missing_ok=True)

@@ -1,0 +1,308 @@
+"""Every problem of a zone, gathered first and reported together.
+
+Codes (SPEC §4): ``invalid_geometry``, ``empty_geometry``, ``overlap``,
+``gap``, ``outside_boundary``, ``duplicate_id``, ``missing_id``,
+``unknown_status``, ``tenant_missing``, ``tenant_unexpected``,
+``negative_investment``, ``planned_mismatch``, ``crs_missing``,
+``crs_geographic``, plus ``crs_mismatch`` (coordinates that cannot be in
+the layer's CRS) and ``boundary_count`` (the boundary is not one feature).
+
+Examples
+--------
+>>> import zonemap
+>>> zonemap.open(zonemap.sample_path()).validate()
+[]
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from zonemap.areas import NOISE_M2 as AREA_TOLERANCE_M2
+from zonemap.areas import areas_m2, metric_geometries
+from zonemap.crs import check_coordinates_fit, crs_name
+from zonemap.errors import CrsError
+from zonemap.status import STATUSES
+from zonemap.units import from_m2
+
+if TYPE_CHECKING:
+    from zonemap.zone import Zone
+
+#: A strip of unparcelled land narrower than this is a gap, not land (SPEC §4).
+GAP_WIDTH_M = 1.0
+#: Declared and measured plan area may differ by this share before a warning.
+PLANNED_TOLERANCE = 0.005
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: what (``code``), where (``layer``, ``id``), and the fix (``message``)."""
+
+    severity: str
+    code: str
+    layer: str
+    id: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def _error(code: str, layer: str, id_: str, message: str) -> Problem:
+    return Problem("error", code, layer, id_, message)
+
+
+def _feature_ids(frame: pd.DataFrame, id_field: str | None) -> np.ndarray:
+    """Each feature's id, or ``#N`` (its 1-based position) where it has none."""
+    positions = np.array([f"#{i + 1}" for i in range(len(frame))], dtype=object)
+    if id_field is None or id_field not in frame:
+        return positions
+    ids = frame[id_field].to_numpy(dtype=object)
+    blank = pd.isna(ids) | (pd.Series(ids, dtype=object).astype(str).str.strip() == "").to_numpy()
+    return np.where(blank, positions, ids.astype(str))
+
+
+def _where(geom) -> str:
+    point = shapely.point_on_surface(geom)
+    return f"near ({point.x:.1f}, {point.y:.1f})"
+
+
+def _crs_problems(layer: str, frame) -> list[Problem]:
+    if len(frame) == 0:
+        return []
+    crs = frame.crs
+    if crs is None:
+        return [_error("crs_missing", layer, "", f"{layer}: the layer has no CRS; re-import it with --crs EPSG:NNNN (e.g. EPSG:4528)")]
+    problems = []
+    if crs.is_geographic:
+        problems.append(
+            _error(
+                "crs_geographic",
+                layer,
+                "",
+                f"{layer}: stored in {crs_name(crs)} (degrees); zones keep a projected CRS such as EPSG:4528 "
+                "so planar areas and tolerances are in metres; re-import with --crs",
+            )
+        )
+    try:
+        check_coordinates_fit(crs, tuple(frame.total_bounds), where=layer)
+    except CrsError as exc:
+        problems.append(_error("crs_mismatch", layer, "", str(exc)))
+    return problems
+
+
+def _geometry_problems(layer: str, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+    problems = []
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    for i in np.flatnonzero(empty):
+        problems.append(_error("empty_geometry", layer, ids[i], f"{layer} {ids[i]}: has no geometry; draw it or delete the feature"))
+    polygonal = np.isin(shapely.get_type_id(geoms), [3, 6])  # Polygon, MultiPolygon
+    for i in np.flatnonzero(~empty & ~polygonal):
+        kind = shapely.get_type_id(geoms[i])
+        problems.append(
+            _error(
+                "invalid_geometry",
+                layer,
+                ids[i],
+                f"{layer} {ids[i]}: is a {geoms[i].geom_type}, not a polygon (type {kind}); close it into a polygon",
+            )
+        )
+    invalid = ~empty & polygonal & ~shapely.is_valid(geoms)
+    reasons = shapely.is_valid_reason(geoms[invalid])
+    for i, reason in zip(np.flatnonzero(invalid), reasons):
+        problems.append(
+            _error(
+                "invalid_geometry",
+                layer,
+                ids[i],
+                f"{layer} {ids[i]}: invalid polygon ({reason}); fix it in the source, or import with --fix to apply make_valid",
+            )
+        )
+    return problems
+
+
+def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]:
+    problems = []
+    raw_ids = parcels["parcel_id"]
+    missing = raw_ids.isna() | (raw_ids.astype(str).str.strip() == "")
+    for i in np.flatnonzero(missing.to_numpy()):
+        problems.append(_error("missing_id", "parcels", ids[i], f"parcels {ids[i]}: has no parcel_id; give every parcel a unique id"))
+    present = raw_ids[~missing].astype(str)
+    for value in sorted(present[present.duplicated()].unique()):
+        count = int((present == value).sum())
+        problems.append(
+            _error("duplicate_id", "parcels", value, f"parcels {value}: the id is used by {count} parcels; give each a unique parcel_id")
+        )
+    status = parcels["status"]
+    unknown = ~status.isin(STATUSES)
+    for i in np.flatnonzero(unknown.to_numpy()):
+        problems.append(
+            _error(
+                "unknown_status",
+                "parcels",
+                ids[i],
+                f"parcels {ids[i]}: status {status.iloc[i]!r} is not one of {', '.join(STATUSES)}; set it with `zonemap set`",
+            )
+        )
+    tenant = parcels["tenant"]
+    has_tenant = tenant.notna() & (tenant.astype(str).str.strip() != "")
+    for i in np.flatnonzero(((status == "tenant") & ~has_tenant).to_numpy()):
+        problems.append(
+            _error("tenant_missing", "parcels", ids[i], f"parcels {ids[i]}: status is tenant but no tenant is named; fill in the tenant field")
+        )
+    for i in np.flatnonzero((status.isin(["developed", "vacant"]) & has_tenant).to_numpy()):
+        problems.append(
+            _error(
+                "tenant_unexpected",
+                "parcels",
+                ids[i],
+                f"parcels {ids[i]}: status is {status.iloc[i]} but tenant {tenant.iloc[i]!r} is named; "
+                "set status to tenant or clear the tenant",
+            )
+        )
+    investment = pd.to_numeric(parcels["investment_wan"], errors="coerce")
+    for i in np.flatnonzero((investment < 0).to_numpy()):
+        problems.append(
+            _error(
+                "negative_investment",
+                "parcels",
+                ids[i],
+                f"parcels {ids[i]}: investment_wan is {investment.iloc[i]:g}; investment cannot be negative",
+            )
+        )
+    return problems
+
+
+def _overlaps(ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+    """Pairs (parcel–parcel or parcel–road) sharing more than the tolerance."""
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    pair = (left < right) & ~((layers[left] == "roads") & (layers[right] == "roads"))
+    left, right = left[pair], right[pair]
+    touching = shapely.touches(geoms[left], geoms[right])
+    left, right = left[~touching], right[~touching]
+    shared = shapely.intersection(geoms[left], geoms[right])
+    area = shapely.area(shared)
+    problems = []
+    for i, j, piece, a in zip(left, right, shared, area):
+        if a > AREA_TOLERANCE_M2:
+            layer = "parcels" if layers[i] == "parcels" else layers[j]
+            problems.append(
+                _error(
+                    "overlap",
+                    layer,
+                    f"{ids[i]},{ids[j]}",
+                    f"{layers[i]} {ids[i]} and {layers[j]} {ids[j]} overlap by {a:.2f} m² ({from_m2(a, 'mu'):.2f} mu) "
+                    f"{_where(piece)}; redraw the shared edge so they only touch",
+                )
+            )
+    return problems
+
+
+def _gaps(boundary: object, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+    """Slivers of land inside the boundary narrower than GAP_WIDTH_M between features."""
+    free = shapely.difference(boundary, shapely.union_all(geoms))
+    pieces = shapely.get_parts(free)
+    half = GAP_WIDTH_M / 2
+    # Morphological opening with mitred joins keeps square corners of real
+    # unparcelled land; what it removes is land narrower than the gap width.
+    opened = shapely.buffer(shapely.buffer(pieces, -half, join_style="mitre"), half, join_style="mitre")
+    slivers = shapely.get_parts(shapely.difference(pieces, opened))
+    slivers = slivers[shapely.area(slivers) > AREA_TOLERANCE_M2]
+    if len(slivers) == 0:
+        return []
+    tree = shapely.STRtree(geoms)
+    problems = []
+    for sliver in slivers:
+        neighbours = tree.query(shapely.buffer(sliver, half), predicate="intersects")
+        names = ", ".join(sorted(ids[n] for n in neighbours)) or "the boundary"
+        problems.append(
+            _error(
+                "gap",
+                "parcels",
+                ",".join(sorted(ids[n] for n in neighbours)),
+                f"a gap of {shapely.area(sliver):.2f} m² narrower than {GAP_WIDTH_M:g} m {_where(sliver)} next to {names}; "
+                "snap the edges together",
+            )
+        )
+    return problems
+
+
+def _outside(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+    shapely.prepare(boundary)
+    candidates = np.flatnonzero(~shapely.covered_by(geoms, boundary))
+    outside = shapely.difference(geoms[candidates], boundary)
+    problems = []
+    for i, piece, a in zip(candidates, outside, shapely.area(outside)):
+        if a > AREA_TOLERANCE_M2:
+            problems.append(
+                _error(
+                    "outside_boundary",
+                    layers[i],
+                    ids[i],
+                    f"{layers[i]} {ids[i]}: {a:.2f} m² lies outside the zone boundary {_where(piece)}; "
+                    "clip it to the boundary or correct the boundary",
+                )
+            )
+    return problems
+
+
+def validate(zone: Zone) -> list[Problem]:
+    """Every problem found in ``zone``, errors and warnings, in layer order."""
+    boundary, parcels, roads = zone.boundary, zone.parcels, zone.roads
+    problems: list[Problem] = []
+    for layer, frame in (("boundary", boundary), ("parcels", parcels), ("roads", roads), ("buildings", zone.buildings)):
+        problems += _crs_problems(layer, frame)
+
+    if len(boundary) != 1:
+        problems.append(
+            _error("boundary_count", "boundary", "", f"boundary: has {len(boundary)} features, a zone has exactly 1; merge or redraw it")
+        )
+    parcel_ids = _feature_ids(parcels, "parcel_id")
+    road_ids = _feature_ids(roads, "name")
+    geometry_checks = (
+        ("boundary", _feature_ids(boundary, "zone_id"), boundary),
+        ("parcels", parcel_ids, parcels),
+        ("roads", road_ids, roads),
+        ("buildings", _feature_ids(zone.buildings, "building_id"), zone.buildings),
+    )
+    for layer, ids, frame in geometry_checks:
+        problems += _geometry_problems(layer, ids, frame.geometry.to_numpy())
+    problems += _attribute_problems(parcels, parcel_ids)
+
+    if any(p.code.startswith("crs_") for p in problems):
+        return problems  # tolerances in metres mean nothing until the CRS is right
+
+    boundary_m2 = float(areas_m2(boundary.geometry.to_numpy(), boundary.crs).sum())
+    if zone.planned_m2 and abs(boundary_m2 - zone.planned_m2) > PLANNED_TOLERANCE * zone.planned_m2:
+        problems.append(
+            Problem(
+                "warning",
+                "planned_mismatch",
+                "boundary",
+                "",
+                f"boundary: measures {from_m2(boundary_m2, 'mu'):.2f} mu but the plan declares "
+                f"{from_m2(zone.planned_m2, 'mu'):.2f} mu (over {PLANNED_TOLERANCE:.1%} apart); "
+                "check the boundary or correct planned_mu",
+            )
+        )
+
+    ids = np.concatenate([parcel_ids, road_ids]).astype(object)
+    layers = np.array(["parcels"] * len(parcels) + ["roads"] * len(roads), dtype=object)
+    geoms = metric_geometries(np.concatenate([parcels.geometry.to_numpy(), roads.geometry.to_numpy()]), zone.crs)
+    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & shapely.is_valid(geoms)
+    usable &= np.isin(shapely.get_type_id(geoms), [3, 6])
+    ids, layers, geoms = ids[usable], layers[usable], geoms[usable]
+    outline = metric_geometries(boundary.geometry.to_numpy(), boundary.crs)
+    outline = shapely.union_all(outline[shapely.is_valid(outline)])
+    if len(geoms):
+        problems += _overlaps(ids, layers, geoms)
+        if not shapely.is_empty(outline):
+            problems += _gaps(outline, ids, geoms)
+            problems += _outside(outline, ids, layers, geoms)
+    return problems

@@ -1,0 +1,101 @@
+"""Zone: the layers of one zone GeoPackage, with its ledger and its problems.
+
+Examples
+--------
+>>> import zonemap
+>>> zone = zonemap.open(zonemap.sample_path())
+>>> round(zone.areas()["boundary"], 2)
+300.0
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import CRS
+
+from zonemap import areas as _areas
+from zonemap import store
+from zonemap.units import to_m2
+
+
+def _layer_property(name: str, doc: str) -> cached_property:
+    def read(self: Zone):
+        return store.read_layer(self.path, name)
+
+    read.__doc__ = doc
+    return cached_property(read)
+
+
+class Zone:
+    """One zone, read from its GeoPackage; layers are read when first used."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = store.require_geopackage(path)
+        self.layers = store.list_layers(self.path)
+        missing = [name for name in store.REQUIRED_LAYERS if name not in self.layers]
+        if missing:
+            raise store.ZoneFileError(
+                f"{self.path}: no '{missing[0]}' layer; a zone needs {' and '.join(store.REQUIRED_LAYERS)} "
+                f"(import one with `zonemap import {self.path} SOURCE --layer {missing[0]}`)"
+            )
+
+    def __repr__(self) -> str:
+        return f"Zone({str(self.path)!r})"
+
+    boundary = _layer_property("boundary", "The zone outline (1 feature).")
+    parcels = _layer_property("parcels", "Parcel polygons with status and tenant.")
+    roads = _layer_property("roads", "Road corridor polygons.")
+    buildings = _layer_property("buildings", "Building footprints.")
+    prospects = _layer_property("prospects", "Investors looking for land (a table).")
+    history = _layer_property("history", "The change log (a table).")
+
+    @property
+    def crs(self) -> CRS | None:
+        """The zone's native CRS (that of its parcels layer)."""
+        return self.parcels.crs
+
+    def _boundary_value(self, field: str):
+        if len(self.boundary) == 0:
+            return None
+        value = self.boundary[field].iloc[0]
+        return None if pd.isna(value) else value
+
+    @property
+    def name(self) -> str:
+        """The zone's name from its boundary, else the file name."""
+        return self._boundary_value("name") or self.path.stem
+
+    @property
+    def planned_m2(self) -> float | None:
+        """The plan's declared area in m², if the boundary states one."""
+        planned_mu = self._boundary_value("planned_mu")
+        return None if planned_mu is None else to_m2(float(planned_mu), "mu")
+
+    def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
+        """The area ledger; see :func:`zonemap.areas.ledger`."""
+        return _areas.ledger(self, unit=unit, method=method, by=by)
+
+    def validate(self) -> list:
+        """Every problem found; see :func:`zonemap.validate.validate`."""
+        from zonemap.validate import validate
+
+        return validate(self)
+
+
+def open(path: str | os.PathLike) -> Zone:  # noqa: A001 - mirrors rasterio.open / fiona.open
+    """Open the zone GeoPackage at ``path``."""
+    return Zone(path)
+
+
+def sample_path() -> Path:
+    """Path of the bundled sample zone (illustrative geometry in Huai'an District)."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_data" / "sample_zone.gpkg", package.parent / "layers" / "sample_zone.gpkg"):
+        if candidate.exists():
+            return candidate
+    raise store.ZoneFileError("the bundled sample zone is missing; rebuild it with `python -m zonemap.sample`")
