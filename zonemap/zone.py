@@ -80,6 +80,12 @@ class Zone:
         """The area ledger; see :func:`zonemap.areas.ledger`."""
         return _areas.ledger(self, unit=unit, method=method, by=by)
 
+    def find_sites(self, need: float, *, unit: str = "mu", method: str = "ellipsoidal") -> list[dict]:
+        """Where a project of ``need`` fits, best first; see :func:`zonemap.fit.find_sites`."""
+        from zonemap.fit import find_sites
+
+        return find_sites(self, need, unit=unit, method=method)
+
     def validate(self) -> list:
         """Every problem found; see :func:`zonemap.validate.validate`."""
         from zonemap.validate import validate
