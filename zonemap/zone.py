@@ -76,6 +76,12 @@ class Zone:
         planned_mu = self._boundary_value("planned_mu")
         return None if planned_mu is None else to_m2(float(planned_mu), "mu")
 
+    @property
+    def infrastructure_wan(self) -> float | None:
+        """万元 invested in the zone's roads, water, power and telecom, if the boundary states it."""
+        value = self._boundary_value("infrastructure_wan")
+        return None if value is None else float(value)
+
     def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
         """The area ledger; see :func:`zonemap.areas.ledger`."""
         return _areas.ledger(self, unit=unit, method=method, by=by)
@@ -85,6 +91,12 @@ class Zone:
         from zonemap.fit import find_sites
 
         return find_sites(self, need, unit=unit, method=method)
+
+    def indicators(self, *, method: str = "ellipsoidal") -> dict:
+        """Land-use indicators with formulas and inputs; see :func:`zonemap.indicators.indicators`."""
+        from zonemap.indicators import indicators
+
+        return indicators(self, method=method)
 
     def validate(self) -> list:
         """Every problem found; see :func:`zonemap.validate.validate`."""
