@@ -181,7 +181,7 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
 
     in_use, idle = buildings[buildings["use"] == "in_use"], buildings[buildings["use"] == "idle"]
     figures["reused_buildings"] = _indicator(
-        "reused_buildings", len(in_use), "栋", "在用存量厂房栋数", "stock buildings in use",
+        "reused_buildings", len(in_use), "count", "在用存量厂房栋数", "stock buildings in use",
         {"buildings": sorted(in_use["building_id"])}, no_buildings,
     )
     unknown_floor = sorted(in_use.loc[in_use["floor_area_m2"].isna(), "building_id"])
@@ -191,7 +191,7 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
         no_buildings or (f"building(s) {', '.join(unknown_floor)} have neither floor_area_m2 nor floors" if unknown_floor else None),
     )
     figures["idle_buildings"] = _indicator(
-        "idle_buildings", len(idle), "栋", "闲置存量厂房栋数", "stock buildings standing idle",
+        "idle_buildings", len(idle), "count", "闲置存量厂房栋数", "stock buildings standing idle",
         {"buildings": sorted(idle["building_id"]), "floor_area_m2": float(idle["floor_area_m2"].sum())}, no_buildings,
     )
     return {"zone": zone.name, "method": method, "indicators": figures, "tenants": tenant_figures(zone, method=method)}
@@ -231,3 +231,17 @@ def tenant_figures(zone: Zone, *, method: str = "ellipsoidal") -> list[dict]:
             }
         )
     return rows
+
+
+def format_indicator(indicator: dict, lang: str = "zh") -> str:
+    """An indicator's value as a planner reads it; ``n/a`` when unknown."""
+    value, unit = indicator["value"], indicator["unit"]
+    if value is None:
+        return "n/a"
+    if unit == "share":
+        return f"{value:.2%}"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    if unit == "count":
+        return f"{value:.0f} 栋" if lang == "zh" else f"{value:.0f}"
+    return f"{value:,.2f} {unit}"

@@ -6,23 +6,13 @@ from pathlib import Path
 
 import click
 
+from zonemap.areas import ledger_label
 from zonemap.cli._table import render
 from zonemap.cli.options import echo_json, json_option, method_option, unit_option
+from zonemap.diff import LEDGER_KEYS
 from zonemap.status import status_label
 from zonemap.units import DECIMALS, UNIT_LABELS
 
-LEDGER_LABELS = {
-    "boundary": "边界实测 boundary",
-    "developed": "已开发待入驻 developed",
-    "vacant": "未开发 vacant",
-    "tenant": "已入驻 tenant",
-    "roads": "道路 roads",
-    "unparcelled": "未划分地块 unparcelled",
-    "developed_total": "已开发合计 developed total",
-    "remaining": "剩余用地 remaining",
-    "ready": "可即供地 ready",
-    "raw": "待开发 raw",
-}
 
 
 def diff_text(report: dict) -> str:
@@ -52,8 +42,13 @@ def diff_text(report: dict) -> str:
         lines.append("地块无变化 no parcel changed")
     ledger = report["ledger"]
     rows = [
-        (name, f"{ledger['old'][key]:,.{decimals}f}", f"{ledger['new'][key]:,.{decimals}f}", f"{ledger['change'][key]:+,.{decimals}f}")
-        for key, name in LEDGER_LABELS.items()
+        (
+            f"{ledger_label(key, 'zh')} {ledger_label(key, 'en')}",
+            f"{ledger['old'][key]:,.{decimals}f}",
+            f"{ledger['new'][key]:,.{decimals}f}",
+            f"{ledger['change'][key]:+,.{decimals}f}",
+        )
+        for key in LEDGER_KEYS
     ]
     lines += ["", f"面积台账 ledger ({label})", render(rows, header=("", "旧 old", "新 new", "变化 change"))]
     return "\n".join(lines)

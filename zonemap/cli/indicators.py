@@ -6,20 +6,7 @@ import click
 
 from zonemap.cli._table import render
 from zonemap.cli.options import echo_json, json_option, method_option, warn_about_problems, zone_argument
-
-
-def format_indicator(indicator: dict) -> str:
-    """An indicator's value as a planner reads it; ``n/a`` when unknown."""
-    value, unit = indicator["value"], indicator["unit"]
-    if value is None:
-        return "n/a"
-    if unit == "share":
-        return f"{value:.2%}"
-    if unit == "ratio":
-        return f"{value:.2f}"
-    if unit == "栋":
-        return f"{value:.0f} 栋"
-    return f"{value:,.2f} {unit}"
+from zonemap.indicators import format_indicator
 
 
 def format_tenant_figure(value: float | None, decimals: int = 2) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli import areas, diff, indicators, info, remaining, validate
+from zonemap.cli import areas, diff, indicators, info, remaining, report, validate
 from zonemap.errors import ZonemapError
 
 
@@ -28,5 +28,5 @@ def main() -> None:
     """
 
 
-for command in (info.info, areas.areas, remaining.remaining, validate.validate, indicators.indicators, diff.diff):
+for command in (info.info, areas.areas, remaining.remaining, validate.validate, indicators.indicators, diff.diff, report.report):
     main.add_command(command)
