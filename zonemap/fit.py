@@ -139,8 +139,7 @@ def _groups(area: np.ndarray, need: float, left, right, length) -> set[frozenset
 
 def _site(members, ids, status, area_m2, planar_m2, perimeter, edges, unit: str) -> dict:
     members = sorted(members, key=lambda k: ids[k])
-    member_set = set(members)
-    inner = sum(length for (i, j), length in edges.items() if i in member_set and j in member_set)
+    inner = sum(edges.get((i, j), 0.0) for i in members for j in members if i < j)
     outer = float(perimeter[members].sum()) - 2 * inner
     statuses = [s for s in AVAILABLE if s in set(status[members])]
     return {
