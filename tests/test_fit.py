@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+from types import SimpleNamespace
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod, Transformer
 
 import zonemap
@@ -163,3 +167,64 @@ def test_sample_zone_aluminium_project_goes_to_serviced_land_first():
     for site in sites:
         assert set(parcels.loc[site["parcels"], "status"]) <= {"developed", "vacant"}
         assert site["area"] >= 20.0
+
+
+# Property: on any grid of rectangular parcels, every site is sound, and no
+# single parcel or adjacent pair that fits is missed.
+
+
+@st.composite
+def grids(draw):
+    widths = draw(st.lists(st.integers(20, 120), min_size=1, max_size=5))
+    heights = draw(st.lists(st.integers(20, 120), min_size=1, max_size=5))
+    statuses = draw(st.lists(st.sampled_from(["developed", "vacant", "tenant"]), min_size=len(widths) * len(heights), max_size=len(widths) * len(heights)))
+    need_m2 = draw(st.integers(500, 30000)) + 0.5  # never exactly a parcel's area
+    return widths, heights, statuses, need_m2
+
+
+@settings(max_examples=60, deadline=None)
+@given(grids())
+def test_sites_on_any_grid_are_sound_and_complete(grid):
+    widths, heights, statuses, need_m2 = grid
+    xs, ys = np.concatenate([[0], np.cumsum(widths)]), np.concatenate([[0], np.cumsum(heights)])
+    cells = [(i, j) for i in range(len(widths)) for j in range(len(heights))]
+    ids = [f"P{i}{j}" for i, j in cells]
+    frame = gpd.GeoDataFrame(
+        {"parcel_id": ids, "status": statuses},
+        geometry=[box(xs[i], ys[j], xs[i + 1], ys[j + 1]) for i, j in cells],
+        crs="EPSG:4528",
+    )
+    area = {pid: float(widths[i] * heights[j]) for pid, (i, j) in zip(ids, cells)}
+    cell = dict(zip(ids, cells))
+    status = dict(zip(ids, statuses))
+    available = [pid for pid in ids if status[pid] != "tenant"]
+    need = need_m2 / MU
+
+    sites = find_sites(SimpleNamespace(parcels=frame), need, method="planar")
+    found = {tuple(site["parcels"]) for site in sites}
+    for site in sites:
+        members = site["parcels"]
+        assert all(status[m] in ("developed", "vacant") for m in members)
+        assert site["area"] == pytest.approx(sum(area[m] for m in members) / MU)
+        assert site["area"] >= need - 1e-9
+        assert site["serviced"] == all(status[m] == "developed" for m in members)
+        if len(members) > 1:
+            assert all(area[m] < need_m2 for m in members)
+            # Connected through shared edges (grid neighbours), never corners.
+            reached, stack = {members[0]}, [members[0]]
+            while stack:
+                i, j = cell[stack.pop()]
+                for m in members:
+                    if m not in reached and abs(cell[m][0] - i) + abs(cell[m][1] - j) == 1:
+                        reached.add(m)
+                        stack.append(m)
+            assert reached == set(members)
+    assert [len(s["parcels"]) > 1 for s in sites] == sorted(len(s["parcels"]) > 1 for s in sites)
+    for pid in available:
+        if area[pid] >= need_m2:
+            assert (pid,) in found
+    for a in available:
+        for b in available:
+            (ia, ja), (ib, jb) = cell[a], cell[b]
+            if a < b and abs(ia - ib) + abs(ja - jb) == 1 and area[a] < need_m2 and area[b] < need_m2 <= area[a] + area[b]:
+                assert tuple(sorted((a, b))) in found
