@@ -43,7 +43,7 @@ def parcel(pid, geom, status="vacant", tenant=None):
 
 
 def zone_of(make_zone, parcels, **layers):
-    outline = shapely.union_all([p["geometry"] for p in parcels] + [r["geometry"] for r in layers.get("roads", [])]).envelope
+    outline = shapely.box(*shapely.total_bounds([p["geometry"] for p in parcels] + [r["geometry"] for r in layers.get("roads", [])]))
     return zonemap.open(make_zone(boundary=outline, parcels=parcels, **layers))
 
 
@@ -139,6 +139,24 @@ def test_prospects_need_from_need_mu_or_investment_over_intensity(make_zone):
     with_intensity = prospect_fits(zone, intensity=100.0)  # 1200 万元 at 100 万元/亩 needs 12 mu
     assert with_intensity[1]["need"] == pytest.approx(12.0)
     assert [c["parcels"] for c in with_intensity[1]["candidates"]] == [["V1", "V2"]]
+
+
+def test_broken_parcels_are_left_out_not_fatal(make_zone):
+    bowtie = shapely.Polygon([(X0, Y0 + H), (X0 + W, Y0 + H), (X0, Y0 + 2 * H), (X0 + W, Y0 + 2 * H)])
+    parcels = [parcel("V1", box(0, 0, W, H)), parcel("V2", box(W, 0, 2 * W, H)), parcel("BAD", bowtie)]
+    assert [s["parcels"] for s in find_sites(zone_of(make_zone, parcels), 15.0)] == [["V1", "V2"]]
+
+
+def test_cli_remaining_prospects_text(make_zone, cli):
+    path = make_zone(
+        boundary=box(0, 0, 2 * W, H),
+        parcels=[parcel("V1", box(0, 0, W, H)), parcel("V2", box(W, 0, 2 * W, H))],
+        prospects=[{"name": "五金工具厂", "investment_wan": 1500.0, "stage": "negotiating"}],
+    )
+    without = cli("remaining", path, "--prospects")
+    assert without.returncode == 0 and "五金工具厂" in without.stdout and "--intensity" in without.stdout
+    with_intensity = cli("remaining", path, "--intensity", "100")  # 1500 万元 ÷ 100 万元/亩 = 15 亩
+    assert "need 15.00 亩" in with_intensity.stdout and "V1+V2" in with_intensity.stdout
 
 
 def test_cli_remaining_need_json_and_table(make_zone, cli):

@@ -60,6 +60,9 @@ def _pieces(old: pd.DataFrame, new: pd.DataFrame) -> tuple[np.ndarray, np.ndarra
     if len(old_geoms) == 0 or len(new_geoms) == 0:
         return np.array([], dtype=np.intp), np.array([], dtype=np.intp)
     i, j = shapely.STRtree(new_geoms).query(old_geoms, predicate="intersects")
+    # Broken geometry cannot be intersected; `zonemap validate` names it.
+    valid = shapely.is_valid(old_geoms[i]) & shapely.is_valid(new_geoms[j])
+    i, j = i[valid], j[valid]
     shared = shapely.area(shapely.intersection(old_geoms[i], new_geoms[j]))
     smaller = np.minimum(shapely.area(old_geoms[i]), shapely.area(new_geoms[j]))
     piece = (shared > NOISE_M2) & (shared > PIECE_SHARE * smaller)

@@ -168,7 +168,9 @@ def find_sites(zone: Zone, need: float, *, unit: str = "mu", method: str = "elli
     parcels = zone.parcels
     usable = parcels["status"].isin(AVAILABLE).to_numpy().copy()
     geoms = parcels.geometry.to_numpy()
-    usable &= ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    # Broken geometry cannot be measured; `zonemap validate` names it, the CLI warns.
+    usable &= ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & shapely.is_valid(geoms)
+    usable &= np.isin(shapely.get_type_id(geoms), [3, 6])  # Polygon, MultiPolygon
     parcels = parcels[usable]
     if len(parcels) == 0:
         return []
