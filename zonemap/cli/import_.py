@@ -55,6 +55,7 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
         click.echo(
             f"{zone}: {report.mode} from {report.source.path.name}: {len(report.added)} added, "
             f"{len(report.updated)} updated, {len(report.removed)} removed, {report.unchanged} unchanged"
+            + (f", {report.kept} kept (not in the source; --prune removes them)" if report.kept else "")
         )
     else:
         click.echo(f"{zone}: {layer} {report.mode}d from {report.source.path.name}: {len(report.added)} features")

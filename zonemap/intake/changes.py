@@ -115,4 +115,4 @@ def zone_change(path, *, by: str | None = None, create: bool = False, check: boo
 def refused(where: str, problems: list[Problem]) -> RefusedError:
     """One line naming the first problem (with its feature and fix) and how many more."""
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-    return RefusedError(f"{where}: refused: {problems[0].message}{more}; nothing was written", problems)
+    return RefusedError(f"{where}: refused: [{problems[0].code}] {problems[0].message}{more}; nothing was written", problems)

@@ -41,7 +41,7 @@ class ExportError(ZonemapError):
 def _check_dbf_text(frame: pd.DataFrame, encoding: str, layer: str) -> None:
     id_field = frame.columns[0]
     for column in frame.columns:
-        if frame[column].dtype != object or column == frame.geometry.name:
+        if column == frame.geometry.name or not (pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object):
             continue
         sizes = frame[column].map(lambda v: len(v.encode(encoding)) if isinstance(v, str) else 0)
         too_long = sizes > DBF_TEXT_BYTES

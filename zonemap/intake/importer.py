@@ -48,6 +48,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    kept: int = 0
     fixes: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -108,7 +109,9 @@ def _same_value(a, b) -> bool:
     return a == b
 
 
-def _record_diff(change: Change, old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, fields: list[str], report: ImportReport) -> gpd.GeoDataFrame:
+def _record_diff(
+    change: Change, old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, fields: list[str], incoming_ids: set, report: ImportReport
+) -> gpd.GeoDataFrame:
     """Note every parcel added, removed or changed; stamp ``updated`` on the changed."""
     note = f"from {report.source.path.name}"
     old_by_id = old.drop_duplicates("parcel_id", keep="last").set_index("parcel_id", drop=False)
@@ -135,8 +138,10 @@ def _record_diff(change: Change, old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, f
         if changed:
             report.updated.append(str(pid))
             touched[i] = True
-        else:
+        elif pid in incoming_ids:
             report.unchanged += 1
+        else:
+            report.kept += 1
     for pid in old["parcel_id"]:
         if pid not in new_ids:
             change.record(pid, "import", None, None, None, f"removed: not in {report.source.path.name} (--prune/replace)")
@@ -214,7 +219,8 @@ def import_source(
             compared = [c for c in incoming.columns if c not in (incoming.geometry.name, "updated")]
             if mode == "replace":
                 compared = [c for c in store.SCHEMA["parcels"] if c != "updated"]
-            result = _record_diff(change, _complete(current, layer, zone_crs), result, compared, report)
+            incoming_ids = set(incoming["parcel_id"].dropna()) if "parcel_id" in incoming else set()
+            result = _record_diff(change, _complete(current, layer, zone_crs), result, compared, incoming_ids, report)
         else:
             change.record(None, "import", layer, f"{len(current)} features", f"{len(result)} features", f"{mode} from {source.path.name}")
             report.added = [str(i) for i in range(len(incoming))]
