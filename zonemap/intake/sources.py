@@ -31,7 +31,7 @@ from pyproj.exceptions import CRSError as ProjCrsError
 
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError, ZonemapError
-from zonemap.intake.encoding import EncodingChoice, detect_encoding
+from zonemap.intake.encoding import EncodingChoice, detect_encoding, normalise_encoding
 
 #: File extension → what it is, for messages and the choice of reader.
 FORMATS: dict[str, str] = {
@@ -133,9 +133,10 @@ def source_encoding(path: Path, kind: str, override: str | None = None) -> Encod
     if kind == "shapefile":
         parts = check_shapefile_parts(path)
         return detect_encoding(path, parts[".dbf"], override=override)
-    if override:
-        return EncodingChoice(override, "given with --encoding")
-    return EncodingChoice("utf-8", _FIXED_ENCODING[kind])
+    if override and kind == "DXF":
+        return EncodingChoice(normalise_encoding(override), "given with --encoding")
+    ignored = "; --encoding does not apply" if override else ""
+    return EncodingChoice("utf-8", _FIXED_ENCODING[kind] + ignored)
 
 
 def _declared_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None, kind: str) -> CRS:
@@ -234,8 +235,8 @@ def read_source(
     choice = source_encoding(path, kind, encoding)
     name = pick_layer(path, list_source_layers(path), layer, target)
     options = {"encoding": choice.encoding} if kind == "shapefile" else {}
-    if kind == "DXF" and encoding:
-        options["DXF_ENCODING"] = encoding
+    if kind == "DXF":  # a config option, not an open option, in GDAL's DXF driver
+        pyogrio.set_gdal_config_options({"DXF_ENCODING": choice.encoding if encoding else None})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
