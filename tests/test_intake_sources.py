@@ -99,6 +99,20 @@ def test_broken_shapefile_is_refused_in_one_line_zone_untouched(cli, sample_copy
     assert cli("inspect", path).returncode == (0 if damage == "no_prj" else 1)
 
 
+@pytest.mark.parametrize("name, content", [("noise.geojson", bytes(range(256)) * 4), ("half.gpkg", None), ("empty.kml", b"")])
+def test_unreadable_other_formats_are_refused_in_one_line(cli, sample_copy, tmp_path, name, content):
+    path = tmp_path / name
+    if content is None:  # a GeoPackage cut in half in transfer
+        whole = sample_copy.read_bytes()
+        content = whole[: len(whole) // 2]
+    path.write_bytes(content)
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, path)
+    _refused(result, name, "cannot be read")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert file_bytes(sample_copy) == before
+
+
 def test_no_prj_imports_with_crs(cli, sample_copy, tmp_path):
     path = write_shapefile(survey_frame(sample_copy), tmp_path / "noprj.shp", encoding="UTF-8", prj=False)
     result = cli("import", sample_copy, path, "--crs", "EPSG:4528")
@@ -108,14 +122,16 @@ def test_no_prj_imports_with_crs(cli, sample_copy, tmp_path):
 
 @pytest.mark.parametrize(
     "shift, fix",
-    [("degrees", "EPSG:4490"), ("no_prefix", "EPSG:4549")],
+    [("degrees", "EPSG:4490"), ("no_prefix", "EPSG:4549"), ("absurd", "outside the area")],
 )
 def test_coordinates_that_cannot_be_in_the_crs_are_refused_with_the_fix(cli, sample_copy, tmp_path, shift, fix):
     frame = survey_frame(sample_copy)
     if shift == "degrees":  # lon/lat values in a file labelled Gauss-Krüger metres
         moved = frame.to_crs("EPSG:4490").geometry.to_numpy()
-    else:  # the zone-40 prefix stripped from x
+    elif shift == "no_prefix":  # the zone-40 prefix stripped from x
         moved = shapely.transform(frame.geometry.to_numpy(), lambda xy: xy - [40_000_000, 0])
+    else:  # a unit slip in the survey software: millimetres
+        moved = shapely.transform(frame.geometry.to_numpy(), lambda xy: xy * 1000)
     frame = frame.set_geometry(moved, crs="EPSG:4528")
     path = write_shapefile(frame, tmp_path / f"{shift}.shp", encoding="UTF-8")
     before = file_bytes(sample_copy)

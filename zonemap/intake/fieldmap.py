@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from zonemap.errors import ZonemapError
+from zonemap.intake.sources import features_text
 from zonemap.status import STATUS_ALIASES, parse_status
 from zonemap.store import SCHEMA
 
@@ -56,11 +57,6 @@ FIELD_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 
 class FieldError(ZonemapError):
     """A field cannot be found in a source, or its values cannot be taken."""
-
-
-def _features(rows: np.ndarray) -> str:
-    shown = ", ".join(str(i + 1) for i in rows[:8]) + (", …" if len(rows) > 8 else "")
-    return f"feature{'s' if len(rows) > 1 else ''} {shown}"
 
 
 def find_fields(columns: list[str], layer: str, explicit: dict[str, str] | None = None, *, source_name: str) -> dict[str, str]:
@@ -109,7 +105,7 @@ def _statuses(values: pd.Series, column: str, source_name: str) -> pd.Series:
         rows = np.flatnonzero((text == value).to_numpy())
         accepted = " / ".join(aliases[1] for aliases in STATUS_ALIASES.values())
         raise FieldError(
-            f"{source_name}: status {value!r} in field {column} ({_features(rows)}) is not a known status; "
+            f"{source_name}: status {value!r} in field {column} ({features_text(rows)}) is not a known status; "
             f"use {accepted} (or tenant / developed / vacant), or correct the source"
         )
     return parsed.astype(object)
@@ -123,7 +119,7 @@ def _numbers(values: pd.Series, column: str, source_name: str) -> pd.Series:
     if bad.any():
         rows = np.flatnonzero(bad.to_numpy())
         raise FieldError(
-            f"{source_name}: field {column} holds {cleaned[bad].iloc[0]!r} ({_features(rows)}), not a number; "
+            f"{source_name}: field {column} holds {cleaned[bad].iloc[0]!r} ({features_text(rows)}), not a number; "
             "correct the source or leave the value empty"
         )
     return numbers.astype("float64")

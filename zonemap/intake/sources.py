@@ -197,14 +197,15 @@ def _coordinate_problems(source: Source) -> None:
         bad = np.unique(owner[~np.isfinite(coords).all(axis=1)])
         if len(bad):
             raise SourceError(
-                f"{source.path}: {_features(source, bad)} have NaN or infinite coordinates; "
+                f"{source.path}: {features_text(bad)} have NaN or infinite coordinates; "
                 "redraw them in the source"
             )
     bounds = tuple(shapely.total_bounds(geoms[present])) if present.any() else (np.nan,) * 4
     check_coordinates_fit(source.crs, bounds, where=str(source.path))
 
 
-def _features(source: Source, rows) -> str:
+def features_text(rows) -> str:
+    """``feature 3`` or ``features 3, 7, …`` for 0-based row positions, as messages name them."""
     rows = list(rows)
     shown = ", ".join(str(i + 1) for i in rows[:8]) + (", …" if len(rows) > 8 else "")
     return f"feature{'s' if len(rows) > 1 else ''} {shown}"
