@@ -69,6 +69,15 @@ def test_wrong_encoding_is_refused_never_garbled(cli, sample_copy, gbk_no_cpg):
     assert file_bytes(sample_copy) == before
 
 
+def test_cpg_that_contradicts_utf8_text_is_refused(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "mislabelled.shp", encoding="UTF-8")
+    path.with_suffix(".cpg").write_text("GBK")
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path), "mislabelled.dbf", "valid UTF-8", "--encoding UTF-8")
+    assert file_bytes(sample_copy) == before
+    assert cli("import", sample_copy, path, "--encoding", "UTF-8").returncode == 0
+
+
 def _refused(result, *words):
     assert result.returncode == 1, result.stdout + result.stderr
     last = result.stderr.strip().splitlines()[-1]

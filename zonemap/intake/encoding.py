@@ -125,6 +125,12 @@ def _first_undecodable(dbf: Path, encoding: str) -> str | None:
     return None
 
 
+def _has_non_ascii(dbf: Path) -> bool:
+    names, fields, records, _ = _dbf_text(dbf)
+    text = [records[:, f.offset : f.offset + f.width] for f in fields]
+    return any(max(name, default=0) >= 0x80 for name in names) or any((column >= 0x80).any() for column in text)
+
+
 def _read_cpg(shp: Path) -> str | None:
     for cpg in (shp.with_suffix(".cpg"), shp.with_suffix(".CPG")):
         if cpg.exists():
@@ -142,6 +148,12 @@ def detect_encoding(shp: Path, dbf: Path, *, override: str | None = None) -> Enc
         choice = EncodingChoice(normalise_encoding(override), "given with --encoding")
     else:
         choice = _decide(shp, dbf)
+        # UTF-8 Chinese often decodes as GBK too, into nonsense; GBK text is almost never valid UTF-8.
+        if choice.encoding != "utf-8" and _has_non_ascii(dbf) and _first_undecodable(dbf, "utf-8") is None:
+            raise EncodingError(
+                f"{dbf}: the encoding is {choice}, but the text is valid UTF-8 and would come out garbled; "
+                "if it is UTF-8, fix the .cpg or pass --encoding UTF-8"
+            )
     bad = _first_undecodable(dbf, choice.encoding)
     if bad and "mid-character" in bad:
         raise EncodingError(f"{dbf}: {bad}; shorten the text in the source and export it again")
