@@ -24,3 +24,4 @@ def test_notebook_runs_top_to_bottom(tmp_path):
     assert not [o for o in outputs if o.output_type == "error"]
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "惠实业有限公司: best site A05" in printed
+    assert "status changed: [{'parcel_id': 'A05', 'old': 'developed', 'new': 'tenant'}]" in printed
