@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -21,6 +22,9 @@ from pyproj import CRS
 from zonemap import areas as _areas
 from zonemap import store
 from zonemap.units import to_m2
+
+if TYPE_CHECKING:
+    import folium
 
 
 def _layer_property(name: str, doc: str) -> cached_property:
@@ -79,6 +83,15 @@ class Zone:
     def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
         """The area ledger; see :func:`zonemap.areas.ledger`."""
         return _areas.ledger(self, unit=unit, method=method, by=by)
+
+    def map(self, **options) -> folium.Map:
+        """The shareable HTML map; see :func:`zonemap.render.map.build_map` for ``options``.
+
+        ``zone.map().save("zone.html")`` writes a page that draws with no network.
+        """
+        from zonemap.render.map import build_map
+
+        return build_map(self, **options)
 
     def validate(self) -> list:
         """Every problem found; see :func:`zonemap.validate.validate`."""

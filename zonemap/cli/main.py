@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli import areas, info, remaining, validate
+from zonemap.cli import areas, info, map, remaining, validate
 from zonemap.errors import ZonemapError
 
 
@@ -28,5 +28,5 @@ def main() -> None:
     """
 
 
-for command in (info.info, areas.areas, remaining.remaining, validate.validate):
+for command in (info.info, areas.areas, remaining.remaining, validate.validate, map.map_):
     main.add_command(command)

@@ -52,3 +52,6 @@ def warn_about_problems(zone) -> None:
     if errors:
         codes = ", ".join(sorted({p.code for p in problems if p.severity == "error"}))
         warn(f"{zone.path}: {errors} data error(s) ({codes}); figures may be off; run `zonemap validate {zone.path}`")
+
+
+overwrite_option = click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")

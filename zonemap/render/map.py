@@ -1,0 +1,413 @@
+"""The shareable zone map: one HTML file that draws offline and is safe to forward.
+
+The page is a :class:`folium.Map` whose parcels, roads, buildings and
+boundary are not GeoJSON features but one compact JSON block
+(:mod:`zonemap.render.encode`) drawn by ``static/zonemap.js`` on canvases,
+so the same code serves a zone of a dozen parcels and a county of 10^5.
+Every figure comes from :mod:`zonemap.areas`; every string reaches the page
+as JSON data that the script puts in with ``textContent``
+(:mod:`zonemap.render.escape`). None of our data passes through Jinja:
+branca re-parses macro output as a template, so data markup is placed raw.
+
+Examples
+--------
+>>> import zonemap
+>>> m = build_map(zonemap.open(zonemap.sample_path()), basemap="none")
+>>> html = m.get_root().render()
+>>> "<script src=" in html
+False
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import xyzservices
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from zonemap.areas import areas_m2
+from zonemap.errors import ZonemapError
+from zonemap.render.assets import LEAFLET_CDN, page_assets
+from zonemap.render.encode import encode_points, encode_polygons
+from zonemap.render.escape import html_text, script_json
+from zonemap.render.gcj02 import wgs84_to_gcj02
+from zonemap.status import STATUS_COLOURS, STATUSES, status_label
+from zonemap.units import DECIMALS, M2_PER_UNIT, UNIT_LABELS
+
+if TYPE_CHECKING:
+    from zonemap.zone import Zone
+
+BASEMAPS: tuple[str, ...] = ("osm", "tianditu", "gaode", "satellite", "none")
+LANGS: tuple[str, ...] = ("zh", "en")
+#: Basemaps whose tiles are drawn in GCJ-02: our WGS84 geometry is shifted to match.
+GCJ02_BASEMAPS = frozenset({"gaode"})
+_TIANDITU_KEY = re.compile(r"[0-9A-Za-z]{8,64}")
+_UNKNOWN_COLOUR = "#999999"
+
+#: Every label the page shows, per language.
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "{zone} 用地现状图",
+        "parcels": "地块", "labels": "地块标注", "boundary": "园区边界", "roads": "道路", "buildings": "建筑",
+        "legend": "图例", "parcels_count": "地块数", "area_unit": "面积（亩）", "summary": "面积台账（亩）",
+        "planned": "规划面积", "boundary_measured": "边界实测", "developed_total": "已开发面积", "tenant": "其中已入驻",
+        "remaining": "剩余用地", "ready": "可即供地（已开发待入驻）", "raw": "待开发（未开发＋未划分）",
+        "roads_area": "道路", "developed_share": "开发率",
+        "parcel_id": "地块编号", "status": "状态", "tenant_name": "入驻企业", "investment": "投资额",
+        "area": "面积", "intensity": "投资强度", "land_use": "用地性质", "note": "备注",
+        "road_name": "名称", "axis": "走向", "width": "宽度", "building": "名称", "building_id": "编号", "use": "使用状态",
+        "floors": "层数", "floor_area": "建筑面积", "NS": "南北向", "EW": "东西向", "in_use": "在用", "idle": "闲置",
+        "wan": "万元", "wan_per_mu": "万元/亩", "metre": "米", "storeys": "层",
+        "search": "搜索地块编号或企业名称", "no_results": "无结果", "measure": "测量距离/面积", "measure_stop": "结束测量",
+        "distance": "距离", "mu": "亩",
+        "gcj02_note": "底图为高德地图（GCJ-02坐标）：地块、边界和道路已由WGS84偏移至GCJ-02以与底图对齐。",
+        "osm": "OpenStreetMap", "tianditu": "天地图矢量", "tianditu_labels": "天地图注记", "gaode": "高德地图",
+        "satellite": "卫星影像",
+    },
+    "en": {
+        "title": "{zone}: land status",
+        "parcels": "Parcels", "labels": "Parcel labels", "boundary": "Zone boundary", "roads": "Roads", "buildings": "Buildings",
+        "legend": "Legend", "parcels_count": "Parcels", "area_unit": "Area (mu)", "summary": "Area ledger (mu)",
+        "planned": "Planned", "boundary_measured": "Boundary (measured)", "developed_total": "Developed total",
+        "tenant": "of which let to tenants", "remaining": "Remaining", "ready": "Ready (developed, not let)",
+        "raw": "Raw (vacant + unparcelled)", "roads_area": "Roads", "developed_share": "Developed",
+        "parcel_id": "Parcel", "status": "Status", "tenant_name": "Tenant", "investment": "Investment",
+        "area": "Area", "intensity": "Investment intensity", "land_use": "Land use", "note": "Note",
+        "road_name": "Name", "axis": "Axis", "width": "Width", "building": "Name", "building_id": "ID", "use": "Use",
+        "floors": "Floors", "floor_area": "Floor area", "NS": "north–south", "EW": "east–west", "in_use": "In use",
+        "idle": "Idle", "wan": "×10⁴ yuan", "wan_per_mu": "×10⁴ yuan/mu", "metre": "m", "storeys": "",
+        "search": "Search parcel id or tenant", "no_results": "No match", "measure": "Measure", "measure_stop": "Stop measuring",
+        "distance": "Distance", "mu": "mu",
+        "gcj02_note": "Basemap: AMap (GCJ-02). Parcels, boundary and roads are shifted from WGS84 to GCJ-02 to line up with it.",
+        "osm": "OpenStreetMap", "tianditu": "Tianditu", "tianditu_labels": "Tianditu labels", "gaode": "AMap (Gaode)",
+        "satellite": "Satellite",
+    },
+}
+
+_STYLES = {
+    "boundary": {"fill": None, "fillOpacity": 0, "stroke": "#C00000", "weight": 3, "dash": [12, 6]},
+    "roads": {"fill": "#B8B8B8", "fillOpacity": 0.9, "stroke": "#8C8C8C", "weight": 0.8},
+    "in_use": {"fill": "#3C3C3C", "fillOpacity": 0.85, "stroke": "#1E1E1E", "weight": 1},
+    "idle": {"fill": "#FFFFFF", "fillOpacity": 0.75, "stroke": "#3C3C3C", "weight": 1.5, "dash": [4, 3]},
+    "highlight": {"fill": "#FFFFFF", "fillOpacity": 0.25, "stroke": "#111111", "weight": 3},
+}
+
+
+class MapError(ZonemapError):
+    """The map cannot be made as asked (e.g. a basemap without its key)."""
+
+
+def _status_style(status: str) -> dict:
+    return {"fill": STATUS_COLOURS.get(status, _UNKNOWN_COLOUR), "fillOpacity": 0.62, "stroke": "#FFFFFF", "weight": 1.2}
+
+
+def web_geometries(geoms: gpd.GeoSeries, *, basemap: str) -> np.ndarray:
+    """A layer's geometries in lon/lat for the web map: WGS84, or GCJ-02 for AMap tiles."""
+    lonlat = np.asarray(geoms.to_crs("EPSG:4326").values, dtype=object)
+    if basemap not in GCJ02_BASEMAPS:
+        return lonlat
+
+    def shift(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(wgs84_to_gcj02(xy[:, 0], xy[:, 1]))
+
+    return shapely.transform(lonlat, shift)
+
+
+def _json_values(series: pd.Series, *, decimals: int | None = None) -> list:
+    """A column as JSON-ready values: None for missing, rounded numbers, text as str."""
+    if decimals is not None:
+        values = pd.to_numeric(series, errors="coerce").round(decimals).astype(object)
+        return [None if pd.isna(v) else float(v) for v in values]
+    return [None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT else str(v) for v in series.tolist()]
+
+
+def _number_row(key: str, label: str, column: str, decimals: int, unit: str = "", factor: float = 1.0) -> dict:
+    return {"key": key, "label": label, "column": column, "format": "number", "decimals": decimals, "unit": unit, "factor": factor}
+
+
+def _parcels_spec(zone: Zone, text: dict, lang: str, basemap: str) -> dict:
+    parcels = zone.parcels
+    area_m2 = areas_m2(parcels.geometry.values, parcels.crs, where="parcels")
+    area_mu = area_m2 / M2_PER_UNIT["mu"]
+    status = parcels["status"].fillna("").astype(str)
+    classes = list(STATUSES) + sorted(set(status) - set(STATUSES))
+    class_index = {s: i for i, s in enumerate(classes)}
+    investment = pd.to_numeric(parcels["investment_wan"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        intensity = np.where((status == "tenant").to_numpy() & (area_mu > 0), investment / area_mu, np.nan)
+    mu_unit = UNIT_LABELS["mu"][lang]
+    geoms = web_geometries(parcels.geometry, basemap=basemap)
+    return {
+        "name": text["parcels"],
+        "geometry": encode_polygons(geoms),
+        "class_of": [class_index[s] for s in status],
+        "styles": [{"label": status_label(s, lang), **_status_style(s)} for s in classes],
+        "columns": {
+            "parcel_id": _json_values(parcels["parcel_id"]),
+            "tenant": _json_values(parcels["tenant"]),
+            "investment_wan": _json_values(parcels["investment_wan"], decimals=2),
+            "land_use": _json_values(parcels["land_use"]),
+            "note": _json_values(parcels["note"]),
+            "area_m2": _json_values(pd.Series(area_m2), decimals=2),
+            "intensity": _json_values(pd.Series(intensity), decimals=2),
+        },
+        "popup": [
+            {"key": "parcel_id", "label": text["parcel_id"], "column": "parcel_id"},
+            {"key": "status", "label": text["status"], "format": "class"},
+            {"key": "tenant", "label": text["tenant_name"], "column": "tenant"},
+            _number_row("investment", text["investment"], "investment_wan", 2, text["wan"]),
+            _number_row("area_mu", text["area"], "area_m2", DECIMALS["mu"], mu_unit, 1 / M2_PER_UNIT["mu"]),
+            _number_row("area_m2", "", "area_m2", DECIMALS["m2"], UNIT_LABELS["m2"]["en"]),
+            _number_row("intensity", text["intensity"], "intensity", 2, text["wan_per_mu"]),
+            {"key": "land_use", "label": text["land_use"], "column": "land_use"},
+            {"key": "note", "label": text["note"], "column": "note"},
+        ],
+        "tooltip": ["parcel_id", "tenant"],
+        "search": ["parcel_id", "tenant"],
+        "labels": {
+            "points": encode_points(shapely.point_on_surface(geoms)),
+            "lines": [
+                {"column": "parcel_id"},
+                _number_row("area_mu", "", "area_m2", DECIMALS["mu"], mu_unit, 1 / M2_PER_UNIT["mu"]),
+            ],
+        },
+    }
+
+
+def _roads_spec(zone: Zone, text: dict, basemap: str) -> dict:
+    roads = zone.roads
+    axis = roads["axis"].map(lambda a: text.get(a, a) if isinstance(a, str) else None)
+    return {
+        "name": text["roads"],
+        "geometry": encode_polygons(web_geometries(roads.geometry, basemap=basemap)),
+        "styles": [{"label": text["roads"], **_STYLES["roads"]}],
+        "columns": {"name": _json_values(roads["name"]), "axis": _json_values(axis), "width_m": _json_values(roads["width_m"], decimals=1)},
+        "popup": [
+            {"key": "name", "label": text["road_name"], "column": "name"},
+            {"key": "axis", "label": text["axis"], "column": "axis"},
+            _number_row("width", text["width"], "width_m", 1, text["metre"]),
+        ],
+        "tooltip": ["name"],
+    }
+
+
+def _buildings_spec(zone: Zone, text: dict, basemap: str) -> dict:
+    buildings = zone.buildings
+    use = buildings["use"].fillna("").astype(str)
+    classes = ["in_use", "idle"] + sorted(set(use) - {"in_use", "idle"})
+    class_index = {u: i for i, u in enumerate(classes)}
+    return {
+        "name": text["buildings"],
+        "geometry": encode_polygons(web_geometries(buildings.geometry, basemap=basemap)),
+        "class_of": [class_index[u] for u in use],
+        "styles": [{"label": text.get(u, u) if u else "—", **_STYLES.get(u, _STYLES["in_use"])} for u in classes],
+        "columns": {
+            "name": _json_values(buildings["name"]),
+            "building_id": _json_values(buildings["building_id"]),
+            "floors": _json_values(buildings["floors"], decimals=0),
+            "floor_area_m2": _json_values(buildings["floor_area_m2"], decimals=1),
+        },
+        "popup": [
+            {"key": "name", "label": text["building"], "column": "name"},
+            {"key": "building_id", "label": text["building_id"], "column": "building_id"},
+            {"key": "use", "label": text["use"], "format": "class"},
+            _number_row("floors", text["floors"], "floors", 0, text["storeys"]),
+            _number_row("floor_area", text["floor_area"], "floor_area_m2", DECIMALS["m2"], UNIT_LABELS["m2"]["en"]),
+        ],
+        "tooltip": ["name"],
+    }
+
+
+def _boundary_spec(zone: Zone, text: dict, basemap: str) -> dict:
+    boundary = zone.boundary
+    return {
+        "name": text["boundary"],
+        "geometry": encode_polygons(web_geometries(boundary.geometry, basemap=basemap)),
+        "styles": [{"label": text["boundary"], **_STYLES["boundary"]}],
+        "columns": {},
+    }
+
+
+def _legend(ledger: dict, specs: dict, text: dict, lang: str) -> list[dict]:
+    rows = [
+        {"key": status, "label": status_label(status, lang), "style": _status_style(status),
+         "parcels": group["parcels"], "area": group["area"]}
+        for status, group in ledger["by_status"].items()
+    ]
+    if "roads" in specs:
+        rows.append({"key": "roads", "label": text["roads"], "style": _STYLES["roads"], "area": ledger["roads"]})
+    if "buildings" in specs:
+        rows += [{"key": f"building_{s['label']}", "label": f"{text['buildings']}（{s['label']}）" if lang == "zh" else f"{text['buildings']} ({s['label']})", "style": s}
+                 for s in specs["buildings"]["styles"]]
+    rows.append({"key": "boundary", "label": text["boundary"], "style": _STYLES["boundary"]})
+    return rows
+
+
+def _summary(ledger: dict, text: dict) -> list[dict]:
+    decimals = DECIMALS["mu"]
+    unit = UNIT_LABELS["mu"]["zh"] if text is TEXT["zh"] else UNIT_LABELS["mu"]["en"]
+
+    def row(key: str, label: str, value, indent: bool = False) -> dict:
+        return {"key": key, "label": label, "value": value, "decimals": decimals, "unit": unit, "indent": indent}
+
+    boundary = ledger["boundary"]
+    return [
+        row("planned", text["planned"], ledger["planned"]),
+        row("boundary", text["boundary_measured"], boundary),
+        row("developed_total", text["developed_total"], ledger["developed_total"]),
+        row("tenant", text["tenant"], ledger["by_status"]["tenant"]["area"], indent=True),
+        row("remaining", text["remaining"], ledger["remaining"]),
+        row("ready", text["ready"], ledger["ready"], indent=True),
+        row("raw", text["raw"], ledger["raw"], indent=True),
+        row("roads", text["roads_area"], ledger["roads"]),
+        {"key": "developed_share", "label": text["developed_share"],
+         "value": 100 * ledger["developed_total"] / boundary if boundary else None, "decimals": 1, "unit": "%", "indent": False},
+    ]
+
+
+def _tile_layers(basemap: str, text: dict, lang: str, tianditu_key: str | None) -> list[folium.TileLayer]:
+    if basemap == "none":
+        return []
+    if basemap == "tianditu":
+        key = tianditu_key or os.environ.get("TIANDITU_KEY")
+        if not key:
+            raise MapError("--basemap tianditu needs a Tianditu key: pass --tianditu-key KEY or set TIANDITU_KEY "
+                           "(a free browser key from console.tianditu.gov.cn), or choose another --basemap")
+        if not _TIANDITU_KEY.fullmatch(key):
+            raise MapError("the Tianditu key should be letters and digits only (as the Tianditu console shows it); check --tianditu-key")
+
+        def tianditu(layer: str, name: str) -> xyzservices.TileProvider:
+            return xyzservices.TileProvider(
+                name=name, url=f"https://t{{s}}.tianditu.gov.cn/DataServer?T={layer}_w&x={{x}}&y={{y}}&l={{z}}&tk={key}",
+                attribution="© 天地图 Tianditu", subdomains="01234567", max_zoom=18,
+            )
+
+        labels = "cva" if lang == "zh" else "eva"
+        return [
+            folium.TileLayer(tianditu("vec", "tianditu"), name=html_text(text["tianditu"])),
+            folium.TileLayer(tianditu(labels, "tianditu_labels"), name=html_text(text["tianditu_labels"]), overlay=True),
+        ]
+    provider = {
+        "osm": xyzservices.providers.OpenStreetMap.Mapnik,
+        "gaode": xyzservices.providers.Gaode.Normal,
+        "satellite": xyzservices.providers.Esri.WorldImagery,
+    }[basemap]
+    return [folium.TileLayer(provider, name=html_text(text[basemap]))]
+
+
+class _Raw(Element):
+    """Markup placed in the page as it is: never parsed as a Jinja template."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self.markup = markup
+
+    def render(self, **kwargs) -> str:
+        return self.markup
+
+
+class _ZonePage(MacroElement):
+    """Our assets, the JSON data block and the script that builds the page from it."""
+
+    def __init__(self, data: dict, *, cdn: bool):
+        super().__init__()
+        self._name = "ZonePage"
+        self.data = data
+        self.cdn = cdn
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        data_id = f"{self.get_name()}_data"
+        figure.header.add_child(_Raw(page_assets(cdn=self.cdn)), name="zonemap_assets")
+        figure.html.add_child(_Raw(f'<script type="application/json" id="{data_id}">{script_json(self.data)}</script>'), name=data_id)
+        figure.script.add_child(_Raw(f'var {self.get_name()} = zonemap.page({self._parent.get_name()}, "{data_id}");'), name=self.get_name())
+
+
+class _ZoneLayer(folium.map.Layer):
+    """One of the page's canvases, as a folium layer so LayerControl lists it."""
+
+    _template = Template("{% macro script(this, kwargs) %}var {{ this.get_name() }} = {{ this.page.get_name() }}.layers[{{ this.key|tojson }}];{% endmacro %}")
+
+    def __init__(self, page: _ZonePage, key: str, name: str):
+        super().__init__(name=html_text(name), overlay=True, control=True, show=True)
+        self._name = "ZoneLayer"
+        self.page = page
+        self.key = key
+
+
+def build_map(
+    zone: Zone,
+    *,
+    basemap: str = "osm",
+    lang: str = "zh",
+    cdn: bool = False,
+    title: str | None = None,
+    tianditu_key: str | None = None,
+) -> folium.Map:
+    """The zone's shareable map as a :class:`folium.Map`; ``.save(path)`` writes it.
+
+    Parameters
+    ----------
+    zone : the zone to draw
+    basemap : ``osm``, ``tianditu`` (needs ``tianditu_key`` or ``TIANDITU_KEY``),
+        ``gaode`` (geometry shifted to GCJ-02), ``satellite`` or ``none``
+    lang : ``zh`` or ``en``, for every label on the page
+    cdn : link Leaflet from a CDN instead of inlining it (a smaller file that needs the internet)
+    title : the page title; by default the zone's name and "用地现状图"
+    """
+    if basemap not in BASEMAPS:
+        raise MapError(f"unknown basemap {basemap!r}; use one of {', '.join(BASEMAPS)}")
+    if lang not in LANGS:
+        raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    text = TEXT[lang]
+    tiles = _tile_layers(basemap, text, lang, tianditu_key)
+    ledger = zone.areas(unit="mu")
+    title = title if title is not None else text["title"].format(zone=zone.name)
+
+    specs = {"parcels": _parcels_spec(zone, text, lang, basemap)}
+    if len(zone.roads):
+        specs["roads"] = _roads_spec(zone, text, basemap)
+    if "buildings" in zone.layers and len(zone.buildings):
+        specs["buildings"] = _buildings_spec(zone, text, basemap)
+    specs["boundary"] = _boundary_spec(zone, text, basemap)
+
+    outline = zone.boundary if len(zone.boundary) else zone.parcels
+    west, south, east, north = shapely.total_bounds(web_geometries(outline.geometry, basemap=basemap))
+    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=15, tiles=None,
+                   max_zoom=20, zoom_snap=0.25, zoom_delta=0.5, prefer_canvas=True)
+    m.default_js = [("leaflet", LEAFLET_CDN["js"])] if cdn else []
+    m.default_css = [("leaflet_css", LEAFLET_CDN["css"])] if cdn else []
+    m.get_root().title = html_text(title)
+    for tile in tiles:
+        m.add_child(tile)
+
+    page = _ZonePage(
+        {
+            "lang": lang,
+            "title": title,
+            "text": text,
+            "decimals": DECIMALS["mu"],
+            "mu_per_m2": 1 / M2_PER_UNIT["mu"],
+            "legend": _legend(ledger, specs, text, lang),
+            "summary": _summary(ledger, text),
+            "note": text["gcj02_note"] if basemap in GCJ02_BASEMAPS else None,
+            "highlight": _STYLES["highlight"],
+            "bounds": [[south, west], [north, east]],
+            "layers": specs,
+        },
+        cdn=cdn,
+    )
+    m.add_child(page)
+    for key in ("parcels", "labels", "roads", "buildings", "boundary"):
+        if key in specs or key == "labels":
+            m.add_child(_ZoneLayer(page, key, text[key]))
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    return m
