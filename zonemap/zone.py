@@ -80,6 +80,13 @@ class Zone:
         planned_mu = self._boundary_value("planned_mu")
         return None if planned_mu is None else to_m2(float(planned_mu), "mu")
 
+    def parcel_areas_m2(self, *, method: str = "ellipsoidal"):
+        """Each parcel's area in m² (an array), measured once per method: the ledger and the map share it."""
+        cache = self.__dict__.setdefault("_parcel_areas_m2", {})
+        if method not in cache:
+            cache[method] = _areas.areas_m2(self.parcels.geometry.values, self.parcels.crs, method=method, where="parcels")
+        return cache[method]
+
     def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
         """The area ledger; see :func:`zonemap.areas.ledger`."""
         return _areas.ledger(self, unit=unit, method=method, by=by)

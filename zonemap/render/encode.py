@@ -41,20 +41,17 @@ def varint_bytes(values) -> bytes:
     values = np.asarray(values, dtype=np.uint64)
     if values.size == 0:
         return b""
-    lengths = np.ones(values.shape, dtype=np.int64)
+    lengths = np.ones(values.shape, dtype=np.int8)
     rest = values >> np.uint64(7)
     while rest.any():
         lengths += rest > 0
         rest >>= np.uint64(7)
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    out = np.empty(int(ends[-1]), dtype=np.uint8)
-    for k in range(int(lengths.max())):
-        has = lengths > k
-        chunk = (values[has] >> np.uint64(7 * k)) & np.uint64(0x7F)
-        more = (lengths[has] > k + 1).astype(np.uint64) << np.uint64(7)
-        out[starts[has] + k] = (chunk | more).astype(np.uint8)
-    return out.tobytes()
+    # One row of bytes per value, then only each row's first `length` bytes, in order.
+    rows = np.empty((values.size, int(lengths.max())), dtype=np.uint8)
+    for k in range(rows.shape[1]):
+        more = np.where(lengths > k + 1, 0x80, 0).astype(np.uint8)
+        rows[:, k] = ((values >> np.uint64(7 * k)) & np.uint64(0x7F)).astype(np.uint8) | more
+    return rows[np.arange(rows.shape[1]) < lengths[:, None]].tobytes()
 
 
 def _b64_varints(values) -> str:
@@ -82,8 +79,9 @@ def encode_polygons(geoms) -> dict:
     ring_owner = part_owner[ring_part]
     ring_sizes = shapely.get_num_coordinates(rings) - 1
     coords = shapely.get_coordinates(rings)
-    closing = np.cumsum(ring_sizes + 1) - 1
-    open_coords = np.delete(coords, closing, axis=0)
+    is_open = np.ones(len(coords), dtype=bool)
+    is_open[np.cumsum(ring_sizes + 1) - 1] = False
+    open_coords = coords[is_open]
     return {
         "features": int(len(geoms)),
         "rings": int(len(rings)),

@@ -20,7 +20,6 @@ import json
 # Characters that could end a <script> element, open a comment or end a JS
 # string line; as JSON escapes they keep their meaning for JSON.parse.
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_SCRIPT_TABLE = str.maketrans(_SCRIPT_UNSAFE)
 
 
 def html_text(value: object) -> str:
@@ -34,4 +33,6 @@ def script_json(data: object) -> str:
     NaN is not JSON: callers pass ``None`` for missing values.
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.translate(_SCRIPT_TABLE)
+    for unsafe, escaped in _SCRIPT_UNSAFE.items():  # str.replace: fast on megabytes, unlike translate
+        text = text.replace(unsafe, escaped)
+    return text

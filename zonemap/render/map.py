@@ -33,7 +33,6 @@ import xyzservices
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from zonemap.areas import areas_m2
 from zonemap.errors import ZonemapError
 from zonemap.render.assets import LEAFLET_CDN, page_assets
 from zonemap.render.encode import encode_points, encode_polygons
@@ -121,12 +120,23 @@ def web_geometries(geoms: gpd.GeoSeries, *, basemap: str) -> np.ndarray:
     return shapely.transform(lonlat, shift)
 
 
-def _json_values(series: pd.Series, *, decimals: int | None = None) -> list:
-    """A column as JSON-ready values: None for missing, rounded numbers, text as str."""
-    if decimals is not None:
-        values = pd.to_numeric(series, errors="coerce").round(decimals).astype(object)
-        return [None if pd.isna(v) else float(v) for v in values]
-    return [None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT else str(v) for v in series.tolist()]
+def _json_values(series: pd.Series, *, decimals: int | None = None) -> list | dict:
+    """A column as JSON: a list (None for missing; numbers rounded, text as str), or,
+    when few values repeat over many rows, ``{"values": [...], "codes": [...]}``
+    with code -1 for missing, which ``zonemap.js`` reads the same way.
+    """
+    if decimals is None:
+        missing = series.isna().to_numpy()
+        values = series.astype(str).to_numpy(dtype=object, copy=True)
+    else:
+        numbers = pd.to_numeric(series, errors="coerce").round(decimals)
+        missing = numbers.isna().to_numpy()
+        values = numbers.to_numpy(dtype=object, copy=True)
+    values[missing] = None
+    codes, uniques = pd.factorize(values)
+    if len(values) >= 64 and len(uniques) * 4 <= len(values):
+        return {"values": list(uniques), "codes": codes.tolist()}
+    return values.tolist()
 
 
 def _number_row(key: str, label: str, column: str, decimals: int, unit: str = "", factor: float = 1.0) -> dict:
@@ -135,7 +145,7 @@ def _number_row(key: str, label: str, column: str, decimals: int, unit: str = ""
 
 def _parcels_spec(zone: Zone, text: dict, lang: str, basemap: str) -> dict:
     parcels = zone.parcels
-    area_m2 = areas_m2(parcels.geometry.values, parcels.crs, where="parcels")
+    area_m2 = zone.parcel_areas_m2()
     area_mu = area_m2 / M2_PER_UNIT["mu"]
     status = parcels["status"].fillna("").astype(str)
     classes = list(STATUSES) + sorted(set(status) - set(STATUSES))

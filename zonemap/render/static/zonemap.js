@@ -115,6 +115,12 @@
 
   /* ---------- canvases ---------- */
 
+  function rgba(hex, alpha) {
+    var v = parseInt(hex.slice(1), 16);
+    return 'rgba(' + (v >> 16) + ',' + ((v >> 8) & 255) + ',' + (v & 255) + ',' + alpha + ')';
+  }
+
+
   // One canvas per layer, positioned and zoom-animated by L.Canvas; we
   // replace its per-path drawing with a pass over our typed arrays.
   var SetCanvas = L.Canvas.extend({
@@ -149,6 +155,8 @@
     }
   });
 
+  var STROKE_MIN_PX = 8;
+
   function visible(box, i, view) {
     return box[4 * i + 2] >= view.x0 && box[4 * i] <= view.x1 && box[4 * i + 3] >= view.y0 && box[4 * i + 1] <= view.y1;
   }
@@ -162,14 +170,21 @@
       this.drawn = 0;
     },
 
+    // One path per feature: Skia slows down badly on paths of many contours.
+    // Outlines are left off features under STROKE_MIN_PX, where they would
+    // only grey the fill; features under two pixels are drawn as their box.
     _paint: function (ctx, view) {
       var layer = this.layer, geom = layer.geom, xy = geom.xy, box = geom.box, drawn = 0;
       var groups = this.only === null ? layer.members : this.only < 0 ? [] : [[this.only]];
+      ctx.lineJoin = 'round';
       for (var c = 0; c < groups.length; c++) {
         var members = groups[c];
         if (!members.length) continue;
         var style = this.options.style || layer.styles[layer.classOf[members[0]]];
-        ctx.beginPath();
+        var fill = style.fill ? rgba(style.fill, style.fillOpacity) : null, dot = fill || style.stroke;
+        ctx.strokeStyle = style.stroke || 'transparent';
+        ctx.lineWidth = style.weight || 0;
+        ctx.setLineDash(style.dash || []);
         for (var k = 0; k < members.length; k++) {
           var i = members[k];
           if (!hasGeometry(geom, i) || !visible(box, i, view)) continue;
@@ -177,9 +192,11 @@
           var bx = box[4 * i] * view.scale - view.ox, by = box[4 * i + 1] * view.scale - view.oy,
             bw = (box[4 * i + 2] - box[4 * i]) * view.scale, bh = (box[4 * i + 3] - box[4 * i + 1]) * view.scale;
           if (bw < 2 && bh < 2) {
-            ctx.rect(bx, by, Math.max(bw, 1), Math.max(bh, 1));
+            ctx.fillStyle = dot;
+            ctx.fillRect(bx, by, Math.max(bw, 1), Math.max(bh, 1));
             continue;
           }
+          ctx.beginPath();
           for (var r = geom.firstRing[i]; r < geom.firstRing[i + 1]; r++) {
             for (var v = geom.ringStart[r]; v < geom.ringStart[r + 1]; v++) {
               var x = xy[2 * v] * view.scale - view.ox, y = xy[2 * v + 1] * view.scale - view.oy;
@@ -188,19 +205,11 @@
             }
             ctx.closePath();
           }
-        }
-        if (style.fill) {
-          ctx.globalAlpha = style.fillOpacity;
-          ctx.fillStyle = style.fill;
-          ctx.fill('evenodd');
-          ctx.globalAlpha = 1;
-        }
-        if (style.weight) {
-          ctx.strokeStyle = style.stroke;
-          ctx.lineWidth = style.weight;
-          ctx.lineJoin = 'round';
-          ctx.setLineDash(style.dash || []);
-          ctx.stroke();
+          if (fill) {
+            ctx.fillStyle = fill;
+            ctx.fill('evenodd');
+          }
+          if (style.weight && (bw >= STROKE_MIN_PX || bh >= STROKE_MIN_PX || !style.fill)) ctx.stroke();
         }
       }
       return drawn;
@@ -256,7 +265,9 @@
       members: members.map(function (m) { return Int32Array.from(m); }),
       value: function (column, i) {
         var values = spec.columns[column];
-        return values ? values[i] : null;
+        if (!values) return null;
+        if (values.codes) return values.codes[i] < 0 ? null : values.values[values.codes[i]];
+        return values[i];
       }
     };
     if (spec.labels) {
@@ -334,11 +345,6 @@
       }
     });
     return new Control({ position: position });
-  }
-
-  function rgba(hex, alpha) {
-    var v = parseInt(hex.slice(1), 16);
-    return 'rgba(' + (v >> 16) + ',' + ((v >> 8) & 255) + ',' + (v & 255) + ',' + alpha + ')';
   }
 
   function legend(page, box) {
