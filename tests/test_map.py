@@ -244,6 +244,7 @@ def test_screenshot_of_the_sample_map(offline_page, sample_map, tmp_path):
     open_map(page, sample_map)
     lon, lat = inside_points(zonemap.sample_path())["A01"]
     click_parcel(page, lon, lat)
+    page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     target = tmp_path / "map.png"
     page.screenshot(path=str(target))
     assert target.stat().st_size > 20_000
@@ -497,3 +498,24 @@ def test_english_labels(offline_page, sample_copy, tmp_path):
     assert "Tenant" in legend and "Vacant" in legend and "已入驻" not in legend
     assert offline_page.locator('.zm-summary tr[data-key="remaining"] th').inner_text() == "Remaining"
     assert offline_page.get_by_label("Parcel labels").is_checked()
+
+
+def test_measure_tool_gives_lengths_and_areas_in_mu(offline_page, sample_map):
+    page = offline_page
+    open_map(page, sample_map)
+    zone = zonemap.open(zonemap.sample_path())
+    a02 = zone.parcels.set_index("parcel_id").geometry["A02"]
+    corners = np.asarray(gpd.GeoSeries([a02], crs=zone.crs).to_crs("EPSG:4326").iloc[0].exterior.coords)[:-1]
+    page.click(".zm-measure-button")
+    for lon, lat in corners:  # the map's own click handler, at exact corners
+        page.evaluate("([lat, lon]) => zonemap.current.map.fire('click', {latlng: L.latLng(lat, lon)})", [lat, lon])
+    area_text = page.locator(".zm-measure-area").inner_text()
+    shown_mu = float(re.search(r"([\d,.]+) 亩", area_text).group(1).replace(",", ""))
+    assert abs(shown_mu - geodesic_mu(a02, zone.crs)) <= 0.01
+    geod = Geod(ellps="GRS80")
+    open_path = geod.line_length(corners[:, 0], corners[:, 1])
+    shown_m = float(re.search(r"([\d,.]+) m", page.locator(".zm-measure-length").inner_text()).group(1).replace(",", ""))
+    assert abs(shown_m - open_path) <= 0.1
+    assert page.locator(".zm-popup").count() == 0  # measuring clicks open no popups
+    page.click(".zm-measure-button")
+    assert page.locator(".zm-measure-area").count() == 0

@@ -421,15 +421,26 @@
     });
   }
 
-  // Spherical polygon area on the WGS84 sphere radius, as Leaflet.draw's
-  // L.GeometryUtil.geodesicArea; good to a fraction of a percent at zone size.
-  function sphericalArea(latlngs) {
-    var area = 0, n = latlngs.length;
-    for (var i = 0; i < n; i++) {
-      var p1 = latlngs[i], p2 = latlngs[(i + 1) % n];
-      area += (p2.lng - p1.lng) * D * (2 + Math.sin(p1.lat * D) + Math.sin(p2.lat * D));
+  // Measured lengths and areas on a plane tangent to the GRS80/WGS84 ellipsoid
+  // at the shape's mean latitude (radii of curvature M and N there): within a
+  // few parts per million of geodesic figures over a zone's few kilometres.
+  function localPlane(latlngs) {
+    var a = 6378137, e2 = 0.00669438002290, lat0 = 0, lng0 = latlngs[0].lng;
+    latlngs.forEach(function (p) { lat0 += p.lat / latlngs.length; });
+    var s = Math.sin(lat0 * D), w = Math.sqrt(1 - e2 * s * s), n = a / w, m = (a * (1 - e2)) / (w * w * w);
+    return latlngs.map(function (p) {
+      return [n * Math.cos(lat0 * D) * (p.lng - lng0) * D, m * (p.lat - lat0) * D];
+    });
+  }
+
+  function measured(latlngs) {
+    var xy = localPlane(latlngs), length = 0, twice = 0;
+    for (var i = 0; i < xy.length; i++) {
+      var j = (i + 1) % xy.length;
+      if (i + 1 < xy.length) length += Math.sqrt(Math.pow(xy[j][0] - xy[i][0], 2) + Math.pow(xy[j][1] - xy[i][1], 2));
+      twice += xy[i][0] * xy[j][1] - xy[j][0] * xy[i][1];
     }
-    return Math.abs((area * 6378137 * 6378137) / 2);
+    return { length: length, area: Math.abs(twice) / 2 };
   }
 
   function measure(page, box, map) {
@@ -444,12 +455,10 @@
       if (!points.length) return;
       shape = (points.length > 2 ? L.polygon(points, { dashArray: '6 4' }) : L.polyline(points, { dashArray: '6 4' }))
         .setStyle({ color: '#c2185b', weight: 2, fillOpacity: 0.1, interactive: false }).addTo(map);
-      var length = 0;
-      for (var i = 1; i < points.length; i++) length += map.distance(points[i - 1], points[i]);
-      el('div', null, text.distance + ': ' + number(length, 1) + ' m', result);
+      var figures = measured(points), m2 = figures.area;
+      el('div', 'zm-measure-length', text.distance + ': ' + number(figures.length, 1) + ' m', result);
       if (points.length > 2) {
-        var m2 = sphericalArea(points);
-        el('div', null, text.area + ': ' + number(m2 * page.data.mu_per_m2, page.data.decimals) + ' ' + text.mu + ' (' + number(m2, 1) + ' m²)', result);
+        el('div', 'zm-measure-area', text.area + ': ' + number(m2 * page.data.mu_per_m2, page.data.decimals) + ' ' + text.mu + ' (' + number(m2, 1) + ' m²)', result);
       }
     }
     L.DomEvent.on(button, 'click', function () {
