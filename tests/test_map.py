@@ -88,7 +88,10 @@ def click_parcel(page, lon: float, lat: float) -> None:
     """Click the map at (lon, lat), once any earlier popup and its pan have finished."""
     page.evaluate("zonemap.current.map.closePopup(); zonemap.current.map.stop()")
     page.wait_for_selector(".zm-popup", state="detached")
-    x, y = page.evaluate("([lat, lon]) => { var p = zonemap.current.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }", [lat, lon])
+    x, y = page.evaluate(
+        "([lat, lon]) => { var p = zonemap.current.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [lat, lon],
+    )
     box = page.locator(".folium-map").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_selector(".zm-popup")
@@ -128,9 +131,17 @@ def ledger() -> dict:
 def test_sample_map_draws_every_parcel_offline_with_no_requests(offline_page, sample_map):
     page = offline_page
     open_map(page, sample_map)
-    drawn = page.evaluate("(() => { var l = zonemap.current.layers; return {parcels: l.parcels.drawn, labels: l.labels.drawn, roads: l.roads.drawn, buildings: l.buildings.drawn, boundary: l.boundary.drawn}; })()")
+    drawn = page.evaluate(
+        "(() => { var l = zonemap.current.layers; return {parcels: l.parcels.drawn, labels: l.labels.drawn, roads: l.roads.drawn, buildings: l.buildings.drawn, boundary: l.boundary.drawn}; })()"
+    )
     zone = zonemap.open(zonemap.sample_path())
-    assert drawn == {"parcels": len(zone.parcels), "labels": len(zone.parcels), "roads": len(zone.roads), "buildings": len(zone.buildings), "boundary": 1}
+    assert drawn == {
+        "parcels": len(zone.parcels),
+        "labels": len(zone.parcels),
+        "roads": len(zone.roads),
+        "buildings": len(zone.buildings),
+        "boundary": 1,
+    }
     assert page.blocked == []
     assert page.errors == []
     # The canvas really holds colour where a parcel is: the developed blue at A02.
@@ -230,7 +241,10 @@ def test_hover_shows_tooltip_and_highlight(offline_page, sample_map):
     page = offline_page
     open_map(page, sample_map)
     lon, lat = inside_points(zonemap.sample_path())["A03"]
-    x, y = page.evaluate("([lat, lon]) => { var p = zonemap.current.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }", [lat, lon])
+    x, y = page.evaluate(
+        "([lat, lon]) => { var p = zonemap.current.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [lat, lon],
+    )
     page.mouse.move(x, y)
     page.wait_for_selector(".zm-tooltip")
     assert "A03 · 佳电机械厂" in page.locator(".zm-tooltip").inner_text()
@@ -273,17 +287,42 @@ def hostile_zone(tmp_path) -> Path:
 
     cells = [shapely.box(40525000 + 60 * i, 3706000, 40525060 + 60 * i, 3706060) for i in range(len(PAYLOADS))]
     parcels = [
-        {"geometry": cell, "parcel_id": f"X{i}", "status": "tenant", "tenant": payload, "note": payload, "land_use": payload, "investment_wan": 10.0}
+        {
+            "geometry": cell,
+            "parcel_id": f"X{i}",
+            "status": "tenant",
+            "tenant": payload,
+            "note": payload,
+            "land_use": payload,
+            "investment_wan": 10.0,
+        }
         for i, (cell, payload) in enumerate(zip(cells, PAYLOADS))
     ]
     # An unknown status reaches the legend as a label of its own.
     parcels[0]["status"] = PAYLOADS[0]
-    roads = [{"geometry": shapely.box(40525000, 3706060, 40525000 + 60 * len(PAYLOADS), 3706070), "name": PAYLOADS[2], "axis": PAYLOADS[3], "width_m": 10.0}]
-    buildings = [{"geometry": shapely.box(40525005, 3706005, 40525015, 3706015), "name": PAYLOADS[1], "building_id": PAYLOADS[4], "use": PAYLOADS[6]}]
+    roads = [
+        {
+            "geometry": shapely.box(40525000, 3706060, 40525000 + 60 * len(PAYLOADS), 3706070),
+            "name": PAYLOADS[2],
+            "axis": PAYLOADS[3],
+            "width_m": 10.0,
+        }
+    ]
+    buildings = [
+        {
+            "geometry": shapely.box(40525005, 3706005, 40525015, 3706015),
+            "name": PAYLOADS[1],
+            "building_id": PAYLOADS[4],
+            "use": PAYLOADS[6],
+        }
+    ]
     return make_zone_file(
         tmp_path / "hostile.gpkg",
         boundary=shapely.box(40525000, 3706000, 40525000 + 60 * len(PAYLOADS), 3706070),
-        parcels=parcels, roads=roads, buildings=buildings, name=PAYLOADS[3],
+        parcels=parcels,
+        roads=roads,
+        buildings=buildings,
+        name=PAYLOADS[3],
     )
 
 
@@ -324,12 +363,20 @@ def test_hostile_text_shows_as_text_and_runs_nothing(offline_page, hostile_zone,
     # Hover over the building (name) and the road (name) tooltips.
     for lon_lat, payload in (((40525010, 3706010), PAYLOADS[1]), ((40525100, 3706065), PAYLOADS[2])):
         point = gpd.GeoSeries([shapely.Point(*lon_lat)], crs=zone.crs).to_crs("EPSG:4326").iloc[0]
-        x, y = page.evaluate("([lat, lon]) => { var p = zonemap.current.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }", [point.y, point.x])
+        x, y = page.evaluate(
+            "([lat, lon]) => { var p = zonemap.current.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+            [point.y, point.x],
+        )
         page.mouse.move(x, y)
         page.wait_for_selector(".zm-tooltip")
         assert payload in page.locator(".zm-tooltip").inner_text()
     assert page.evaluate("typeof window.__xss") == "undefined"
-    assert page.evaluate("document.querySelectorAll('.leaflet-container img[src=x], .leaflet-container svg[onload], .zm-popup script').length") == 0
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('.leaflet-container img[src=x], .leaflet-container svg[onload], .zm-popup script').length"
+        )
+        == 0
+    )
     assert page.errors == []
 
 
@@ -339,7 +386,15 @@ def test_hostile_text_shows_as_text_and_runs_nothing(offline_page, hostile_zone,
 def test_page_embeds_only_the_columns_it_shows(sample_copy):
     html = zonemap.open(sample_copy).map(basemap="none").get_root().render()
     data = page_data(html)
-    assert set(data["layers"]["parcels"]["columns"]) == {"parcel_id", "tenant", "investment_wan", "land_use", "note", "area_m2", "intensity"}
+    assert set(data["layers"]["parcels"]["columns"]) == {
+        "parcel_id",
+        "tenant",
+        "investment_wan",
+        "land_use",
+        "note",
+        "area_m2",
+        "intensity",
+    }
     assert set(data["layers"]["buildings"]["columns"]) == {"name", "building_id", "floors", "floor_area_m2"}
     assert "2026-11-01" not in html  # parcels' `updated` is not shown, so not sent
 
@@ -359,13 +414,23 @@ def test_embedded_coordinates_are_the_parcels_in_wgs84(sample_copy):
 def test_encoding_keeps_holes_and_multipolygons(make_zone, tmp_path):
     outer = shapely.box(40525000, 3706000, 40525100, 3706100)
     holed = outer.difference(shapely.box(40525040, 3706040, 40525060, 3706060))
-    multi = shapely.MultiPolygon([shapely.box(40525100, 3706000, 40525150, 3706050), shapely.box(40525160, 3706000, 40525200, 3706050)])
-    path = make_zone(boundary=shapely.box(40525000, 3706000, 40525200, 3706100),
-                     parcels=[{"geometry": holed, "parcel_id": "H", "status": "vacant"}, {"geometry": multi, "parcel_id": "M", "status": "vacant"}])
+    multi = shapely.MultiPolygon(
+        [shapely.box(40525100, 3706000, 40525150, 3706050), shapely.box(40525160, 3706000, 40525200, 3706050)]
+    )
+    path = make_zone(
+        boundary=shapely.box(40525000, 3706000, 40525200, 3706100),
+        parcels=[
+            {"geometry": holed, "parcel_id": "H", "status": "vacant"},
+            {"geometry": multi, "parcel_id": "M", "status": "vacant"},
+        ],
+    )
     zone = zonemap.open(path)
     features = decode_polygons(page_data(zone.map(basemap="none").get_root().render())["layers"]["parcels"]["geometry"])
     assert [len(rings) for rings in features] == [2, 2]
-    rebuilt = [shapely.Polygon(rings[0], rings[1:]) if i == 0 else shapely.MultiPolygon([shapely.Polygon(r) for r in rings]) for i, rings in enumerate(features)]
+    rebuilt = [
+        shapely.Polygon(rings[0], rings[1:]) if i == 0 else shapely.MultiPolygon([shapely.Polygon(r) for r in rings])
+        for i, rings in enumerate(features)
+    ]
     expected = zone.parcels.to_crs("EPSG:4326").geometry.values
     quantum = page_data(zone.map(basemap="none").get_root().render())["layers"]["parcels"]["geometry"]["quantum"]
     for got, want in zip(rebuilt, expected):
@@ -453,9 +518,13 @@ def test_tianditu_needs_a_key(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["map", "--basemap", "tianditu", "-o", str(out)])
     assert result.exit_code == 2 and "--tianditu-key" in result.output and "TIANDITU_KEY" in result.output
     assert not out.exists()
-    result = CliRunner().invoke(main, ["map", "--basemap", "tianditu", "--tianditu-key", "abc\"><script>", "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["map", "--basemap", "tianditu", "--tianditu-key", 'abc"><script>', "-o", str(out)]
+    )
     assert result.exit_code == 2 and not out.exists()
-    result = CliRunner().invoke(main, ["map", "--basemap", "tianditu", "-o", str(out)], env={"TIANDITU_KEY": "0123456789abcdef0123456789abcdef"})
+    result = CliRunner().invoke(
+        main, ["map", "--basemap", "tianditu", "-o", str(out)], env={"TIANDITU_KEY": "0123456789abcdef0123456789abcdef"}
+    )
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert "tianditu.gov.cn/DataServer?T=vec_w" in html and "tk=0123456789abcdef0123456789abcdef" in html
@@ -514,7 +583,9 @@ def test_measure_tool_gives_lengths_and_areas_in_mu(offline_page, sample_map):
     assert abs(shown_mu - geodesic_mu(a02, zone.crs)) <= 0.01
     geod = Geod(ellps="GRS80")
     open_path = geod.line_length(corners[:, 0], corners[:, 1])
-    shown_m = float(re.search(r"([\d,.]+) m", page.locator(".zm-measure-length").inner_text()).group(1).replace(",", ""))
+    shown_m = float(
+        re.search(r"([\d,.]+) m", page.locator(".zm-measure-length").inner_text()).group(1).replace(",", "")
+    )
     assert abs(shown_m - open_path) <= 0.1
     assert page.locator(".zm-popup").count() == 0  # measuring clicks open no popups
     page.click(".zm-measure-button")

@@ -13,16 +13,41 @@ from zonemap.render.map import BASEMAPS, LANGS, MapError
 
 @click.command(name="map")
 @zone_argument
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="The HTML file to write [default: ZONE's name with .html, in the current folder].")
-@click.option("--basemap", type=click.Choice(BASEMAPS), default="osm", show_default=True,
-              help="Background tiles; gaode shifts the parcels to GCJ-02 to match AMap; none draws on a plain background.")
-@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of every label on the page.")
-@click.option("--cdn", is_flag=True, help="Link Leaflet from a CDN (smaller file, needs the internet) instead of inlining it.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write [default: ZONE's name with .html, in the current folder].",
+)
+@click.option(
+    "--basemap",
+    type=click.Choice(BASEMAPS),
+    default="osm",
+    show_default=True,
+    help="Background tiles; gaode shifts the parcels to GCJ-02 to match AMap; none draws on a plain background.",
+)
+@click.option(
+    "--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of every label on the page."
+)
+@click.option(
+    "--cdn", is_flag=True, help="Link Leaflet from a CDN (smaller file, needs the internet) instead of inlining it."
+)
 @click.option("--title", help="Title shown on the page [default: the zone's name and 用地现状图].")
-@click.option("--tianditu-key", envvar="TIANDITU_KEY", help="Tianditu browser key for --basemap tianditu [env: TIANDITU_KEY].")
+@click.option(
+    "--tianditu-key", envvar="TIANDITU_KEY", help="Tianditu browser key for --basemap tianditu [env: TIANDITU_KEY]."
+)
 @overwrite_option
-def map_(zone, out: Path | None, basemap: str, lang: str, cdn: bool, title: str | None, tianditu_key: str | None, overwrite: bool) -> None:
+def map_(
+    zone,
+    out: Path | None,
+    basemap: str,
+    lang: str,
+    cdn: bool,
+    title: str | None,
+    tianditu_key: str | None,
+    overwrite: bool,
+) -> None:
     """Write the shareable HTML map of ZONE: one file that opens with no internet.
 
     Parcels by status, boundary, roads, buildings, labels, legend with totals,
@@ -36,10 +61,15 @@ def map_(zone, out: Path | None, basemap: str, lang: str, cdn: bool, title: str 
         raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
     opened = open_zone(zone)
     try:
-        html = opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key).get_root().render()
+        html = (
+            opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key).get_root().render()
+        )
     except MapError as exc:
         raise click.UsageError(str(exc)) from exc
     warn_about_problems(opened)
     write_page(html, out)
-    click.echo(f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB, {len(opened.parcels)} parcels, basemap {basemap})", err=True)
+    click.echo(
+        f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB, {len(opened.parcels)} parcels, basemap {basemap})",
+        err=True,
+    )
     click.echo(str(out))

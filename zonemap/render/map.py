@@ -55,38 +55,116 @@ _UNKNOWN_COLOUR = "#999999"
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "{zone} 用地现状图",
-        "parcels": "地块", "labels": "地块标注", "boundary": "园区边界", "roads": "道路", "buildings": "建筑",
-        "legend": "图例", "parcels_count": "地块数", "area_unit": "面积（亩）", "summary": "面积台账（亩）",
-        "planned": "规划面积", "boundary_measured": "边界实测", "developed_total": "已开发面积", "tenant": "其中已入驻",
-        "remaining": "剩余用地", "ready": "可即供地（已开发待入驻）", "raw": "待开发（未开发＋未划分）",
-        "roads_area": "道路", "developed_share": "开发率",
-        "parcel_id": "地块编号", "status": "状态", "tenant_name": "入驻企业", "investment": "投资额",
-        "area": "面积", "intensity": "投资强度", "land_use": "用地性质", "note": "备注",
-        "road_name": "名称", "axis": "走向", "width": "宽度", "building": "名称", "building_id": "编号", "use": "使用状态",
-        "floors": "层数", "floor_area": "建筑面积", "NS": "南北向", "EW": "东西向", "in_use": "在用", "idle": "闲置",
-        "wan": "万元", "wan_per_mu": "万元/亩", "metre": "米", "storeys": "层",
-        "search": "搜索地块编号或企业名称", "no_results": "无结果", "measure": "测量距离/面积", "measure_stop": "结束测量",
-        "distance": "距离", "mu": "亩",
+        "parcels": "地块",
+        "labels": "地块标注",
+        "boundary": "园区边界",
+        "roads": "道路",
+        "buildings": "建筑",
+        "legend": "图例",
+        "parcels_count": "地块数",
+        "area_unit": "面积（亩）",
+        "summary": "面积台账（亩）",
+        "planned": "规划面积",
+        "boundary_measured": "边界实测",
+        "developed_total": "已开发面积",
+        "tenant": "其中已入驻",
+        "remaining": "剩余用地",
+        "ready": "可即供地（已开发待入驻）",
+        "raw": "待开发（未开发＋未划分）",
+        "roads_area": "道路",
+        "developed_share": "开发率",
+        "parcel_id": "地块编号",
+        "status": "状态",
+        "tenant_name": "入驻企业",
+        "investment": "投资额",
+        "area": "面积",
+        "intensity": "投资强度",
+        "land_use": "用地性质",
+        "note": "备注",
+        "road_name": "名称",
+        "axis": "走向",
+        "width": "宽度",
+        "building": "名称",
+        "building_id": "编号",
+        "use": "使用状态",
+        "floors": "层数",
+        "floor_area": "建筑面积",
+        "NS": "南北向",
+        "EW": "东西向",
+        "in_use": "在用",
+        "idle": "闲置",
+        "wan": "万元",
+        "wan_per_mu": "万元/亩",
+        "metre": "米",
+        "storeys": "层",
+        "search": "搜索地块编号或企业名称",
+        "no_results": "无结果",
+        "measure": "测量距离/面积",
+        "measure_stop": "结束测量",
+        "distance": "距离",
+        "mu": "亩",
         "gcj02_note": "底图为高德地图（GCJ-02坐标）：地块、边界和道路已由WGS84偏移至GCJ-02以与底图对齐。",
-        "osm": "OpenStreetMap", "tianditu": "天地图矢量", "tianditu_labels": "天地图注记", "gaode": "高德地图",
+        "osm": "OpenStreetMap",
+        "tianditu": "天地图矢量",
+        "tianditu_labels": "天地图注记",
+        "gaode": "高德地图",
         "satellite": "卫星影像",
     },
     "en": {
         "title": "{zone}: land status",
-        "parcels": "Parcels", "labels": "Parcel labels", "boundary": "Zone boundary", "roads": "Roads", "buildings": "Buildings",
-        "legend": "Legend", "parcels_count": "Parcels", "area_unit": "Area (mu)", "summary": "Area ledger (mu)",
-        "planned": "Planned", "boundary_measured": "Boundary (measured)", "developed_total": "Developed total",
-        "tenant": "of which let to tenants", "remaining": "Remaining", "ready": "Ready (developed, not let)",
-        "raw": "Raw (vacant + unparcelled)", "roads_area": "Roads", "developed_share": "Developed",
-        "parcel_id": "Parcel", "status": "Status", "tenant_name": "Tenant", "investment": "Investment",
-        "area": "Area", "intensity": "Investment intensity", "land_use": "Land use", "note": "Note",
-        "road_name": "Name", "axis": "Axis", "width": "Width", "building": "Name", "building_id": "ID", "use": "Use",
-        "floors": "Floors", "floor_area": "Floor area", "NS": "north–south", "EW": "east–west", "in_use": "In use",
-        "idle": "Idle", "wan": "×10⁴ yuan", "wan_per_mu": "×10⁴ yuan/mu", "metre": "m", "storeys": "",
-        "search": "Search parcel id or tenant", "no_results": "No match", "measure": "Measure", "measure_stop": "Stop measuring",
-        "distance": "Distance", "mu": "mu",
+        "parcels": "Parcels",
+        "labels": "Parcel labels",
+        "boundary": "Zone boundary",
+        "roads": "Roads",
+        "buildings": "Buildings",
+        "legend": "Legend",
+        "parcels_count": "Parcels",
+        "area_unit": "Area (mu)",
+        "summary": "Area ledger (mu)",
+        "planned": "Planned",
+        "boundary_measured": "Boundary (measured)",
+        "developed_total": "Developed total",
+        "tenant": "of which let to tenants",
+        "remaining": "Remaining",
+        "ready": "Ready (developed, not let)",
+        "raw": "Raw (vacant + unparcelled)",
+        "roads_area": "Roads",
+        "developed_share": "Developed",
+        "parcel_id": "Parcel",
+        "status": "Status",
+        "tenant_name": "Tenant",
+        "investment": "Investment",
+        "area": "Area",
+        "intensity": "Investment intensity",
+        "land_use": "Land use",
+        "note": "Note",
+        "road_name": "Name",
+        "axis": "Axis",
+        "width": "Width",
+        "building": "Name",
+        "building_id": "ID",
+        "use": "Use",
+        "floors": "Floors",
+        "floor_area": "Floor area",
+        "NS": "north–south",
+        "EW": "east–west",
+        "in_use": "In use",
+        "idle": "Idle",
+        "wan": "×10⁴ yuan",
+        "wan_per_mu": "×10⁴ yuan/mu",
+        "metre": "m",
+        "storeys": "",
+        "search": "Search parcel id or tenant",
+        "no_results": "No match",
+        "measure": "Measure",
+        "measure_stop": "Stop measuring",
+        "distance": "Distance",
+        "mu": "mu",
         "gcj02_note": "Basemap: AMap (GCJ-02). Parcels, boundary and roads are shifted from WGS84 to GCJ-02 to line up with it.",
-        "osm": "OpenStreetMap", "tianditu": "Tianditu", "tianditu_labels": "Tianditu labels", "gaode": "AMap (Gaode)",
+        "osm": "OpenStreetMap",
+        "tianditu": "Tianditu",
+        "tianditu_labels": "Tianditu labels",
+        "gaode": "AMap (Gaode)",
         "satellite": "Satellite",
     },
 }
@@ -105,7 +183,12 @@ class MapError(ZonemapError):
 
 
 def _status_style(status: str) -> dict:
-    return {"fill": STATUS_COLOURS.get(status, _UNKNOWN_COLOUR), "fillOpacity": 0.62, "stroke": "#FFFFFF", "weight": 1.2}
+    return {
+        "fill": STATUS_COLOURS.get(status, _UNKNOWN_COLOUR),
+        "fillOpacity": 0.62,
+        "stroke": "#FFFFFF",
+        "weight": 1.2,
+    }
 
 
 def web_geometries(geoms: gpd.GeoSeries, *, basemap: str) -> np.ndarray:
@@ -140,7 +223,15 @@ def _json_values(series: pd.Series, *, decimals: int | None = None) -> list | di
 
 
 def _number_row(key: str, label: str, column: str, decimals: int, unit: str = "", factor: float = 1.0) -> dict:
-    return {"key": key, "label": label, "column": column, "format": "number", "decimals": decimals, "unit": unit, "factor": factor}
+    return {
+        "key": key,
+        "label": label,
+        "column": column,
+        "format": "number",
+        "decimals": decimals,
+        "unit": unit,
+        "factor": factor,
+    }
 
 
 def _parcels_spec(zone: Zone, text: dict, lang: str, basemap: str) -> dict:
@@ -199,7 +290,11 @@ def _roads_spec(zone: Zone, text: dict, basemap: str) -> dict:
         "name": text["roads"],
         "geometry": encode_polygons(web_geometries(roads.geometry, basemap=basemap)),
         "styles": [{"label": text["roads"], **_STYLES["roads"]}],
-        "columns": {"name": _json_values(roads["name"]), "axis": _json_values(axis), "width_m": _json_values(roads["width_m"], decimals=1)},
+        "columns": {
+            "name": _json_values(roads["name"]),
+            "axis": _json_values(axis),
+            "width_m": _json_values(roads["width_m"], decimals=1),
+        },
         "popup": [
             {"key": "name", "label": text["road_name"], "column": "name"},
             {"key": "axis", "label": text["axis"], "column": "axis"},
@@ -248,22 +343,35 @@ def _boundary_spec(zone: Zone, text: dict, basemap: str) -> dict:
 
 def _legend(ledger: dict, specs: dict, text: dict, lang: str) -> list[dict]:
     rows = [
-        {"key": status, "label": status_label(status, lang), "style": _status_style(status),
-         "parcels": group["parcels"], "area": group["area"]}
+        {
+            "key": status,
+            "label": status_label(status, lang),
+            "style": _status_style(status),
+            "parcels": group["parcels"],
+            "area": group["area"],
+        }
         for status, group in ledger["by_status"].items()
     ]
     if "roads" in specs:
         rows.append({"key": "roads", "label": text["roads"], "style": _STYLES["roads"], "area": ledger["roads"]})
     if "buildings" in specs:
-        rows += [{"key": f"building_{s['label']}", "label": f"{text['buildings']}（{s['label']}）" if lang == "zh" else f"{text['buildings']} ({s['label']})", "style": s}
-                 for s in specs["buildings"]["styles"]]
+        rows += [
+            {
+                "key": f"building_{s['label']}",
+                "label": f"{text['buildings']}（{s['label']}）"
+                if lang == "zh"
+                else f"{text['buildings']} ({s['label']})",
+                "style": s,
+            }
+            for s in specs["buildings"]["styles"]
+        ]
     rows.append({"key": "boundary", "label": text["boundary"], "style": _STYLES["boundary"]})
     return rows
 
 
-def _summary(ledger: dict, text: dict) -> list[dict]:
+def _summary(ledger: dict, text: dict, lang: str) -> list[dict]:
     decimals = DECIMALS["mu"]
-    unit = UNIT_LABELS["mu"]["zh"] if text is TEXT["zh"] else UNIT_LABELS["mu"]["en"]
+    unit = UNIT_LABELS["mu"][lang]
 
     def row(key: str, label: str, value, indent: bool = False) -> dict:
         return {"key": key, "label": label, "value": value, "decimals": decimals, "unit": unit, "indent": indent}
@@ -278,8 +386,14 @@ def _summary(ledger: dict, text: dict) -> list[dict]:
         row("ready", text["ready"], ledger["ready"], indent=True),
         row("raw", text["raw"], ledger["raw"], indent=True),
         row("roads", text["roads_area"], ledger["roads"]),
-        {"key": "developed_share", "label": text["developed_share"],
-         "value": 100 * ledger["developed_total"] / boundary if boundary else None, "decimals": 1, "unit": "%", "indent": False},
+        {
+            "key": "developed_share",
+            "label": text["developed_share"],
+            "value": 100 * ledger["developed_total"] / boundary if boundary else None,
+            "decimals": 1,
+            "unit": "%",
+            "indent": False,
+        },
     ]
 
 
@@ -289,21 +403,30 @@ def _tile_layers(basemap: str, text: dict, lang: str, tianditu_key: str | None) 
     if basemap == "tianditu":
         key = tianditu_key or os.environ.get("TIANDITU_KEY")
         if not key:
-            raise MapError("--basemap tianditu needs a Tianditu key: pass --tianditu-key KEY or set TIANDITU_KEY "
-                           "(a free browser key from console.tianditu.gov.cn), or choose another --basemap")
+            raise MapError(
+                "--basemap tianditu needs a Tianditu key: pass --tianditu-key KEY or set TIANDITU_KEY "
+                "(a free browser key from console.tianditu.gov.cn), or choose another --basemap"
+            )
         if not _TIANDITU_KEY.fullmatch(key):
-            raise MapError("the Tianditu key should be letters and digits only (as the Tianditu console shows it); check --tianditu-key")
+            raise MapError(
+                "the Tianditu key should be letters and digits only (as the Tianditu console shows it); check --tianditu-key"
+            )
 
         def tianditu(layer: str, name: str) -> xyzservices.TileProvider:
             return xyzservices.TileProvider(
-                name=name, url=f"https://t{{s}}.tianditu.gov.cn/DataServer?T={layer}_w&x={{x}}&y={{y}}&l={{z}}&tk={key}",
-                attribution="© 天地图 Tianditu", subdomains="01234567", max_zoom=18,
+                name=name,
+                url=f"https://t{{s}}.tianditu.gov.cn/DataServer?T={layer}_w&x={{x}}&y={{y}}&l={{z}}&tk={key}",
+                attribution="© 天地图 Tianditu",
+                subdomains="01234567",
+                max_zoom=18,
             )
 
         labels = "cva" if lang == "zh" else "eva"
         return [
             folium.TileLayer(tianditu("vec", "tianditu"), name=html_text(text["tianditu"])),
-            folium.TileLayer(tianditu(labels, "tianditu_labels"), name=html_text(text["tianditu_labels"]), overlay=True),
+            folium.TileLayer(
+                tianditu(labels, "tianditu_labels"), name=html_text(text["tianditu_labels"]), overlay=True
+            ),
         ]
     provider = {
         "osm": xyzservices.providers.OpenStreetMap.Mapnik,
@@ -337,14 +460,20 @@ class _ZonePage(MacroElement):
         figure = self.get_root()
         data_id = f"{self.get_name()}_data"
         figure.header.add_child(_Raw(page_assets(cdn=self.cdn)), name="zonemap_assets")
-        figure.html.add_child(_Raw(f'<script type="application/json" id="{data_id}">{script_json(self.data)}</script>'), name=data_id)
-        figure.script.add_child(_Raw(f'var {self.get_name()} = zonemap.page({self._parent.get_name()}, "{data_id}");'), name=self.get_name())
+        figure.html.add_child(
+            _Raw(f'<script type="application/json" id="{data_id}">{script_json(self.data)}</script>'), name=data_id
+        )
+        figure.script.add_child(
+            _Raw(f'var {self.get_name()} = zonemap.page({self._parent.get_name()}, "{data_id}");'), name=self.get_name()
+        )
 
 
 class _ZoneLayer(folium.map.Layer):
     """One of the page's canvases, as a folium layer so LayerControl lists it."""
 
-    _template = Template("{% macro script(this, kwargs) %}var {{ this.get_name() }} = {{ this.page.get_name() }}.layers[{{ this.key|tojson }}];{% endmacro %}")
+    _template = Template(
+        "{% macro script(this, kwargs) %}var {{ this.get_name() }} = {{ this.page.get_name() }}.layers[{{ this.key|tojson }}];{% endmacro %}"
+    )
 
     def __init__(self, page: _ZonePage, key: str, name: str):
         super().__init__(name=html_text(name), overlay=True, control=True, show=True)
@@ -391,8 +520,15 @@ def build_map(
 
     outline = zone.boundary if len(zone.boundary) else zone.parcels
     west, south, east, north = shapely.total_bounds(web_geometries(outline.geometry, basemap=basemap))
-    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=15, tiles=None,
-                   max_zoom=20, zoom_snap=0.25, zoom_delta=0.5, prefer_canvas=True)
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=15,
+        tiles=None,
+        max_zoom=20,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        prefer_canvas=True,
+    )
     m.default_js = [("leaflet", LEAFLET_CDN["js"])] if cdn else []
     m.default_css = [("leaflet_css", LEAFLET_CDN["css"])] if cdn else []
     m.get_root().title = html_text(title)
@@ -407,7 +543,7 @@ def build_map(
             "decimals": DECIMALS["mu"],
             "mu_per_m2": 1 / M2_PER_UNIT["mu"],
             "legend": _legend(ledger, specs, text, lang),
-            "summary": _summary(ledger, text),
+            "summary": _summary(ledger, text, lang),
             "note": text["gcj02_note"] if basemap in GCJ02_BASEMAPS else None,
             "highlight": _STYLES["highlight"],
             "bounds": [[south, west], [north, east]],
