@@ -81,7 +81,7 @@ def geodesic_mu(geometry, crs) -> float:
 
 def open_map(page, path: Path) -> None:
     page.goto(path.as_uri())
-    page.wait_for_function("window.zonemap && zonemap.current && zonemap.current.layers.parcels.drawn >= 0")
+    page.wait_for_function("window.zonemap && zonemap.current && zonemap.current.ready")
 
 
 def click_parcel(page, lon: float, lat: float) -> None:
@@ -590,3 +590,23 @@ def test_measure_tool_gives_lengths_and_areas_in_mu(offline_page, sample_map):
     assert page.locator(".zm-popup").count() == 0  # measuring clicks open no popups
     page.click(".zm-measure-button")
     assert page.locator(".zm-measure-area").count() == 0
+
+
+def test_phone_layout_folds_panels_and_still_draws_everything(browser, sample_map):
+    context = browser.new_context(viewport={"width": 390, "height": 780}, is_mobile=True)
+    page = context.new_page()
+    try:
+        open_map(page, sample_map)
+        assert page.evaluate("zonemap.current.layers.parcels.drawn") == 15
+        assert page.locator(".zm-summary").is_hidden() and page.locator(".zm-legend").is_hidden()
+        assert page.locator(".leaflet-control-layers-expanded").count() == 0
+        page.click(".zm-summary-panel .zm-toggle")
+        assert page.locator(".zm-summary").is_visible()
+        # The zone sits between the folded panels, not squeezed beside them.
+        width = page.evaluate(
+            "(() => { var m = zonemap.current.map, b = L.latLngBounds(zonemap.current.data.bounds);"
+            " return m.latLngToContainerPoint(b.getNorthEast()).x - m.latLngToContainerPoint(b.getSouthWest()).x; })()"
+        )
+        assert width > 0.6 * 390
+    finally:
+        context.close()

@@ -347,8 +347,30 @@
     return new Control({ position: position });
   }
 
+  // A panel whose title folds it away; folded from the start on a phone.
+  function collapsible(page, box, title) {
+    var head = el('div', 'zm-panel-title zm-toggle', title, box);
+    head.setAttribute('role', 'button');
+    head.tabIndex = 0;
+    if (page.narrow) L.DomUtil.addClass(box, 'zm-collapsed');
+    L.DomEvent.on(head, 'click', function () {
+      (L.DomUtil.hasClass(box, 'zm-collapsed') ? L.DomUtil.removeClass : L.DomUtil.addClass)(box, 'zm-collapsed');
+    });
+  }
+
+  // On a phone the layer list folds into Leaflet's layers button too.
+  function foldLayerControl(map) {
+    var layers = map.getContainer().querySelector('.leaflet-control-layers');
+    if (!layers) return;
+    L.DomUtil.removeClass(layers, 'leaflet-control-layers-expanded');
+    L.DomEvent.on(layers.querySelector('.leaflet-control-layers-toggle'), 'click', function (e) {
+      L.DomEvent.preventDefault(e);
+      (L.DomUtil.hasClass(layers, 'leaflet-control-layers-expanded') ? L.DomUtil.removeClass : L.DomUtil.addClass)(layers, 'leaflet-control-layers-expanded');
+    });
+  }
+
   function legend(page, box) {
-    el('div', 'zm-panel-title', page.data.text.legend, box);
+    collapsible(page, box, page.data.text.legend);
     var table = el('table', 'zm-legend', null, box);
     var head = el('tr', null, null, table);
     ['', '', page.data.text.parcels_count, page.data.text.area_unit].forEach(function (t) { el('th', null, t, head); });
@@ -366,7 +388,7 @@
   }
 
   function summary(page, box) {
-    el('div', 'zm-panel-title', page.data.text.summary, box);
+    collapsible(page, box, page.data.text.summary);
     var table = el('table', 'zm-summary', null, box);
     page.data.summary.forEach(function (row) {
       var tr = el('tr', row.indent ? 'zm-indent' : null, null, table);
@@ -476,29 +498,35 @@
     };
   }
 
-  // Fit the zone beside the panels, which may take up to a third of a side.
+  // Fit the zone beside the panels (a wide screen) or between them (a phone):
+  // whichever shows it larger. No side takes more than a third of the map.
   function fitZone(page) {
-    var map = page.map, size = map.getSize(), corners = map.getContainer().querySelectorAll('.leaflet-control-container > div');
-    var pad = { left: 0, right: 0, top: 0, bottom: 0 };
-    Array.prototype.forEach.call(corners, function (corner) {
-      var width = corner.offsetWidth, side = / leaflet-left/.test(' ' + corner.className) ? 'left' : 'right';
-      pad[side] = Math.max(pad[side], width);
+    var map = page.map, size = map.getSize(), container = map.getContainer(), top = 0, bottom = 0, left = 0, right = 0;
+    var mapBox = container.getBoundingClientRect();
+    container.querySelectorAll('.leaflet-control-container .leaflet-control, .zm-title').forEach(function (node) {
+      var r = node.getBoundingClientRect(), x0 = r.left - mapBox.left, y0 = r.top - mapBox.top, middle = x0 + r.width / 2;
+      if (middle < size.x / 3) left = Math.max(left, x0 + r.width);
+      else if (middle > (2 * size.x) / 3) right = Math.max(right, size.x - x0);
+      if (y0 + r.height / 2 < size.y / 2) top = Math.max(top, y0 + r.height);
+      else bottom = Math.max(bottom, size.y - y0);
     });
-    var title = map.getContainer().querySelector('.zm-title');
-    pad.top = title ? title.offsetTop + title.offsetHeight : 0;
     function cap(value, total) { return Math.min(value + 10, total / 3); }
-    map.fitBounds(page.data.bounds, {
-      paddingTopLeft: [cap(pad.left, size.x), cap(pad.top, size.y)],
-      paddingBottomRight: [cap(pad.right, size.x), cap(20, size.y)],
-      animate: false
-    });
+    var title = container.querySelector('.zm-title'), titleBottom = title && !page.narrow ? title.offsetTop + title.offsetHeight : 0;
+    var beside = { topLeft: L.point(cap(left, size.x), cap(titleBottom, size.y)), bottomRight: L.point(cap(right, size.x), 20) };
+    var between = { topLeft: L.point(20, cap(top, size.y)), bottomRight: L.point(20, cap(bottom, size.y)) };
+    var bounds = L.latLngBounds(page.data.bounds);
+    function zoom(p) { return map.getBoundsZoom(bounds, false, p.topLeft.add(p.bottomRight)); }
+    var best = zoom(beside) >= zoom(between) ? beside : between;
+    map.fitBounds(bounds, { paddingTopLeft: best.topLeft, paddingBottomRight: best.bottomRight, animate: false });
   }
 
   /* ---------- the page ---------- */
 
   zonemap.page = function (map, dataId) {
     var data = JSON.parse(document.getElementById(dataId).textContent);
-    var page = { map: map, data: data, layers: {}, models: {}, interactive: [], measuring: false };
+    var page = { map: map, data: data, layers: {}, models: {}, interactive: [], measuring: false, ready: false };
+    page.narrow = map.getSize().x < 700;
+    if (page.narrow) L.DomUtil.addClass(map.getContainer(), 'zm-narrow');
     var paneZ = 410;
     Object.keys(data.layers).forEach(function (key) {
       var spec = data.layers[key], model = makeLayer(spec, key);
@@ -525,7 +553,12 @@
     L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
     if (data.attribution) map.attributionControl.addAttribution(data.attribution);
 
-    fitZone(page);
+    // Folium adds the layer control and our layers after this script: fit once they are in.
+    setTimeout(function () {
+      if (page.narrow) foldLayerControl(map);
+      fitZone(page);
+      page.ready = true;
+    }, 0);
 
     var tooltip = L.tooltip({ direction: 'top', offset: [0, -10], className: 'zm-tooltip' });
     var pending = null;
