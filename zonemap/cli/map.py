@@ -57,6 +57,8 @@ def map_(
     from zonemap import open as open_zone
 
     out = out or Path.cwd() / f"{Path(zone).stem}.html"
+    if not out.parent.is_dir():
+        raise click.FileError(str(out), hint=f"folder {out.parent} does not exist; create it first or choose another -o")
     if out.exists() and not overwrite:
         raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
     opened = open_zone(zone)

@@ -514,7 +514,7 @@ def build_map(
     specs = {"parcels": _parcels_spec(zone, text, lang, basemap)}
     if len(zone.roads):
         specs["roads"] = _roads_spec(zone, text, basemap)
-    if "buildings" in zone.layers and len(zone.buildings):
+    if len(zone.buildings):
         specs["buildings"] = _buildings_spec(zone, text, basemap)
     specs["boundary"] = _boundary_spec(zone, text, basemap)
 
