@@ -22,32 +22,27 @@ _EE = 0.00669342162296594323
 _CHINA = (72.004, 0.8293, 137.8347, 55.8271)
 
 
+def _waves(t: np.ndarray, twelfth: float, thirtieth: float) -> np.ndarray:
+    """The sine series each offset adds in its own variable (latitude: y, longitude: x)."""
+    pi = np.pi
+    return (
+        (
+            20.0 * np.sin(t * pi)
+            + 40.0 * np.sin(t / 3.0 * pi)
+            + twelfth * np.sin(t / 12.0 * pi)
+            + thirtieth * np.sin(t / 30.0 * pi)
+        )
+        * 2.0
+        / 3.0
+    )
+
+
 def _offset_metres(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x, y = lon - 105.0, lat - 35.0
-    pi = np.pi
+    shared = (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
     root = np.sqrt(np.abs(x))
-    d_lat = (
-        -100.0
-        + 2.0 * x
-        + 3.0 * y
-        + 0.2 * y * y
-        + 0.1 * x * y
-        + 0.2 * root
-        + (20.0 * np.sin(6.0 * x * pi) + 20.0 * np.sin(2.0 * x * pi)) * 2.0 / 3.0
-        + (20.0 * np.sin(y * pi) + 40.0 * np.sin(y / 3.0 * pi)) * 2.0 / 3.0
-        + (160.0 * np.sin(y / 12.0 * pi) + 320.0 * np.sin(y * pi / 30.0)) * 2.0 / 3.0
-    )
-    d_lon = (
-        300.0
-        + x
-        + 2.0 * y
-        + 0.1 * x * x
-        + 0.1 * x * y
-        + 0.1 * root
-        + (20.0 * np.sin(6.0 * x * pi) + 20.0 * np.sin(2.0 * x * pi)) * 2.0 / 3.0
-        + (20.0 * np.sin(x * pi) + 40.0 * np.sin(x / 3.0 * pi)) * 2.0 / 3.0
-        + (150.0 * np.sin(x / 12.0 * pi) + 300.0 * np.sin(x / 30.0 * pi)) * 2.0 / 3.0
-    )
+    d_lat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * root + shared + _waves(y, 160.0, 320.0)
+    d_lon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * root + shared + _waves(x, 150.0, 300.0)
     return d_lon, d_lat
 
 
