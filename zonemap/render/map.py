@@ -239,14 +239,8 @@ def _legend(ledger: dict, specs: dict, text: dict, lang: str) -> list[dict]:
         rows.append({"key": "roads", "label": text["roads"], "style": _STYLES["roads"], "area": ledger["roads"]})
     if "buildings" in specs:
         rows += [
-            {
-                "key": f"building_{s['label']}",
-                "label": f"{text['buildings']}（{s['label']}）"
-                if lang == "zh"
-                else f"{text['buildings']} ({s['label']})",
-                "style": s,
-            }
-            for s in specs["buildings"]["styles"]
+            {"key": f"building_{i}", "label": text["building_class"].format(use=style["label"]), "style": style}
+            for i, style in enumerate(specs["buildings"]["styles"])
         ]
     rows.append({"key": "boundary", "label": text["boundary"], "style": _STYLES["boundary"]})
     return rows
