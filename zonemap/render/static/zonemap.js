@@ -274,7 +274,7 @@
       var points = spec.labels.points;
       layer.labelAt = decodeCoordinates(points.coordinates, points.count, points.quantum);
       layer.labelLines = function (i) {
-        return spec.labels.lines.map(function (row) { return formatValue(layer, row, i); });
+        return spec.labels.lines.map(function (row) { return formatValue(layer, row, i) || ''; });
       };
     }
     return layer;
@@ -323,11 +323,17 @@
     page.popup = L.popup({ maxWidth: 360, autoPanPadding: [40, 40] }).setLatLng(latlng).setContent(content).openOn(page.map);
   }
 
+  // "A03 · 佳电机械厂": the feature's tooltip columns that have a value.
+  function tooltipLine(layer, i) {
+    return layer.spec.tooltip.map(function (column) { return layer.value(column, i); })
+      .filter(function (part) { return part !== null && part !== ''; }).join(' · ');
+  }
+
   function tooltipText(hits) {
     var node = el('div', 'zm-tooltip-text');
     hits.forEach(function (hit) {
-      var parts = hit.layer.spec.tooltip.map(function (column) { return hit.layer.value(column, hit.index); });
-      el('div', null, parts.filter(function (p) { return p !== null && p !== ''; }).join(' · '), node);
+      var line = tooltipLine(hit.layer, hit.index);
+      if (line) el('div', null, line, node);
     });
     return node;
   }
@@ -431,8 +437,7 @@
       }
       if (!found.length) el('div', 'zm-search-empty', text.no_results, list);
       found.forEach(function (i) {
-        var item = el('button', 'zm-search-item', layer.spec.tooltip.map(function (c) { return layer.value(c, i); })
-          .filter(function (p) { return p !== null && p !== ''; }).join(' · '), list);
+        var item = el('button', 'zm-search-item', tooltipLine(layer, i), list);
         item.type = 'button';
         L.DomEvent.on(item, 'click', function () { zoomTo(page, layer, i); });
       });
@@ -543,7 +548,6 @@
         page.highlighted = model;
       }
     });
-    page.interactive.reverse(); // topmost first
 
     if (data.title) el('div', 'zm-title', data.title, map.getContainer());
     control('topleft', 'zm-search', function (box) { search(page, box); }).addTo(map);
