@@ -142,6 +142,7 @@ def test_sample_map_draws_every_parcel_offline_with_no_requests(offline_page, sa
         "buildings": len(zone.buildings),
         "boundary": 1,
     }
+    page.wait_for_timeout(500)  # time for any late request (tiles, fonts) to show up
     assert page.blocked == []
     assert page.errors == []
     # The canvas really holds colour where a parcel is: the developed blue at A02.
@@ -499,6 +500,8 @@ def test_gaode_page_says_it_is_shifted(offline_page, sample_copy, tmp_path):
     open_map(page, out)
     assert "GCJ-02" in page.locator(".zm-note").inner_text()
     assert page.evaluate("zonemap.current.layers.parcels.drawn") == 15  # tiles blocked, parcels still there
+    page.wait_for_function("document.querySelectorAll('.leaflet-tile').length > 0")
+    page.wait_for_timeout(300)
     assert page.blocked and all("autonavi.com" in url for url in page.blocked)
 
 
