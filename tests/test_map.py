@@ -380,6 +380,14 @@ def test_hostile_text_shows_as_text_and_runs_nothing(offline_page, hostile_zone,
     )
     assert page.errors == []
 
+    # Without --title the zone's own (hostile) name makes the title.
+    default = tmp_path / "default-title.html"
+    zone.map(basemap="none").save(str(default))
+    open_map(page, default)
+    assert page.locator(".zm-title").inner_text() == f"{PAYLOADS[3]} 用地现状图"
+    assert page.title() == f"{PAYLOADS[3]} 用地现状图"
+    assert page.evaluate("typeof window.__xss") == "undefined"
+
 
 # ---------------------------------------------------------------- the page's data
 
