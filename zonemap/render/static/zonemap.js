@@ -320,7 +320,7 @@
   function openPopup(page, hits, latlng) {
     var content = el('div', 'zm-popup');
     hits.forEach(function (hit) { featureTable(page, hit, content); });
-    page.popup = L.popup({ maxWidth: 360, autoPanPadding: [40, 40] }).setLatLng(latlng).setContent(content).openOn(page.map);
+    L.popup({ maxWidth: 360, autoPanPadding: [40, 40] }).setLatLng(latlng).setContent(content).openOn(page.map);
   }
 
   // "A03 · 佳电机械厂": the feature's tooltip columns that have a value.
@@ -529,14 +529,13 @@
 
   zonemap.page = function (map, dataId) {
     var data = JSON.parse(document.getElementById(dataId).textContent);
-    var page = { map: map, data: data, layers: {}, models: {}, interactive: [], measuring: false, ready: false };
+    var page = { map: map, data: data, layers: {}, interactive: [], measuring: false, ready: false };
     page.narrow = map.getSize().x < 700;
     if (page.narrow) L.DomUtil.addClass(map.getContainer(), 'zm-narrow');
     var paneZ = 410;
     Object.keys(data.layers).forEach(function (key) {
       var spec = data.layers[key], model = makeLayer(spec, key);
       map.createPane('zm-' + key).style.zIndex = paneZ++;
-      page.models[key] = model;
       page.layers[key] = new PolygonCanvas(model, { pane: 'zm-' + key });
       if (spec.popup) page.interactive.push(model);
       if (spec.search) page.searchable = model;
@@ -555,7 +554,6 @@
     control('bottomright', 'zm-legend-panel', function (box) { legend(page, box); }).addTo(map);
     control('topright', 'zm-summary-panel', function (box) { summary(page, box); }).addTo(map);
     L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
-    if (data.attribution) map.attributionControl.addAttribution(data.attribution);
 
     // Folium adds the layer control and our layers after this script: fit once they are in.
     setTimeout(function () {
