@@ -9,12 +9,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
+from pyproj import Geod, Transformer
+from shapely import affinity
 
 import zonemap
 from zonemap import store
 
+MU = 10000 / 15
+#: Where each CRS puts the same spot of Huai'an District (x with and without the zone-40 prefix).
+ORIGINS = {"EPSG:4528": (40_523_000.0, 3_707_000.0), "EPSG:4549": (523_000.0, 3_707_000.0)}
 ZONEMAP = [sys.executable, "-m", "zonemap.cli"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -67,6 +74,54 @@ def make_zone_file(
         txn.write("buildings", frame("buildings", buildings))
         txn.write("prospects", table)
     return path
+
+
+def geodesic_m2(geom, crs: str) -> float:
+    """Independent ellipsoidal area: vertices to CGCS2000 lon/lat, then Karney's geodesic polygon area."""
+    to_lonlat = Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
+    lonlat = shapely.transform(geom, lambda xy: np.column_stack(to_lonlat.transform(xy[:, 0], xy[:, 1])))
+    # pyproj sums signed ring areas: exteriors counter-clockwise, holes clockwise.
+    area, _ = Geod(ellps="GRS80").geometry_area_perimeter(shapely.orient_polygons(lonlat))
+    return abs(area)
+
+
+#: The grid zone's layout in local metres: 420 × 300 m, four parcels, two crossing roads,
+#: and x 0–200 × y 260–300 left unparcelled.
+GRID_PARCELS = [
+    ("P1", "tenant", "厚翔服装厂", (0, 0, 200, 140)),
+    ("P2", "developed", None, (220, 0, 420, 140)),
+    ("P3", "vacant", None, (0, 160, 200, 260)),
+    ("P4", "vacant", None, (220, 160, 420, 300)),
+]
+GRID_ROADS = [("经一路", "NS", 20.0, (200, 0, 220, 300)), ("纬一路", "EW", 20.0, (0, 140, 420, 160))]
+
+
+@pytest.fixture
+def grid_zone(make_zone):
+    """Build the grid zone, optionally rotated and with edited parcels.
+
+    ``grid_zone(crs=..., angle=..., edit=lambda rows: rows, **make_zone_options)``
+    returns ``(path, boundary, [(status, geometry)], [road geometry])`` with
+    geometries as placed, so tests can measure them independently. ``edit``
+    gets the parcel rows (dicts) in local metres and may change them.
+    """
+
+    def build(*, crs: str = "EPSG:4528", angle: float = 0.0, edit=None, **options):
+        x0, y0 = ORIGINS[crs]
+
+        def place(geom):
+            return None if geom is None else affinity.translate(affinity.rotate(geom, angle, origin=(0, 0)), x0, y0)
+
+        rows = [{"parcel_id": i, "status": s, "tenant": t, "geometry": shapely.box(*b)} for i, s, t, b in GRID_PARCELS]
+        rows = edit(rows) if edit else rows
+        for row in rows:
+            row["geometry"] = place(row["geometry"])
+        roads = [{"name": n, "axis": a, "width_m": w, "geometry": place(shapely.box(*b))} for n, a, w, b in GRID_ROADS]
+        boundary = options.pop("boundary", None) or place(shapely.box(0, 0, 420, 300))
+        path = make_zone(boundary=boundary, parcels=rows, roads=roads, crs=crs, **options)
+        return path, boundary, [(r["status"], r["geometry"]) for r in rows], [r["geometry"] for r in roads]
+
+    return build
 
 
 @pytest.fixture

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 GAP_WIDTH_M = 1.0
 #: Declared and measured plan area may differ by this share before a warning.
 PLANNED_TOLERANCE = 0.005
+#: Features within this distance of a gap are named as its neighbours.
+_NEIGHBOUR_M = 0.001
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,7 @@ def _gaps(boundary: object, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]
     tree = shapely.STRtree(geoms)
     problems = []
     for sliver in slivers:
-        neighbours = tree.query(shapely.buffer(sliver, half), predicate="intersects")
+        neighbours = tree.query(sliver, predicate="dwithin", distance=_NEIGHBOUR_M)
         names = ", ".join(sorted(ids[n] for n in neighbours)) or "the boundary"
         problems.append(
             _error(

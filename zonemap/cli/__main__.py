@@ -2,4 +2,5 @@
 
 from zonemap.cli.main import main
 
-main(prog_name="zonemap")
+if __name__ == "__main__":
+    main(prog_name="zonemap")

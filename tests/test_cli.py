@@ -1,0 +1,127 @@
+"""The real ``zonemap`` command line, run as a subprocess."""
+
+from __future__ import annotations
+
+import json
+
+import pyogrio
+import pytest
+import shapely
+
+import zonemap
+from conftest import MU, geodesic_m2
+
+
+def test_info_counts_every_layer(cli):
+    result = cli("info", "--json")
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert info["zone"] == "示例工业集中区" and info["crs"] == "EPSG:4528"
+    for name, layer in info["layers"].items():
+        assert layer["features"] == len(pyogrio.read_dataframe(zonemap.sample_path(), layer=name, read_geometry=False))
+    table = cli("info").stdout
+    assert "parcels" in table and "EPSG:4528" in table
+
+
+def test_areas_json_is_the_spec_shape_and_matches_the_api(cli):
+    result = cli("areas", "--json")
+    assert result.returncode == 0, result.stderr
+    ledger = json.loads(result.stdout)
+    assert set(ledger) == {
+        "zone", "method", "unit", "planned", "boundary", "by_status", "roads", "unparcelled",
+        "developed_total", "remaining", "ready", "raw",
+    }
+    assert (ledger["method"], ledger["unit"]) == ("ellipsoidal", "mu")
+    assert list(ledger["by_status"]) == ["developed", "vacant", "tenant"]
+    assert all(isinstance(g["area"], float) and isinstance(g["share"], float) for g in ledger["by_status"].values())
+    api = zonemap.open(zonemap.sample_path()).areas()
+    assert ledger == api
+
+
+@pytest.mark.parametrize("unit, per_mu", [("m2", MU), ("ha", MU / 10000)])
+def test_areas_in_other_units(cli, unit, per_mu):
+    mu = json.loads(cli("areas", "--json").stdout)
+    other = json.loads(cli("areas", "--json", "--unit", unit).stdout)
+    assert other["unit"] == unit
+    for key in ("boundary", "roads", "remaining", "ready", "raw", "developed_total"):
+        assert other[key] == pytest.approx(mu[key] * per_mu, rel=1e-12)
+
+
+def test_areas_table_is_bilingual_with_two_decimals(cli):
+    out = cli("areas").stdout
+    for label in ("已开发待入驻", "未开发", "已入驻", "道路 roads", "剩余用地 remaining", "300.00", "100.00"):
+        assert label in out
+    assert "佳电机械厂" in cli("areas", "--by", "tenant").stdout
+
+
+def test_planar_method_on_a_zone_in_degrees_is_one_clear_line(cli, make_zone):
+    square = shapely.box(119.25, 33.5, 119.252, 33.502)
+    path = make_zone(boundary=square, parcels=[{"parcel_id": "A", "status": "vacant", "geometry": square}], crs="EPSG:4490")
+    before = path.read_bytes()
+    result = cli("areas", path, "--method", "planar")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "geographic" in result.stderr and "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+    # Ellipsoidal areas of lon/lat data are fine; the zone's CRS problem is a warning line.
+    result = cli("areas", path, "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["boundary"] == pytest.approx(geodesic_m2(square, "EPSG:4490") / MU, abs=1e-5)
+    assert "crs_geographic" in result.stderr
+
+
+def test_remaining(cli):
+    summary = json.loads(cli("remaining", "--json").stdout)
+    ledger = json.loads(cli("areas", "--json").stdout)
+    assert summary["remaining"]["area"] == ledger["remaining"]
+    assert summary["ready"]["area"] + summary["raw"]["area"] == pytest.approx(ledger["remaining"])
+    assert summary["ready"]["share_of_remaining"] == pytest.approx(ledger["ready"] / ledger["remaining"])
+    assert "可即供地" in cli("remaining").stdout
+
+
+def test_validate_exit_codes(cli, grid_zone):
+    ok = cli("validate", "--json")
+    assert ok.returncode == 0 and json.loads(ok.stdout) == {"ok": True, "errors": 0, "warnings": 0, "problems": []}
+
+    def break_it(rows):
+        rows[0]["tenant"] = None
+        rows[1]["geometry"] = shapely.box(219.9, 0, 420, 140)  # 14 m² onto the road
+        return rows
+
+    path, *_ = grid_zone(edit=break_it, planned_mu=200.0)
+    result = cli("validate", path, "--json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert (report["ok"], report["errors"], report["warnings"]) == (False, 2, 1)
+    assert {p["code"] for p in report["problems"]} == {"tenant_missing", "overlap", "planned_mismatch"}
+    assert set(report["problems"][0]) == {"severity", "code", "layer", "id", "message"}
+    text = cli("validate", path)
+    assert text.returncode == 1 and "[overlap]" in text.stdout and "2 error(s), 1 warning(s)" in text.stderr
+    # The ledger still prints, with a warning line.
+    areas = cli("areas", path)
+    assert areas.returncode == 0 and "边界实测" in areas.stdout
+    assert "2 data error(s)" in areas.stderr and "zonemap validate" in areas.stderr
+
+
+@pytest.mark.parametrize("command", ["info", "areas", "remaining", "validate"])
+def test_bad_zone_files_give_one_line_and_exit_1(cli, tmp_path, command):
+    text = tmp_path / "parcels.gpkg"
+    text.write_text("not a database")
+    roads_only = tmp_path / "roads_only.gpkg"
+    pyogrio.write_dataframe(
+        __import__("geopandas").GeoDataFrame({"name": ["经一路"]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4528"),
+        roads_only,
+        layer="roads",
+    )
+    cases = {tmp_path / "missing.gpkg": "no such file", text: "not a GeoPackage", roads_only: "no 'boundary' layer"}
+    for path, reason in cases.items():
+        before = path.read_bytes() if path.exists() else None
+        result = cli(command, path)
+        assert result.returncode == 1, (command, path)
+        assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1 and reason in result.stderr
+        assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_usage_errors_exit_2(cli):
+    assert cli("areas", "--unit", "acre").returncode == 2
+    assert cli("frobnicate").returncode == 2
+    assert "--method" in cli("areas", "--help").stdout

@@ -1,0 +1,142 @@
+"""Each validation code fires on a zone made to trigger it, and stays silent on a clean one."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+
+import zonemap
+from conftest import MU
+
+
+def codes(path) -> list[tuple[str, str, str]]:
+    return [(p.severity, p.code, p.id) for p in zonemap.open(path).validate()]
+
+
+def replace(target: str, **changes):
+    """An ``edit`` for the grid zone that changes the fields of parcel ``target``."""
+
+    def edit(rows):
+        for row in rows:
+            if row["parcel_id"] == target:
+                row.update(changes)
+        return rows
+
+    return edit
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4528", "EPSG:4549"])
+@pytest.mark.parametrize("angle", [0.0, 31.0])
+def test_clean_zone_has_no_problems(grid_zone, crs, angle):
+    # The grid zone leaves a 40 m strip unparcelled: land, not a gap.
+    path, *_ = grid_zone(crs=crs, angle=angle)
+    assert codes(path) == []
+
+
+def test_sample_zone_is_clean():
+    assert zonemap.open(zonemap.sample_path()).validate() == []
+
+
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (replace("P2", geometry=shapely.Polygon([(220, 0), (420, 140), (420, 0), (220, 140)])), ("invalid_geometry", "P2")),
+        (replace("P2", geometry=shapely.Polygon()), ("empty_geometry", "P2")),
+        (replace("P2", geometry=None), ("empty_geometry", "P2")),
+        (replace("P2", geometry=shapely.LineString([(220, 0), (420, 140)])), ("invalid_geometry", "P2")),
+        (replace("P3", parcel_id="P1"), ("duplicate_id", "P1")),
+        (replace("P3", parcel_id=None), ("missing_id", "#3")),
+        (replace("P3", parcel_id="  "), ("missing_id", "#3")),
+        (replace("P3", status="sold"), ("unknown_status", "P3")),
+        (replace("P3", status="已入驻"), ("unknown_status", "P3")),  # stored values are canonical
+        (replace("P1", tenant=None), ("tenant_missing", "P1")),
+        (replace("P3", tenant="佳电机械厂"), ("tenant_unexpected", "P3")),
+        (replace("P1", investment_wan=-5.0), ("negative_investment", "P1")),
+    ],
+)
+def test_attribute_and_geometry_codes(grid_zone, edit, expected):
+    path, *_ = grid_zone(edit=edit)
+    found = codes(path)
+    assert ("error", *expected) in found
+    assert all(severity == "error" for severity, *_ in found)
+
+
+def test_overlap_between_parcels_reports_area_and_place(grid_zone):
+    # P3 moved 23 m south: 200 × 3 m on P1's land, 200 × 20 m on the road.
+    path, *_ = grid_zone(edit=replace("P3", geometry=shapely.box(0, 137, 200, 237)))
+    problems = {p.id: p for p in zonemap.open(path).validate() if p.code == "overlap"}
+    assert set(problems) == {"P1,P3", "P3,纬一路"}
+    assert "600.00 m²" in problems["P1,P3"].message
+    assert f"{600 / MU:.2f} mu" in problems["P1,P3"].message
+    assert "4000.00 m²" in problems["P3,纬一路"].message
+    gaps = [p for p in zonemap.open(path).validate() if p.code == "gap"]
+    assert gaps == []  # the 23 m strip left behind is unparcelled land, not a sliver
+
+
+def test_overlap_below_tolerance_is_noise(grid_zone):
+    # 0.001 m × 200 m = 0.2 m² would count; 0.00004 m × 200 m = 0.008 m² does not.
+    path, *_ = grid_zone(edit=replace("P2", geometry=shapely.box(219.99996, 0, 420, 140)))
+    assert codes(path) == []
+    path, *_ = grid_zone(edit=replace("P2", geometry=shapely.box(219.999, 0, 420, 140)))
+    assert [c for _, c, _ in codes(path)] == ["overlap"]
+
+
+def test_sliver_gap_is_found_but_unparcelled_land_is_not(grid_zone):
+    path, *_ = grid_zone(edit=replace("P2", geometry=shapely.box(220.4, 0, 420, 140)))
+    problems = [p for p in zonemap.open(path).validate()]
+    assert [(p.code, p.id) for p in problems] == [("gap", "P2,纬一路,经一路")]  # the sliver's four sides
+    assert "56.00 m²" in problems[0].message  # 0.4 m × 140 m
+
+
+def test_gap_against_the_boundary(grid_zone):
+    path, *_ = grid_zone(edit=replace("P2", geometry=shapely.box(220, 0.5, 420, 140)))
+    assert [(c, i) for _, c, i in codes(path)] == [("gap", "P2,经一路")]
+
+
+def test_outside_boundary(grid_zone):
+    path, *_ = grid_zone(edit=replace("P4", geometry=shapely.box(220, 160, 420, 303)))
+    problems = [p for p in zonemap.open(path).validate()]
+    assert [(p.code, p.layer, p.id) for p in problems] == [("outside_boundary", "parcels", "P4")]
+    assert "600.00 m²" in problems[0].message
+
+
+def test_planned_mismatch_is_a_warning(grid_zone):
+    # The boundary measures ~189 mu; declaring 200 mu is 5.8% off, 189.5 is within 0.5%.
+    path, *_ = grid_zone(planned_mu=200.0)
+    assert codes(path) == [("warning", "planned_mismatch", "")]
+    path, *_ = grid_zone(planned_mu=189.5)
+    assert codes(path) == []
+
+
+def test_missing_crs(make_zone):
+    square = shapely.box(523_000, 3_707_000, 523_300, 3_707_300)
+    path = make_zone(boundary=square, parcels=[{"parcel_id": "A", "status": "vacant", "geometry": square}], crs=None)
+    assert ("error", "crs_missing", "") in codes(path)
+
+
+def test_geographic_crs_and_degrees_labelled_as_metres(make_zone):
+    square = shapely.box(119.25, 33.5, 119.252, 33.502)
+    lonlat = make_zone(boundary=square, parcels=[{"parcel_id": "A", "status": "vacant", "geometry": square}], crs="EPSG:4490")
+    assert ("error", "crs_geographic", "") in codes(lonlat)
+    mislabelled = make_zone(boundary=square, parcels=[{"parcel_id": "A", "status": "vacant", "geometry": square}], crs="EPSG:4528")
+    problems = [p for p in zonemap.open(mislabelled).validate() if p.code == "crs_mismatch"]
+    assert problems and "look like degrees" in problems[0].message and "EPSG:4490" in problems[0].message
+
+
+def test_missing_gauss_kruger_zone_prefix(make_zone):
+    # Zone-40 coordinates with the "40" stripped, labelled EPSG:4528: the fix is EPSG:4549.
+    square = shapely.box(523_000, 3_707_000, 523_300, 3_707_300)
+    path = make_zone(boundary=square, parcels=[{"parcel_id": "A", "status": "vacant", "geometry": square}], crs="EPSG:4528")
+    messages = [p.message for p in zonemap.open(path).validate() if p.code == "crs_mismatch"]
+    assert messages and "EPSG:4549" in messages[0]
+
+
+def test_every_problem_is_reported_at_once(grid_zone):
+    def edit(rows):
+        rows[0]["tenant"] = None
+        rows[2]["status"] = "sold"
+        rows[3]["investment_wan"] = -1.0
+        return rows
+
+    path, *_ = grid_zone(edit=edit)
+    assert {c for _, c, _ in codes(path)} == {"tenant_missing", "unknown_status", "negative_investment"}
