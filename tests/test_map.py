@@ -21,6 +21,8 @@ import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from pyproj import Geod
 
 import zonemap
@@ -51,16 +53,22 @@ def decode_varints(b64: str) -> list[int]:
     return values
 
 
-def decode_polygons(blob: dict) -> list[list[list[tuple[float, float]]]]:
-    """Features → rings → (lon, lat), undoing zig-zag and deltas one value at a time."""
-    ring_counts = decode_varints(blob["ring_counts"])
-    ring_sizes = decode_varints(blob["ring_sizes"])
-    raw = decode_varints(blob["coordinates"])
+def decode_coordinates(b64: str, quantum: float) -> list[tuple[float, float]]:
+    """(lon, lat) pairs, undoing zig-zag and deltas one value at a time."""
+    raw = decode_varints(b64)
     signed = [(v >> 1) if v % 2 == 0 else -((v + 1) >> 1) for v in raw]
     points, x, y = [], 0, 0
     for dx, dy in zip(signed[0::2], signed[1::2]):
         x, y = x + dx, y + dy
-        points.append((x * blob["quantum"], y * blob["quantum"]))
+        points.append((x * quantum, y * quantum))
+    return points
+
+
+def decode_polygons(blob: dict) -> list[list[list[tuple[float, float]]]]:
+    """Features → rings → (lon, lat)."""
+    ring_counts = decode_varints(blob["ring_counts"])
+    ring_sizes = decode_varints(blob["ring_sizes"])
+    points = decode_coordinates(blob["coordinates"], blob["quantum"])
     features, ring, at = [], 0, 0
     for count in ring_counts:
         rings = []
@@ -445,6 +453,21 @@ def test_encoding_keeps_holes_and_multipolygons(make_zone, tmp_path):
     for got, want in zip(rebuilt, expected):
         # Vertices move by at most half a quantum: the difference is a thin band along the outline.
         assert shapely.symmetric_difference(got, want).area < want.length * quantum
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**63 - 1), max_size=200))
+def test_varints_round_trip(values):
+    from zonemap.render.encode import varint_bytes
+
+    assert decode_varints(base64.b64encode(varint_bytes(values)).decode()) == values
+
+
+@given(st.lists(st.tuples(st.floats(-180, 180), st.floats(-85, 85)), min_size=1, max_size=100))
+def test_coordinates_round_trip_within_half_a_quantum(points):
+    from zonemap.render.encode import QUANTUM_DEG, encode_coordinates
+
+    decoded = np.array(decode_coordinates(encode_coordinates(np.array(points)), QUANTUM_DEG))
+    assert np.abs(decoded - np.array(points)).max() <= QUANTUM_DEG / 2 + 1e-9
 
 
 # ---------------------------------------------------------------- GCJ-02
