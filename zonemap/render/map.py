@@ -51,6 +51,8 @@ LANGS: tuple[str, ...] = ("zh", "en")
 GCJ02_BASEMAPS = frozenset({"gaode"})
 _TIANDITU_KEY = re.compile(r"[0-9A-Za-z]{8,64}")
 _UNKNOWN_COLOUR = "#999999"
+#: The closest a planner can zoom: a building's corner, about 0.1 m a pixel.
+MAX_ZOOM = 20
 
 _STYLES = {
     "boundary": {"fill": None, "fillOpacity": 0, "stroke": "#C00000", "weight": 3, "dash": [12, 6]},
@@ -274,6 +276,12 @@ def _summary(ledger: dict, text: dict, lang: str) -> list[dict]:
     ]
 
 
+def _tiles(provider: xyzservices.TileProvider, name: str, *, overlay: bool = False) -> folium.TileLayer:
+    """Tiles that stay on screen up to the map's last zoom, enlarged past the provider's own."""
+    native = provider.get("max_zoom", 18)
+    return folium.TileLayer(provider, name=html_text(name), overlay=overlay, max_zoom=MAX_ZOOM, max_native_zoom=native)
+
+
 def _tile_layers(basemap: str, text: dict, lang: str, tianditu_key: str | None) -> list[folium.TileLayer]:
     if basemap == "none":
         return []
@@ -300,17 +308,15 @@ def _tile_layers(basemap: str, text: dict, lang: str, tianditu_key: str | None) 
 
         labels = "cva" if lang == "zh" else "eva"
         return [
-            folium.TileLayer(tianditu("vec", "tianditu"), name=html_text(text["tianditu"])),
-            folium.TileLayer(
-                tianditu(labels, "tianditu_labels"), name=html_text(text["tianditu_labels"]), overlay=True
-            ),
+            _tiles(tianditu("vec", "tianditu"), text["tianditu"]),
+            _tiles(tianditu(labels, "tianditu_labels"), text["tianditu_labels"], overlay=True),
         ]
     provider = {
         "osm": xyzservices.providers.OpenStreetMap.Mapnik,
         "gaode": xyzservices.providers.Gaode.Normal,
         "satellite": xyzservices.providers.Esri.WorldImagery,
     }[basemap]
-    return [folium.TileLayer(provider, name=html_text(text[basemap]))]
+    return [_tiles(provider, text[basemap])]
 
 
 class _Raw(Element):
@@ -401,7 +407,7 @@ def build_map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=15,
         tiles=None,
-        max_zoom=20,
+        max_zoom=MAX_ZOOM,
         zoom_snap=0.25,
         zoom_delta=0.5,
         prefer_canvas=True,
