@@ -218,7 +218,8 @@ def test_sites_on_any_grid_are_sound_and_complete(grid):
     available = [pid for pid in ids if status[pid] != "tenant"]
     need = need_m2 / MU
 
-    sites = find_sites(SimpleNamespace(parcels=frame), need, method="planar")
+    zone = SimpleNamespace(parcels=frame, parcel_areas_m2=lambda method: shapely.area(frame.geometry.to_numpy()))
+    sites = find_sites(zone, need, method="planar")
     found = {tuple(site["parcels"]) for site in sites}
     for site in sites:
         members = site["parcels"]

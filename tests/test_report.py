@@ -50,6 +50,13 @@ def test_html_report_offline_shows_charts_and_the_clis_figures(sample_copy, cli,
     for chart in ("land", "intensity"):
         width = page.eval_on_selector(f"#chart-{chart}", "img => img.complete ? img.naturalWidth : 0")
         assert width > 300, chart
+    # The zone map, framed in the report, draws every parcel with no network.
+    zone_map = page.query_selector("#zone-map").content_frame()
+    zone_map.wait_for_function("window.zonemap && zonemap.current && zonemap.current.ready")
+    assert zone_map.evaluate("zonemap.current.layers.parcels.drawn") == len(zonemap.open(sample_copy).parcels)
+    assert page.query_selector("#zone-map").bounding_box()["height"] > 300
+    page.wait_for_timeout(300)  # time for any late request to show up
+    assert page.blocked == [] and page.errors == []
 
     ledger = json_of(cli, "areas", sample_copy)
     for key in ("planned", "boundary", "roads", "unparcelled", "developed_total", "remaining", "ready", "raw"):
@@ -74,7 +81,7 @@ def test_every_string_is_escaped_in_html(hostile_zone, offline_page, tmp_path, c
     out = tmp_path / "report.html"
     assert cli("report", hostile_zone, "-o", out).returncode == 0
     html = out.read_text(encoding="utf-8")
-    assert SCRIPT not in html and "<img src=x" not in html
+    assert SCRIPT not in html and "<img src=x" not in html  # also inside the framed map's srcdoc
     dialogs = []
     offline_page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     offline_page.goto(out.as_uri())
@@ -98,6 +105,8 @@ def test_markdown_report_escapes_and_writes_charts_beside_it(hostile_zone, tmp_p
         png = tmp_path / f"report-{name}.png"
         assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
         assert f"]({png.name})" in text
+    assert "](report-map.html)" in text
+    assert SCRIPT not in (tmp_path / "report-map.html").read_text(encoding="utf-8")
 
 
 def test_charts_draw_chinese_without_missing_glyphs():

@@ -129,7 +129,7 @@ def ledger(zone: Zone, *, unit: str = "mu", method: str = "ellipsoidal", by: str
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}; use one of {GROUPINGS}")
     parcels = zone.parcels
-    parcel_m2 = areas_m2(parcels.geometry.values, parcels.crs, method=method, where="parcels")
+    parcel_m2 = zone.parcel_areas_m2(method=method)
     boundary_m2 = float(areas_m2(zone.boundary.geometry.values, zone.boundary.crs, method=method, where="boundary").sum())
     road_union = shapely.union_all(zone.roads.geometry.values) if len(zone.roads) else None
     roads_m2 = float(areas_m2([road_union], zone.roads.crs, method=method, where="roads")[0]) if road_union is not None else 0.0

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from zonemap.areas import NOISE_M2, areas_m2, metric_geometries
+from zonemap.areas import NOISE_M2, metric_geometries
 from zonemap.units import from_m2, to_m2
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def _table(zone: Zone, crs, method: str) -> pd.DataFrame:
             "parcel_id": parcels["parcel_id"].map(_text).to_numpy(),
             "status": parcels["status"].map(_text).to_numpy(),
             "tenant": parcels["tenant"].map(_text).to_numpy(),
-            "m2": areas_m2(parcels.geometry.to_numpy(), parcels.crs, method=method),
+            "m2": zone.parcel_areas_m2(method=method),
             "geometry": metric_geometries(geoms, crs),
         }
     )

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from zonemap.areas import areas_m2, metric_geometries
+from zonemap.areas import metric_geometries
 from zonemap.units import from_m2, to_m2
 
 if TYPE_CHECKING:
@@ -166,17 +166,17 @@ def find_sites(zone: Zone, need: float, *, unit: str = "mu", method: str = "elli
     if not need > 0:
         raise ValueError(f"need must be a positive area, got {need!r}")
     parcels = zone.parcels
+    all_m2 = zone.parcel_areas_m2(method=method)
     usable = parcels["status"].isin(AVAILABLE).to_numpy().copy()
     geoms = parcels.geometry.to_numpy()
     # Broken geometry cannot be measured; `zonemap validate` names it, the CLI warns.
     usable &= ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & shapely.is_valid(geoms)
     usable &= np.isin(shapely.get_type_id(geoms), [3, 6])  # Polygon, MultiPolygon
-    parcels = parcels[usable]
+    parcels, area_m2 = parcels[usable], all_m2[usable]
     if len(parcels) == 0:
         return []
     ids = parcels["parcel_id"].fillna("").astype(str).to_numpy(dtype=object)
     status = parcels["status"].to_numpy(dtype=object)
-    area_m2 = areas_m2(parcels.geometry.to_numpy(), parcels.crs, method=method)
     metric = metric_geometries(parcels.geometry.to_numpy(), parcels.crs)
     planar_m2, perimeter = shapely.area(metric), shapely.length(metric)
     need_m2 = to_m2(need, unit)
@@ -193,11 +193,11 @@ def find_sites(zone: Zone, need: float, *, unit: str = "mu", method: str = "elli
 
 def _named_parcel(zone: Zone, parcel_id: str, *, unit: str, method: str) -> dict | None:
     """Status and area of the parcel a prospect asks for, None when there is no such parcel."""
-    parcels = zone.parcels[zone.parcels["parcel_id"].astype(str) == parcel_id]
-    if len(parcels) == 0:
+    named = (zone.parcels["parcel_id"].astype(str) == parcel_id).to_numpy()
+    if not named.any():
         return None
-    area = float(areas_m2(parcels.geometry.to_numpy(), parcels.crs, method=method).sum())
-    return {"id": parcel_id, "status": str(parcels["status"].iloc[0]), "area": from_m2(area, unit)}
+    area = float(zone.parcel_areas_m2(method=method)[named].sum())
+    return {"id": parcel_id, "status": str(zone.parcels["status"][named].iloc[0]), "area": from_m2(area, unit)}
 
 
 def prospect_fits(

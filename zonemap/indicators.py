@@ -104,7 +104,7 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
     """
     ledger = zone.areas(unit="mu", method=method)
     parcels = zone.parcels
-    parcel_m2 = areas_m2(parcels.geometry.to_numpy(), parcels.crs, method=method)
+    parcel_m2 = zone.parcel_areas_m2(method=method)
     is_tenant = (parcels["status"] == "tenant").to_numpy()
     tenant_ids = set(parcels.loc[is_tenant, "parcel_id"].map(_text).dropna())
     tenant_mu = from_m2(float(parcel_m2[is_tenant].sum()), "mu")
@@ -205,7 +205,7 @@ def tenant_figures(zone: Zone, *, method: str = "ellipsoidal") -> list[dict]:
         {
             "tenant": parcels["tenant"].map(_text).fillna("(未填 none)"),
             "parcel_id": parcels["parcel_id"].map(_text),
-            "m2": areas_m2(parcels.geometry.to_numpy(), parcels.crs, method=method),
+            "m2": zone.parcel_areas_m2(method=method),
             "investment_wan": pd.to_numeric(parcels["investment_wan"], errors="coerce"),
         }
     )[is_tenant]

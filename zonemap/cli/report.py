@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import echo_json, json_option, method_option, warn, zone_argument
+from zonemap.cli.options import echo_json, json_option, method_option, overwrite_option, warn, zone_argument
 
 
 @click.command()
@@ -14,7 +14,7 @@ from zonemap.cli.options import echo_json, json_option, method_option, warn, zon
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="report.html (self-contained) or report.md (charts as PNGs beside it).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the report.")
 @click.option("--intensity", type=click.FloatRange(min=0, min_open=True), help="Target 万元/亩 for prospects without need_mu.")
-@click.option("--overwrite", is_flag=True, help="Replace OUT (and its chart PNGs) if they exist.")
+@overwrite_option
 @method_option
 @json_option
 def report(zone, out: Path | None, lang: str, intensity: float | None, overwrite: bool, method: str, as_json: bool) -> None:

@@ -22,7 +22,6 @@ import base64
 import html
 import io
 import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +32,7 @@ from zonemap.areas import ledger_label
 from zonemap.errors import ZonemapError
 from zonemap.fit import prospect_fits
 from zonemap.indicators import format_indicator
+from zonemap.render import write_page
 from zonemap.status import STATUS_COLOURS, STATUSES, status_label
 from zonemap.units import DECIMALS
 
@@ -90,6 +90,7 @@ TEXT = {
         "chart_intensity": "入驻企业投资强度（万元/亩）",
         "zone_intensity": "园区平均",
         "no_tenants": "暂无入驻企业投资数据",
+        "map": "用地现状图",
         "asks_for": "意向地块",
         "none": "无",
     },
@@ -128,6 +129,7 @@ TEXT = {
         "chart_intensity": "Investment intensity per tenant (万元/mu)",
         "zone_intensity": "zone",
         "no_tenants": "no tenant investment recorded yet",
+        "map": "Land-use map",
         "asks_for": "asks for",
         "none": "none",
     },
@@ -320,11 +322,16 @@ _HTML = jinja2.Environment(
 )
 
 
-def render_html(data: dict, pngs: dict[str, bytes], *, lang: str = "zh") -> str:
-    """The report as one self-contained HTML page."""
+def map_page(zone: Zone, *, lang: str = "zh") -> str:
+    """The zone's map as a page of its own, on a plain background: a report opens offline, so no tiles."""
+    return zone.map(basemap="none", lang=lang).get_root().render()
+
+
+def render_html(data: dict, pngs: dict[str, bytes], *, lang: str = "zh", map_html: str | None = None) -> str:
+    """The report as one self-contained HTML page; ``map_html`` (a whole page) is framed in it."""
     images = {name: "data:image/png;base64," + base64.b64encode(png).decode("ascii") for name, png in pngs.items()}
     return _HTML.get_template("report.html").render(
-        data=data, rows=rows(data, lang), t=TEXT[lang], lang=lang, images=images, method=METHOD_LABELS[data["method"]][lang]
+        data=data, rows=rows(data, lang), t=TEXT[lang], lang=lang, images=images, method=METHOD_LABELS[data["method"]][lang], map_html=map_html
     )
 
 
@@ -339,8 +346,8 @@ def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
     return lines + [""]
 
 
-def render_markdown(data: dict, png_names: dict[str, str], *, lang: str = "zh") -> str:
-    """The report as Markdown; ``png_names`` are the chart files written beside it."""
+def render_markdown(data: dict, files: dict[str, str], *, lang: str = "zh") -> str:
+    """The report as Markdown; ``files`` names the charts (``land``, ``intensity``) and ``map`` page beside it."""
     t, table = TEXT[lang], rows(data, lang)
     lines = [f"# {_md(data['zone'])} — {t['title']}", "", f"{t['generated']}: {data['generated']} · {t['method']}: {METHOD_LABELS[data['method']][lang]}", ""]
     lines += [f"## {t['ledger']}", ""]
@@ -365,19 +372,9 @@ def render_markdown(data: dict, png_names: dict[str, str], *, lang: str = "zh") 
     else:
         lines += [t["checks_ok"], ""]
     lines += [f"## {t['charts']}", ""]
-    lines += [f"![{_md(t['chart_' + name])}]({name_on_disk})" for name, name_on_disk in png_names.items()]
+    lines += [f"![{_md(t['chart_' + name])}]({files[name]})" for name in ("land", "intensity")]
+    lines += ["", f"## {t['map']}", "", f"[{t['map']}]({files['map']})"]
     return "\n".join(lines) + "\n"
-
-
-def _write_atomic(path: Path, content: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is for sharing
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def write_report(
@@ -391,7 +388,8 @@ def write_report(
 ) -> list[Path]:
     """Write the report to ``out`` (``.html`` or ``.md``); return the files written.
 
-    Markdown gets its charts as ``<stem>-land.png`` and ``<stem>-intensity.png`` beside it.
+    Markdown gets its charts as ``<stem>-land.png`` and ``<stem>-intensity.png``
+    and the map as ``<stem>-map.html`` beside it; HTML holds them all.
     """
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
@@ -400,19 +398,20 @@ def write_report(
         raise ZonemapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     if not out.parent.is_dir():
         raise ZonemapError(f"{out}: folder {out.parent} does not exist; create it first")
-    pngs_on_disk = {name: out.with_name(f"{out.stem}-{name}.png") for name in ("land", "intensity")}
-    targets = [out, *pngs_on_disk.values()] if out.suffix.lower() == ".md" else [out]
+    beside = {name: out.with_name(f"{out.stem}-{name}.png") for name in ("land", "intensity")}
+    beside["map"] = out.with_name(f"{out.stem}-map.html")
+    targets = [out, *beside.values()] if out.suffix.lower() == ".md" else [out]
     existing = [str(p) for p in targets if p.exists()]
     if existing and not overwrite:
         raise ZonemapError(f"{existing[0]}: already exists; choose another name or pass --overwrite")
     data = report_data(zone, method=method, intensity=intensity)
     pngs = charts(data, lang)
     if out.suffix.lower() == ".html":
-        _write_atomic(out, render_html(data, pngs, lang=lang).encode("utf-8"))
+        write_page(render_html(data, pngs, lang=lang, map_html=map_page(zone, lang=lang)), out)
         return [out]
-    for name, path in pngs_on_disk.items():
-        _write_atomic(path, pngs[name])
-    markdown = render_markdown(data, {name: path.name for name, path in pngs_on_disk.items()}, lang=lang)
-    _write_atomic(out, markdown.encode("utf-8"))
+    for name, png in pngs.items():
+        write_page(png, beside[name])
+    write_page(map_page(zone, lang=lang), beside["map"])
+    write_page(render_markdown(data, {name: path.name for name, path in beside.items()}, lang=lang), out)
     return targets
 
