@@ -32,6 +32,17 @@ if TYPE_CHECKING:
 PIECE_SHARE = 0.01
 #: Area changes below this (in mu) are not reported (SPEC: "over 0.01 mu").
 AREA_CHANGE_MU = 0.01
+#: Kinds of change a parcel of the new version can show, most telling first; labels zh/en.
+CHANGE_LABELS: dict[str, dict[str, str]] = {
+    "added": {"zh": "新增", "en": "Added"},
+    "split": {"zh": "分割所得", "en": "Split from a parcel"},
+    "merged": {"zh": "合并所得", "en": "Merged from parcels"},
+    "status": {"zh": "状态变化", "en": "Status changed"},
+    "tenant": {"zh": "企业变化", "en": "Tenant changed"},
+    "area": {"zh": "面积变化", "en": "Area changed"},
+    "unchanged": {"zh": "无变化", "en": "Unchanged"},
+    "removed": {"zh": "已删除（旧版本）", "en": "Removed (old version)"},
+}
 #: Ledger figures compared between versions.
 LEDGER_KEYS = ("boundary", "developed", "vacant", "tenant", "roads", "unparcelled", "developed_total", "remaining", "ready", "raw")
 
@@ -130,3 +141,16 @@ def diff(old: Zone, new: Zone, *, unit: str = "mu", method: str = "ellipsoidal")
         },
     }
 
+
+def changed_parcels(report: dict) -> dict[str, str]:
+    """Parcel id (in the new version) → its most telling kind of change (see :data:`CHANGE_LABELS`).
+
+    Parcels not listed did not change.
+    """
+    kinds: dict[str, str] = {}
+    for kind, rows in (("area", report["area_changed"]), ("tenant", report["tenant_changed"]), ("status", report["status_changed"])):
+        kinds.update({row["parcel_id"]: kind for row in rows})
+    kinds.update({event["into"]: "merged" for event in report["merged"]})
+    kinds.update({pid: "split" for event in report["split"] for pid in event["into"]})
+    kinds.update({row["parcel_id"]: "added" for row in report["added"]})
+    return kinds
