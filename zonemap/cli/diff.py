@@ -23,21 +23,19 @@ def diff_text(report: dict) -> str:
     def area(value: float) -> str:
         return f"{value:,.{decimals}f} {label}"
 
-    lines = [f"{report['old']} → {report['new']}"]
-    for row in report["added"]:
-        lines.append(f"+ 新增 added {row['parcel_id']} ({status_label(row['status'] or '', 'zh')}, {area(row['area'])})")
-    for row in report["removed"]:
-        lines.append(f"- 删除 removed {row['parcel_id']} ({status_label(row['status'] or '', 'zh')}, {area(row['area'])})")
-    for event in report["split"]:
-        lines.append(f"÷ 分割 split {event['from']} → {', '.join(event['into'])}")
-    for event in report["merged"]:
-        lines.append(f"∪ 合并 merged {', '.join(event['from'])} → {event['into']}")
-    for row in report["status_changed"]:
-        lines.append(f"~ 状态 status {row['parcel_id']}: {status_label(row['old'] or '', 'zh')} → {status_label(row['new'] or '', 'zh')}")
-    for row in report["tenant_changed"]:
-        lines.append(f"~ 企业 tenant {row['parcel_id']}: {row['old'] or '—'} → {row['new'] or '—'}")
-    for row in report["area_changed"]:
-        lines.append(f"~ 面积 area {row['parcel_id']}: {area(row['old'])} → {area(row['new'])} ({row['change']:+,.{decimals}f})")
+    def status(value: str | None) -> str:
+        return status_label(value or "", "zh")
+
+    formats = {
+        "added": lambda r: f"+ 新增 added {r['parcel_id']} ({status(r['status'])}, {area(r['area'])})",
+        "removed": lambda r: f"- 删除 removed {r['parcel_id']} ({status(r['status'])}, {area(r['area'])})",
+        "split": lambda e: f"÷ 分割 split {e['from']} → {', '.join(e['into'])}",
+        "merged": lambda e: f"∪ 合并 merged {', '.join(e['from'])} → {e['into']}",
+        "status_changed": lambda r: f"~ 状态 status {r['parcel_id']}: {status(r['old'])} → {status(r['new'])}",
+        "tenant_changed": lambda r: f"~ 企业 tenant {r['parcel_id']}: {r['old'] or '—'} → {r['new'] or '—'}",
+        "area_changed": lambda r: f"~ 面积 area {r['parcel_id']}: {area(r['old'])} → {area(r['new'])} ({r['change']:+,.{decimals}f})",
+    }
+    lines = [f"{report['old']} → {report['new']}"] + [line(row) for key, line in formats.items() for row in report[key]]
     if len(lines) == 1:
         lines.append("地块无变化 no parcel changed")
     ledger = report["ledger"]
