@@ -48,7 +48,7 @@ def sites_table(sites: list[dict], unit: str) -> str:
 
 def prospects_text(answers: list[dict], unit: str) -> str:
     """Each prospect's need and its best sites, as lines a planner reads."""
-    lines = ["意向项目 prospects"]
+    lines = ["意向项目 prospects" + ("" if answers else ": 无 none recorded")]
     for answer in answers:
         need = "—" if answer["need"] is None else f"{answer['need']:,.{DECIMALS[unit]}f} {UNIT_LABELS[unit]['zh']}"
         lines.append(f"- {answer['name']} ({answer['industry'] or '—'}, {answer['stage'] or '—'}): 需地 need {need}")
