@@ -97,6 +97,17 @@ def is_geopackage(path: str | os.PathLike) -> bool:
     )
 
 
+def is_zone_file(path: str | os.PathLike) -> bool:
+    """True when ``path`` is a zone: a GeoPackage with the required layers (boundary and parcels)."""
+    if not Path(path).is_file() or not is_geopackage(path):
+        return False
+    try:
+        names = {name for name, _ in pyogrio.list_layers(path)}
+    except Exception:  # an unreadable GeoPackage is not a zone to protect, nor to read
+        return False
+    return set(REQUIRED_LAYERS) <= names
+
+
 def require_geopackage(path: str | os.PathLike) -> Path:
     """``path`` as a Path, or a one-line :class:`ZoneFileError` saying what is wrong."""
     path = Path(path)
