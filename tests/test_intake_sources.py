@@ -258,3 +258,27 @@ def test_geopackage_with_several_layers_asks_which(cli, sample_copy, tmp_path):
     _refused(cli("import", sample_copy, path), "--from-layer")
     assert cli("import", sample_copy, path, "--from-layer", "b").returncode == 0
     assert isinstance(gpd.read_file(path, layer="b"), gpd.GeoDataFrame)
+
+
+def test_crs_overrides_a_prj_the_coordinates_contradict(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    lonlat = frame.to_crs("EPSG:4490").geometry.to_numpy()
+    path = write_shapefile(frame.set_geometry(lonlat, crs="EPSG:4528"), tmp_path / "mislabelled.shp", encoding="UTF-8")
+    before = file_bytes(sample_copy)
+    advice = _refused(cli("import", sample_copy, path), "--crs EPSG:4490")
+    assert "EPSG:4528" in advice
+    # Fitting neither the .prj nor --crs: still refused, nothing written.
+    _refused(cli("import", sample_copy, path, "--crs", "EPSG:4549"), "mislabelled.shp")
+    assert file_bytes(sample_copy) == before
+
+    followed = cli("import", sample_copy, path, "--crs", "EPSG:4490")
+    assert followed.returncode == 0, followed.stderr
+    assert "overriding the .prj's EPSG:4528" in followed.stderr
+    assert "15 unchanged" in followed.stdout  # the lon/lat parcels land where they were
+
+
+def test_crs_does_not_override_a_prj_the_coordinates_fit(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "right.shp", encoding="UTF-8")
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path, "--crs", "EPSG:4490"), "carries EPSG:4528", "drop --crs")
+    assert file_bytes(sample_copy) == before

@@ -46,6 +46,8 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
         from_layer=from_layer, where=where, prune=prune, fix=fix, default_status=default_status, by=by,
     )
     click.echo(f"encoding 编码: {report.source.encoding}", err=True)
+    for note in report.source.notes:
+        click.echo(f"note: {note}", err=True)
     if report.fields:
         click.echo("fields 字段: " + ", ".join(f"{field}←{column}" for field, column in report.fields.items()), err=True)
     for line in report.fixes:

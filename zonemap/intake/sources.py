@@ -61,6 +61,8 @@ class Source:
     frame: gpd.GeoDataFrame
     crs: CRS
     encoding: str
+    #: What the planner should know about how the source was read (e.g. a CRS override).
+    notes: tuple[str, ...] = ()
 
     def feature(self, i: int) -> str:
         """How a message names feature ``i`` (0-based) of this source."""
@@ -139,25 +141,40 @@ def source_encoding(path: Path, kind: str, override: str | None = None) -> Encod
     return EncodingChoice("utf-8", _FIXED_ENCODING[kind] + ignored)
 
 
-def _declared_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None, kind: str) -> CRS:
+def _fits(crs: CRS, frame: gpd.GeoDataFrame) -> bool:
+    try:
+        check_coordinates_fit(crs, _present_bounds(frame.geometry.to_numpy()), where="")
+    except CrsError:
+        return False
+    return True
+
+
+def _declared_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None, kind: str) -> tuple[CRS, str | None]:
+    """The source's CRS, and a note when ``--crs`` overrode the file's own."""
     if crs:
         try:
             declared = CRS.from_user_input(crs)
         except ProjCrsError:
             raise SourceError(f"--crs {crs}: not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528)") from None
-        if frame.crs is not None and not frame.crs.equals(declared):
+        if frame.crs is None or frame.crs.equals(declared):
+            return declared, None
+        own = ".prj's" if kind == "shapefile" else "file's"
+        # --crs wins only over a label the coordinates contradict and when they fit what it declares.
+        if not _fits(frame.crs, frame) and _fits(declared, frame):
+            return declared, f"{path.name}: its coordinates do not fit the {own} {crs_name(frame.crs)}; overriding the {own} {crs_name(frame.crs)} with --crs {crs_name(declared)}"
+        if _fits(frame.crs, frame):
             raise SourceError(
-                f"{path}: carries {crs_name(frame.crs)} but --crs says {crs_name(declared)}; "
-                "drop --crs to use the file's own, or fix the file's .prj"
+                f"{path}: carries {crs_name(frame.crs)}, which its coordinates fit, but --crs says {crs_name(declared)}; "
+                f"drop --crs to use the file's own, or fix the file's {own[:-2]}"
             )
-        return declared
+        return frame.crs, None  # fits neither: the coordinate check refuses with the fix
     if frame.crs is None:
         what = "no .prj file" if kind == "shapefile" else "no CRS"
         raise CrsError(
             f"{path}: has {what}, so its coordinates cannot be placed; declare the CRS with --crs "
             "(e.g. --crs EPSG:4528 for CGCS2000 Gauss-Krüger zone 40 with the 40 prefix, EPSG:4549 without it)"
         )
-    return frame.crs
+    return frame.crs, None
 
 
 def _dxf_polygons(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -200,8 +217,13 @@ def _coordinate_problems(source: Source) -> None:
                 f"{source.path}: {features_text(bad)} have NaN or infinite coordinates; "
                 "redraw them in the source"
             )
-    bounds = tuple(shapely.total_bounds(geoms[present])) if present.any() else (np.nan,) * 4
-    check_coordinates_fit(source.crs, bounds, where=str(source.path))
+    check_coordinates_fit(source.crs, _present_bounds(geoms), where=str(source.path))
+
+
+def _present_bounds(geoms: np.ndarray) -> tuple[float, float, float, float]:
+    """Bounds of the geometries that have coordinates (NaN when none do)."""
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    return tuple(shapely.total_bounds(geoms[present])) if present.any() else (np.nan,) * 4
 
 
 def features_text(rows) -> str:
@@ -251,7 +273,8 @@ def read_source(
     if kind == "DXF":
         frame = _dxf_polygons(frame)
     frame = frame.set_geometry(shapely.force_2d(frame.geometry.to_numpy()), crs=frame.crs)
-    source = Source(path, kind, name, frame, _declared_crs(path, frame, crs, kind), str(choice))
+    source_crs, crs_note = _declared_crs(path, frame, crs, kind)
+    source = Source(path, kind, name, frame, source_crs, str(choice), notes=(crs_note,) if crs_note else ())
     source.frame = source.frame.set_crs(source.crs, allow_override=True)
     _coordinate_problems(source)
     return source
