@@ -282,3 +282,56 @@ def test_crs_does_not_override_a_prj_the_coordinates_fit(cli, sample_copy, tmp_p
     before = file_bytes(sample_copy)
     _refused(cli("import", sample_copy, path, "--crs", "EPSG:4490"), "carries EPSG:4528", "drop --crs")
     assert file_bytes(sample_copy) == before
+
+
+@pytest.mark.parametrize(
+    "cpg, ldid, flag",
+    [("1252", None, None), ("ISO-8859-1", None, None), (None, 0x03, None), (None, None, "latin1"), ("GBK", None, "cp1252")],
+)
+def test_gbk_read_as_a_western_code_page_is_refused(cli, sample_copy, tmp_path, cpg, ldid, flag):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "western.shp", encoding="GBK", cpg=False)
+    if cpg:
+        path.with_suffix(".cpg").write_text(cpg)
+    if ldid:
+        dbf = bytearray(path.with_suffix(".dbf").read_bytes())
+        dbf[29] = ldid
+        path.with_suffix(".dbf").write_bytes(bytes(dbf))
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, path, *(["--encoding", flag] if flag else []))
+    line = _refused(result, "western.dbf", "feature 1 field ZT", "--encoding GBK", "已入驻")
+    assert "ÒÑÈë×¤" in line and len(result.stderr.strip().splitlines()) == 1
+    assert file_bytes(sample_copy) == before
+    assert cli("inspect", path, *(["--encoding", flag] if flag else [])).returncode == 1
+
+
+def test_latin_text_in_a_western_code_page_is_read_as_declared(sample_copy, tmp_path):
+    from zonemap.intake.sources import read_source
+
+    frame = survey_frame(sample_copy)
+    frame["QYMC"] = frame["QYMC"].astype(object)
+    frame.loc[0, "QYMC"], frame.loc[2, "QYMC"] = "Müller Maschinenbau", "Informação Têxtil"
+    frame["ZT"] = frame["ZT"].map({"已入驻": "tenant", "已开发": "developed", "未开发": "vacant"})
+    path = write_shapefile(frame, tmp_path / "latin.shp", encoding="cp1252", cpg=False)
+    path.with_suffix(".cpg").write_text("1252")
+    source = read_source(path)
+    assert source.encoding.startswith("CP1252") and {"Müller Maschinenbau", "Informação Têxtil"} <= set(source.frame["QYMC"])
+
+
+@pytest.mark.parametrize("cpg, expected", [("ANSI 936", "GBK"), ("CP936", "GBK"), ("936", "GBK"), ("System", "GB18030")])
+def test_windows_cpg_names(sample_copy, tmp_path, cpg, expected):
+    from zonemap.intake.sources import read_source
+
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "win.shp", encoding="GBK", cpg=False)
+    path.with_suffix(".cpg").write_text(cpg)
+    source = read_source(path)
+    assert source.encoding.startswith(expected) and "厚翔服装厂" in source.frame["QYMC"].tolist()
+    if cpg == "System":
+        assert "win.cpg says 'System', which names no encoding" in source.encoding
+
+
+def test_unknown_encoding_names_the_file_and_suggests_gbk(sample_copy, tmp_path):
+    from zonemap.intake.sources import read_source
+
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "odd.shp", encoding="GBK", cpg=False)
+    with pytest.raises(Exception, match=r"odd\.shp.*'klingon'.*--encoding GBK"):
+        read_source(path, encoding="klingon")
