@@ -160,3 +160,38 @@ def test_cad_geometry_gets_a_default_status(cli, small_zone, tmp_path):
     assert file_bytes(small_zone) == before
     assert cli("import", small_zone, path, "--default-status", "vacant").returncode == 0
     assert store.read_layer(small_zone, "parcels").set_index("parcel_id").loc["P3", "status"] == "vacant"
+
+
+def test_duplicate_or_blank_ids_are_reported_against_the_source(cli, sample_copy, tmp_path):
+    from intake_helpers import survey_frame
+
+    frame = survey_frame(sample_copy)
+    frame["DKBH"] = frame["DKBH"].astype(object)
+    frame.loc[[6, 7, 8], "DKBH"] = ["B03", "B02", "B03"]  # features 7 and 9 share an id; B04 is missing
+    dup = write_shapefile(frame, tmp_path / "dup.shp", encoding="GBK")
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, dup, "--mode", "update")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {dup}: refused: [duplicate_id] dup.shp features 7 and 9: parcel_id B03 is used twice; "
+        "give each a unique id; nothing was written"
+    ]
+
+    frame = survey_frame(sample_copy)
+    frame["DKBH"] = frame["DKBH"].astype(object)
+    frame.loc[3, "DKBH"] = None
+    blank = write_shapefile(frame, tmp_path / "blank.shp", encoding="GBK")
+    result = cli("import", sample_copy, blank, "--mode", "update")
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "blank.shp feature 4: has no parcel_id (field DKBH is empty)" in result.stderr
+    assert file_bytes(sample_copy) == before
+
+
+def test_zone_refusal_names_the_incoming_feature(cli, small_zone, tmp_path):
+    path = tmp_path / "shifted.geojson"
+    rows = [("P3", "vacant", None, box(300, 0, 400, 200)), ("P4", "vacant", None, box(150, 0, 250, 200))]  # P4 overlaps P2
+    pyogrio.write_dataframe(survey(rows), path)
+    result = cli("import", small_zone, path)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert "[overlap]" in last and "P4: shifted.geojson feature 2" in last and "P3:" not in last

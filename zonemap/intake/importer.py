@@ -12,6 +12,7 @@ added, absent ones kept unless ``prune``; ``append`` adds new ids only.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 
@@ -22,9 +23,9 @@ import shapely
 
 from zonemap import store
 from zonemap.areas import areas_m2
-from zonemap.intake.changes import Change, refused, zone_change
+from zonemap.intake.changes import Change, RefusedError, refused, zone_change
 from zonemap.intake.fieldmap import FieldError, map_fields
-from zonemap.intake.sources import Source, read_source
+from zonemap.intake.sources import Source, features_text, read_source
 from zonemap.units import from_m2
 from zonemap.validate import Problem, _geometry_problems
 
@@ -75,6 +76,35 @@ def _check_geometries(source: Source, ids: np.ndarray) -> None:
     problems = _geometry_problems(source.path.name, labels, source.frame.geometry.to_numpy())
     if problems:
         raise refused(str(source.path), problems)
+
+
+def _check_parcel_ids(source: Source, ids: np.ndarray, column: str | None) -> None:
+    """Missing or repeated parcel ids, named by the source's feature numbers, before the zone is touched."""
+    name = source.path.name
+    problems = [
+        Problem("error", "missing_id", name, f"feature {i + 1}",
+                f"{source.feature(i)}: has no parcel_id" + (f" (field {column} is empty)" if column else "")
+                + "; give every parcel a unique id" + ("" if column else " (map the id field with --map parcel_id=FIELD)"))
+        for i in np.flatnonzero(ids == "")
+    ]
+    present = pd.Series(ids)[ids != ""]
+    for value, rows in present.groupby(present, sort=False).groups.items():
+        if len(rows) > 1:
+            times = "twice" if len(rows) == 2 else f"{len(rows)} times"
+            shown = features_text(rows).replace(", ", " and ") if len(rows) == 2 else features_text(rows)
+            problems.append(Problem("error", "duplicate_id", name, str(value),
+                                    f"{name} {shown}: parcel_id {value} is used {times}; give each a unique id"))
+    if problems:
+        raise refused(str(source.path), problems)
+
+
+def _named_by_source(exc: RefusedError, zone, origins: dict[str, str]) -> RefusedError:
+    """The refusal with each incoming parcel a problem involves named by its source feature."""
+    problems = []
+    for problem in exc.problems:
+        named = [f"{pid}: {origins[pid]}" for pid in problem.id.split(",") if pid in origins]
+        problems.append(dataclasses.replace(problem, message=f"{problem.message} ({'; '.join(named)})") if named else problem)
+    return refused(str(zone), problems)
 
 
 def _incoming(source: Source, layer: str, mapping: dict[str, str] | None, default_status: str | None) -> gpd.GeoDataFrame:
@@ -207,6 +237,18 @@ def import_source(
     id_field = ID_FIELDS[layer]
     ids = incoming[id_field].fillna("").to_numpy(dtype=object) if id_field in incoming else np.full(len(incoming), "", dtype=object)
     _check_geometries(source, ids)
+    if layer == "parcels":
+        _check_parcel_ids(source, ids, incoming.attrs["fields"].get("parcel_id"))
+    origins = {str(pid): source.feature(i) for i, pid in enumerate(ids) if pid}
+    try:
+        report = _land(zone, source, incoming, layer, id_field, mode, prune, by, fixes)
+    except RefusedError as exc:
+        raise _named_by_source(exc, zone, origins) from None
+    return report
+
+
+def _land(zone, source: Source, incoming: gpd.GeoDataFrame, layer: str, id_field: str, mode: str | None,
+          prune: bool, by: str | None, fixes: list[str]) -> ImportReport:
     with zone_change(zone, by=by) as change:
         current = change.read(layer)
         zone_crs = current.crs or change.read("boundary").crs
