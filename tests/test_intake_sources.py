@@ -335,3 +335,26 @@ def test_unknown_encoding_names_the_file_and_suggests_gbk(sample_copy, tmp_path)
     path = write_shapefile(survey_frame(sample_copy), tmp_path / "odd.shp", encoding="GBK", cpg=False)
     with pytest.raises(Exception, match=r"odd\.shp.*'klingon'.*--encoding GBK"):
         read_source(path, encoding="klingon")
+
+
+def test_inspect_lists_tables_without_geometry(cli, sample_copy):
+    result = cli("inspect", sample_copy, "--json")
+    assert result.returncode == 0, result.stderr
+    layers = {layer["name"]: layer for layer in json.loads(result.stdout)["layers"]}
+    prospects = store.read_layer(sample_copy, "prospects")
+    assert layers["prospects"]["features"] == len(prospects) and layers["prospects"]["bounds"] is None
+    assert layers["prospects"]["crs"] is None and layers["prospects"]["spatial"] is False
+    assert {f["name"] for f in layers["prospects"]["fields"]} >= {"name", "need_mu", "parcel_id"}
+    assert layers["parcels"]["crs"] == "EPSG:4528" and layers["parcels"]["bounds"]
+    shown = cli("inspect", sample_copy)
+    assert "prospects: 3 rows (a table without geometry)" in shown.stdout and "吴江投资人" in shown.stdout
+
+
+def test_inspect_warns_when_coordinates_do_not_fit_the_crs(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    frame = frame.set_geometry(frame.to_crs("EPSG:4490").geometry.to_numpy(), crs="EPSG:4528")
+    path = write_shapefile(frame, tmp_path / "degrees.shp", encoding="UTF-8")
+    result = cli("inspect", path)
+    assert result.returncode == 0, result.stderr
+    assert "warning:" in result.stderr and "degrees.shp" in result.stderr and "EPSG:4490" in result.stderr
+    assert "warning" not in cli("inspect", write_shapefile(survey_frame(sample_copy), tmp_path / "ok.shp", encoding="UTF-8")).stderr

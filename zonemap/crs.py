@@ -67,6 +67,8 @@ def _central_meridian(crs: CRS) -> float | None:
 
 @lru_cache(maxsize=64)
 def _expected_bounds(crs: CRS) -> tuple[float, float, float, float] | None:
+    if crs.area_of_use is None and crs.to_epsg():  # a .prj's ESRI WKT names no area; its EPSG twin does
+        crs = CRS.from_epsg(crs.to_epsg())
     if crs.area_of_use is None:
         return None
     west, south, east, north = crs.area_of_use.bounds

@@ -104,11 +104,12 @@ def check_shapefile_parts(path: Path) -> dict[str, Path | None]:
     return parts
 
 
-def list_source_layers(path: Path) -> list[str]:
-    """Layer names of a source, or a one-line refusal if it cannot be opened."""
+def list_source_layers(path: Path, *, with_geometry: bool = False) -> list:
+    """Layer names of a source (with ``with_geometry``, (name, has geometry) pairs), or a one-line refusal."""
     source_kind(path)
     try:
-        return [str(name) for name, _ in pyogrio.list_layers(path)]
+        layers = pyogrio.list_layers(path)
+        return [(str(name), kind is not None) if with_geometry else str(name) for name, kind in layers]
     except Exception as exc:  # GDAL raises several types for unreadable files
         raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
 
@@ -280,11 +281,12 @@ def read_source(
     return source
 
 
-def _records(path: Path, layer: str, kind: str, encoding: str):
+def _records(path: Path, layer: str, kind: str, encoding: str, spatial: bool):
     """(schema, CRS, bounds, iterator of (geometry type, properties)) of one layer.
 
     fiona gives the record-level view; its bundled GDAL reads KML without
     LIBKML, which drops ExtendedData fields, so KML goes through pyogrio.
+    A table without geometry (``spatial`` false) has no CRS nor bounds.
     """
     import fiona
 
@@ -300,9 +302,9 @@ def _records(path: Path, layer: str, kind: str, encoding: str):
     options = {"encoding": encoding} if kind == "shapefile" else {}
     with fiona.open(path, layer=layer, **options) as collection:
         schema = dict(collection.schema["properties"])
-        crs = CRS.from_user_input(collection.crs.to_wkt()) if collection.crs else None
+        crs = CRS.from_user_input(collection.crs.to_wkt()) if spatial and collection.crs else None
         records = [(f.geometry.type if f.geometry else "None", dict(f.properties)) for f in collection]
-        bounds = collection.bounds if records else None
+        bounds = collection.bounds if records and spatial else None
     return schema, crs, bounds, records
 
 
@@ -319,9 +321,9 @@ def describe_source(path: str | os.PathLike, *, encoding: str | None = None, sam
     kind = source_kind(path)
     choice = source_encoding(path, kind, encoding)
     description = {"source": str(path), "format": kind, "encoding": choice.encoding, "encoding_reason": choice.reason, "layers": []}
-    for name in list_source_layers(path):
+    for name, spatial in list_source_layers(path, with_geometry=True):
         try:
-            schema, crs, bounds, records = _records(path, name, kind, choice.encoding)
+            schema, crs, bounds, records = _records(path, name, kind, choice.encoding, spatial)
             types: dict[str, int] = {}
             values: dict[str, list] = {field: [] for field in schema}
             count = 0
@@ -335,9 +337,17 @@ def describe_source(path: str | os.PathLike, *, encoding: str | None = None, sam
             raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
         except Exception as exc:  # fiona raises several types for unreadable files
             raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
-        fills = {column: field for field, column in find_fields(list(schema), "parcels", source_name=str(path)).items()}
+        fills = {column: field for field, column in find_fields(list(schema), "parcels", source_name=str(path)).items()} if spatial else {}
+        warning = None
+        if crs is not None and bounds:
+            try:
+                check_coordinates_fit(crs, tuple(bounds), where=f"{path.name} layer {name}")
+            except CrsError as exc:
+                warning = str(exc)
         description["layers"].append({
             "name": name,
+            "spatial": spatial,
+            "crs_warning": warning,
             "crs": crs_name(crs) if crs else None,
             "features": count,
             "geometry_types": types,
