@@ -138,3 +138,52 @@ def test_history_of_the_whole_zone(cli, sample_copy):
     cli("set", sample_copy, "C01", "--note", "规划调整")
     table = cli("history", sample_copy).stdout
     assert "C01" in table and "规划调整" in table and "update" in table
+
+
+def test_split_and_merge_carry_buildings_and_prospects_along(cli, sample_copy):
+    import numpy as np
+
+    parcels = _parcels(sample_copy)
+    barn = store.read_layer(sample_copy, "buildings").set_index("building_id").loc["BLD-03"]
+    assert barn["parcel_id"] == "B05"
+    b05 = parcels.loc["B05"].geometry
+    y = b05.representative_point().y
+    result = cli("split", sample_copy, "B05", "--line", f"LINESTRING ({b05.bounds[0] - 5} {y + 30}, {b05.bounds[2] + 5} {y + 30})", "--ids", "B05S,B05N")
+    assert result.returncode == 0, result.stderr
+    pieces = _parcels(sample_copy)
+    home = next(pid for pid in ("B05S", "B05N") if pieces.loc[pid].geometry.contains(barn.geometry.representative_point()))
+    buildings = store.read_layer(sample_copy, "buildings").set_index("building_id")
+    prospects = store.read_layer(sample_copy, "prospects").set_index("name")
+    assert buildings.loc["BLD-03", "parcel_id"] == home
+    assert prospects.loc["吴江投资人", "parcel_id"] == home  # the investor wants the barn
+    assert buildings.loc["BLD-01", "parcel_id"] == "A01"
+    log = json.loads(cli("history", sample_copy, home, "--json").stdout)
+    assert {(r["field"], r["old"], r["new"]) for r in log} >= {("buildings.parcel_id", "B05", home), ("prospects.parcel_id", "B05", home)}
+
+    merged = cli("merge", sample_copy, "B05S", "B05N", "--id", "B05")
+    assert merged.returncode == 0, merged.stderr
+    assert store.read_layer(sample_copy, "buildings").set_index("building_id").loc["BLD-03", "parcel_id"] == "B05"
+    assert store.read_layer(sample_copy, "prospects").set_index("name").loc["吴江投资人", "parcel_id"] == "B05"
+    assert cli("validate", sample_copy, "--json").stdout.count("dangling_parcel_ref") == 0
+
+    # A prospect on a parcel without buildings follows the largest piece.
+    with store.transaction(sample_copy) as txn:
+        table = txn.read("prospects")
+        table.loc[table["name"] == "天有限公司", "parcel_id"] = "C03"
+        txn.write("prospects", table)
+    assert cli("split", sample_copy, "C03", "--mu", "5", "--side", "west").returncode == 0
+    c03 = _parcels(sample_copy).loc[["C03-1", "C03-2"]]
+    largest = c03.index[int(np.argmax(geodesic_m2(c03.geometry, c03.crs)))]
+    assert store.read_layer(sample_copy, "prospects").set_index("name").loc["天有限公司", "parcel_id"] == largest == "C03-2"
+
+
+def test_validate_warns_about_references_to_missing_parcels(cli, sample_copy):
+    with store.transaction(sample_copy) as txn:
+        buildings = txn.read("buildings")
+        buildings.loc[buildings["building_id"] == "BLD-02", "parcel_id"] = "Z99"
+        txn.write("buildings", buildings)
+    result = cli("validate", sample_copy, "--json")
+    problems = json.loads(result.stdout)["problems"]
+    assert result.returncode == 0  # a warning, not an error
+    assert [(p["severity"], p["code"], p["layer"], p["id"]) for p in problems] == [("warning", "dangling_parcel_ref", "buildings", "BLD-02")]
+    assert "'Z99'" in problems[0]["message"]

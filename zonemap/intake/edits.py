@@ -238,8 +238,50 @@ def split_parcel(
         change.record(parcel_id, "split", "children", None, ",".join(ids), f"{how}; {from_m2(area_m2, 'mu'):.2f} mu")
         for pid, m2 in zip(ids, piece_m2):
             change.record(pid, "split", "parent", None, parcel_id, f"{from_m2(m2, 'mu'):.2f} mu")
+        _repoint_references(change, [parcel_id], children, "split")
         change.write("parcels", pd.concat([others, children], ignore_index=True))
     return list(zip(ids, map(float, piece_m2)))
+
+
+def _repoint_references(change, old_ids: list[str], children: gpd.GeoDataFrame, action: str) -> None:
+    """Point buildings and prospects of the parcels ``old_ids`` at the ``children`` that replace them.
+
+    A building follows the child holding its representative point (the
+    nearest, should it lie outside all). A prospect has no geometry; it
+    follows the child holding most floor area of the old parcels' buildings,
+    since investors ask for a parcel mostly for a building on it (the
+    Wujiang investor and the old dairy-farm barn), else the largest child.
+    Each move is recorded in ``history``.
+    """
+    child_ids = children["parcel_id"].astype(str).to_numpy()
+    pieces = children.geometry.to_numpy()
+    buildings = change.read("buildings")
+    moved = buildings["parcel_id"].isin(old_ids).to_numpy()
+    floor_area = dict.fromkeys(child_ids, 0.0)
+    if moved.any():
+        footprints = buildings if buildings.crs is None or buildings.crs == children.crs else buildings.to_crs(children.crs)
+        points = shapely.point_on_surface(footprints.geometry.to_numpy()[moved])
+        distance = shapely.distance(points[:, None], pieces[None, :])  # 0 inside a piece
+        targets = child_ids[distance.argmin(axis=1)]
+        for i, target in zip(np.flatnonzero(moved), targets):
+            old = buildings["parcel_id"].iloc[i]
+            floor_area[target] += float(np.nan_to_num(buildings["floor_area_m2"].iloc[i])) or 1.0
+            buildings.iloc[i, buildings.columns.get_loc("parcel_id")] = target
+            name = " ".join(str(v) for v in buildings[["building_id", "name"]].iloc[i] if pd.notna(v))
+            change.record(target, action, "buildings.parcel_id", old, target, f"building {name}: it stands in {target}")
+        change.write("buildings", buildings)
+    prospects = change.read("prospects")
+    waiting = prospects["parcel_id"].isin(old_ids).to_numpy()
+    if waiting.any():
+        if max(floor_area.values()) > 0:
+            target, why = max(floor_area, key=floor_area.get), "the piece holding most of the buildings' floor area"
+        else:
+            target, why = child_ids[int(np.argmax(areas_m2(pieces, children.crs)))], "the largest piece"
+        for i in np.flatnonzero(waiting):
+            old = prospects["parcel_id"].iloc[i]
+            prospects.iloc[i, prospects.columns.get_loc("parcel_id")] = target
+            change.record(target, action, "prospects.parcel_id", old, target, f"prospect {prospects['name'].iloc[i]}: follows {why}")
+        change.write("prospects", prospects)
 
 
 def _shared_edge_m(a, b) -> float:
@@ -282,6 +324,7 @@ def merge_parcels(zone: str | os.PathLike, parcel_ids: list[str], *, new_id: str
         for pid in parcel_ids:
             change.record(pid, "merge", "merged_into", None, new_id)
         change.record(new_id, "merge", "parents", None, ",".join(parcel_ids), f"{from_m2(m2, 'mu'):.2f} mu")
+        _repoint_references(change, parcel_ids, merged, "merge")
         change.write("parcels", pd.concat([others, merged], ignore_index=True))
     return m2
 
