@@ -187,3 +187,22 @@ def test_validate_warns_about_references_to_missing_parcels(cli, sample_copy):
     assert result.returncode == 0  # a warning, not an error
     assert [(p["severity"], p["code"], p["layer"], p["id"]) for p in problems] == [("warning", "dangling_parcel_ref", "buildings", "BLD-02")]
     assert "'Z99'" in problems[0]["message"]
+
+
+@pytest.mark.parametrize("how", ["mu_rest", "mu_carved", "line"])
+def test_split_refuses_slivers(cli, sample_copy, how):
+    from zonemap.intake.edits import MIN_PIECE_MU
+
+    c03 = _parcels(sample_copy).loc["C03"]
+    area_m2 = geodesic_m2([c03.geometry], _parcels(sample_copy).crs)[0]
+    x0, y0, x1, y1 = c03.geometry.bounds
+    args = {
+        "mu_rest": ["--mu", f"{area_m2 / MU_M2 - 0.002:.4f}"],  # leaves about 1.3 m²
+        "mu_carved": ["--mu", f"{MIN_PIECE_MU / 2}"],
+        "line": ["--line", f"LINESTRING ({x0 + 0.05} {y0 - 5}, {x0 + 0.05} {y1 + 5})"],  # a 5 cm strip
+    }[how]
+    before = file_bytes(sample_copy)
+    result = cli("split", sample_copy, "C03", *args)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert f"measures {area_m2 / MU_M2:.4f} mu" in result.stderr and f"{MIN_PIECE_MU:g} mu" in result.stderr
+    assert file_bytes(sample_copy) == before

@@ -34,6 +34,8 @@ from zonemap.units import from_m2, to_m2
 SIDES: tuple[str, ...] = ("north", "south", "east", "west")
 #: --mu carves to within this many m² (the promise is 0.01 mu, 6.7 m²).
 CARVE_TOLERANCE_M2 = 1e-4
+#: No piece of a split may be smaller than this (亩): anything less is a sliver, not a parcel.
+MIN_PIECE_MU = 0.1
 #: Two parcels share an edge when their common boundary is longer than this (metres).
 SHARED_EDGE_M = 0.1
 
@@ -186,6 +188,16 @@ def _carve(polygon, crs: CRS, mu: float, side: str):
     return carved, shapely.difference(polygon, carved), position
 
 
+def _refuse_slivers(zone, parcel_id: str, area_m2: float, pieces_m2) -> None:
+    smallest = float(min(pieces_m2))
+    if smallest < to_m2(MIN_PIECE_MU, "mu"):
+        raise EditError(
+            f"{zone}: parcel {parcel_id} measures {from_m2(area_m2, 'mu'):.4f} mu ({area_m2:,.1f} m²); this split would "
+            f"leave a piece of {from_m2(max(smallest, 0.0), 'mu'):.4f} mu ({max(smallest, 0.0):,.1f} m²), under the "
+            f"{MIN_PIECE_MU:g} mu ({to_m2(MIN_PIECE_MU, 'mu'):.1f} m²) a piece needs; cut elsewhere or leave it whole"
+        )
+
+
 def split_parcel(
     zone: str | os.PathLike,
     parcel_id: str,
@@ -209,8 +221,7 @@ def split_parcel(
         polygon = parcels.geometry.iloc[row]
         area_m2 = float(areas_m2([polygon], parcels.crs)[0])
         if mu is not None:
-            if not 0 < to_m2(mu, "mu") < area_m2:
-                raise EditError(f"{zone}: parcel {parcel_id} measures {from_m2(area_m2, 'mu'):.2f} mu; --mu must be above 0 and below that")
+            _refuse_slivers(zone, parcel_id, area_m2, [to_m2(mu, "mu"), area_m2 - to_m2(mu, "mu")])
             pieces = list(_carve(polygon, parcels.crs, mu, side)[:2])
             how = f"carved {mu:g} mu off the {side} side"
         else:
@@ -222,6 +233,7 @@ def split_parcel(
             how = "cut along a line"
             if len(pieces) < 2:
                 raise EditError(f"{zone}: the line does not cross parcel {parcel_id} from edge to edge; extend it past both edges")
+            _refuse_slivers(zone, parcel_id, area_m2, areas_m2(pieces, parcels.crs))
         if any(shapely.get_num_geometries(p) > 1 for p in pieces):
             raise EditError(f"{zone}: carving {parcel_id} this way leaves a piece in several parts; cut it with --line instead")
         ids = new_ids or [f"{parcel_id}-{i + 1}" for i in range(len(pieces))]
