@@ -138,7 +138,17 @@ def test_fix_repairs_invalid_polygons_and_reports_the_area_change(cli, small_zon
     triangles = [shapely.Polygon([(X0 + 200, Y0), (X0 + 250, Y0 + 100), (X0 + 200, Y0 + 200)]),
                  shapely.Polygon([(X0 + 300, Y0), (X0 + 300, Y0 + 200), (X0 + 250, Y0 + 100)])]
     expected = geodesic_m2(triangles, "EPSG:4528").sum()
-    assert f"made valid, area 0.00 m² → {expected:.2f} m²" in fixed.stderr
+    assert f"feature 1 (P3, new): made valid, {expected:.2f} m²; as drawn its self-intersecting ring's shoelace area is 0.00 m²" in fixed.stderr
+
+    # An existing parcel redrawn as a bow-tie: the change is measured against its area in the zone.
+    p2_m2 = geodesic_m2([box(100, 0, 200, 200)], "EPSG:4528")[0]
+    shifted = shapely.transform(bowtie, lambda xy: xy - [100, 0])
+    path = tmp_path / "p2.gpkg"
+    pyogrio.write_dataframe(survey([("P2", "vacant", None, shifted)]), path)
+    fixed = cli("import", small_zone, path, "--fix")
+    assert fixed.returncode == 0, fixed.stderr
+    made = geodesic_m2([shapely.transform(t, lambda xy: xy - [100, 0]) for t in triangles], "EPSG:4528").sum()
+    assert f"feature 1 (P2): made valid, {made:.2f} m²; P2 is {p2_m2:.2f} m² in the zone now ({made - p2_m2:+.2f} m²)" in fixed.stderr
 
 
 def test_import_roads_replaces_the_layer(cli, small_zone, tmp_path):

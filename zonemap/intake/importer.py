@@ -53,22 +53,34 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def _fix_geometries(source: Source) -> list[str]:
-    """Apply make_valid to invalid polygons; one line per feature on the area change."""
+def _fix_geometries(source: Source) -> list[tuple[int, float, float]]:
+    """Apply make_valid to invalid polygons; (row, shoelace m² as drawn, m² made valid) of each."""
     geoms = source.frame.geometry.to_numpy()
     invalid = np.flatnonzero(~shapely.is_valid(geoms) & ~shapely.is_empty(geoms) & ~shapely.is_missing(geoms))
     if len(invalid) == 0:
         return []
     fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
-    before = areas_m2(geoms[invalid], source.crs)
+    before = areas_m2(geoms[invalid], source.crs)  # an invalid ring's shoelace sum: crossing loops cancel
     after = areas_m2(fixed, source.crs)
     geoms = geoms.copy()
     geoms[invalid] = fixed
     source.frame = source.frame.set_geometry(geoms, crs=source.crs)
-    return [
-        f"{source.feature(i)}: made valid, area {b:.2f} m² → {a:.2f} m² ({a - b:+.2f} m²)"
-        for i, b, a in zip(invalid, before, after)
-    ]
+    return list(zip(invalid.tolist(), before.tolist(), after.tolist()))
+
+
+def _fix_lines(source: Source, fixed, ids: np.ndarray, current: gpd.GeoDataFrame, id_field: str) -> list[str]:
+    """The area change of each repair, against the feature's area in the zone where it has one."""
+    in_zone = dict(zip(_ids(current, id_field), areas_m2(current.geometry.to_numpy(), current.crs))) if len(current) else {}
+    lines = []
+    for row, drawn, made in fixed:
+        pid = ids[row]
+        if pid and pid in in_zone:
+            lines.append(f"{source.feature(row)} ({pid}): made valid, {made:.2f} m²; {pid} is {in_zone[pid]:.2f} m² "
+                         f"in the zone now ({made - in_zone[pid]:+.2f} m²)")
+        else:
+            lines.append(f"{source.feature(row)}{f' ({pid}, new)' if pid else ''}: made valid, {made:.2f} m²; as drawn "
+                         f"its self-intersecting ring's shoelace area is {drawn:.2f} m² (crossing loops cancel)")
+    return lines
 
 
 def _check_geometries(source: Source, ids: np.ndarray) -> None:
@@ -241,19 +253,19 @@ def import_source(
         _check_parcel_ids(source, ids, incoming.attrs["fields"].get("parcel_id"))
     origins = {str(pid): source.feature(i) for i, pid in enumerate(ids) if pid}
     try:
-        report = _land(zone, source, incoming, layer, id_field, mode, prune, by, fixes)
+        report = _land(zone, source, incoming, layer, id_field, mode, prune, by, fixes, ids)
     except RefusedError as exc:
         raise _named_by_source(exc, zone, origins) from None
     return report
 
 
 def _land(zone, source: Source, incoming: gpd.GeoDataFrame, layer: str, id_field: str, mode: str | None,
-          prune: bool, by: str | None, fixes: list[str]) -> ImportReport:
+          prune: bool, by: str | None, fixes: list, ids: np.ndarray) -> ImportReport:
     with zone_change(zone, by=by) as change:
         current = change.read(layer)
         zone_crs = current.crs or change.read("boundary").crs
         mode = mode or ("update" if len(current) and layer == "parcels" else "replace")
-        report = ImportReport(source, layer, mode, incoming.attrs.get("fields", {}), fixes=fixes)
+        report = ImportReport(source, layer, mode, incoming.attrs.get("fields", {}), fixes=_fix_lines(source, fixes, ids, current, id_field))
         incoming = incoming.to_crs(zone_crs)
         result = _complete(_merge(current, incoming, id_field, mode, prune, source), layer, zone_crs)
         if layer == "parcels":
