@@ -206,3 +206,28 @@ def test_split_refuses_slivers(cli, sample_copy, how):
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert f"measures {area_m2 / MU_M2:.4f} mu" in result.stderr and f"{MIN_PIECE_MU:g} mu" in result.stderr
     assert file_bytes(sample_copy) == before
+
+
+@pytest.mark.parametrize(
+    "line, words",
+    [("POINT (1 1)", "is a Point"), ("LINESTRING EMPTY", "empty line"), ("MULTILINESTRING ((0 0, 1 1))", "is a MultiLineString"),
+     ("LINESTRING (0 0, 1 1)", "does not reach parcel C03")],
+)
+def test_split_line_must_be_a_line_reaching_the_parcel(cli, sample_copy, line, words):
+    before = file_bytes(sample_copy)
+    result = cli("split", sample_copy, "C03", "--line", line)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
+    assert "give e.g. 'LINESTRING (x1 y1, x2 y2)'" in result.stderr or "draw it across the parcel" in result.stderr
+    assert file_bytes(sample_copy) == before
+
+
+@pytest.mark.parametrize("command", [["info"], ["validate"], ["history"], ["export", "OUT"], ["set", "C03", "--note", "x"], ["split", "C03", "--mu", "3"]])
+def test_a_damaged_zone_is_one_line_not_a_traceback(cli, sample_copy, tmp_path, command):
+    damaged = tmp_path / "damaged.gpkg"
+    damaged.write_bytes(sample_copy.read_bytes()[:60_000])  # cut short in transfer
+    args = [str(tmp_path / "out.shp") if a == "OUT" else a for a in command]
+    result = cli(args[0], damaged, *args[1:])
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert f"{damaged}: the GeoPackage cannot be read" in result.stderr and "restore it from a copy" in result.stderr

@@ -121,10 +121,20 @@ def require_geopackage(path: str | os.PathLike) -> Path:
     return path
 
 
+def _damaged(path: str | os.PathLike, exc: Exception) -> ZoneFileError:
+    """A GDAL/SQLite failure on a zone file as one line: what, where, and the fix."""
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    reason = reason if len(reason) <= 100 else reason[:99] + "…"
+    return ZoneFileError(f"{path}: the GeoPackage cannot be read ({reason}); it may be damaged or cut short: restore it from a copy")
+
+
 def list_layers(path: str | os.PathLike) -> dict[str, str | None]:
     """Layer name → geometry type (``None`` for tables) of a GeoPackage."""
     path = require_geopackage(path)
-    return {name: geometry_type for name, geometry_type in pyogrio.list_layers(path)}
+    try:
+        return {name: geometry_type for name, geometry_type in pyogrio.list_layers(path)}
+    except Exception as exc:  # GDAL raises several types for damaged files
+        raise _damaged(path, exc) from None
 
 
 def empty_layer(name: str, crs=None) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -150,7 +160,10 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
                 f"(import one with `zonemap import {path} SOURCE --layer {name}`)"
             )
         return empty_layer(name)
-    frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None)
+    try:
+        frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None)
+    except Exception as exc:  # GDAL raises several types for damaged files
+        raise _damaged(path, exc) from None
     for field, dtype in SCHEMA.get(name, {}).items():
         if field not in frame.columns:
             frame[field] = pd.Series(dtype=dtype, index=frame.index)
@@ -159,10 +172,11 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
 
 def layer_counts(path: str | os.PathLike) -> dict[str, int]:
     """Feature count of every layer, read from the file's metadata only."""
-    return {
-        name: int(pyogrio.read_info(path, layer=name)["features"])
-        for name in list_layers(path)
-    }
+    layers = list_layers(path)
+    try:
+        return {name: int(pyogrio.read_info(path, layer=name)["features"]) for name in layers}
+    except Exception as exc:  # GDAL raises several types for damaged files
+        raise _damaged(path, exc) from None
 
 
 def write_layer(path: str | os.PathLike, name: str, frame: gpd.GeoDataFrame | pd.DataFrame, **options) -> None:
@@ -248,7 +262,7 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
         if not path.parent.is_dir():
             raise ZoneFileError(f"{path}: folder {path.parent} does not exist; create it first")
     else:
-        require_geopackage(path)
+        list_layers(path)  # a damaged zone is named as itself, not as its working copy
     with _lock(path):
         # Working copies of writers killed midway (SIGKILL skips their cleanup); no one else holds the lock.
         for stale in path.parent.glob(f".{glob.escape(path.name)}.tmp-*"):

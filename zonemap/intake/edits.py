@@ -188,6 +188,25 @@ def _carve(polygon, crs: CRS, mu: float, side: str):
     return carved, shapely.difference(polygon, carved), position
 
 
+def _cutting_line(wkt: str, polygon, parcel_id: str, zone):
+    """The ``--line`` as a LineString that reaches the parcel, or a one-line refusal."""
+    example = "give e.g. 'LINESTRING (x1 y1, x2 y2)' in the zone's CRS"
+    try:
+        cutter = shapely.from_wkt(wkt)
+    except (shapely.errors.GEOSException, TypeError, ValueError):
+        raise EditError(f"--line {wkt[:40]}: not valid WKT; {example}") from None
+    if cutter is None or cutter.geom_type != "LineString" or cutter.is_empty:
+        kind = "an empty line" if cutter is not None and cutter.geom_type == "LineString" else f"a {getattr(cutter, 'geom_type', 'nothing')}"
+        raise EditError(f"--line {wkt[:40]}: is {kind}, not a line across the parcel; {example}")
+    if not cutter.intersects(polygon):
+        x0, y0, x1, y1 = polygon.bounds
+        raise EditError(
+            f"{zone}: the line does not reach parcel {parcel_id}, which lies within "
+            f"({x0:.1f}, {y0:.1f})–({x1:.1f}, {y1:.1f}) in the zone's CRS; draw it across the parcel"
+        )
+    return cutter
+
+
 def _refuse_slivers(zone, parcel_id: str, area_m2: float, pieces_m2) -> None:
     smallest = float(min(pieces_m2))
     if smallest < to_m2(MIN_PIECE_MU, "mu"):
@@ -225,11 +244,7 @@ def split_parcel(
             pieces = list(_carve(polygon, parcels.crs, mu, side)[:2])
             how = f"carved {mu:g} mu off the {side} side"
         else:
-            try:
-                cutter = shapely.from_wkt(line)
-            except shapely.errors.GEOSException:
-                raise EditError(f"--line {line[:40]}: not valid WKT; give e.g. 'LINESTRING (x1 y1, x2 y2)' in the zone's CRS") from None
-            pieces = list(shapely.get_parts(shapely.ops.split(polygon, cutter)))
+            pieces = list(shapely.get_parts(shapely.ops.split(polygon, _cutting_line(line, polygon, parcel_id, zone))))
             how = "cut along a line"
             if len(pieces) < 2:
                 raise EditError(f"{zone}: the line does not cross parcel {parcel_id} from edge to edge; extend it past both edges")
