@@ -205,3 +205,15 @@ def test_zone_refusal_names_the_incoming_feature(cli, small_zone, tmp_path):
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert "[overlap]" in last and "P4: shifted.geojson feature 2" in last and "P3:" not in last
+
+
+def test_removed_parcels_are_logged_as_deletions_with_what_they_were(cli, small_zone, tmp_path):
+    path = tmp_path / "p3.geojson"
+    pyogrio.write_dataframe(survey([("P3", "vacant", None, box(200, 0, 300, 200))]), path)
+    assert cli("import", small_zone, path, "--mode", "update", "--prune", "--by", "王工").returncode == 0
+    history = store.read_layer(small_zone, "history")
+    deleted = history[history["action"] == "delete"].set_index("parcel_id")
+    p1_mu, p2_mu = geodesic_m2([box(0, 0, 100, 200), box(100, 0, 200, 200)], "EPSG:4528") / (10000 / 15)
+    assert deleted.loc["P1", "old"] == f"tenant; tenant 厚翔服装厂; {p1_mu:.2f} mu"
+    assert deleted.loc["P2", "old"] == f"vacant; tenant —; {p2_mu:.2f} mu"
+    assert deleted["new"].isna().all() and set(deleted["by"]) == {"王工"} and "p3.geojson" in deleted.loc["P1", "note"]

@@ -183,9 +183,10 @@ def _record_diff(
             report.unchanged += 1
         else:
             report.kept += 1
-    for pid in old["parcel_id"]:
+    for pid, status, tenant in zip(old["parcel_id"], old["status"], old["tenant"]):
         if pid not in new_ids:
-            change.record(pid, "import", None, None, None, f"removed: not in {report.source.path.name} (--prune/replace)")
+            was = f"{status}; tenant {tenant if pd.notna(tenant) and tenant else '—'}; {from_m2(old_area[pid], 'mu'):.2f} mu"
+            change.record(pid, "delete", None, was, None, f"not in {report.source.path.name} ({report.mode}{' --prune' if report.mode == 'update' else ''})")
             report.removed.append(str(pid))
     new = new.copy()
     new.loc[touched, "updated"] = pd.Timestamp(change.at)
