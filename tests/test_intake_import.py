@@ -214,6 +214,6 @@ def test_removed_parcels_are_logged_as_deletions_with_what_they_were(cli, small_
     history = store.read_layer(small_zone, "history")
     deleted = history[history["action"] == "delete"].set_index("parcel_id")
     p1_mu, p2_mu = geodesic_m2([box(0, 0, 100, 200), box(100, 0, 200, 200)], "EPSG:4528") / (10000 / 15)
-    assert deleted.loc["P1", "old"] == f"tenant; tenant 厚翔服装厂; {p1_mu:.2f} mu"
-    assert deleted.loc["P2", "old"] == f"vacant; tenant —; {p2_mu:.2f} mu"
+    assert deleted.loc["P1", "old"] == f"status tenant; tenant 厚翔服装厂; {p1_mu:.2f} mu"
+    assert deleted.loc["P2", "old"] == f"status vacant; tenant —; {p2_mu:.2f} mu"
     assert deleted["new"].isna().all() and set(deleted["by"]) == {"王工"} and "p3.geojson" in deleted.loc["P1", "note"]

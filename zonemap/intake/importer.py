@@ -185,7 +185,7 @@ def _record_diff(
             report.kept += 1
     for pid, status, tenant in zip(old["parcel_id"], old["status"], old["tenant"]):
         if pid not in new_ids:
-            was = f"{status}; tenant {tenant if pd.notna(tenant) and tenant else '—'}; {from_m2(old_area[pid], 'mu'):.2f} mu"
+            was = f"status {status}; tenant {tenant if pd.notna(tenant) and tenant else '—'}; {from_m2(old_area[pid], 'mu'):.2f} mu"
             change.record(pid, "delete", None, was, None, f"not in {report.source.path.name} ({report.mode}{' --prune' if report.mode == 'update' else ''})")
             report.removed.append(str(pid))
     new = new.copy()
