@@ -231,3 +231,12 @@ def test_a_damaged_zone_is_one_line_not_a_traceback(cli, sample_copy, tmp_path, 
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert f"{damaged}: the GeoPackage cannot be read" in result.stderr and "restore it from a copy" in result.stderr
+
+
+def test_unknown_parcel_id_lists_the_zone_ids_and_the_nearest(cli, sample_copy):
+    ids = sorted(_parcels(sample_copy).index)
+    far = cli("set", sample_copy, "ZZ9", "--note", "x")
+    assert far.returncode == 1
+    assert far.stderr.strip() == f"Error: no parcel 'ZZ9' in {sample_copy} ({len(ids)} parcels: {ids[0]}…{ids[-1]})"
+    near = cli("split", sample_copy, "C5", "--mu", "3")
+    assert near.returncode == 1 and "did you mean 'C05'" in near.stderr and "zonemap areas" not in near.stderr

@@ -47,9 +47,11 @@ class EditError(ZonemapError):
 def _parcel_row(parcels: pd.DataFrame, parcel_id: str, zone) -> int:
     matches = np.flatnonzero((parcels["parcel_id"] == parcel_id).to_numpy())
     if len(matches) == 0:
-        close = difflib.get_close_matches(parcel_id, parcels["parcel_id"].dropna().astype(str).tolist(), n=3)
-        hint = f"did you mean {', '.join(close)}?" if close else "list the ids with `zonemap areas --by tenant` or QGIS"
-        raise EditError(f"{zone}: no parcel {parcel_id!r}; {hint}")
+        ids = sorted(parcels["parcel_id"].dropna().astype(str))
+        close = difflib.get_close_matches(parcel_id, ids, n=3)
+        listing = f"{len(ids)} parcels: {ids[0]}…{ids[-1]}" if len(ids) > 1 else f"{len(ids)} parcel{'' if ids else 's'}{': ' + ids[0] if ids else ''}"
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        raise EditError(f"no parcel {parcel_id!r} in {zone} ({listing}){hint}")
     return int(matches[0])
 
 
