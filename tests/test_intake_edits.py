@@ -62,7 +62,7 @@ def test_set_that_breaks_the_zone_is_refused(cli, sample_copy):
     assert result.returncode == 1 and "tenant_missing" in result.stderr and "nothing was written" in result.stderr
     unknown = cli("set", sample_copy, "B3", "--note", "x")
     assert unknown.returncode == 1 and "did you mean" in unknown.stderr and "B03" in unknown.stderr
-    assert cli("set", sample_copy, "B03", "--status", "sold").returncode == 1
+    assert cli("set", sample_copy, "B03", "--status", "sold").returncode == 2  # a usage error
     assert cli("set", sample_copy, "B03").returncode == 2
     assert file_bytes(sample_copy) == before
 

@@ -217,3 +217,22 @@ def test_removed_parcels_are_logged_as_deletions_with_what_they_were(cli, small_
     assert deleted.loc["P1", "old"] == f"status tenant; tenant 厚翔服装厂; {p1_mu:.2f} mu"
     assert deleted.loc["P2", "old"] == f"status vacant; tenant —; {p2_mu:.2f} mu"
     assert deleted["new"].isna().all() and set(deleted["by"]) == {"王工"} and "p3.geojson" in deleted.loc["P1", "note"]
+
+
+def test_reimport_without_changes_leaves_the_zone_byte_identical(cli, small_zone, tmp_path):
+    path = tmp_path / "same.geojson"
+    pyogrio.write_dataframe(survey([("P1", "已入驻", "厚翔服装厂", box(0, 0, 100, 200)), ("P2", "未开发", None, box(100, 0, 200, 200))]), path)
+    before = file_bytes(small_zone)
+    result = cli("import", small_zone, path)
+    assert result.returncode == 0 and "0 added, 0 updated, 0 removed, 2 unchanged" in result.stdout
+    assert file_bytes(small_zone) == before
+    same = cli("set", small_zone, "P2", "--status", "vacant")
+    assert same.returncode == 0 and "nothing changed" in same.stdout
+    assert file_bytes(small_zone) == before
+
+
+def test_no_value_is_no_value_but_zero_is_a_value():
+    from zonemap.intake.importer import _same_value
+
+    assert _same_value(None, "") and _same_value(float("nan"), None) and _same_value(pd.NaT, "  ")
+    assert not _same_value(0.0, float("nan")) and not _same_value(0.0, None) and _same_value(0.0, 0)

@@ -65,7 +65,7 @@ def test_wrong_encoding_is_refused_never_garbled(cli, sample_copy, gbk_no_cpg):
     assert "\n" not in line and "survey.dbf" in line and "feature 1 field ZT" in line and "--encoding" in line
     assert file_bytes(sample_copy) == before
 
-    assert cli("import", sample_copy, gbk_no_cpg, "--encoding", "klingon").returncode == 1
+    assert cli("import", sample_copy, gbk_no_cpg, "--encoding", "klingon").returncode == 2  # a usage error
     assert file_bytes(sample_copy) == before
 
 
@@ -358,3 +358,17 @@ def test_inspect_warns_when_coordinates_do_not_fit_the_crs(cli, sample_copy, tmp
     assert result.returncode == 0, result.stderr
     assert "warning:" in result.stderr and "degrees.shp" in result.stderr and "EPSG:4490" in result.stderr
     assert "warning" not in cli("inspect", write_shapefile(survey_frame(sample_copy), tmp_path / "ok.shp", encoding="UTF-8")).stderr
+
+
+@pytest.mark.parametrize("kind", ["points", "lines"])
+def test_a_file_of_points_or_lines_is_one_line(cli, sample_copy, tmp_path, kind):
+    frame = survey_frame(sample_copy)
+    geoms = frame.geometry.to_numpy()
+    shapes = shapely.centroid(geoms) if kind == "points" else shapely.get_exterior_ring(geoms)
+    path = tmp_path / f"{kind}.geojson"
+    pyogrio.write_dataframe(frame.set_geometry(shapes), path)
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, path)
+    line = _refused(result, f"{kind}.geojson", f"15 features are {kind}, not polygons; a parcels layer needs polygons")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert file_bytes(sample_copy) == before

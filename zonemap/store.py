@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,6 +78,8 @@ SPATIAL_LAYERS = ("boundary", "parcels", "roads", "buildings")
 REQUIRED_LAYERS = ("boundary", "parcels")
 
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+# GDAL warns on every open of a GeoPackage not named .gpkg (a zone renamed, or a working copy); it reads fine.
+warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: How long a writer waits for another one to finish before it reports busy.
 LOCK_WAIT_SECONDS = 10.0
@@ -113,6 +116,8 @@ def require_geopackage(path: str | os.PathLike) -> Path:
     path = Path(path)
     if not path.exists():
         raise ZoneFileError(f"{path}: no such file; check the path, or create a zone with `zonemap init`")
+    if path.is_dir():
+        raise ZoneFileError(f"{path}: is a folder, not a zone file; give the zone's .gpkg file (e.g. {path / 'zone.gpkg'})")
     if not path.is_file() or not is_geopackage(path):
         raise ZoneFileError(
             f"{path}: not a GeoPackage zone file; give a .gpkg made by `zonemap init` "
@@ -236,6 +241,8 @@ class Transaction:
     def __init__(self, work: Path):
         self.work = work
         self.expected_counts: dict[str, int] = {}
+        #: Set when the block found nothing to change: the zone is left untouched, byte for byte.
+        self.discarded = False
 
     def write(self, name: str, frame: gpd.GeoDataFrame | pd.DataFrame, **options) -> None:
         """Replace layer ``name`` in the working copy."""
@@ -277,6 +284,8 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
                 shutil.copy2(path, work)
             txn = Transaction(work)
             yield txn
+            if txn.discarded:
+                return
             _verify(work, txn.expected_counts)
             with open(work, "rb+") as f:
                 os.fsync(f.fileno())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, json_option, warn
+from zonemap.cli.options import echo_json, encoding_option, json_option, warn
 
 
 def _sample(value) -> str:
@@ -14,8 +14,8 @@ def _sample(value) -> str:
 
 
 @click.command()
-@click.argument("source", type=click.Path(dir_okay=False))
-@click.option("--encoding", metavar="E", help="Read a shapefile's text as E (e.g. GBK) instead of detecting it.")
+@click.argument("source", type=click.Path())
+@encoding_option("Read a shapefile's text as E (e.g. GBK) instead of detecting it.")
 @json_option
 def inspect(source, encoding, as_json: bool) -> None:
     """Layers, fields (with samples), encoding, CRS, geometry types, count and bounds of SOURCE.

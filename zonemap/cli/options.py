@@ -18,7 +18,51 @@ def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return Path(value) if value else sample_path()
 
 
-zone_argument = click.argument("zone", required=False, type=click.Path(dir_okay=False), callback=_zone_path)
+#: A folder given as ZONE or SOURCE is a data problem like a missing file (exit 1, from the library), not a usage error.
+zone_argument = click.argument("zone", required=False, type=click.Path(), callback=_zone_path)
+
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from zonemap.intake.encoding import EncodingError, normalise_encoding
+
+    if value is None:
+        return None
+    try:
+        normalise_encoding(value)
+    except EncodingError:
+        raise click.BadParameter(f"{value!r} is not an encoding; give e.g. GBK, GB18030, UTF-8 or BIG5 (Chinese survey files are usually GBK)") from None
+    return value
+
+
+def _crs(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    if value is None:
+        return None
+    try:
+        CRS.from_user_input(value)
+    except CRSError:
+        raise click.BadParameter(f"{value!r} is not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40)") from None
+    return value
+
+
+def _status(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from zonemap.status import STATUSES, parse_status
+
+    if value is None:
+        return None
+    if parse_status(value) is None:
+        raise click.BadParameter(f"{value!r} is not a status; use one of {', '.join(STATUSES)} (or 已开发 / 未开发 / 已入驻)")
+    return value
+
+
+def encoding_option(help: str):  # noqa: A002 - click's own keyword
+    return click.option("--encoding", metavar="E", callback=_encoding, help=help)
+
+
+crs_option = click.option("--crs", metavar="EPSG:NNNN", callback=_crs, help="CRS of a source that carries none (e.g. a shapefile without .prj), or that overrides one its coordinates contradict.")
+status_option = click.option("--status", metavar="S", callback=_status, help="developed / vacant / tenant (or 已开发 / 未开发 / 已入驻).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 unit_option = click.option("--unit", type=click.Choice(UNITS), default="mu", show_default=True, help="Area unit.")
 method_option = click.option(
@@ -80,3 +124,23 @@ def print_warnings(problems) -> None:
     """Validation warnings of a landed change, one line each on stderr."""
     for problem in problems:
         warn(f"[{problem.code}] {problem.message}")
+
+
+def _mapping(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    from zonemap.store import SCHEMA
+
+    layer = ctx.params.get("layer") or "parcels"  # --layer is eager, so known here
+    mapping = {}
+    for value in values:
+        field, sep, column = (part.strip() for part in value.partition("="))
+        if not sep or not field or not column:
+            raise click.BadParameter(f"{value!r} is not FIELD=SRCFIELD (e.g. --map parcel_id=DKBH)")
+        if field not in SCHEMA[layer]:
+            raise click.BadParameter(f"{value!r}: {layer} has no field {field!r}; its fields are {', '.join(SCHEMA[layer])}")
+        mapping[field] = column
+    return mapping
+
+
+mapping_option = click.option(
+    "--map", "mapping", multiple=True, callback=_mapping, metavar="FIELD=SRCFIELD", help="Take zone FIELD from SRCFIELD (repeatable)."
+)

@@ -77,6 +77,8 @@ def init_zone(
     zone (with zone prefix) of its centre.
     """
     zone = Path(zone)
+    if zone.suffix.lower() != ".gpkg":
+        raise EditError(f"{zone}: a zone is a GeoPackage and its name must end in .gpkg; e.g. `zonemap init {zone.with_suffix('.gpkg')} --boundary …`")
     source = read_source(boundary_source, target="boundary", crs=crs)
     geoms = source.frame.geometry.to_numpy()
     polygonal = np.isin(shapely.get_type_id(geoms), [3, 6]) & shapely.is_valid(geoms) & ~shapely.is_empty(geoms)
@@ -146,6 +148,7 @@ def set_parcel(
                 parcels.at[row, field] = np.nan if value is None and field == "investment_wan" else value
                 change.record(parcel_id, "update", field, old, value)
         if not changes:
+            change.discard()
             return []
         parcels.at[row, "updated"] = pd.Timestamp(change.at)
         change.write("parcels", parcels)

@@ -83,9 +83,29 @@ def _fix_lines(source: Source, fixed, ids: np.ndarray, current: gpd.GeoDataFrame
     return lines
 
 
-def _check_geometries(source: Source, ids: np.ndarray) -> None:
+#: How a refusal names several features of one non-polygon type.
+_PLURALS = {"Point": "points", "MultiPoint": "multi-points", "LineString": "lines", "MultiLineString": "multi-lines",
+            "LinearRing": "rings", "GeometryCollection": "geometry collections"}
+
+
+def _check_geometries(source: Source, ids: np.ndarray, layer: str) -> None:
+    """Empty, invalid or non-polygon features; several of one non-polygon type make one line."""
+    name, geoms = source.path.name, source.frame.geometry.to_numpy()
     labels = np.array([f"feature {i + 1}" + (f" ({v})" if v else "") for i, v in enumerate(ids)], dtype=object)
-    problems = _geometry_problems(source.path.name, labels, source.frame.geometry.to_numpy())
+    types = shapely.get_type_id(geoms)
+    wrong = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & ~np.isin(types, [3, 6])
+    single = np.ones(len(geoms), dtype=bool)
+    problems = []
+    for type_id in np.unique(types[wrong]):
+        rows = np.flatnonzero(wrong & (types == type_id))
+        if len(rows) > 1:
+            kind = geoms[rows[0]].geom_type
+            fix = "; close them into polygons" if "Line" in kind or "Ring" in kind else "; draw the parcels as polygons"
+            problems.append(Problem("error", "invalid_geometry", name, ",".join(map(str, ids[rows])),
+                                    f"{name} {features_text(rows)}: {len(rows)} features are {_PLURALS.get(kind, kind)}, "
+                                    f"not polygons; a {layer} layer needs polygons{fix}"))
+            single[rows] = False
+    problems += _geometry_problems(name, labels[single], geoms[single])
     if problems:
         raise refused(str(source.path), problems)
 
@@ -142,11 +162,14 @@ def _ids(frame: pd.DataFrame, id_field: str) -> pd.Series:
     return frame[id_field].astype(object).where(frame[id_field].notna(), None)
 
 
+def _no_value(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or (isinstance(value, str) and not value.strip())
+
+
 def _same_value(a, b) -> bool:
-    if pd.isna(a) and pd.isna(b):
-        return True
-    if pd.isna(a) or pd.isna(b):
-        return False
+    """Equal, or both "no value" (null, NaN, blank text); 0 is a value."""
+    if _no_value(a) or _no_value(b):
+        return _no_value(a) and _no_value(b)
     return a == b
 
 
@@ -249,7 +272,7 @@ def import_source(
     incoming = _incoming(source, layer, mapping, default_status)
     id_field = ID_FIELDS[layer]
     ids = incoming[id_field].fillna("").to_numpy(dtype=object) if id_field in incoming else np.full(len(incoming), "", dtype=object)
-    _check_geometries(source, ids)
+    _check_geometries(source, ids, layer)
     if layer == "parcels":
         _check_parcel_ids(source, ids, incoming.attrs["fields"].get("parcel_id"))
     origins = {str(pid): source.feature(i) for i, pid in enumerate(ids) if pid}
@@ -275,6 +298,9 @@ def _land(zone, source: Source, incoming: gpd.GeoDataFrame, layer: str, id_field
                 compared = [c for c in store.SCHEMA["parcels"] if c != "updated"]
             incoming_ids = set(incoming["parcel_id"].dropna()) if "parcel_id" in incoming else set()
             result = _record_diff(change, _complete(current, layer, zone_crs), result, compared, incoming_ids, report)
+            if not (report.added or report.updated or report.removed):
+                change.discard()
+                return report
         else:
             change.record(None, "import", layer, f"{len(current)} features", f"{len(result)} features", f"{mode} from {source.path.name}")
             report.added = [str(i) for i in range(len(incoming))]

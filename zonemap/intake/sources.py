@@ -71,6 +71,8 @@ class Source:
 
 def source_kind(path: Path) -> str:
     """The format of ``path`` from its extension, or a one-line refusal."""
+    if path.is_dir():
+        raise SourceError(f"{path}: is a folder, not a file; give the {', '.join(sorted(set(FORMATS)))} file inside it")
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise SourceError(f"{path}: unknown file type {path.suffix or '(none)'}; give a {', '.join(sorted(set(FORMATS)))} file")
