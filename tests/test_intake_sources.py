@@ -372,3 +372,22 @@ def test_a_file_of_points_or_lines_is_one_line(cli, sample_copy, tmp_path, kind)
     line = _refused(result, f"{kind}.geojson", f"15 features are {kind}, not polygons; a parcels layer needs polygons")
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert file_bytes(sample_copy) == before
+
+
+def test_more_odd_sources_give_one_line_not_a_traceback(cli, sample_copy, tmp_path):
+    null = tmp_path / "null.geojson"
+    null.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"DKBH": "Q1"}, "geometry": null}]}')
+    shown = cli("inspect", null)
+    assert shown.returncode == 0, shown.stderr
+    assert "1 features (None ×1)" in shown.stdout
+
+    huge = tmp_path / "huge.geojson"
+    huge.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"DKBH": "Q1"}, '
+                    '"geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1e300, 0], [1, 1], [0, 0]]]}}]}')
+    line = _refused(cli("import", sample_copy, huge), "huge.geojson", "1e+300", "outside the area")
+    assert len(line) < 300
+
+    _refused(cli("import", sample_copy, null, "--where", "bogus sql"), "--where bogus sql", "not a filter")
+    empty = tmp_path / "empty.geojson"
+    empty.write_text('{"type": "FeatureCollection", "features": []}')
+    _refused(cli("init", tmp_path / "new.gpkg", "--boundary", empty), "empty.geojson: has no features")

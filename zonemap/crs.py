@@ -96,7 +96,7 @@ def _fix_for(crs: CRS, bounds: tuple[float, float, float, float]) -> str:
                 f"declare --crs {candidate} (the same central meridian, no zone prefix)"
             )
     return (
-        f"coordinates ({xmin:.0f}, {ymin:.0f})–({xmax:.0f}, {ymax:.0f}) lie outside the area "
+        f"coordinates ({xmin:.12g}, {ymin:.12g})–({xmax:.12g}, {ymax:.12g}) lie outside the area "
         f"{crs_name(crs)} is defined for; check the source's CRS and declare it with --crs"
     )
 

@@ -22,39 +22,45 @@ def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None) ->
 zone_argument = click.argument("zone", required=False, type=click.Path(), callback=_zone_path)
 
 
-def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def _checked(accepts, problem: str):
+    """A click callback passing values ``accepts(value)`` takes, else a usage error ``problem``."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is not None and not accepts(value):
+            raise click.BadParameter(f"{value!r} {problem}")
+        return value
+
+    return callback
+
+
+def _is_encoding(value: str) -> bool:
     from zonemap.intake.encoding import EncodingError, normalise_encoding
 
-    if value is None:
-        return None
     try:
-        normalise_encoding(value)
+        return bool(normalise_encoding(value))
     except EncodingError:
-        raise click.BadParameter(f"{value!r} is not an encoding; give e.g. GBK, GB18030, UTF-8 or BIG5 (Chinese survey files are usually GBK)") from None
-    return value
+        return False
 
 
-def _crs(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def _is_crs(value: str) -> bool:
     from pyproj import CRS
     from pyproj.exceptions import CRSError
 
-    if value is None:
-        return None
     try:
-        CRS.from_user_input(value)
+        return bool(CRS.from_user_input(value))
     except CRSError:
-        raise click.BadParameter(f"{value!r} is not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40)") from None
-    return value
+        return False
 
 
-def _status(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from zonemap.status import STATUSES, parse_status
+def _is_status(value: str) -> bool:
+    from zonemap.status import parse_status
 
-    if value is None:
-        return None
-    if parse_status(value) is None:
-        raise click.BadParameter(f"{value!r} is not a status; use one of {', '.join(STATUSES)} (or 已开发 / 未开发 / 已入驻)")
-    return value
+    return parse_status(value) is not None
+
+
+_encoding = _checked(_is_encoding, "is not an encoding; give e.g. GBK, GB18030, UTF-8 or BIG5 (Chinese survey files are usually GBK)")
+_crs = _checked(_is_crs, "is not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40)")
+_status = _checked(_is_status, "is not a status; use one of developed, vacant, tenant (or 已开发 / 未开发 / 已入驻)")
 
 
 def encoding_option(help: str):  # noqa: A002 - click's own keyword

@@ -81,6 +81,8 @@ def init_zone(
         raise EditError(f"{zone}: a zone is a GeoPackage and its name must end in .gpkg; e.g. `zonemap init {zone.with_suffix('.gpkg')} --boundary …`")
     source = read_source(boundary_source, target="boundary", crs=crs)
     geoms = source.frame.geometry.to_numpy()
+    if len(geoms) == 0:
+        raise EditError(f"{source.path}: has no features; a zone boundary must be one or more valid polygons")
     polygonal = np.isin(shapely.get_type_id(geoms), [3, 6]) & shapely.is_valid(geoms) & ~shapely.is_empty(geoms)
     if not polygonal.any() or not polygonal.all():
         bad = np.flatnonzero(~polygonal)[0] if len(geoms) else 0

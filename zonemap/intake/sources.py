@@ -270,6 +270,8 @@ def read_source(
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
     except Exception as exc:  # GDAL raises several types for unreadable files
+        if where and "SQL" in str(exc):
+            raise SourceError(f"--where {where}: not a filter GDAL understands ({_first_line(exc)}); e.g. --where \"Layer = '地块'\"") from None
         raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
     if not isinstance(frame, gpd.GeoDataFrame):
         raise SourceError(f"{path}: layer {name!r} has no geometry; give a layer of polygons")
@@ -306,7 +308,8 @@ def _records(path: Path, layer: str, kind: str, encoding: str, spatial: bool):
         schema = dict(collection.schema["properties"])
         crs = CRS.from_user_input(collection.crs.to_wkt()) if spatial and collection.crs else None
         records = [(f.geometry.type if f.geometry else "None", dict(f.properties)) for f in collection]
-        bounds = collection.bounds if records and spatial else None
+        has_geometry = any(kind != "None" for kind, _ in records)
+        bounds = collection.bounds if has_geometry and spatial else None  # GDAL cannot bound null geometries
     return schema, crs, bounds, records
 
 
