@@ -391,3 +391,9 @@ def test_more_odd_sources_give_one_line_not_a_traceback(cli, sample_copy, tmp_pa
     empty = tmp_path / "empty.geojson"
     empty.write_text('{"type": "FeatureCollection", "features": []}')
     _refused(cli("init", tmp_path / "new.gpkg", "--boundary", empty), "empty.geojson: has no features")
+
+
+def test_utf8_read_as_a_western_code_page_suggests_utf8(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "u.shp", encoding="UTF-8", cpg=False)
+    line = _refused(cli("import", sample_copy, path, "--encoding", "latin1"), "u.dbf", "is UTF-8 Chinese", "--encoding UTF-8")
+    assert "--encoding GBK" not in line

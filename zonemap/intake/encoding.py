@@ -18,7 +18,8 @@ GB2312 character's are; an accented Latin letter is one high byte beside
 ASCII ones), **and** it is not plausible Latin text, i.e. read with the
 code page, not every non-ASCII character is a letter or they outnumber the
 ASCII letters (``Müller``, ``informação`` are plausible; ``ÒÑÈë×¤`` is not).
-Such a value refuses the import with ``--encoding GBK`` as the fix.
+Such a value refuses the import with ``--encoding GBK`` as the fix (or
+``--encoding UTF-8`` when it is UTF-8 Chinese, tried first).
 
 Examples
 --------
@@ -160,37 +161,43 @@ def _first_undecodable(dbf: Path, encoding: str) -> str | None:
     return None
 
 
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
+
+
 def _is_gbk_chinese(char: str) -> bool:
+    """A Chinese character whose GBK bytes are both high, as every GB2312 character's are."""
     code = char.encode("gb18030")
-    return len(code) == 2 and code[1] >= 0x80 and ("\u4e00" <= char <= "\u9fff" or "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef")
+    return _is_cjk(char) and len(code) == 2 and code[1] >= 0x80
 
 
-def _gbk_in_disguise(value: bytes, encoding: str) -> tuple[str, str] | None:
-    """(as read with ``encoding``, as GBK) when ``value`` is GBK Chinese, not text of that code page."""
-    try:
-        chinese = value.decode("gb18030")
-    except UnicodeDecodeError:
-        return None
-    wide = [c for c in chinese if not c.isascii()]
-    if sum(map(_is_gbk_chinese, wide)) < GBK_CJK_SHARE * len(wide):
-        return None
+def _chinese_in_disguise(value: bytes, encoding: str) -> tuple[str, str, str] | None:
+    """(as read with ``encoding``, the Chinese text, its real encoding) when ``value`` is UTF-8 or GBK Chinese."""
     latin = value.decode(encoding, errors="replace")
     accented = [c for c in latin if not c.isascii()]
     if all(c.isalpha() for c in accented) and sum(c.isascii() and c.isalpha() for c in latin) > len(accented):
         return None  # plausible Latin text: Müller, informação
-    return latin, chinese
+    for real, is_chinese in (("UTF-8", _is_cjk), ("GBK", _is_gbk_chinese)):
+        try:
+            chinese = value.decode(real)
+        except UnicodeDecodeError:
+            continue
+        wide = [c for c in chinese if not c.isascii()]
+        if sum(map(is_chinese, wide)) >= GBK_CJK_SHARE * len(wide):
+            return latin, chinese, real
+    return None
 
 
-def _refuse_gbk_in_disguise(dbf: Path, choice: EncodingChoice) -> None:
+def _refuse_chinese_in_disguise(dbf: Path, choice: EncodingChoice) -> None:
     if choice.encoding not in LATIN_CODEPAGES:
         return
     for row, field, value, _ in _high_byte_texts(dbf):
-        found = _gbk_in_disguise(value, choice.encoding)
+        found = _chinese_in_disguise(value, choice.encoding)
         if found:
-            latin, chinese = found
-            fix = "pass --encoding GBK" + (" (and correct the .cpg)" if ".cpg" in choice.reason else "")
+            latin, chinese, real = found
+            fix = f"pass --encoding {real}" + (" (and correct the .cpg)" if ".cpg" in choice.reason else "")
             raise EncodingError(
-                f"{dbf}: feature {row + 1} field {field} reads as {latin!r} in {choice} but is GBK Chinese "
+                f"{dbf}: feature {row + 1} field {field} reads as {latin!r} in {choice} but is {real} Chinese "
                 f"({chinese!r}); {fix}"
             )
 
@@ -224,7 +231,7 @@ def detect_encoding(shp: Path, dbf: Path, *, override: str | None = None) -> Enc
                 f"{dbf}: the encoding is {choice}, but the text is valid UTF-8 and would come out garbled; "
                 "if it is UTF-8, fix the .cpg or pass --encoding UTF-8"
             )
-    _refuse_gbk_in_disguise(dbf, choice)
+    _refuse_chinese_in_disguise(dbf, choice)
     bad = _first_undecodable(dbf, choice.encoding)
     if bad and "mid-character" in bad:
         raise EncodingError(f"{dbf}: {bad}; shorten the text in the source and export it again")
