@@ -240,3 +240,17 @@ def test_unknown_parcel_id_lists_the_zone_ids_and_the_nearest(cli, sample_copy):
     assert far.stderr.strip() == f"Error: no parcel 'ZZ9' in {sample_copy} ({len(ids)} parcels: {ids[0]}…{ids[-1]})"
     near = cli("split", sample_copy, "C5", "--mu", "3")
     assert near.returncode == 1 and "did you mean 'C05'" in near.stderr and "zonemap areas" not in near.stderr
+
+
+def test_init_records_a_crs_override_in_the_history(cli, tmp_path):
+    outline = shapely.box(119.245, 33.498, 119.2515, 33.5010)
+    source = tmp_path / "boundary.shp"
+    pyogrio.write_dataframe(gpd.GeoDataFrame({"MC": ["园区"]}, geometry=[outline], crs="EPSG:4528"), source)  # lon/lat labelled GK
+    zone = tmp_path / "z.gpkg"
+    assert cli("init", zone, "--boundary", source).returncode == 1
+    result = cli("init", zone, "--boundary", source, "--crs", "EPSG:4490")
+    assert result.returncode == 0, result.stderr
+    note = store.read_layer(zone, "history")["note"].iloc[0]
+    assert "overriding the .prj's EPSG:4528" in note
+    assert geodesic_m2([store.read_layer(zone, "boundary").geometry.iloc[0]], "EPSG:4528")[0] == pytest.approx(
+        geodesic_m2([outline], "EPSG:4490")[0], abs=0.05)

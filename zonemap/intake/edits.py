@@ -99,7 +99,7 @@ def init_zone(
         for layer in ("parcels", "roads", "buildings", "prospects"):
             change.write(layer, store.empty_layer(layer, zone_crs))
         area = float(areas_m2(boundary.geometry.to_numpy(), zone_crs)[0])
-        change.record(None, "create", "boundary", None, f"{from_m2(area, 'mu'):.2f} mu", f"zone created from {source.path.name}")
+        change.record(None, "create", "boundary", None, f"{from_m2(area, 'mu'):.2f} mu", "; ".join([f"zone created from {source.path.name}", *source.notes]))
     return zone
 
 
