@@ -5,7 +5,9 @@ Codes (SPEC §4): ``invalid_geometry``, ``empty_geometry``, ``overlap``,
 ``unknown_status``, ``tenant_missing``, ``tenant_unexpected``,
 ``negative_investment``, ``planned_mismatch``, ``crs_missing``,
 ``crs_geographic``, plus ``crs_mismatch`` (coordinates that cannot be in
-the layer's CRS) and ``boundary_count`` (the boundary is not one feature).
+the layer's CRS), ``boundary_count`` (the boundary is not one feature) and
+``dangling_parcel_ref`` (a warning: a building or prospect names a parcel
+id that no parcel has).
 
 Examples
 --------
@@ -254,6 +256,27 @@ def _outside(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.nd
     return problems
 
 
+def _dangling_references(parcels: pd.DataFrame, buildings: pd.DataFrame, prospects: pd.DataFrame) -> list[Problem]:
+    """Buildings and prospects whose ``parcel_id`` names no parcel (e.g. one split, merged or pruned away)."""
+    known = set(parcels["parcel_id"].dropna().astype(str))
+    problems = []
+    for layer, frame, id_field in (("buildings", buildings, "building_id"), ("prospects", prospects, "name")):
+        refs = frame["parcel_id"].astype(object).where(frame["parcel_id"].notna(), "").astype(str).str.strip()
+        ids = _feature_ids(frame, id_field)
+        for i in np.flatnonzero(((refs != "") & ~refs.isin(known)).to_numpy()):
+            problems.append(
+                Problem(
+                    "warning",
+                    "dangling_parcel_ref",
+                    layer,
+                    ids[i],
+                    f"{layer} {ids[i]}: parcel_id {refs.iloc[i]!r} names no parcel of the zone; "
+                    "point it at an existing parcel or clear it",
+                )
+            )
+    return problems
+
+
 def validate(zone: Zone) -> list[Problem]:
     """Every problem found in ``zone``, errors and warnings, in layer order."""
     boundary, parcels, roads = zone.boundary, zone.parcels, zone.roads
@@ -276,6 +299,7 @@ def validate(zone: Zone) -> list[Problem]:
     for layer, ids, frame in geometry_checks:
         problems += _geometry_problems(layer, ids, frame.geometry.to_numpy())
     problems += _attribute_problems(parcels, parcel_ids)
+    problems += _dangling_references(parcels, zone.buildings, zone.prospects)
 
     if any(p.code.startswith("crs_") for p in problems):
         return problems  # tolerances in metres mean nothing until the CRS is right
