@@ -369,7 +369,7 @@ def test_a_file_of_points_or_lines_is_one_line(cli, sample_copy, tmp_path, kind)
     pyogrio.write_dataframe(frame.set_geometry(shapes), path)
     before = file_bytes(sample_copy)
     result = cli("import", sample_copy, path)
-    line = _refused(result, f"{kind}.geojson", f"15 features are {kind}, not polygons; a parcels layer needs polygons")
+    _refused(result, f"{kind}.geojson", f"15 features are {kind}, not polygons; a parcels layer needs polygons")
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert file_bytes(sample_copy) == before
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pyogrio
 import pytest
 import shapely
 from pyproj import Transformer

@@ -24,7 +24,8 @@ import shapely
 from pyproj import CRS
 
 from zonemap import store
-from zonemap.areas import areas_m2
+from zonemap.adjacency import shared_edges
+from zonemap.areas import areas_m2, metric_geometries
 from zonemap.errors import ZonemapError
 from zonemap.intake.changes import zone_change
 from zonemap.intake.sources import read_source
@@ -36,8 +37,6 @@ SIDES: tuple[str, ...] = ("north", "south", "east", "west")
 CARVE_TOLERANCE_M2 = 1e-4
 #: No piece of a split may be smaller than this (亩): anything less is a sliver, not a parcel.
 MIN_PIECE_MU = 0.1
-#: Two parcels share an edge when their common boundary is longer than this (metres).
-SHARED_EDGE_M = 0.1
 
 
 class EditError(ZonemapError):
@@ -318,10 +317,6 @@ def _repoint_references(change, old_ids: list[str], children: gpd.GeoDataFrame, 
         change.write("prospects", prospects)
 
 
-def _shared_edge_m(a, b) -> float:
-    return float(shapely.length(shapely.intersection(shapely.boundary(a), shapely.buffer(b, SHARED_EDGE_M / 10))))
-
-
 def merge_parcels(zone: str | os.PathLike, parcel_ids: list[str], *, new_id: str, by: str | None = None) -> float:
     """Join adjacent parcels (sharing an edge, not a corner) into ``new_id``; returns its m².
 
@@ -339,9 +334,10 @@ def merge_parcels(zone: str | os.PathLike, parcel_ids: list[str], *, new_id: str
                 listing = ", ".join(f"{pid} is {v or 'empty'}" for pid, v in zip(parcel_ids, values))
                 raise EditError(f"{zone}: cannot merge parcels whose {field} differs ({listing}); make them the same with `zonemap set` first")
         geoms = chosen.geometry.to_numpy()
+        left, right, _ = shared_edges(metric_geometries(geoms, parcels.crs))
         linked = {0}
         for _ in range(len(rows)):  # grow the group of parcels reachable by shared edges
-            linked |= {j for j in range(len(rows)) for i in linked if j not in linked and _shared_edge_m(geoms[i], geoms[j]) > SHARED_EDGE_M}
+            linked |= {int(j) for i, j in zip(left, right) if i in linked} | {int(i) for i, j in zip(left, right) if j in linked}
         if len(linked) < len(rows):
             apart = ", ".join(parcel_ids[j] for j in range(len(rows)) if j not in linked)
             raise EditError(f"{zone}: {apart} shares no edge with {parcel_ids[0]} (touching at a corner is not enough); merge only adjacent parcels")
