@@ -121,8 +121,8 @@ def test_missing_inputs_give_na_with_a_reason_never_zero(make_zone):
 def test_no_tenants_means_na_for_tenant_land_ratios(make_zone):
     parcels = [{"parcel_id": "V1", "status": "vacant", "geometry": box(0, 0, 100, 100)}]
     figures = zonemap.open(make_zone(boundary=box(0, 0, 100, 100), parcels=parcels, infrastructure_wan=10.0)).indicators()["indicators"]
-    assert figures["supply_rate"]["reason"] == "no developed land"
-    assert figures["investment_intensity_mu"]["reason"] == "no tenant parcels"
+    assert figures["supply_rate"]["reason"].endswith("no developed land")
+    assert figures["investment_intensity_mu"]["reason"].endswith("no tenant parcels")
     assert figures["land_development_rate"]["value"] == 0.0  # measured: nothing developed yet
 
 

@@ -198,17 +198,17 @@ def prospect_fits(
             result["need"] = from_m2(to_m2(float(investment) / intensity, "mu"), unit)
             result["need_from"] = f"investment_wan / {intensity:g} 万元/亩"
         elif result["parcel_id"]:
-            result["reason"] = "no need_mu to search other sites with"
+            result["reason"] = "未填需地面积，不另找地块 / no need_mu to search other sites with"
         elif pd.isna(investment):
-            result["reason"] = "no need_mu and no investment_wan"
+            result["reason"] = "未填需地面积和投资额 / no need_mu and no investment_wan"
         else:
-            result["reason"] = "no need_mu; give --intensity 万元/亩 to derive it from investment_wan"
+            result["reason"] = "未填需地面积；用 --intensity 万元/亩 由投资额推算 / no need_mu; give --intensity 万元/亩 to derive it from investment_wan"
         if result["parcel_id"]:
             result["parcel"] = _named_parcel(zone, result["parcel_id"], unit=unit, method=method)
         if result["need"] is not None:
             sites = find_sites(zone, result["need"], unit=unit, method=method)
             result["candidates"] = sites[:top]
             if not sites:
-                result["reason"] = "no available parcel or group of adjacent parcels is large enough"
+                result["reason"] = "没有足够大的可用地块或相邻地块组 / no available parcel or group of adjacent parcels is large enough"
         results.append(result)
     return results

@@ -110,24 +110,24 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
     tenant_mu = from_m2(float(parcel_m2[is_tenant].sum()), "mu")
     buildings = building_table(zone, method=method)
     on_tenant = buildings[buildings["parcel_id"].isin(tenant_ids)]
-    no_tenants = "no tenant parcels"
+    no_tenants = "无已入驻地块 / no tenant parcels"
     figures: dict[str, dict] = {}
 
     usable = ledger["boundary"] - ledger["roads"]
-    value, reason = _ratio(ledger["developed_total"], usable, "boundary minus roads is empty")
+    value, reason = _ratio(ledger["developed_total"], usable, "边界扣除道路后无面积 / boundary minus roads is empty")
     figures["land_development_rate"] = _indicator(
         "land_development_rate", value, "share",
         "已开发面积 ÷ (边界面积 − 道路面积)", "developed total ÷ (boundary − roads)",
         {"developed_total_mu": ledger["developed_total"], "boundary_mu": ledger["boundary"], "roads_mu": ledger["roads"]}, reason,
     )
-    value, reason = _ratio(tenant_mu, ledger["developed_total"], "no developed land")
+    value, reason = _ratio(tenant_mu, ledger["developed_total"], "无已开发用地 / no developed land")
     figures["supply_rate"] = _indicator(
         "supply_rate", value, "share",
         "已入驻面积 ÷ 已开发面积", "tenant land ÷ developed total",
         {"tenant_mu": tenant_mu, "developed_total_mu": ledger["developed_total"]}, reason,
     )
 
-    no_buildings = "no buildings recorded in the buildings layer" if len(buildings) == 0 else None
+    no_buildings = "buildings 图层未登记建筑 / no buildings recorded in the buildings layer" if len(buildings) == 0 else None
     built_ids = set(on_tenant.loc[on_tenant["use"] == "in_use", "parcel_id"])
     built_mask = is_tenant & parcels["parcel_id"].map(_text).isin(built_ids).to_numpy()
     built_mu = from_m2(float(parcel_m2[built_mask].sum()), "mu")
@@ -141,7 +141,7 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
     unknown_floor = sorted(on_tenant.loc[on_tenant["floor_area_m2"].isna(), "building_id"])
     value, reason = _ratio(floor_m2, tenant_m2, no_tenants)
     if unknown_floor:
-        reason = f"building(s) {', '.join(unknown_floor)} have neither floor_area_m2 nor floors"
+        reason = f"建筑 {', '.join(unknown_floor)} 缺建筑面积和层数 / building(s) {', '.join(unknown_floor)} have neither floor_area_m2 nor floors"
     figures["floor_area_ratio"] = _indicator(
         "floor_area_ratio", value, "ratio",
         "已入驻地块总建筑面积 ÷ 已入驻面积", "floor area on tenant land ÷ tenant land",
@@ -159,7 +159,7 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
     invested = float(investment[is_tenant].sum())
     value, reason = _ratio(invested, tenant_mu, no_tenants)
     if missing:
-        reason = f"tenant parcel(s) {', '.join(missing)} have no investment_wan"
+        reason = f"已入驻地块 {', '.join(missing)} 缺投资额 / tenant parcel(s) {', '.join(missing)} have no investment_wan"
     for key, unit in (("investment_intensity_mu", "mu"), ("investment_intensity_ha", "ha")):
         scale = M2_PER_UNIT[unit] / M2_PER_UNIT["mu"]  # mu per unit
         figures[key] = _indicator(
@@ -170,9 +170,9 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
         )
 
     infrastructure = zone.infrastructure_wan
-    value, reason = _ratio(float(infrastructure or 0.0), ledger["developed_total"], "no developed land")
+    value, reason = _ratio(float(infrastructure or 0.0), ledger["developed_total"], "无已开发用地 / no developed land")
     if infrastructure is None:
-        reason = "the boundary has no infrastructure_wan"
+        reason = "边界未填基础设施投入 / the boundary has no infrastructure_wan"
     figures["infrastructure_per_developed_mu"] = _indicator(
         "infrastructure_per_developed_mu", value, "万元/亩",
         "基础设施投入 ÷ 已开发面积", "infrastructure investment ÷ developed total",
@@ -188,7 +188,7 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
     figures["reused_floor_area"] = _indicator(
         "reused_floor_area", float(in_use["floor_area_m2"].sum()), "m²", "在用存量厂房建筑面积之和", "floor area of stock buildings in use",
         {"buildings": sorted(in_use["building_id"])},
-        no_buildings or (f"building(s) {', '.join(unknown_floor)} have neither floor_area_m2 nor floors" if unknown_floor else None),
+        no_buildings or (f"建筑 {', '.join(unknown_floor)} 缺建筑面积和层数 / building(s) {', '.join(unknown_floor)} have neither floor_area_m2 nor floors" if unknown_floor else None),
     )
     figures["idle_buildings"] = _indicator(
         "idle_buildings", len(idle), "count", "闲置存量厂房栋数", "stock buildings standing idle",
