@@ -111,3 +111,28 @@ def test_open_refuses_what_is_not_a_zone(tmp_path):
     gpd.GeoDataFrame({"name": ["经一路"]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4528").to_file(only_roads, layer="roads")
     with pytest.raises(ZoneFileError, match="no 'boundary' layer"):
         zonemap.open(only_roads)
+
+
+def test_no_lock_file_is_left_beside_the_zone(sample_copy):
+    with store.transaction(sample_copy) as txn:
+        assert (sample_copy.parent / f".{sample_copy.name}.lock").exists()
+        txn.write("roads", store.read_layer(sample_copy, "roads"))
+    assert sorted(p.name for p in sample_copy.parent.iterdir()) == [sample_copy.name]
+
+
+def test_many_writers_in_turn_never_lose_an_edit(sample_copy):
+    """Eight processes each append one history row under the lock: all eight land."""
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import pandas as pd
+        from zonemap import store
+        with store.transaction({str(sample_copy)!r}) as txn:
+            history = txn.read("history")
+            row = pd.DataFrame([{{"parcel_id": sys.argv[1], "action": "update"}}], columns=list(store.SCHEMA["history"]))
+            txn.write("history", pd.concat([history, row.astype(store.SCHEMA["history"])], ignore_index=True))
+        """
+    )
+    writers = [subprocess.Popen([sys.executable, "-c", script, f"W{i}"]) for i in range(8)]
+    assert [w.wait(timeout=120) for w in writers] == [0] * 8
+    assert sorted(store.read_layer(sample_copy, "history").parcel_id) == [f"W{i}" for i in range(8)]

@@ -199,24 +199,39 @@ def write_layer(path: str | os.PathLike, name: str, frame: gpd.GeoDataFrame | pd
 
 @contextmanager
 def _lock(path: Path) -> Iterator[None]:
+    """Hold ``.<zone>.lock`` beside the zone for the duration; remove it after.
+
+    The lock file is deleted on release so no clutter is left beside a zone a
+    planner may zip and share. A waiter may then hold a lock on the deleted
+    file, so after locking it checks the path still names the file it locked,
+    and starts over if not.
+    """
     lock_path = path.with_name(f".{path.name}.lock")
-    with open(lock_path, "a+") as handle:
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise BusyError(
-                        f"{path}: another zonemap process is changing this zone; "
-                        "try again when it has finished"
-                    ) from None
-                time.sleep(0.05)
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        handle = open(lock_path, "a+")
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            if time.monotonic() > deadline:
+                raise BusyError(
+                    f"{path}: another zonemap process is changing this zone; try again when it has finished"
+                ) from None
+            time.sleep(0.05)
+            continue
+        try:
+            current = os.stat(lock_path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(handle.fileno()).st_ino:
+            break
+        handle.close()  # the holder before us removed this file: lock the new one
+    try:
+        yield
+    finally:
+        lock_path.unlink(missing_ok=True)
+        handle.close()  # closing releases the lock
 
 
 def _verify(path: Path, expected_counts: dict[str, int]) -> None:
