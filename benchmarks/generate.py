@@ -133,6 +133,31 @@ def _clip(cells: np.ndarray, land) -> np.ndarray:
     return np.concatenate([cells[inside], cut])
 
 
+def _leave_corner(pieces: np.ndarray, count: int, side: float, origin: tuple[float, float]) -> np.ndarray:
+    """Exactly ``count`` pieces: the north-east corner beyond a straight diagonal stays unparcelled.
+
+    A straight cut, rather than dropping whole cells, leaves unparcelled land
+    without the narrow wedges that a jagged edge would make (they would be gaps).
+    """
+    coords, owner = shapely.get_coordinates(pieces, return_index=True)
+    diagonal = coords.sum(axis=1)
+    first = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]
+    nearest, farthest = np.minimum.reduceat(diagonal, first), np.maximum.reduceat(diagonal, first)
+    ranked = np.sort(nearest)
+    cut = (ranked[count - 1] + ranked[count]) / 2 if len(pieces) > count else np.inf
+    kept = np.flatnonzero(nearest < cut)
+    crossing = kept[farthest[kept] > cut]
+    x0, y0 = origin
+    near_side = shapely.Polygon([(x0 - side, y0 - side), (cut - y0 + side, y0 - side), (x0 - side, cut - x0 + side)])
+    result = pieces.copy()
+    # A cut piece that falls apart keeps its largest part; the crumbs are far below a parcel.
+    cut_pieces = shapely.intersection(pieces[crossing], near_side)
+    parts, part_of = shapely.get_parts(cut_pieces, return_index=True)
+    largest = pd.Series(shapely.area(parts)).groupby(part_of).idxmax().to_numpy()
+    result[crossing] = parts[largest]
+    return result[kept]
+
+
 def _round(geoms: np.ndarray) -> np.ndarray:
     return shapely.transform(geoms, lambda xy: np.round(xy / RESOLUTION_M) * RESOLUTION_M)
 
@@ -233,10 +258,10 @@ def build_layers(count: int, *, seed: int = 0) -> dict[str, gpd.GeoDataFrame | p
     pieces = pieces[shapely.area(pieces) > NOISE_M2]
     if len(pieces) < count:
         raise RuntimeError(f"only {len(pieces)} parcels fit; raise the oversampling in build_layers")
-    # Keep the parcels farthest from the north-east corner: that corner stays unparcelled.
-    centre = shapely.get_coordinates(shapely.centroid(pieces))
-    keep = np.sort(np.argsort(centre.sum(axis=1), kind="stable")[:count])
-    geometry = _densify(pieces[keep], seed)
+    pieces = _leave_corner(pieces, count, side, origin)
+    geometry = _densify(pieces, seed)
+    # Points inserted along both sides of a hair-thin sliver can cross; such a piece stays as cut.
+    geometry = np.where(shapely.is_valid(geometry), geometry, pieces)
 
     parcels = gpd.GeoDataFrame(_attributes(count, rng), geometry=geometry, crs=ZONE_CRS)
     boundary_mu = from_m2(float(areas_m2([boundary], ZONE_CRS)[0]), "mu")

@@ -25,6 +25,7 @@ import shapely
 
 from zonemap.areas import NOISE_M2 as AREA_TOLERANCE_M2
 from zonemap.areas import areas_m2, metric_geometries
+from zonemap.coverage import rim_edges
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError
 from zonemap.status import STATUSES
@@ -98,7 +99,8 @@ def _crs_problems(layer: str, frame) -> list[Problem]:
     return problems
 
 
-def _geometry_problems(layer: str, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+def _geometry_problems(layer: str, ids: np.ndarray, geoms: np.ndarray) -> tuple[list[Problem], np.ndarray]:
+    """The problems of each geometry, and which ones are valid polygons that topology can use."""
     problems = []
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     for i in np.flatnonzero(empty):
@@ -125,7 +127,7 @@ def _geometry_problems(layer: str, ids: np.ndarray, geoms: np.ndarray) -> list[P
                 f"{layer} {ids[i]}: invalid polygon ({reason}); fix it in the source, or import with --fix to apply make_valid",
             )
         )
-    return problems
+    return problems, ~empty & polygonal & ~invalid
 
 
 def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]:
@@ -180,14 +182,32 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
     return problems
 
 
-def _overlaps(ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray) -> list[Problem]:
-    """Pairs (parcel–parcel or parcel–road) sharing more than the tolerance."""
+def _overlap_pairs(layers: np.ndarray, geoms: np.ndarray, near_rim: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (parcel–parcel or parcel–road) that may overlap: only those next to the rim.
+
+    Around the rim, GEOS's coverage check says which parcels have an edge
+    that crosses or does not match a neighbour's (``crossing``); parcel pairs
+    are measured only where it found one. Roads are not vertex-matched to
+    parcels, so every parcel–road pair is measured.
+    """
+    is_road = layers == "roads"
     tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="intersects")
-    pair = (left < right) & ~((layers[left] == "roads") & (layers[right] == "roads"))
-    left, right = left[pair], right[pair]
-    touching = shapely.touches(geoms[left], geoms[right])
-    left, right = left[~touching], right[~touching]
+    left, right = tree.query(geoms[near_rim], predicate="intersects")
+    left = np.flatnonzero(near_rim)[left]
+    left, right = np.minimum(left, right), np.maximum(left, right)
+    keep = (left != right) & ~(is_road[left] & is_road[right])
+    pairs = np.unique(np.column_stack([left[keep], right[keep]]), axis=0)
+    left, right = pairs[:, 0], pairs[:, 1]
+    neighbourhood = np.unique(np.concatenate([left, right]))
+    neighbourhood = neighbourhood[~is_road[neighbourhood]]
+    crossing = np.zeros(len(geoms), dtype=bool)
+    crossing[neighbourhood] = ~shapely.is_empty(shapely.coverage_invalid_edges(geoms[neighbourhood]))
+    measure = is_road[left] | is_road[right] | crossing[left] | crossing[right]
+    return left[measure], right[measure], crossing
+
+
+def _overlaps(ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray, left: np.ndarray, right: np.ndarray) -> list[Problem]:
+    """The pairs (parcel–parcel or parcel–road) of ``left``/``right`` sharing more than the tolerance."""
     shared = shapely.intersection(geoms[left], geoms[right])
     area = shapely.area(shared)
     problems = []
@@ -206,22 +226,39 @@ def _overlaps(ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray) -> list[Pr
     return problems
 
 
-def _gaps(boundary: object, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]:
-    """Slivers of land inside the boundary narrower than GAP_WIDTH_M between features."""
-    free = shapely.difference(boundary, shapely.union_all(geoms))
-    pieces = shapely.get_parts(free)
+def _free_land(boundary: object, geoms: np.ndarray, near_rim: np.ndarray, is_road: np.ndarray, *, clean: bool) -> np.ndarray:
+    """Pieces of the boundary that no parcel or road covers.
+
+    Only the rim is unioned; what it encloses is tiled by the other parcels
+    (their every edge is shared), so pieces holding one of those are not free.
+    When the rim parcels are a ``clean`` coverage, GEOS's coverage union
+    (which only drops shared edges) joins them, much faster than an overlay.
+    """
+    rim_parcels = geoms[near_rim & ~is_road]
+    cover = shapely.coverage_union_all(rim_parcels) if clean else shapely.union_all(rim_parcels)
+    cover = shapely.union_all(np.append(geoms[is_road], cover))
+    free = shapely.get_parts(shapely.difference(boundary, cover))
+    enclosed = geoms[~near_rim]
+    if len(free) == 0 or len(enclosed) == 0:
+        return free
+    inside, _ = shapely.STRtree(enclosed).query(shapely.point_on_surface(free), predicate="intersects")
+    return np.delete(free, np.unique(inside))
+
+
+def _gaps(free: np.ndarray, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+    """Slivers of free land narrower than GAP_WIDTH_M between features."""
     half = GAP_WIDTH_M / 2
     # Morphological opening with mitred joins keeps square corners of real
     # unparcelled land; what it removes is land narrower than the gap width.
-    opened = shapely.buffer(shapely.buffer(pieces, -half, join_style="mitre"), half, join_style="mitre")
-    slivers = shapely.get_parts(shapely.difference(pieces, opened))
+    opened = shapely.buffer(shapely.buffer(free, -half, join_style="mitre"), half, join_style="mitre")
+    slivers = shapely.get_parts(shapely.difference(free, opened))
     slivers = slivers[shapely.area(slivers) > AREA_TOLERANCE_M2]
     if len(slivers) == 0:
         return []
     tree = shapely.STRtree(geoms)
     problems = []
     for sliver in slivers:
-        neighbours = tree.query(sliver, predicate="dwithin", distance=_NEIGHBOUR_M)
+        neighbours = tree.query(shapely.buffer(sliver, half), predicate="intersects")
         names = ", ".join(sorted(ids[n] for n in neighbours)) or "the boundary"
         problems.append(
             _error(
@@ -235,9 +272,13 @@ def _gaps(boundary: object, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]
     return problems
 
 
-def _outside(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+def _outside(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray, near_rim: np.ndarray) -> list[Problem]:
     shapely.prepare(boundary)
-    candidates = np.flatnonzero(~shapely.covered_by(geoms, boundary))
+    # A parcel enclosed by its neighbours lies outside only if they do, unless
+    # the boundary has a hole the coverage could surround.
+    holes = shapely.get_num_interior_rings(shapely.get_parts(boundary)).any()
+    checked = np.arange(len(geoms)) if holes else np.flatnonzero(near_rim)
+    candidates = checked[~shapely.covered_by(geoms[checked], boundary)]
     outside = shapely.difference(geoms[candidates], boundary)
     problems = []
     for i, piece, a in zip(candidates, outside, shapely.area(outside)):
@@ -251,6 +292,25 @@ def _outside(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.nd
                     "clip it to the boundary or correct the boundary",
                 )
             )
+    return problems
+
+
+def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+    """Overlaps, gaps and land outside the boundary, measured only next to the coverage's rim.
+
+    See :mod:`zonemap.coverage`: these problems can only sit where an edge
+    is not shared exactly with a neighbour, so parcels enclosed by their
+    neighbours are not measured one by one.
+    """
+    is_road = layers == "roads"
+    near_rim = is_road.copy()
+    near_rim[~is_road] = rim_edges(geoms[~is_road]) > 0
+    left, right, crossing = _overlap_pairs(layers, geoms, near_rim)
+    problems = _overlaps(ids, layers, geoms, left, right)
+    if not shapely.is_empty(boundary):
+        clean = not crossing[near_rim & ~is_road].any()
+        problems += _gaps(_free_land(boundary, geoms, near_rim, is_road, clean=clean), ids, geoms)
+        problems += _outside(boundary, ids, layers, geoms, near_rim)
     return problems
 
 
@@ -273,8 +333,10 @@ def validate(zone: Zone) -> list[Problem]:
         ("roads", road_ids, roads),
         ("buildings", _feature_ids(zone.buildings, "building_id"), zone.buildings),
     )
+    usable = {}
     for layer, ids, frame in geometry_checks:
-        problems += _geometry_problems(layer, ids, frame.geometry.to_numpy())
+        found, usable[layer] = _geometry_problems(layer, ids, frame.geometry.to_numpy())
+        problems += found
     problems += _attribute_problems(parcels, parcel_ids)
 
     if any(p.code.startswith("crs_") for p in problems):
@@ -297,14 +359,10 @@ def validate(zone: Zone) -> list[Problem]:
     ids = np.concatenate([parcel_ids, road_ids]).astype(object)
     layers = np.array(["parcels"] * len(parcels) + ["roads"] * len(roads), dtype=object)
     geoms = metric_geometries(np.concatenate([parcels.geometry.to_numpy(), roads.geometry.to_numpy()]), zone.crs)
-    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & shapely.is_valid(geoms)
-    usable &= np.isin(shapely.get_type_id(geoms), [3, 6])
-    ids, layers, geoms = ids[usable], layers[usable], geoms[usable]
+    keep = np.concatenate([usable["parcels"], usable["roads"]])
+    ids, layers, geoms = ids[keep], layers[keep], geoms[keep]
     outline = metric_geometries(boundary.geometry.to_numpy(), boundary.crs)
-    outline = shapely.union_all(outline[shapely.is_valid(outline)])
+    outline = shapely.union_all(outline[usable["boundary"]])
     if len(geoms):
-        problems += _overlaps(ids, layers, geoms)
-        if not shapely.is_empty(outline):
-            problems += _gaps(outline, ids, geoms)
-            problems += _outside(outline, ids, layers, geoms)
+        problems += _topology(outline, ids, layers, geoms)
     return problems
