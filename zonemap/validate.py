@@ -60,9 +60,12 @@ def _error(code: str, layer: str, id_: str, message: str) -> Problem:
     return Problem("error", code, layer, id_, message)
 
 
-def _feature_ids(frame: pd.DataFrame, id_field: str | None) -> np.ndarray:
-    """Each feature's id, or ``#N`` (its 1-based position) where it has none."""
-    positions = np.array([f"#{i + 1}" for i in range(len(frame))], dtype=object)
+def _feature_ids(frame: pd.DataFrame, id_field: str | None, *, first: int = 0) -> np.ndarray:
+    """Each feature's id, or ``#N`` (its 1-based position in the layer) where it has none.
+
+    ``first`` is the position of the frame's first row in its layer (a partition's offset).
+    """
+    positions = np.array([f"#{i + 1}" for i in range(first, first + len(frame))], dtype=object)
     if id_field is None or id_field not in frame:
         return positions
     ids = frame[id_field].to_numpy(dtype=object)
@@ -75,10 +78,9 @@ def _where(geom) -> str:
     return f"near ({point.x:.1f}, {point.y:.1f})"
 
 
-def _crs_problems(layer: str, frame) -> list[Problem]:
-    if len(frame) == 0:
+def _crs_problems(layer: str, crs, bounds: tuple[float, float, float, float], count: int) -> list[Problem]:
+    if count == 0:
         return []
-    crs = frame.crs
     if crs is None:
         return [_error("crs_missing", layer, "", f"{layer}: the layer has no CRS; re-import it with --crs EPSG:NNNN (e.g. EPSG:4528)")]
     problems = []
@@ -93,7 +95,7 @@ def _crs_problems(layer: str, frame) -> list[Problem]:
             )
         )
     try:
-        check_coordinates_fit(crs, tuple(frame.total_bounds), where=layer)
+        check_coordinates_fit(crs, tuple(bounds), where=layer)
     except CrsError as exc:
         problems.append(_error("crs_mismatch", layer, "", str(exc)))
     return problems
@@ -136,12 +138,6 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
     missing = raw_ids.isna() | (raw_ids.astype(str).str.strip() == "")
     for i in np.flatnonzero(missing.to_numpy()):
         problems.append(_error("missing_id", "parcels", ids[i], f"parcels {ids[i]}: has no parcel_id; give every parcel a unique id"))
-    present = raw_ids[~missing].astype(str)
-    for value in sorted(present[present.duplicated()].unique()):
-        count = int((present == value).sum())
-        problems.append(
-            _error("duplicate_id", "parcels", value, f"parcels {value}: the id is used by {count} parcels; give each a unique parcel_id")
-        )
     status = parcels["status"]
     unknown = ~status.isin(STATUSES)
     for i in np.flatnonzero(unknown.to_numpy()):
@@ -180,6 +176,56 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
             )
         )
     return problems
+
+
+def _duplicate_ids(raw_ids: pd.Series) -> list[Problem]:
+    """Parcel ids used more than once (blank ones are ``missing_id``)."""
+    present = raw_ids[raw_ids.notna()].astype(str)
+    present = present[present.str.strip() != ""]
+    counts = present.value_counts()
+    return [
+        _error("duplicate_id", "parcels", value, f"parcels {value}: the id is used by {count} parcels; give each a unique parcel_id")
+        for value, count in sorted(counts[counts > 1].items())
+    ]
+
+
+@dataclass
+class CheckedParcels:
+    """Parcels checked one by one (geometry and attributes); what zone-wide checks need of them.
+
+    The dask engine builds one per partition and joins them with :meth:`join`.
+    """
+
+    problems: list[Problem]
+    ids: np.ndarray  #: each parcel's id, ``#N`` where it has none
+    raw_ids: np.ndarray  #: the ``parcel_id`` values as stored
+    geoms: np.ndarray
+    usable: np.ndarray  #: valid polygons, which topology checks use
+    crs: object
+    bounds: tuple[float, float, float, float]
+
+    @classmethod
+    def join(cls, parts: list[CheckedParcels]) -> CheckedParcels:
+        bounds = np.array([p.bounds for p in parts if len(p.geoms)] or [(np.nan,) * 4])
+        return cls(
+            problems=[problem for p in parts for problem in p.problems],
+            ids=np.concatenate([p.ids for p in parts]),
+            raw_ids=np.concatenate([p.raw_ids for p in parts]),
+            geoms=np.concatenate([p.geoms for p in parts]),
+            usable=np.concatenate([p.usable for p in parts]),
+            crs=parts[0].crs,
+            bounds=(*np.nanmin(bounds[:, :2], axis=0), *np.nanmax(bounds[:, 2:], axis=0)),
+        )
+
+
+def check_parcels(parcels: pd.DataFrame, *, first: int = 0) -> CheckedParcels:
+    """Check each parcel of ``parcels`` (a layer, or a partition starting at row ``first``) on its own."""
+    ids = _feature_ids(parcels, "parcel_id", first=first)
+    geoms = parcels.geometry.to_numpy()
+    problems, usable = _geometry_problems("parcels", ids, geoms)
+    problems += _attribute_problems(parcels, ids)
+    bounds = tuple(shapely.total_bounds(geoms)) if len(geoms) else (np.nan,) * 4
+    return CheckedParcels(problems, ids, parcels["parcel_id"].to_numpy(dtype=object), geoms, usable, parcels.crs, bounds)
 
 
 def _overlap_pairs(layers: np.ndarray, geoms: np.ndarray, near_rim: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -314,30 +360,34 @@ def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.n
     return problems
 
 
-def validate(zone: Zone) -> list[Problem]:
-    """Every problem found in ``zone``, errors and warnings, in layer order."""
-    boundary, parcels, roads = zone.boundary, zone.parcels, zone.roads
+def validate(zone: Zone, *, checked: CheckedParcels | None = None) -> list[Problem]:
+    """Every problem found in ``zone``, errors and warnings, in layer order.
+
+    ``checked`` are its parcels already checked one by one elsewhere (the
+    dask engine does that in partitions); by default they are read and checked here.
+    """
+    boundary, roads, buildings = zone.boundary, zone.roads, zone.buildings
+    parcels = checked or check_parcels(zone.parcels)
     problems: list[Problem] = []
-    for layer, frame in (("boundary", boundary), ("parcels", parcels), ("roads", roads), ("buildings", zone.buildings)):
-        problems += _crs_problems(layer, frame)
+    for layer, crs, bounds, count in (
+        ("boundary", boundary.crs, boundary.total_bounds, len(boundary)),
+        ("parcels", parcels.crs, parcels.bounds, len(parcels.geoms)),
+        ("roads", roads.crs, roads.total_bounds, len(roads)),
+        ("buildings", buildings.crs, buildings.total_bounds, len(buildings)),
+    ):
+        problems += _crs_problems(layer, crs, bounds, count)
 
     if len(boundary) != 1:
         problems.append(
             _error("boundary_count", "boundary", "", f"boundary: has {len(boundary)} features, a zone has exactly 1; merge or redraw it")
         )
-    parcel_ids = _feature_ids(parcels, "parcel_id")
     road_ids = _feature_ids(roads, "name")
-    geometry_checks = (
-        ("boundary", _feature_ids(boundary, "zone_id"), boundary),
-        ("parcels", parcel_ids, parcels),
-        ("roads", road_ids, roads),
-        ("buildings", _feature_ids(zone.buildings, "building_id"), zone.buildings),
-    )
-    usable = {}
-    for layer, ids, frame in geometry_checks:
-        found, usable[layer] = _geometry_problems(layer, ids, frame.geometry.to_numpy())
-        problems += found
-    problems += _attribute_problems(parcels, parcel_ids)
+    usable = {"parcels": parcels.usable}
+    found, usable["boundary"] = _geometry_problems("boundary", _feature_ids(boundary, "zone_id"), boundary.geometry.to_numpy())
+    problems += found + parcels.problems + _duplicate_ids(pd.Series(parcels.raw_ids, dtype=object))
+    found, usable["roads"] = _geometry_problems("roads", road_ids, roads.geometry.to_numpy())
+    problems += found
+    problems += _geometry_problems("buildings", _feature_ids(buildings, "building_id"), buildings.geometry.to_numpy())[0]
 
     if any(p.code.startswith("crs_") for p in problems):
         return problems  # tolerances in metres mean nothing until the CRS is right
@@ -356,9 +406,9 @@ def validate(zone: Zone) -> list[Problem]:
             )
         )
 
-    ids = np.concatenate([parcel_ids, road_ids]).astype(object)
-    layers = np.array(["parcels"] * len(parcels) + ["roads"] * len(roads), dtype=object)
-    geoms = metric_geometries(np.concatenate([parcels.geometry.to_numpy(), roads.geometry.to_numpy()]), zone.crs)
+    ids = np.concatenate([parcels.ids, road_ids]).astype(object)
+    layers = np.array(["parcels"] * len(parcels.geoms) + ["roads"] * len(roads), dtype=object)
+    geoms = metric_geometries(np.concatenate([parcels.geoms, roads.geometry.to_numpy()]), parcels.crs)
     keep = np.concatenate([usable["parcels"], usable["roads"]])
     ids, layers, geoms = ids[keep], layers[keep], geoms[keep]
     outline = metric_geometries(boundary.geometry.to_numpy(), boundary.crs)

@@ -10,6 +10,7 @@ import click
 
 from zonemap.areas import GROUPINGS, METHODS
 from zonemap.units import UNITS
+from zonemap.zone import ENGINES
 
 
 def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None) -> Path:
@@ -29,6 +30,33 @@ method_option = click.option(
     help="ellipsoidal: on the CRS's ellipsoid, as 三调 and QGIS $area; planar: in the layer's projected CRS, as CAD shows.",
 )
 by_option = click.option("--by", type=click.Choice(GROUPINGS), default="status", show_default=True, help="Group parcels by this field.")
+
+
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="memory",
+    show_default=True,
+    help="dask: read and work the parcels in partitions (for 10⁶+ parcels, or a dask cluster); needs zonemap[scale].",
+)
+scheduler_option = click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: the dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (default: threads on this machine).",
+)
+
+
+def open_zone(path: Path, engine: str = "memory", scheduler: str | None = None):
+    """Open the zone at ``path`` with its engine; connect to the dask ``scheduler`` when one is named."""
+    from zonemap import open as open_zone_file
+
+    if scheduler:
+        if engine != "dask":
+            raise click.BadParameter("--scheduler only applies with --engine dask", param_hint="--scheduler")
+        from distributed import Client
+
+        Client(scheduler)  # becomes the default scheduler for this process
+    return open_zone_file(path, engine=engine)
 
 
 def echo_json(data: object) -> None:
