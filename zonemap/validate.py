@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ from zonemap.areas import areas_m2, metric_geometries
 from zonemap.coverage import rim_edges
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError
+from zonemap.progress import stages
 from zonemap.status import STATUSES
 from zonemap.units import from_m2
 
@@ -341,23 +343,31 @@ def _outside(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.nd
     return problems
 
 
-def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray, stage: Callable[[str], None]) -> list[Problem]:
     """Overlaps, gaps and land outside the boundary, measured only next to the coverage's rim.
 
     See :mod:`zonemap.coverage`: these problems can only sit where an edge
     is not shared exactly with a neighbour, so parcels enclosed by their
     neighbours are not measured one by one.
     """
+    stage("shared edges")
     is_road = layers == "roads"
     near_rim = is_road.copy()
     near_rim[~is_road] = rim_edges(geoms[~is_road]) > 0
+    stage("overlaps")
     left, right, crossing = _overlap_pairs(layers, geoms, near_rim)
     problems = _overlaps(ids, layers, geoms, left, right)
     if not shapely.is_empty(boundary):
+        stage("gaps")
         clean = not crossing[near_rim & ~is_road].any()
         problems += _gaps(_free_land(boundary, geoms, near_rim, is_road, clean=clean), ids, geoms)
+        stage("outside the boundary")
         problems += _outside(boundary, ids, layers, geoms, near_rim)
     return problems
+
+
+#: The stages of :func:`validate`, as its progress bar shows them.
+STAGES = ["reading", "checking parcels", "shared edges", "overlaps", "gaps", "outside the boundary"]
 
 
 def validate(zone: Zone, *, checked: CheckedParcels | None = None) -> list[Problem]:
@@ -366,8 +376,18 @@ def validate(zone: Zone, *, checked: CheckedParcels | None = None) -> list[Probl
     ``checked`` are its parcels already checked one by one elsewhere (the
     dask engine does that in partitions); by default they are read and checked here.
     """
+    with stages("validate", STAGES) as stage:
+        return _validate(zone, checked, stage)
+
+
+def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str], None]) -> list[Problem]:
+    stage("reading")
     boundary, roads, buildings = zone.boundary, zone.roads, zone.buildings
-    parcels = checked or check_parcels(zone.parcels)
+    if checked is None:
+        parcels = zone.parcels
+        stage("checking parcels")
+        checked = check_parcels(parcels)
+    parcels = checked
     problems: list[Problem] = []
     for layer, crs, bounds, count in (
         ("boundary", boundary.crs, boundary.total_bounds, len(boundary)),
@@ -414,5 +434,5 @@ def validate(zone: Zone, *, checked: CheckedParcels | None = None) -> list[Probl
     outline = metric_geometries(boundary.geometry.to_numpy(), boundary.crs)
     outline = shapely.union_all(outline[usable["boundary"]])
     if len(geoms):
-        problems += _topology(outline, ids, layers, geoms)
+        problems += _topology(outline, ids, layers, geoms, stage)
     return problems

@@ -12,6 +12,7 @@ from zonemap.cli.options import (
     json_option,
     method_option,
     open_zone,
+    quiet_option,
     scheduler_option,
     unit_option,
     warn_about_problems,
@@ -67,6 +68,7 @@ def ledger_table(ledger: dict) -> str:
 @unit_option
 @method_option
 @json_option
+@quiet_option
 @engine_option
 @scheduler_option
 def areas(zone, by: str, unit: str, method: str, as_json: bool, engine: str, scheduler: str | None) -> None:

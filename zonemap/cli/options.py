@@ -46,6 +46,17 @@ scheduler_option = click.option(
 )
 
 
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    from zonemap.progress import set_quiet
+
+    set_quiet(value)
+
+
+quiet_option = click.option(
+    "-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet, help="Show no progress bars (they only show on a terminal anyway)."
+)
+
+
 def open_zone(path: Path, engine: str = "memory", scheduler: str | None = None):
     """Open the zone at ``path`` with its engine; connect to the dask ``scheduler`` when one is named."""
     from zonemap import open as open_zone_file

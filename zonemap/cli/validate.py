@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import echo_json, engine_option, json_option, open_zone, scheduler_option, zone_argument
+from zonemap.cli.options import echo_json, engine_option, json_option, open_zone, quiet_option, scheduler_option, zone_argument
 
 
 @click.command()
 @zone_argument
 @json_option
+@quiet_option
 @engine_option
 @scheduler_option
 def validate(zone, as_json: bool, engine: str, scheduler: str | None) -> None:
