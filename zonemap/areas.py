@@ -91,59 +91,54 @@ def areas_m2(geoms, crs: CRS | None, *, method: str = "ellipsoidal", where: str 
     return np.nan_to_num(shapely.area(measured), nan=0.0)
 
 
-def _group(sums: pd.DataFrame, boundary_m2: float, unit: str) -> dict[str, dict]:
+def _group(areas: np.ndarray, keys: pd.Series, boundary_m2: float, unit: str) -> dict[str, dict]:
+    frame = pd.DataFrame({"key": keys.fillna("").astype(str).to_numpy(), "area": areas})
+    grouped = frame.groupby("key", sort=True)["area"].agg(["count", "sum"])
     return {
         key: {
             "parcels": int(row["count"]),
             "area": from_m2(float(row["sum"]), unit),
             "share": float(row["sum"]) / boundary_m2 if boundary_m2 else 0.0,
         }
-        for key, row in sums.sort_index().iterrows()
+        for key, row in grouped.iterrows()
     }
 
 
-def parcel_keys(parcels: pd.DataFrame, by: str) -> pd.DataFrame:
-    """The grouping keys of each parcel, as text (blank where empty): ``status`` and ``by``."""
-    return pd.DataFrame({key: parcels[key].fillna("").astype(str).to_numpy() for key in dict.fromkeys(("status", by))})
+def measure_parcels(parcels: pd.DataFrame, *, method: str = "ellipsoidal", by: str = "status") -> pd.DataFrame:
+    """Each parcel's ``status``, ``by`` field and ``area`` (m²): all the ledger needs of the parcels.
 
-
-def parcel_sums(parcels: pd.DataFrame, *, method: str = "ellipsoidal", by: str = "status") -> dict[str, pd.DataFrame]:
-    """Parcel count and area (m²) per value of ``status`` and of ``by``: what the ledger adds up.
-
-    Each frame is indexed by the key and has columns ``count`` and ``sum``.
-    The dask engine computes the same per partition and adds them up.
+    The dask engine measures partitions with it and hands the joined result to :func:`ledger`.
     """
-    measured = parcel_keys(parcels, by)
+    measured = pd.DataFrame({key: parcels[key].to_numpy() for key in dict.fromkeys(("status", by))})
     measured["area"] = areas_m2(parcels.geometry.values, parcels.crs, method=method, where="parcels")
-    return {key: measured.groupby(key, sort=True)["area"].agg(["count", "sum"]) for key in dict.fromkeys(("status", by))}
+    return measured
 
 
 def ledger(
-    zone: Zone, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status", sums: dict[str, pd.DataFrame] | None = None
+    zone: Zone, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status", measured: pd.DataFrame | None = None
 ) -> dict:
     """The area ledger of SPEC §3 as a plain dict (the ``areas --json`` shape).
 
     Every figure is measured from geometry;
     ``boundary = developed + vacant + tenant + roads + unparcelled``.
-    ``sums`` are the parcels' :func:`parcel_sums`, when computed elsewhere
-    (the dask engine); by default the parcels are read and measured here.
+    ``measured`` is :func:`measure_parcels` of the zone's parcels when done
+    elsewhere (the dask engine); by default the parcels are read and measured here.
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}; use one of {GROUPINGS}")
-    if sums is None:
-        sums = parcel_sums(zone.parcels, method=method, by=by)
+    parcels = measure_parcels(zone.parcels, method=method, by=by) if measured is None else measured
+    parcel_m2 = parcels["area"].to_numpy()
     boundary_m2 = float(areas_m2(zone.boundary.geometry.values, zone.boundary.crs, method=method, where="boundary").sum())
     road_union = shapely.union_all(zone.roads.geometry.values) if len(zone.roads) else None
     roads_m2 = float(areas_m2([road_union], zone.roads.crs, method=method, where="roads")[0]) if road_union is not None else 0.0
 
-    by_status = _group(sums["status"], boundary_m2, unit)
+    by_status = _group(parcel_m2, parcels["status"], boundary_m2, unit)
     for status in STATUSES:
         by_status.setdefault(status, {"parcels": 0, "area": 0.0, "share": 0.0})
     ordered = {s: by_status.pop(s) for s in STATUSES} | by_status  # unknown statuses last
-    status_m2 = {s: float(sums["status"]["sum"].get(s, 0.0)) for s in STATUSES}
-    parcels_m2 = float(sums["status"]["sum"].sum())
+    status_m2 = {s: float(parcel_m2[(parcels["status"] == s).to_numpy()].sum()) for s in STATUSES}
 
-    unparcelled_m2 = boundary_m2 - parcels_m2 - roads_m2
+    unparcelled_m2 = boundary_m2 - float(parcel_m2.sum()) - roads_m2
     if abs(unparcelled_m2) < NOISE_M2:
         unparcelled_m2 = 0.0
     result = {
@@ -161,5 +156,5 @@ def ledger(
         "raw": from_m2(status_m2["vacant"] + unparcelled_m2, unit),
     }
     if by != "status":
-        result[f"by_{by}"] = _group(sums[by], boundary_m2, unit)
+        result[f"by_{by}"] = _group(parcel_m2, parcels[by], boundary_m2, unit)
     return result

@@ -17,9 +17,8 @@ Workers must see the zone file at the same path.
 Examples
 --------
 >>> import zonemap
->>> from zonemap import partitioned
->>> zone = zonemap.open(zonemap.sample_path())
->>> partitioned.ledger(zone) == zone.areas()
+>>> from zonemap.partitioned import PartitionedZone
+>>> PartitionedZone(zonemap.sample_path()).areas() == zonemap.open(zonemap.sample_path()).areas()
 True
 """
 
@@ -31,40 +30,59 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pyogrio
 
-from zonemap.areas import parcel_sums
 from zonemap.areas import ledger as _ledger
+from zonemap.areas import measure_parcels
+from zonemap.errors import ZonemapError
 from zonemap.validate import CheckedParcels, Problem, check_parcels
 from zonemap.validate import validate as _validate
+from zonemap.zone import Zone
 
 if TYPE_CHECKING:
     import dask_geopandas
-
-    from zonemap.zone import Zone
 
 #: Features per partition when reading the parcels layer.
 PARTITION_FEATURES = 100_000
 
 
+#: How parcels are worked: all in memory, or in partitions with dask.
+ENGINES: tuple[str, ...] = ("memory", "dask")
+
+
+class PartitionedZone(Zone):
+    """A zone whose ledger and validation read and work its parcels in partitions (same answers)."""
+
+    def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
+        return ledger(self, unit=unit, method=method, by=by)
+
+    def validate(self) -> list[Problem]:
+        return validate(self)
+
+
 def read_parcels(zone: Zone, *, partition_features: int = PARTITION_FEATURES) -> dask_geopandas.GeoDataFrame:
     """The zone's parcels layer as a dask GeoDataFrame, read in partitions."""
-    import dask_geopandas
+    try:
+        import dask_geopandas
+    except ImportError as exc:  # the dask engine is an optional extra
+        raise ZonemapError(
+            f"the dask engine needs dask-geopandas and distributed ({exc.name} is missing); "
+            "install them with: pip install 'zonemap[scale]'"
+        ) from exc
 
     count = int(pyogrio.read_info(zone.path, layer="parcels")["features"])
     partitions = max(1, math.ceil(count / partition_features))
     return dask_geopandas.read_file(zone.path, layer="parcels", npartitions=partitions)
 
 
-def _add_sums(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    return {key: pd.concat([p[key] for p in parts]).groupby(level=0).sum() for key in parts[0]}
-
-
 def ledger(zone: Zone, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status", partition_features: int = PARTITION_FEATURES) -> dict:
-    """The area ledger of ``zone``, its parcels measured partition by partition."""
+    """The area ledger of ``zone``, its parcels measured partition by partition.
+
+    Only each parcel's keys and area come back from the partitions, not its geometry.
+    """
     import dask
 
     partitions = read_parcels(zone, partition_features=partition_features).to_delayed()
-    sums = dask.compute(*(dask.delayed(parcel_sums)(part, method=method, by=by) for part in partitions))
-    return _ledger(zone, unit=unit, method=method, by=by, sums=_add_sums(list(sums)))
+    measured = dask.compute(*(dask.delayed(measure_parcels)(part, method=method, by=by) for part in partitions))
+    return _ledger(zone, unit=unit, method=method, by=by, measured=pd.concat(measured, ignore_index=True))
 
 
 def _check(part, first: int) -> CheckedParcels:

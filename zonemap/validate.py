@@ -103,7 +103,12 @@ def _crs_problems(layer: str, crs, bounds: tuple[float, float, float, float], co
     return problems
 
 
-def _geometry_problems(layer: str, ids: np.ndarray, geoms: np.ndarray) -> tuple[list[Problem], np.ndarray]:
+def _geometry_problems(layer: str, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+    """The problems of each geometry: empty, not a polygon, invalid (with GEOS's reason)."""
+    return _geometry_check(layer, ids, geoms)[0]
+
+
+def _geometry_check(layer: str, ids: np.ndarray, geoms: np.ndarray) -> tuple[list[Problem], np.ndarray]:
     """The problems of each geometry, and which ones are valid polygons that topology can use."""
     problems = []
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -224,7 +229,7 @@ def check_parcels(parcels: pd.DataFrame, *, first: int = 0) -> CheckedParcels:
     """Check each parcel of ``parcels`` (a layer, or a partition starting at row ``first``) on its own."""
     ids = _feature_ids(parcels, "parcel_id", first=first)
     geoms = parcels.geometry.to_numpy()
-    problems, usable = _geometry_problems("parcels", ids, geoms)
+    problems, usable = _geometry_check("parcels", ids, geoms)
     problems += _attribute_problems(parcels, ids)
     bounds = tuple(shapely.total_bounds(geoms)) if len(geoms) else (np.nan,) * 4
     return CheckedParcels(problems, ids, parcels["parcel_id"].to_numpy(dtype=object), geoms, usable, parcels.crs, bounds)
@@ -403,11 +408,11 @@ def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str],
         )
     road_ids = _feature_ids(roads, "name")
     usable = {"parcels": parcels.usable}
-    found, usable["boundary"] = _geometry_problems("boundary", _feature_ids(boundary, "zone_id"), boundary.geometry.to_numpy())
+    found, usable["boundary"] = _geometry_check("boundary", _feature_ids(boundary, "zone_id"), boundary.geometry.to_numpy())
     problems += found + parcels.problems + _duplicate_ids(pd.Series(parcels.raw_ids, dtype=object))
-    found, usable["roads"] = _geometry_problems("roads", road_ids, roads.geometry.to_numpy())
+    found, usable["roads"] = _geometry_check("roads", road_ids, roads.geometry.to_numpy())
     problems += found
-    problems += _geometry_problems("buildings", _feature_ids(buildings, "building_id"), buildings.geometry.to_numpy())[0]
+    problems += _geometry_problems("buildings", _feature_ids(buildings, "building_id"), buildings.geometry.to_numpy())
 
     if any(p.code.startswith("crs_") for p in problems):
         return problems  # tolerances in metres mean nothing until the CRS is right

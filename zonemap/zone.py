@@ -20,7 +20,6 @@ from pyproj import CRS
 
 from zonemap import areas as _areas
 from zonemap import store
-from zonemap.errors import ZonemapError
 from zonemap.units import to_m2
 
 
@@ -32,21 +31,10 @@ def _layer_property(name: str, doc: str) -> cached_property:
     return cached_property(read)
 
 
-#: How parcels are worked: all in memory, or in partitions with dask (:mod:`zonemap.partitioned`).
-ENGINES: tuple[str, ...] = ("memory", "dask")
-
-
 class Zone:
-    """One zone, read from its GeoPackage; layers are read when first used.
+    """One zone, read from its GeoPackage; layers are read when first used."""
 
-    With ``engine="dask"`` the ledger and validation read the parcels in
-    partitions (:mod:`zonemap.partitioned`); the answers are the same.
-    """
-
-    def __init__(self, path: str | os.PathLike, *, engine: str = "memory"):
-        if engine not in ENGINES:
-            raise ValueError(f"unknown engine {engine!r}; use one of {ENGINES}")
-        self.engine = engine
+    def __init__(self, path: str | os.PathLike):
         self.path = store.require_geopackage(path)
         self.layers = store.list_layers(self.path)
         missing = [name for name in store.REQUIRED_LAYERS if name not in self.layers]
@@ -90,33 +78,18 @@ class Zone:
 
     def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
         """The area ledger; see :func:`zonemap.areas.ledger`."""
-        if self.engine == "dask":
-            return _partitioned().ledger(self, unit=unit, method=method, by=by)
         return _areas.ledger(self, unit=unit, method=method, by=by)
 
     def validate(self) -> list:
         """Every problem found; see :func:`zonemap.validate.validate`."""
-        if self.engine == "dask":
-            return _partitioned().validate(self)
         from zonemap.validate import validate
 
         return validate(self)
 
 
-def _partitioned():
-    try:
-        from zonemap import partitioned
-    except ImportError as exc:  # dask is an optional extra
-        raise ZonemapError(
-            f"the dask engine needs dask-geopandas and distributed ({exc.name} is missing); "
-            "install them with: pip install 'zonemap[scale]'"
-        ) from exc
-    return partitioned
-
-
-def open(path: str | os.PathLike, *, engine: str = "memory") -> Zone:  # noqa: A001 - mirrors rasterio.open / fiona.open
-    """Open the zone GeoPackage at ``path``; ``engine="dask"`` works its parcels in partitions."""
-    return Zone(path, engine=engine)
+def open(path: str | os.PathLike) -> Zone:  # noqa: A001 - mirrors rasterio.open / fiona.open
+    """Open the zone GeoPackage at ``path``."""
+    return Zone(path)
 
 
 def sample_path() -> Path:

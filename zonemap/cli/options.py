@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from zonemap.areas import GROUPINGS, METHODS
+from zonemap.partitioned import ENGINES
 from zonemap.units import UNITS
-from zonemap.zone import ENGINES
 
 
 def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None) -> Path:
@@ -60,6 +60,7 @@ quiet_option = click.option(
 def open_zone(path: Path, engine: str = "memory", scheduler: str | None = None):
     """Open the zone at ``path`` with its engine; connect to the dask ``scheduler`` when one is named."""
     from zonemap import open as open_zone_file
+    from zonemap.partitioned import PartitionedZone
 
     if scheduler:
         if engine != "dask":
@@ -67,7 +68,7 @@ def open_zone(path: Path, engine: str = "memory", scheduler: str | None = None):
         from distributed import Client
 
         Client(scheduler)  # becomes the default scheduler for this process
-    return open_zone_file(path, engine=engine)
+    return PartitionedZone(path) if engine == "dask" else open_zone_file(path)
 
 
 def echo_json(data: object) -> None:
