@@ -74,3 +74,12 @@ def test_builder_is_deterministic_and_matches_the_committed_file(tmp_path):
         assert committed.drop(columns="geometry", errors="ignore").equals(fresh.drop(columns="geometry", errors="ignore")), name
         if "geometry" in committed:
             assert shapely.equals_exact(committed.geometry.values, fresh.geometry.values, tolerance=0).all(), name
+
+
+def test_sample_opens_styled_in_qgis():
+    import sqlite3
+
+    with sqlite3.connect(zonemap.sample_path()) as db:
+        styled = dict(db.execute("SELECT f_table_name, useAsDefault FROM layer_styles"))
+        registered = db.execute("SELECT 1 FROM gpkg_contents WHERE table_name = 'layer_styles'").fetchone()
+    assert styled == {"parcels": 1, "boundary": 1, "roads": 1, "buildings": 1} and registered

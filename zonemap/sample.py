@@ -24,6 +24,7 @@ from shapely import affinity
 
 from zonemap import store
 from zonemap.areas import areas_m2
+from zonemap.intake.qgis_styles import ensure_styles
 from zonemap.units import to_m2
 
 ZONE_CRS = CRS("EPSG:4528")
@@ -188,6 +189,7 @@ def build_sample(path: str | Path) -> Path:
         for name, frame in build_layers().items():
             options = {"layer_options": {"DESCRIPTION": ILLUSTRATIVE}} if name == "boundary" else {}
             txn.write(name, frame, **options)
+        ensure_styles(txn.work)  # opens styled in QGIS, with the map's palette
     return path
 
 

@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
 import shutil
 import sqlite3
@@ -238,6 +239,9 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
     else:
         require_geopackage(path)
     with _lock(path):
+        # Working copies of writers killed midway (SIGKILL skips their cleanup); no one else holds the lock.
+        for stale in path.parent.glob(f".{glob.escape(path.name)}.tmp-*"):
+            stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", suffix=".gpkg", dir=path.parent)
         os.close(fd)
         work = Path(tmp)

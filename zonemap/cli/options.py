@@ -92,3 +92,31 @@ def warn_about_problems(zone) -> None:
     if errors:
         codes = ", ".join(sorted({p.code for p in problems if p.severity == "error"}))
         warn(f"{zone.path}: {errors} data error(s) ({codes}); figures may be off; run `zonemap validate {zone.path}`")
+
+
+editor_option = click.option("--by", "by", metavar="NAME", help="Who makes the change, for the history (default: your login name).")
+overwrite_option = click.option("--overwrite", is_flag=True, help="Replace DEST if it exists.")
+
+
+def print_problems(callback):
+    """Wrap a command so a refused change lists every problem (stderr) before its one-line error."""
+    import functools
+
+    from zonemap.intake.changes import RefusedError
+
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except RefusedError as exc:
+            for problem in exc.problems[1:]:
+                click.echo(f"  {problem.severity}: [{problem.code}] {problem.message}", err=True)
+            raise
+
+    return wrapper
+
+
+def print_warnings(problems) -> None:
+    """Validation warnings of a landed change, one line each on stderr."""
+    for problem in problems:
+        warn(f"[{problem.code}] {problem.message}")

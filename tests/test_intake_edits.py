@@ -1,0 +1,140 @@
+"""zonemap init, set, split, merge and history: edits by hand, each logged with its lineage."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+
+from intake_helpers import file_bytes, geodesic_m2
+from zonemap import store
+
+MU_M2 = 10000 / 15
+
+
+def _parcels(zone):
+    return store.read_layer(zone, "parcels").set_index("parcel_id")
+
+
+def test_init_from_a_lonlat_boundary_picks_the_gauss_kruger_zone(cli, tmp_path):
+    outline = shapely.box(119.245, 33.498, 119.2515, 33.5010)
+    source = tmp_path / "boundary.kml"
+    pyogrio.write_dataframe(gpd.GeoDataFrame({"Name": ["园区"]}, geometry=[outline], crs="EPSG:4326"), source, driver="KML")
+    zone = tmp_path / "new.gpkg"
+    result = cli("init", zone, "--boundary", source, "--name", "新区", "--planned-mu", "250")
+    assert result.returncode == 0, result.stderr
+    boundary = store.read_layer(zone, "boundary")
+    assert boundary.crs.to_epsg() == 4528  # CGCS2000 3-degree GK zone 40 (central meridian 120°E)
+    assert boundary["name"].tolist() == ["新区"] and boundary["planned_mu"].tolist() == [250.0]
+    expected_mu = geodesic_m2([outline], "EPSG:4326")[0] / MU_M2
+    assert f"boundary {expected_mu:.2f} 亩" in result.stdout
+    assert "planned_mismatch" in result.stderr  # 250 declared vs about 301 drawn
+    assert set(store.list_layers(zone)) >= {"boundary", "parcels", "roads", "buildings", "prospects", "history", "layer_styles"}
+    assert cli("validate", zone).returncode == 0
+
+    again = cli("init", zone, "--boundary", source)
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_set_accepts_chinese_status_and_logs_who_and_what(cli, sample_copy):
+    result = cli("set", sample_copy, "B03", "--status", "已入驻", "--tenant", "惠实业有限公司", "--investment", "2000", "--by", "李主任")
+    assert result.returncode == 0, result.stderr
+    b03 = _parcels(sample_copy).loc["B03"]
+    assert (b03["status"], b03["tenant"], b03["investment_wan"]) == ("tenant", "惠实业有限公司", 2000.0)
+    log = json.loads(cli("history", sample_copy, "B03", "--json").stdout)
+    assert {(r["field"], r["old"], r["new"], r["by"]) for r in log} == {
+        ("status", "vacant", "tenant", "李主任"),
+        ("tenant", None, "惠实业有限公司", "李主任"),
+        ("investment_wan", None, "2000", "李主任"),
+    }
+
+    moved_out = cli("set", sample_copy, "A01", "--status", "developed")
+    assert moved_out.returncode == 0 and "tenant: 厚翔服装厂 →" in moved_out.stdout
+    assert _parcels(sample_copy).loc["A01"].isna()["tenant"]
+
+
+def test_set_that_breaks_the_zone_is_refused(cli, sample_copy):
+    before = file_bytes(sample_copy)
+    result = cli("set", sample_copy, "B03", "--status", "tenant")
+    assert result.returncode == 1 and "tenant_missing" in result.stderr and "nothing was written" in result.stderr
+    unknown = cli("set", sample_copy, "B3", "--note", "x")
+    assert unknown.returncode == 1 and "did you mean" in unknown.stderr and "B03" in unknown.stderr
+    assert cli("set", sample_copy, "B03", "--status", "sold").returncode == 1
+    assert cli("set", sample_copy, "B03").returncode == 2
+    assert file_bytes(sample_copy) == before
+
+
+@pytest.mark.parametrize("side", ["north", "south", "east", "west"])
+def test_split_carves_exactly_x_mu_off_the_side(cli, sample_copy, side):
+    parent = _parcels(sample_copy).loc["C03"]
+    result = cli("split", sample_copy, "C03", "--mu", "12.5", "--side", side, "--by", "张工")
+    assert result.returncode == 0, result.stderr
+    parcels = _parcels(sample_copy)
+    carved, rest = parcels.loc["C03-1"], parcels.loc["C03-2"]
+    carved_m2, rest_m2, parent_m2 = geodesic_m2([carved.geometry, rest.geometry, parent.geometry], parcels.crs)
+    assert carved_m2 / MU_M2 == pytest.approx(12.5, abs=0.01)
+    assert carved_m2 + rest_m2 == pytest.approx(parent_m2, abs=0.01)
+    axis, sign = {"north": (1, 1), "south": (1, -1), "east": (0, 1), "west": (0, -1)}[side]
+    assert sign * (carved.geometry.centroid.coords[0][axis] - rest.geometry.centroid.coords[0][axis]) > 0
+    assert carved["status"] == parent["status"] and "C03" not in parcels.index
+    assert cli("validate", sample_copy).returncode == 0
+    lineage = json.loads(cli("history", sample_copy, "C03-1", "--json").stdout)
+    assert {r["parcel_id"] for r in lineage} == {"C03", "C03-1"}
+    assert any(r["field"] == "children" and r["new"] == "C03-1,C03-2" for r in lineage)
+
+
+def test_split_by_line_and_bad_requests(cli, sample_copy):
+    c03 = _parcels(sample_copy).loc["C03"].geometry
+    x = (c03.bounds[0] + c03.bounds[2]) / 2
+    line = f"LINESTRING ({x} {c03.bounds[1] - 5}, {x} {c03.bounds[3] + 5})"
+    before = file_bytes(sample_copy)
+    assert cli("split", sample_copy, "C03", "--mu", "500").returncode == 1
+    assert cli("split", sample_copy, "C03", "--line", "LINESTRING (0 0, 1 1)").returncode == 1
+    assert cli("split", sample_copy, "C03", "--line", "not wkt").returncode == 1
+    assert file_bytes(sample_copy) == before
+    result = cli("split", sample_copy, "C03", "--line", line, "--ids", "C03W,C03E")
+    assert result.returncode == 0, result.stderr
+    parcels = _parcels(sample_copy)
+    assert parcels.loc["C03W"].geometry.area == pytest.approx(c03.area / 2, rel=1e-9)
+
+
+def test_merge_adjacent_parcels_and_refuse_corner_or_mixed(cli, sample_copy):
+    parcels = _parcels(sample_copy)
+    expected = geodesic_m2([parcels.loc["B03"].geometry, parcels.loc["B04"].geometry], parcels.crs).sum()
+    before = file_bytes(sample_copy)
+    corner = cli("merge", sample_copy, "C01", "C03", "--id", "X")  # across a road: no shared edge
+    assert corner.returncode == 1 and "shares no edge" in corner.stderr
+    mixed = cli("merge", sample_copy, "A01", "A02", "--id", "X")
+    assert mixed.returncode == 1 and "status differs" in mixed.stderr
+    assert file_bytes(sample_copy) == before
+
+    result = cli("merge", sample_copy, "B03", "B04", "--id", "B34", "--by", "王工")
+    assert result.returncode == 0, result.stderr
+    merged = _parcels(sample_copy).loc["B34"]
+    assert merged.geometry.geom_type == "Polygon"
+    assert geodesic_m2([merged.geometry], parcels.crs)[0] == pytest.approx(expected, abs=0.01)
+    lineage = json.loads(cli("history", sample_copy, "B34", "--json").stdout)
+    assert {r["parcel_id"] for r in lineage} == {"B03", "B04", "B34"}
+
+
+def test_merge_refuses_parcels_touching_only_at_a_corner(cli, make_zone):
+    x0, y0 = 40525000.0, 3706000.0
+    zone = make_zone(
+        boundary=shapely.box(x0, y0, x0 + 200, y0 + 200),
+        parcels=[
+            {"parcel_id": "SW", "status": "vacant", "geometry": shapely.box(x0, y0, x0 + 100, y0 + 100)},
+            {"parcel_id": "NE", "status": "vacant", "geometry": shapely.box(x0 + 100, y0 + 100, x0 + 200, y0 + 200)},
+        ],
+    )
+    result = cli("merge", zone, "SW", "NE", "--id", "X")
+    assert result.returncode == 1 and "corner" in result.stderr
+
+
+def test_history_of_the_whole_zone(cli, sample_copy):
+    assert "no changes" in cli("history", sample_copy).stdout
+    cli("set", sample_copy, "C01", "--note", "规划调整")
+    table = cli("history", sample_copy).stdout
+    assert "C01" in table and "规划调整" in table and "update" in table

@@ -1,0 +1,162 @@
+"""zonemap import: modes, field mapping, reprojection, validation of the result, --fix, history."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from intake_helpers import file_bytes, geodesic_m2, write_shapefile
+from zonemap import store
+
+X0, Y0 = 40525000.0, 3706000.0
+
+
+def box(x0, y0, x1, y1):
+    return shapely.box(X0 + x0, Y0 + y0, X0 + x1, Y0 + y1)
+
+
+@pytest.fixture
+def small_zone(make_zone):
+    """400 m × 200 m; P1 and P2 parcelled, the east half unparcelled."""
+    return make_zone(
+        boundary=box(0, 0, 400, 200),
+        parcels=[
+            {"parcel_id": "P1", "status": "tenant", "tenant": "厚翔服装厂", "investment_wan": 1000.0, "geometry": box(0, 0, 100, 200)},
+            {"parcel_id": "P2", "status": "vacant", "geometry": box(100, 0, 200, 200)},
+        ],
+    )
+
+
+def survey(rows, crs="EPSG:4528"):
+    return gpd.GeoDataFrame(
+        {"DKBH": [r[0] for r in rows], "ZT": [r[1] for r in rows], "QYMC": [r[2] for r in rows]},
+        geometry=[r[3] for r in rows],
+        crs=crs,
+    )
+
+
+def test_update_changes_adds_and_keeps_and_logs_who(cli, small_zone, tmp_path):
+    path = write_shapefile(
+        survey([("P2", "已入驻", "惠实业有限公司", box(100, 0, 200, 200)), ("P3", "空地", None, box(200, 0, 300, 200))]),
+        tmp_path / "week47.shp", encoding="GBK", cpg=False,
+    )
+    result = cli("import", small_zone, path, "--by", "王工")
+    assert result.returncode == 0, result.stderr
+    assert "1 added, 1 updated, 0 removed, 0 unchanged, 1 kept" in result.stdout
+    parcels = store.read_layer(small_zone, "parcels").set_index("parcel_id")
+    assert sorted(parcels.index) == ["P1", "P2", "P3"]  # P1, absent from the source, is kept
+    assert parcels.loc["P2", "status"] == "tenant" and parcels.loc["P2", "tenant"] == "惠实业有限公司"
+    assert parcels.loc["P3", "status"] == "vacant"
+    assert parcels.loc["P1", "tenant"] == "厚翔服装厂"
+    history = store.read_layer(small_zone, "history")
+    assert set(history["by"]) == {"王工"} and set(history["action"]) == {"import"}
+    status_change = history[(history["parcel_id"] == "P2") & (history["field"] == "status")].iloc[0]
+    assert (status_change["old"], status_change["new"]) == ("vacant", "tenant")
+    assert pd.notna(parcels.loc["P2", "updated"]) and parcels.loc["P2", "updated"] > pd.Timestamp("2026-01-01")
+
+    again = cli("import", small_zone, path)
+    assert "0 added, 0 updated, 0 removed, 2 unchanged" in again.stdout
+
+
+def test_prune_replace_and_append(cli, small_zone, tmp_path):
+    path = tmp_path / "p3.geojson"
+    pyogrio.write_dataframe(survey([("P3", "vacant", None, box(200, 0, 300, 200))]), path)
+    before = file_bytes(small_zone)
+    result = cli("import", small_zone, path, "--mode", "append")
+    assert result.returncode == 0 and "1 added" in result.stdout
+    refused = cli("import", small_zone, path, "--mode", "append")
+    assert refused.returncode == 1 and "P3 already in the zone" in refused.stderr and "--mode update" in refused.stderr
+
+    pruned = cli("import", small_zone, path, "--mode", "update", "--prune")
+    assert "2 removed" in pruned.stdout
+    assert store.read_layer(small_zone, "parcels")["parcel_id"].tolist() == ["P3"]
+    assert file_bytes(small_zone) != before
+
+
+def test_explicit_field_mapping_and_unknown_fields(cli, small_zone, tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"NO": ["P2"], "STATE": ["developed"], "MONEY": ["1,200"]}, geometry=[box(100, 0, 200, 200)], crs="EPSG:4528"
+    )
+    path = tmp_path / "odd.geojson"
+    pyogrio.write_dataframe(frame, path)
+    result = cli("import", small_zone, path, "--map", "parcel_id=NO", "--map", "status=STATE", "--map", "investment_wan=MONEY")
+    assert result.returncode == 0, result.stderr
+    p2 = store.read_layer(small_zone, "parcels").set_index("parcel_id").loc["P2"]
+    assert p2["status"] == "developed" and p2["investment_wan"] == 1200.0
+
+    wrong = cli("import", small_zone, path, "--map", "parcel_id=NOPE")
+    assert wrong.returncode == 1 and "has no field 'NOPE'" in wrong.stderr and "NO, STATE, MONEY" in wrong.stderr
+    assert cli("import", small_zone, path, "--map", "parcel_id").returncode == 2
+
+
+def test_source_in_lonlat_is_reprojected_and_keeps_its_area(cli, small_zone, tmp_path):
+    p3 = box(200, 0, 300, 200)
+    frame = survey([("P3", "vacant", None, p3)]).to_crs("EPSG:4490")
+    path = tmp_path / "lonlat.geojson"
+    pyogrio.write_dataframe(frame, path, layer_options={"COORDINATE_PRECISION": 12})
+    assert cli("import", small_zone, path).returncode == 0
+    parcels = store.read_layer(small_zone, "parcels").set_index("parcel_id")
+    assert parcels.crs.to_epsg() == 4528
+    stored = parcels.loc[["P3"]].geometry.to_numpy()
+    assert geodesic_m2(stored, parcels.crs)[0] == pytest.approx(geodesic_m2([p3], parcels.crs)[0], abs=0.01)
+
+
+def test_result_with_errors_is_refused_listing_problems(cli, small_zone, tmp_path):
+    path = tmp_path / "bad.geojson"
+    rows = [
+        ("P3", "vacant", None, box(150, 0, 300, 200)),  # overlaps P2
+        ("P4", "tenant", None, box(300, 0, 400, 100)),  # tenant without a name
+        ("P5", "vacant", None, box(300, 100, 500, 200)),  # half outside the boundary
+    ]
+    pyogrio.write_dataframe(survey(rows), path)
+    before = file_bytes(small_zone)
+    result = cli("import", small_zone, path)
+    assert result.returncode == 1
+    assert "nothing was written" in result.stderr.splitlines()[-1]
+    for code in ("overlap", "tenant_missing", "outside_boundary"):
+        assert code in result.stderr
+    assert file_bytes(small_zone) == before
+
+
+def test_fix_repairs_invalid_polygons_and_reports_the_area_change(cli, small_zone, tmp_path):
+    bowtie = shapely.Polygon([(X0 + 200, Y0), (X0 + 300, Y0 + 200), (X0 + 300, Y0), (X0 + 200, Y0 + 200)])
+    path = tmp_path / "bowtie.gpkg"
+    pyogrio.write_dataframe(survey([("P3", "vacant", None, bowtie)]), path)
+    before = file_bytes(small_zone)
+    refused = cli("import", small_zone, path)
+    assert refused.returncode == 1 and "Self-intersection" in refused.stderr and "--fix" in refused.stderr
+    assert file_bytes(small_zone) == before
+
+    fixed = cli("import", small_zone, path, "--fix")
+    assert fixed.returncode == 0, fixed.stderr
+    # The bow-tie is two triangles of 5000 m² (planar) each; as drawn, its ring's area cancels to 0.
+    p3 = store.read_layer(small_zone, "parcels").set_index("parcel_id").loc["P3"]
+    assert p3.geometry.is_valid and p3.geometry.area == pytest.approx(10000.0)
+    triangles = [shapely.Polygon([(X0 + 200, Y0), (X0 + 250, Y0 + 100), (X0 + 200, Y0 + 200)]),
+                 shapely.Polygon([(X0 + 300, Y0), (X0 + 300, Y0 + 200), (X0 + 250, Y0 + 100)])]
+    expected = geodesic_m2(triangles, "EPSG:4528").sum()
+    assert f"made valid, area 0.00 m² → {expected:.2f} m²" in fixed.stderr
+
+
+def test_import_roads_replaces_the_layer(cli, small_zone, tmp_path):
+    roads = gpd.GeoDataFrame({"DLMC": ["经一路"], "axis": ["NS"], "KD": [16.0]}, geometry=[box(380, 0, 400, 200)], crs="EPSG:4528")
+    path = tmp_path / "roads.geojson"
+    pyogrio.write_dataframe(roads, path)
+    result = cli("import", small_zone, path, "--layer", "roads")
+    assert result.returncode == 0, result.stderr
+    stored = store.read_layer(small_zone, "roads")
+    assert stored["name"].tolist() == ["经一路"] and stored["width_m"].tolist() == [16.0]
+
+
+def test_cad_geometry_gets_a_default_status(cli, small_zone, tmp_path):
+    frame = gpd.GeoDataFrame({"DKBH": ["P3"]}, geometry=[box(200, 0, 300, 200)], crs="EPSG:4528")
+    path = tmp_path / "cad.geojson"
+    pyogrio.write_dataframe(frame, path)
+    before = file_bytes(small_zone)
+    assert cli("import", small_zone, path).returncode == 1  # a new parcel without status
+    assert file_bytes(small_zone) == before
+    assert cli("import", small_zone, path, "--default-status", "vacant").returncode == 0
+    assert store.read_layer(small_zone, "parcels").set_index("parcel_id").loc["P3", "status"] == "vacant"

@@ -1,0 +1,260 @@
+"""Reading planners' files: encodings, CRS checks, broken and nasty sources (zonemap inspect / import)."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+
+from intake_helpers import STATUS_ZH, file_bytes, survey_frame, write_shapefile
+from zonemap import store
+
+
+@pytest.fixture
+def gbk_no_cpg(sample_copy, tmp_path):
+    """A GBK shapefile without .cpg, as survey institutes often deliver."""
+    return write_shapefile(survey_frame(sample_copy), tmp_path / "survey.shp", encoding="GBK", cpg=False)
+
+
+def test_gbk_shapefile_without_cpg_reads_as_chinese_not_mojibake(cli, sample_copy, gbk_no_cpg):
+    # Both GDAL engines would give Latin-1 mojibake here: the trap this guards against.
+    assert "ÒÑÈë×¤" in pyogrio.read_dataframe(gbk_no_cpg)["ZT"].tolist()
+
+    shown = cli("inspect", gbk_no_cpg)
+    assert shown.returncode == 0, shown.stderr
+    assert "GB18030" in shown.stdout and "not UTF-8" in shown.stdout
+    assert "已入驻" in shown.stdout and "厚翔服装厂" in shown.stdout
+    assert "→ parcel_id" in shown.stdout and "→ status" in shown.stdout
+
+    store.read_layer(sample_copy, "parcels")
+    result = cli("import", sample_copy, gbk_no_cpg, "--mode", "replace", "--by", "王工")
+    assert result.returncode == 0, result.stderr
+    assert "GB18030" in result.stderr
+    parcels = store.read_layer(sample_copy, "parcels").set_index("parcel_id")
+    assert parcels.loc["A01", "tenant"] == "厚翔服装厂" and parcels.loc["A01", "status"] == "tenant"
+    assert parcels.loc["A03", "tenant"] == "佳电机械厂"
+
+
+def test_encoding_from_cpg_and_from_the_dbf_language_id(sample_copy, tmp_path):
+    from zonemap.intake.sources import read_source
+
+    with_cpg = write_shapefile(survey_frame(sample_copy), tmp_path / "cpg.shp", encoding="GBK")
+    source = read_source(with_cpg)
+    assert "from cpg.cpg: GBK" in source.encoding and "厚翔服装厂" in source.frame["QYMC"].tolist()
+
+    ldid = write_shapefile(survey_frame(sample_copy), tmp_path / "ldid.shp", encoding="GBK", cpg=False)
+    dbf = bytearray(ldid.with_suffix(".dbf").read_bytes())
+    dbf[29] = 0x4D  # language driver id of code page 936 (GBK), as ArcGIS writes it
+    ldid.with_suffix(".dbf").write_bytes(bytes(dbf))
+    source = read_source(ldid)
+    assert "language id 0x4D" in source.encoding and "佳电机械厂" in source.frame["QYMC"].tolist()
+
+    utf8 = write_shapefile(survey_frame(sample_copy), tmp_path / "utf8.shp", encoding="UTF-8", cpg=False)
+    source = read_source(utf8)
+    assert source.encoding.startswith("UTF-8") and "已入驻" in source.frame["ZT"].tolist()
+
+
+def test_wrong_encoding_is_refused_never_garbled(cli, sample_copy, gbk_no_cpg):
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, gbk_no_cpg, "--encoding", "UTF-8")
+    assert result.returncode == 1
+    line = result.stderr.strip()
+    assert "\n" not in line and "survey.dbf" in line and "feature 1 field ZT" in line and "--encoding" in line
+    assert file_bytes(sample_copy) == before
+
+    assert cli("import", sample_copy, gbk_no_cpg, "--encoding", "klingon").returncode == 1
+    assert file_bytes(sample_copy) == before
+
+
+def test_cpg_that_contradicts_utf8_text_is_refused(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "mislabelled.shp", encoding="UTF-8")
+    path.with_suffix(".cpg").write_text("GBK")
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path), "mislabelled.dbf", "valid UTF-8", "--encoding UTF-8")
+    assert file_bytes(sample_copy) == before
+    assert cli("import", sample_copy, path, "--encoding", "UTF-8").returncode == 0
+
+
+def _refused(result, *words):
+    assert result.returncode == 1, result.stdout + result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in last, last
+    return last
+
+
+@pytest.mark.parametrize("damage", ["random_bytes", "truncated_shp", "truncated_dbf", "no_dbf", "no_shx", "no_prj"])
+def test_broken_shapefile_is_refused_in_one_line_zone_untouched(cli, sample_copy, tmp_path, damage):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "broken.shp", encoding="UTF-8")
+    if damage == "random_bytes":
+        for suffix in (".shp", ".shx", ".dbf"):
+            path.with_suffix(suffix).write_bytes(bytes(range(256)) * 7)
+    elif damage.startswith("truncated"):
+        part = path.with_suffix("." + damage.split("_")[1])
+        part.write_bytes(part.read_bytes()[: part.stat().st_size // 2])
+    else:
+        path.with_suffix("." + damage.split("_")[1]).unlink()
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, path)
+    words = {"no_prj": ("--crs",), "no_dbf": (".dbf", "missing"), "no_shx": (".shx", "missing")}.get(damage, ("broken.",))
+    line = _refused(result, *words)
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert damage != "truncated_shp" or "truncated" in line
+    assert file_bytes(sample_copy) == before
+    assert cli("inspect", path).returncode == (0 if damage == "no_prj" else 1)
+
+
+@pytest.mark.parametrize("name, content", [("noise.geojson", bytes(range(256)) * 4), ("half.gpkg", None), ("empty.kml", b"")])
+def test_unreadable_other_formats_are_refused_in_one_line(cli, sample_copy, tmp_path, name, content):
+    path = tmp_path / name
+    if content is None:  # a GeoPackage cut in half in transfer
+        whole = sample_copy.read_bytes()
+        content = whole[: len(whole) // 2]
+    path.write_bytes(content)
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, path)
+    _refused(result, name, "cannot be read")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert file_bytes(sample_copy) == before
+
+
+def test_no_prj_imports_with_crs(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "noprj.shp", encoding="UTF-8", prj=False)
+    result = cli("import", sample_copy, path, "--crs", "EPSG:4528")
+    assert result.returncode == 0, result.stderr
+    assert "15 unchanged" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "shift, fix",
+    [("degrees", "EPSG:4490"), ("no_prefix", "EPSG:4549"), ("absurd", "outside the area")],
+)
+def test_coordinates_that_cannot_be_in_the_crs_are_refused_with_the_fix(cli, sample_copy, tmp_path, shift, fix):
+    frame = survey_frame(sample_copy)
+    if shift == "degrees":  # lon/lat values in a file labelled Gauss-Krüger metres
+        moved = frame.to_crs("EPSG:4490").geometry.to_numpy()
+    elif shift == "no_prefix":  # the zone-40 prefix stripped from x
+        moved = shapely.transform(frame.geometry.to_numpy(), lambda xy: xy - [40_000_000, 0])
+    else:  # a unit slip in the survey software: millimetres
+        moved = shapely.transform(frame.geometry.to_numpy(), lambda xy: xy * 1000)
+    frame = frame.set_geometry(moved, crs="EPSG:4528")
+    path = write_shapefile(frame, tmp_path / f"{shift}.shp", encoding="UTF-8")
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path), f"{shift}.shp", fix)
+    assert file_bytes(sample_copy) == before
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_nan_coordinates_are_refused(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    frame.loc[2, "geometry"] = shapely.Polygon([(40429900, 3708300), (float("nan"), 3708300), (40429900, 3708400)])
+    path = tmp_path / "nan.gpkg"
+    pyogrio.write_dataframe(frame, path)
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path), "nan.gpkg", "feature 3", "NaN")
+    assert file_bytes(sample_copy) == before
+
+
+def test_mixed_and_empty_geometries_name_each_feature(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    geoms = frame.geometry.to_numpy().copy()
+    geoms[1] = shapely.LineString(shapely.get_coordinates(geoms[1]))  # drawn as a line
+    geoms[4] = shapely.Point(geoms[4].centroid)
+    geoms[6] = shapely.Polygon()
+    path = tmp_path / "mixed.geojson"
+    pyogrio.write_dataframe(frame.set_geometry(geoms), path)
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, path)
+    _refused(result, "mixed.geojson", "and 2 more")
+    lines = result.stderr.splitlines()
+    assert any("feature 2 (A02)" in line and "LineString" in line and "close it into a polygon" in line for line in lines)
+    assert any("feature 5 (A05)" in line and "Point" in line for line in lines)
+    assert any("feature 7 (B02)" in line and "no geometry" in line for line in lines)
+    assert file_bytes(sample_copy) == before
+
+
+def test_text_cut_mid_character_at_254_bytes_is_refused(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    frame["QYMC"] = frame["QYMC"].astype(object)
+    frame.loc[0, "QYMC"] = "厂" * 84 + "ab"  # 254 bytes in UTF-8, the .dbf's limit
+    path = write_shapefile(frame, tmp_path / "long.shp", encoding="UTF-8")
+    dbf = bytearray(path.with_suffix(".dbf").read_bytes())
+    start = bytes(dbf).index("厂".encode() * 84 + b"ab")
+    dbf[start + 252 : start + 254] = "厂".encode()[:2]  # as older software writes 85 characters: the last cut in half
+    path.with_suffix(".dbf").write_bytes(bytes(dbf))
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path), "long.dbf", "feature 1 field QYMC", "cut mid-character", "254")
+    assert file_bytes(sample_copy) == before
+
+
+def test_unknown_status_names_the_value_and_features(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    frame.loc[[3, 8], "ZT"] = "待定"
+    path = write_shapefile(frame, tmp_path / "status.shp", encoding="GBK", cpg=False)
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path), "'待定'", "features 4, 9", "已入驻")
+    assert file_bytes(sample_copy) == before
+
+
+def test_inspect_reports_layers_fields_crs_count_bounds_as_json(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "look.shp", encoding="GBK")
+    result = cli("inspect", path, "--json")
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
+    (layer,) = info["layers"]
+    assert info["encoding"] == "gbk" and layer["crs"] == "EPSG:4528" and layer["features"] == 15
+    assert layer["geometry_types"] == {"Polygon": 15}
+    expected = store.read_layer(sample_copy, "parcels").total_bounds
+    assert layer["bounds"] == pytest.approx(list(expected), abs=1e-6)
+    fields = {f["name"]: f for f in layer["fields"]}
+    assert fields["ZT"]["parcels_field"] == "status" and set(fields["ZT"]["samples"]) <= set(STATUS_ZH.values())
+
+
+def test_dxf_closed_polylines_become_parcels_labelled_by_their_text(cli, sample_copy, tmp_path):
+    ezdxf = pytest.importorskip("ezdxf")
+    parcels = store.read_layer(sample_copy, "parcels")
+    doc = ezdxf.new("R2010")
+    space = doc.modelspace()
+    for pid, geom in zip(parcels["parcel_id"], parcels.geometry):
+        space.add_lwpolyline(list(geom.exterior.coords)[:-1], close=True, dxfattribs={"layer": "地块"})
+        point = geom.representative_point()
+        space.add_text(pid, dxfattribs={"layer": "注记", "insert": (point.x, point.y)})
+    path = tmp_path / "survey.dxf"
+    doc.saveas(path)
+
+    assert cli("inspect", path).returncode == 0
+    result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "update")
+    assert result.returncode == 0, result.stderr
+    assert "15 unchanged" in result.stdout  # same geometry, matched on the labels
+
+    space.add_lwpolyline([(40429850, 3708250), (40429860, 3708250), (40429860, 3708260)], close=False)
+    doc.saveas(path)
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path, "--crs", "EPSG:4528"), "survey.dxf", "LineString", "close it into a polygon")
+    assert file_bytes(sample_copy) == before
+
+
+def test_kml_in_lonlat_is_reprojected_into_the_zone(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy).to_crs("EPSG:4326")
+    frame.loc[0, "QYMC"] = "新厚翔"
+    path = tmp_path / "from_google_earth.kml"
+    pyogrio.write_dataframe(frame, path, driver="KML")
+    result = cli("import", sample_copy, path)
+    assert result.returncode == 0, result.stderr
+    assert "1 updated" in result.stdout and "14 unchanged" in result.stdout
+    parcels = store.read_layer(sample_copy, "parcels")
+    assert parcels.crs.to_epsg() == 4528 and parcels.set_index("parcel_id").loc["A01", "tenant"] == "新厚翔"
+
+
+def test_geopackage_with_several_layers_asks_which(cli, sample_copy, tmp_path):
+    path = tmp_path / "many.gpkg"
+    frame = survey_frame(sample_copy)
+    pyogrio.write_dataframe(frame, path, layer="a")
+    pyogrio.write_dataframe(frame, path, layer="b")
+    _refused(cli("import", sample_copy, path), "--from-layer")
+    assert cli("import", sample_copy, path, "--from-layer", "b").returncode == 0
+    assert isinstance(gpd.read_file(path, layer="b"), gpd.GeoDataFrame)

@@ -1,0 +1,28 @@
+"""``zonemap export``: a zone layer as .shp, .geojson, .kml, .gpkg or .csv."""
+
+from __future__ import annotations
+
+import click
+
+from zonemap.cli.options import overwrite_option
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, metavar="[ZONE] DEST")
+@click.option("--layer", default="parcels", show_default=True, type=click.Choice(["parcels", "boundary", "roads", "buildings", "prospects", "history"]))
+@click.option("--encoding", default="UTF-8", show_default=True, type=click.Choice(["UTF-8", "GB18030"], case_sensitive=False), help="Text encoding of a .shp (GB18030 for older Chinese GIS/CAD software).")
+@overwrite_option
+def export(paths, layer, encoding, overwrite) -> None:
+    """Write a layer of ZONE (default: the sample zone) to DEST; the format follows DEST's extension.
+
+    .shp (with .cpg and .prj), .geojson (EPSG:4326), .kml, .gpkg, or .csv
+    (attributes plus area_m2 and area_mu, opens in Excel).
+    """
+    from zonemap import sample_path
+    from zonemap.intake.exporter import export_layer
+
+    if len(paths) > 2:
+        raise click.UsageError("give at most ZONE and DEST")
+    zone, dest = (sample_path(), paths[0]) if len(paths) == 1 else paths
+    written = export_layer(zone, dest, layer=layer, encoding=encoding, overwrite=overwrite)
+    click.echo(f"wrote {written}")

@@ -1,0 +1,31 @@
+"""``zonemap init``: a new, empty zone from a boundary file."""
+
+from __future__ import annotations
+
+import click
+
+from zonemap.cli.options import editor_option
+
+
+@click.command()
+@click.argument("zone", type=click.Path(dir_okay=False))
+@click.option("--boundary", "boundary", required=True, type=click.Path(dir_okay=False), help="Shapefile/GeoJSON/GPKG/KML/DXF with the zone outline (polygons are joined).")
+@click.option("--name", help="The zone's name (default: the file name).")
+@click.option("--planned-mu", type=click.FloatRange(min=0, min_open=True), help="The plan's declared area in 亩, compared with the measured one.")
+@click.option("--crs", metavar="EPSG:NNNN", help="CRS of a boundary file that carries none (e.g. no .prj).")
+@editor_option
+def init(zone, boundary, name, planned_mu, crs, by) -> None:
+    """Create ZONE (.gpkg) with the outline in --boundary and empty layers.
+
+    A boundary in lon/lat (KML, GeoJSON) is stored in the CGCS2000
+    Gauss-Krüger zone of its centre, so areas and tolerances are in metres.
+    """
+    from zonemap import open as open_zone
+    from zonemap.cli.options import print_warnings
+    from zonemap.intake.edits import init_zone
+    from zonemap.crs import crs_name
+
+    path = init_zone(zone, boundary, name=name, planned_mu=planned_mu, crs=crs, by=by)
+    opened = open_zone(path)
+    print_warnings([p for p in opened.validate() if p.severity == "warning"])
+    click.echo(f"created {path}: {opened.name}, {crs_name(opened.crs)}, boundary {opened.areas()['boundary']:.2f} 亩 mu")

@@ -1,0 +1,47 @@
+"""``zonemap inspect``: what a planner's file holds, before importing it."""
+
+from __future__ import annotations
+
+import click
+
+from zonemap.cli._table import render
+from zonemap.cli.options import echo_json, json_option
+
+
+def _sample(value) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else text[:23] + "…"
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--encoding", metavar="E", help="Read a shapefile's text as E (e.g. GBK) instead of detecting it.")
+@json_option
+def inspect(source, encoding, as_json: bool) -> None:
+    """Layers, fields (with samples), encoding, CRS, geometry types, count and bounds of SOURCE.
+
+    SOURCE is a .shp, .geojson, .gpkg, .kml or .dxf file. The arrow shows
+    the zone field each source field would fill on `zonemap import`.
+    """
+    from zonemap.intake.sources import describe_source
+
+    info = describe_source(source, encoding=encoding)
+    if as_json:
+        echo_json(info)
+        return
+    click.echo(f"{info['source']}  ({info['format']})")
+    click.echo(f"encoding 编码: {info['encoding'].upper()} — {info['encoding_reason']}")
+    for layer in info["layers"]:
+        types = ", ".join(f"{kind} ×{n}" for kind, n in layer["geometry_types"].items()) or "none"
+        click.echo(f"\nlayer 图层 {layer['name']}: {layer['features']} features ({types})")
+        click.echo(f"CRS 坐标系: {layer['crs'] or 'none — give --crs EPSG:NNNN when importing'}")
+        if layer["bounds"]:
+            x0, y0, x1, y1 = layer["bounds"]
+            digits = 6 if max(map(abs, layer["bounds"])) <= 360 else 2  # degrees or metres
+            click.echo(f"bounds 范围: ({x0:.{digits}f}, {y0:.{digits}f}) – ({x1:.{digits}f}, {y1:.{digits}f})")
+        rows = [
+            (f["name"], f["type"], f"→ {f['parcels_field']}" if f["parcels_field"] else "", ", ".join(map(_sample, f["samples"])))
+            for f in layer["fields"]
+        ]
+        if rows:
+            click.echo(render(rows, header=("field 字段", "type", "parcels", "samples 示例")))

@@ -1,0 +1,22 @@
+"""``zonemap merge``: join adjacent parcels into one."""
+
+from __future__ import annotations
+
+import click
+
+from zonemap.cli.options import editor_option, print_problems
+
+
+@click.command()
+@click.argument("zone", type=click.Path(dir_okay=False))
+@click.argument("parcel_ids", nargs=-1, required=True)
+@click.option("--id", "new_id", required=True, metavar="NEW", help="Id of the merged parcel (may reuse one of the ids).")
+@editor_option
+@print_problems
+def merge(zone, parcel_ids, new_id, by) -> None:
+    """Merge PARCEL_IDS of ZONE (sharing edges, same status and tenant) into --id NEW."""
+    from zonemap.intake.edits import merge_parcels
+    from zonemap.units import from_m2
+
+    m2 = merge_parcels(zone, list(parcel_ids), new_id=new_id, by=by)
+    click.echo(f"{new_id}: {from_m2(m2, 'mu'):.2f} 亩 mu ({m2:,.1f} m²) from {', '.join(parcel_ids)}")

@@ -1,0 +1,29 @@
+"""``zonemap set``: change one parcel's fields, recorded in the history."""
+
+from __future__ import annotations
+
+import click
+
+from zonemap.cli.options import editor_option, print_problems
+
+
+@click.command("set")
+@click.argument("zone", type=click.Path(dir_okay=False))
+@click.argument("parcel_id")
+@click.option("--status", metavar="S", help="developed / vacant / tenant (or 已开发 / 未开发 / 已入驻).")
+@click.option("--tenant", metavar="T", help="The enterprise on the parcel; '' clears it.")
+@click.option("--investment", type=click.FloatRange(min=0), metavar="W", help="Investment in 万元.")
+@click.option("--note", metavar="N", help="A note; '' clears it.")
+@editor_option
+@print_problems
+def set_(zone, parcel_id, status, tenant, investment, note, by) -> None:
+    """Set fields of PARCEL_ID in ZONE. Leaving tenant status clears the tenant."""
+    from zonemap.intake.edits import set_parcel
+
+    if all(v is None for v in (status, tenant, investment, note)):
+        raise click.UsageError("give at least one of --status, --tenant, --investment, --note")
+    changes = set_parcel(zone, parcel_id, status=status, tenant=tenant, investment=investment, note=note, by=by)
+    if not changes:
+        click.echo(f"{parcel_id}: nothing changed")
+    for field, old, new in changes:
+        click.echo(f"{parcel_id} {field}: {'' if old is None else old} → {'' if new is None else new}")

@@ -1,0 +1,28 @@
+"""``zonemap split``: cut a parcel by a line, or carve exactly X mu off one side."""
+
+from __future__ import annotations
+
+import click
+
+from zonemap.cli.options import editor_option, print_problems
+
+
+@click.command()
+@click.argument("zone", type=click.Path(dir_okay=False))
+@click.argument("parcel_id")
+@click.option("--line", metavar="WKT", help="Cutting line in the zone's CRS, e.g. 'LINESTRING (x1 y1, x2 y2)'.")
+@click.option("--mu", type=click.FloatRange(min=0, min_open=True), metavar="X", help="Carve exactly X 亩 off --side.")
+@click.option("--side", type=click.Choice(["north", "south", "east", "west"]), default="west", show_default=True)
+@click.option("--ids", metavar="ID,ID", help="Ids of the pieces (default PARCEL_ID-1, -2 …; with --mu the carved piece first).")
+@editor_option
+@print_problems
+def split(zone, parcel_id, line, mu, side, ids, by) -> None:
+    """Split PARCEL_ID of ZONE; the pieces keep its attributes and record it as parent."""
+    from zonemap.intake.edits import split_parcel
+    from zonemap.units import from_m2
+
+    if (line is None) == (mu is None):
+        raise click.UsageError("give either --line WKT or --mu X")
+    pieces = split_parcel(zone, parcel_id, line=line, mu=mu, side=side, new_ids=ids.split(",") if ids else None, by=by)
+    for pid, m2 in pieces:
+        click.echo(f"{pid}: {from_m2(m2, 'mu'):.2f} 亩 mu ({m2:,.1f} m²)")

@@ -1,0 +1,300 @@
+"""Edits a planner makes by hand: a new zone, one parcel's fields, split, merge, and the log.
+
+Each goes through :func:`~zonemap.intake.changes.zone_change`: atomic,
+validated, and written to ``history`` with who and when; split and merge
+record the lineage (parent and child ids).
+
+Examples
+--------
+>>> carve_line_position(0.0, 100.0, lambda c: 100.0 - c, 25.0)
+75.0
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from zonemap import store
+from zonemap.areas import areas_m2
+from zonemap.errors import ZonemapError
+from zonemap.intake.changes import zone_change
+from zonemap.intake.sources import read_source
+from zonemap.status import STATUSES, parse_status
+from zonemap.units import from_m2, to_m2
+
+SIDES: tuple[str, ...] = ("north", "south", "east", "west")
+#: --mu carves to within this many m² (the promise is 0.01 mu, 6.7 m²).
+CARVE_TOLERANCE_M2 = 1e-4
+#: Two parcels share an edge when their common boundary is longer than this (metres).
+SHARED_EDGE_M = 0.1
+
+
+class EditError(ZonemapError):
+    """An edit that cannot be made as asked; nothing was written."""
+
+
+def _parcel_row(parcels: pd.DataFrame, parcel_id: str, zone) -> int:
+    matches = np.flatnonzero((parcels["parcel_id"] == parcel_id).to_numpy())
+    if len(matches) == 0:
+        close = difflib.get_close_matches(parcel_id, parcels["parcel_id"].dropna().astype(str).tolist(), n=3)
+        hint = f"did you mean {', '.join(close)}?" if close else "list the ids with `zonemap areas --by tenant` or QGIS"
+        raise EditError(f"{zone}: no parcel {parcel_id!r}; {hint}")
+    return int(matches[0])
+
+
+def _fresh_id(parcels: pd.DataFrame, wanted: str, zone) -> str:
+    if (parcels["parcel_id"] == wanted).any():
+        raise EditError(f"{zone}: parcel id {wanted!r} is already used; choose another")
+    return wanted
+
+
+def init_zone(
+    zone: str | os.PathLike,
+    boundary_source: str | os.PathLike,
+    *,
+    name: str | None = None,
+    planned_mu: float | None = None,
+    crs: str | None = None,
+    by: str | None = None,
+) -> Path:
+    """Create an empty zone whose boundary is the union of the polygons in ``boundary_source``.
+
+    The zone keeps the boundary's CRS when it is projected; a boundary in
+    lon/lat (KML, GeoJSON) is stored in the CGCS2000 3-degree Gauss-Krüger
+    zone (with zone prefix) of its centre.
+    """
+    zone = Path(zone)
+    source = read_source(boundary_source, target="boundary", crs=crs)
+    geoms = source.frame.geometry.to_numpy()
+    polygonal = np.isin(shapely.get_type_id(geoms), [3, 6]) & shapely.is_valid(geoms) & ~shapely.is_empty(geoms)
+    if not polygonal.any() or not polygonal.all():
+        bad = np.flatnonzero(~polygonal)[0] if len(geoms) else 0
+        raise EditError(f"{source.path}: feature {bad + 1} is not a valid polygon; a zone boundary must be one or more valid polygons")
+    outline = gpd.GeoSeries([shapely.union_all(geoms)], crs=source.crs)
+    zone_crs = source.crs if source.crs.is_projected else gauss_kruger_crs(outline)
+    boundary = gpd.GeoDataFrame(
+        {"zone_id": [zone.stem], "name": [name or zone.stem], "planned_mu": [planned_mu], "infrastructure_wan": [np.nan]},
+        geometry=outline.to_crs(zone_crs).to_numpy(),
+        crs=zone_crs,
+    ).astype({"planned_mu": "float64"})
+    with zone_change(zone, by=by, create=True) as change:
+        change.write("boundary", boundary)
+        for layer in ("parcels", "roads", "buildings", "prospects"):
+            change.write(layer, store.empty_layer(layer, zone_crs))
+        area = float(areas_m2(boundary.geometry.to_numpy(), zone_crs)[0])
+        change.record(None, "create", "boundary", None, f"{from_m2(area, 'mu'):.2f} mu", f"zone created from {source.path.name}")
+    return zone
+
+
+def gauss_kruger_crs(outline: gpd.GeoSeries) -> CRS:
+    """The CGCS2000 3-degree Gauss-Krüger CRS (with zone prefix) for the centre of ``outline``."""
+    lon = float(outline.to_crs("EPSG:4490").union_all().centroid.x)
+    zone_number = int(round(lon / 3))
+    if not 25 <= zone_number <= 45:
+        raise EditError(f"the boundary lies at longitude {lon:.2f}, outside China's Gauss-Krüger zones; give a projected boundary file")
+    return CRS.from_epsg(4513 + zone_number - 25)  # EPSG:4513 is zone 25 (75°E) … EPSG:4533 zone 45
+
+
+def set_parcel(
+    zone: str | os.PathLike,
+    parcel_id: str,
+    *,
+    status: str | None = None,
+    tenant: str | None = None,
+    investment: float | None = None,
+    note: str | None = None,
+    by: str | None = None,
+) -> list[tuple[str, object, object]]:
+    """Change fields of one parcel; returns (field, old, new) for each change.
+
+    A status in Chinese is accepted (已入驻, 未开发 …). Leaving ``tenant``
+    status clears the tenant unless one is given.
+    """
+    if status is not None:
+        canonical = parse_status(status)
+        if canonical is None:
+            raise EditError(f"--status {status}: not a status; use one of {', '.join(STATUSES)} (or 已入驻 / 已开发 / 未开发)")
+        status = canonical
+    with zone_change(zone, by=by) as change:
+        parcels = change.read("parcels")
+        row = _parcel_row(parcels, parcel_id, zone)
+        wanted = {"status": status, "tenant": tenant, "investment_wan": investment, "note": note}
+        if status in ("developed", "vacant") and tenant is None:
+            wanted["tenant"] = ""
+        changes = []
+        for field, value in wanted.items():
+            if value is None:
+                continue
+            value = (value.strip() or None) if isinstance(value, str) else float(value)
+            old = parcels.at[row, field]
+            old = None if pd.isna(old) else old
+            if old != value:
+                changes.append((field, old, value))
+                parcels.at[row, field] = np.nan if value is None and field == "investment_wan" else value
+                change.record(parcel_id, "update", field, old, value)
+        if not changes:
+            return []
+        parcels.at[row, "updated"] = pd.Timestamp(change.at)
+        change.write("parcels", parcels)
+    return changes
+
+
+def carve_line_position(low: float, high: float, carved_m2: Callable[[float], float], target_m2: float) -> float:
+    """The cut position in [low, high] where ``carved_m2`` (monotone) equals ``target_m2``, by bisection."""
+    increasing = carved_m2(high) > carved_m2(low)
+    for _ in range(200):
+        middle = (low + high) / 2
+        area = carved_m2(middle)
+        if abs(area - target_m2) <= CARVE_TOLERANCE_M2 / 10 or high - low < 1e-9:
+            return middle
+        if (area < target_m2) == increasing:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def _carve(polygon, crs: CRS, mu: float, side: str):
+    """(carved piece of exactly ``mu`` off ``side``, the rest), cut by a grid-aligned line."""
+    xmin, ymin, xmax, ymax = polygon.bounds
+    pad = max(xmax - xmin, ymax - ymin)
+
+    def piece(c: float):
+        box = {
+            "north": (xmin - pad, c, xmax + pad, ymax + pad),
+            "south": (xmin - pad, ymin - pad, xmax + pad, c),
+            "east": (c, ymin - pad, xmax + pad, ymax + pad),
+            "west": (xmin - pad, ymin - pad, c, ymax + pad),
+        }[side]
+        return shapely.intersection(polygon, shapely.box(*box))
+
+    def carved_m2(c: float) -> float:
+        return float(areas_m2([piece(c)], crs)[0])
+
+    low, high = (ymin, ymax) if side in ("north", "south") else (xmin, xmax)
+    position = carve_line_position(low, high, carved_m2, to_m2(mu, "mu"))
+    carved = piece(position)
+    return carved, shapely.difference(polygon, carved), position
+
+
+def split_parcel(
+    zone: str | os.PathLike,
+    parcel_id: str,
+    *,
+    line: str | None = None,
+    mu: float | None = None,
+    side: str = "west",
+    new_ids: list[str] | None = None,
+    by: str | None = None,
+) -> list[tuple[str, float]]:
+    """Cut a parcel by a WKT line, or carve exactly ``mu`` off one side; returns (id, m²) of the pieces.
+
+    The pieces keep the parent's attributes; their ids default to
+    ``PARENT-1``, ``PARENT-2`` … (the carved piece first).
+    """
+    if (line is None) == (mu is None):
+        raise EditError("give either --line WKT or --mu X, not both or neither")
+    with zone_change(zone, by=by) as change:
+        parcels = change.read("parcels")
+        row = _parcel_row(parcels, parcel_id, zone)
+        polygon = parcels.geometry.iloc[row]
+        area_m2 = float(areas_m2([polygon], parcels.crs)[0])
+        if mu is not None:
+            if not 0 < to_m2(mu, "mu") < area_m2:
+                raise EditError(f"{zone}: parcel {parcel_id} measures {from_m2(area_m2, 'mu'):.2f} mu; --mu must be above 0 and below that")
+            pieces = list(_carve(polygon, parcels.crs, mu, side)[:2])
+            how = f"carved {mu:g} mu off the {side} side"
+        else:
+            try:
+                cutter = shapely.from_wkt(line)
+            except shapely.errors.GEOSException:
+                raise EditError(f"--line {line[:40]}: not valid WKT; give e.g. 'LINESTRING (x1 y1, x2 y2)' in the zone's CRS") from None
+            pieces = list(shapely.get_parts(shapely.ops.split(polygon, cutter)))
+            how = "cut along a line"
+            if len(pieces) < 2:
+                raise EditError(f"{zone}: the line does not cross parcel {parcel_id} from edge to edge; extend it past both edges")
+        if any(shapely.get_num_geometries(p) > 1 for p in pieces):
+            raise EditError(f"{zone}: carving {parcel_id} this way leaves a piece in several parts; cut it with --line instead")
+        ids = new_ids or [f"{parcel_id}-{i + 1}" for i in range(len(pieces))]
+        if len(ids) != len(pieces):
+            raise EditError(f"--ids: the cut makes {len(pieces)} pieces but {len(ids)} ids were given")
+        others = parcels.drop(index=parcels.index[row])
+        children = gpd.GeoDataFrame(
+            pd.concat([parcels.iloc[[row]]] * len(pieces), ignore_index=True).drop(columns="geometry"),
+            geometry=pieces, crs=parcels.crs,
+        )
+        children["parcel_id"] = [_fresh_id(others, pid, zone) for pid in ids]
+        children["updated"] = pd.Timestamp(change.at)
+        piece_m2 = areas_m2(children.geometry.to_numpy(), parcels.crs)
+        change.record(parcel_id, "split", "children", None, ",".join(ids), f"{how}; {from_m2(area_m2, 'mu'):.2f} mu")
+        for pid, m2 in zip(ids, piece_m2):
+            change.record(pid, "split", "parent", None, parcel_id, f"{from_m2(m2, 'mu'):.2f} mu")
+        change.write("parcels", pd.concat([others, children], ignore_index=True))
+    return list(zip(ids, map(float, piece_m2)))
+
+
+def _shared_edge_m(a, b) -> float:
+    return float(shapely.length(shapely.intersection(shapely.boundary(a), shapely.buffer(b, SHARED_EDGE_M / 10))))
+
+
+def merge_parcels(zone: str | os.PathLike, parcel_ids: list[str], *, new_id: str, by: str | None = None) -> float:
+    """Join adjacent parcels (sharing an edge, not a corner) into ``new_id``; returns its m².
+
+    The parcels must have one status and tenant; investments are summed.
+    """
+    if len(set(parcel_ids)) < 2:
+        raise EditError("give at least two different parcel ids to merge")
+    with zone_change(zone, by=by) as change:
+        parcels = change.read("parcels")
+        rows = [_parcel_row(parcels, pid, zone) for pid in parcel_ids]
+        chosen = parcels.iloc[rows]
+        for field in ("status", "tenant"):
+            values = chosen[field].fillna("").astype(str)
+            if values.nunique() > 1:
+                listing = ", ".join(f"{pid} is {v or 'empty'}" for pid, v in zip(parcel_ids, values))
+                raise EditError(f"{zone}: cannot merge parcels whose {field} differs ({listing}); make them the same with `zonemap set` first")
+        geoms = chosen.geometry.to_numpy()
+        linked = {0}
+        for _ in range(len(rows)):  # grow the group of parcels reachable by shared edges
+            linked |= {j for j in range(len(rows)) for i in linked if j not in linked and _shared_edge_m(geoms[i], geoms[j]) > SHARED_EDGE_M}
+        if len(linked) < len(rows):
+            apart = ", ".join(parcel_ids[j] for j in range(len(rows)) if j not in linked)
+            raise EditError(f"{zone}: {apart} shares no edge with {parcel_ids[0]} (touching at a corner is not enough); merge only adjacent parcels")
+        others = parcels.drop(index=parcels.index[rows])
+        merged = chosen.iloc[[0]].copy()
+        merged["parcel_id"] = _fresh_id(others, new_id, zone)
+        investment = chosen["investment_wan"]
+        merged["investment_wan"] = investment.sum() if investment.notna().any() else np.nan
+        notes = [n for n in dict.fromkeys(chosen["note"].dropna().astype(str)) if n]
+        merged["note"] = "; ".join(notes) or None
+        merged["updated"] = pd.Timestamp(change.at)
+        merged = merged.set_geometry([shapely.union_all(geoms)], crs=parcels.crs)
+        m2 = float(areas_m2(merged.geometry.to_numpy(), parcels.crs)[0])
+        for pid in parcel_ids:
+            change.record(pid, "merge", "merged_into", None, new_id)
+        change.record(new_id, "merge", "parents", None, ",".join(parcel_ids), f"{from_m2(m2, 'mu'):.2f} mu")
+        change.write("parcels", pd.concat([others, merged], ignore_index=True))
+    return m2
+
+
+def parcel_history(zone: str | os.PathLike, parcel_id: str | None = None) -> pd.DataFrame:
+    """The change log, oldest first; for one parcel, its rows and its ancestors'."""
+    history = store.read_layer(zone, "history").sort_values("at", kind="stable")
+    if parcel_id is None:
+        return history.reset_index(drop=True)
+    lineage, frontier = {parcel_id}, {parcel_id}
+    while frontier:  # follow split parents and merge parents back
+        rows = history[history["parcel_id"].isin(frontier) & history["field"].isin(["parent", "parents"])]
+        parents = {p for value in rows["new"].dropna() for p in str(value).split(",")} - lineage
+        lineage |= parents
+        frontier = parents
+    return history[history["parcel_id"].isin(lineage)].reset_index(drop=True)

@@ -1,0 +1,228 @@
+"""``zonemap import``: bring a planner's file into a zone layer.
+
+The source is read and checked (:mod:`~zonemap.intake.sources`), its fields
+mapped (:mod:`~zonemap.intake.fieldmap`), reprojected into the zone's CRS,
+merged by mode, and landed through :func:`~zonemap.intake.changes.zone_change`,
+which validates the would-be zone and writes every change to ``history``.
+
+Modes: ``replace`` the layer; ``update`` matches on the layer's id
+(``parcel_id``): changed geometry and attributes are updated, new features
+added, absent ones kept unless ``prune``; ``append`` adds new ids only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from zonemap import store
+from zonemap.areas import areas_m2
+from zonemap.intake.changes import Change, refused, zone_change
+from zonemap.intake.fieldmap import FieldError, map_fields
+from zonemap.intake.sources import Source, read_source
+from zonemap.units import from_m2
+from zonemap.validate import Problem, _geometry_problems
+
+MODES: tuple[str, ...] = ("replace", "update", "append")
+#: The field that identifies a feature of each importable layer.
+ID_FIELDS: dict[str, str] = {"parcels": "parcel_id", "roads": "name", "buildings": "building_id", "boundary": "zone_id"}
+#: Two geometries no further apart than this (metres, Hausdorff) are the same: format round-off.
+SAME_GEOMETRY_M = 0.001
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the planner to read."""
+
+    source: Source
+    layer: str
+    mode: str
+    fields: dict[str, str]
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    kept: int = 0
+    fixes: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _fix_geometries(source: Source) -> list[str]:
+    """Apply make_valid to invalid polygons; one line per feature on the area change."""
+    geoms = source.frame.geometry.to_numpy()
+    invalid = np.flatnonzero(~shapely.is_valid(geoms) & ~shapely.is_empty(geoms) & ~shapely.is_missing(geoms))
+    if len(invalid) == 0:
+        return []
+    fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+    before = areas_m2(geoms[invalid], source.crs)
+    after = areas_m2(fixed, source.crs)
+    geoms = geoms.copy()
+    geoms[invalid] = fixed
+    source.frame = source.frame.set_geometry(geoms, crs=source.crs)
+    return [
+        f"{source.feature(i)}: made valid, area {b:.2f} m² → {a:.2f} m² ({a - b:+.2f} m²)"
+        for i, b, a in zip(invalid, before, after)
+    ]
+
+
+def _check_geometries(source: Source, ids: np.ndarray) -> None:
+    labels = np.array([f"feature {i + 1}" + (f" ({v})" if v else "") for i, v in enumerate(ids)], dtype=object)
+    problems = _geometry_problems(source.path.name, labels, source.frame.geometry.to_numpy())
+    if problems:
+        raise refused(str(source.path), problems)
+
+
+def _incoming(source: Source, layer: str, mapping: dict[str, str] | None, default_status: str | None) -> gpd.GeoDataFrame:
+    mapped = map_fields(source.frame, layer, mapping, source_name=str(source.path))
+    if layer == "parcels" and default_status:
+        if "status" not in mapped:
+            mapped["status"] = None
+        mapped["status"] = mapped["status"].where(mapped["status"].notna(), default_status)
+    incoming = gpd.GeoDataFrame(mapped, geometry=source.frame.geometry.to_numpy(), crs=source.crs)
+    incoming.attrs["fields"] = mapped.attrs["fields"]
+    return incoming
+
+
+def _complete(frame: gpd.GeoDataFrame, layer: str, crs) -> gpd.GeoDataFrame:
+    """``frame`` with every field of the layer, in schema order and types."""
+    columns = {}
+    for name, dtype in store.SCHEMA[layer].items():
+        columns[name] = frame[name].astype(dtype) if name in frame else pd.Series(index=frame.index, dtype=dtype)
+    return gpd.GeoDataFrame(columns, geometry=frame.geometry.to_numpy(), crs=crs).reset_index(drop=True)
+
+
+def _ids(frame: pd.DataFrame, id_field: str) -> pd.Series:
+    return frame[id_field].astype(object).where(frame[id_field].notna(), None)
+
+
+def _same_value(a, b) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    if pd.isna(a) or pd.isna(b):
+        return False
+    return a == b
+
+
+def _record_diff(
+    change: Change, old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, fields: list[str], incoming_ids: set, report: ImportReport
+) -> gpd.GeoDataFrame:
+    """Note every parcel added, removed or changed; stamp ``updated`` on the changed."""
+    note = f"from {report.source.path.name}"
+    old_by_id = old.drop_duplicates("parcel_id", keep="last").set_index("parcel_id", drop=False)
+    old_area = dict(zip(old["parcel_id"], areas_m2(old.geometry.to_numpy(), old.crs))) if len(old) else {}
+    new_area = areas_m2(new.geometry.to_numpy(), new.crs) if len(new) else np.array([])
+    new_ids = set(new["parcel_id"].dropna())
+    touched = np.zeros(len(new), dtype=bool)
+    for i, pid in enumerate(new["parcel_id"]):
+        if pid is None or pid not in old_by_id.index:
+            change.record(pid, "import", "status", None, new["status"].iloc[i], f"added {note}")
+            report.added.append(str(pid))
+            touched[i] = True
+            continue
+        before = old_by_id.loc[pid]
+        changed = False
+        for name in fields:
+            if not _same_value(before[name], new[name].iloc[i]):
+                change.record(pid, "import", name, before[name], new[name].iloc[i], note)
+                changed = True
+        # by distance, not vertex order: a shapefile stores rings clockwise, a KML in degrees
+        if not shapely.hausdorff_distance(before.geometry, new.geometry.iloc[i]) <= SAME_GEOMETRY_M:
+            change.record(pid, "import", "geometry", f"{from_m2(old_area[pid], 'mu'):.2f} mu", f"{from_m2(new_area[i], 'mu'):.2f} mu", note)
+            changed = True
+        if changed:
+            report.updated.append(str(pid))
+            touched[i] = True
+        elif pid in incoming_ids:
+            report.unchanged += 1
+        else:
+            report.kept += 1
+    for pid in old["parcel_id"]:
+        if pid not in new_ids:
+            change.record(pid, "import", None, None, None, f"removed: not in {report.source.path.name} (--prune/replace)")
+            report.removed.append(str(pid))
+    new = new.copy()
+    new.loc[touched, "updated"] = pd.Timestamp(change.at)
+    new["updated"] = new["updated"].astype(store.SCHEMA["parcels"]["updated"])
+    return new
+
+
+def _merge(current: gpd.GeoDataFrame, incoming: gpd.GeoDataFrame, id_field: str, mode: str, prune: bool, source: Source) -> gpd.GeoDataFrame:
+    if mode == "replace":
+        return incoming
+    if id_field not in incoming.columns:
+        raise FieldError(f"{source.path}: no {id_field} field found for --mode {mode}; map it with --map {id_field}=FIELD")
+    incoming_ids, current_ids = _ids(incoming, id_field), _ids(current, id_field)
+    exists = incoming_ids.isin(set(current_ids.dropna()))
+    if mode == "append":
+        if exists.any():
+            taken = ", ".join(map(str, incoming_ids[exists].iloc[:8]))
+            raise FieldError(f"{source.path}: {id_field} {taken} already in the zone; --mode append adds new ids only, use --mode update")
+        return pd.concat([current, incoming], ignore_index=True)
+    # update: incoming values replace the fields the source has; other fields keep the zone's
+    result = current.copy()
+    position = {pid: i for i, pid in enumerate(current_ids)}
+    rows = [position[pid] for pid in incoming_ids[exists]]
+    for name in [c for c in incoming.columns if c != incoming.geometry.name]:
+        result.loc[rows, name] = incoming.loc[exists, name].to_numpy()
+    geoms = result.geometry.to_numpy().copy()
+    geoms[rows] = incoming.geometry[exists].to_numpy()
+    result = result.set_geometry(geoms, crs=current.crs)
+    if prune:
+        result = result[current_ids.isin(set(incoming_ids.dropna())).to_numpy()]
+    return pd.concat([result, incoming[~exists.to_numpy()]], ignore_index=True)
+
+
+def import_source(
+    zone: str | os.PathLike,
+    source_path: str | os.PathLike,
+    *,
+    layer: str = "parcels",
+    mode: str | None = None,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
+    crs: str | None = None,
+    from_layer: str | None = None,
+    where: str | None = None,
+    prune: bool = False,
+    fix: bool = False,
+    default_status: str | None = None,
+    by: str | None = None,
+) -> ImportReport:
+    """Import ``source_path`` into ``layer`` of ``zone``; see the module docstring.
+
+    Raises a :class:`~zonemap.errors.ZonemapError` subclass (nothing written)
+    when the source cannot be read or the result would have errors.
+    """
+    if layer not in ID_FIELDS:
+        raise FieldError(f"--layer {layer}: cannot import into it; use one of {', '.join(ID_FIELDS)}")
+    store.require_geopackage(zone)
+    source = read_source(source_path, layer=from_layer, target=layer, encoding=encoding, crs=crs, where=where)
+    fixes = _fix_geometries(source) if fix else []
+    incoming = _incoming(source, layer, mapping, default_status)
+    id_field = ID_FIELDS[layer]
+    ids = incoming[id_field].fillna("").to_numpy(dtype=object) if id_field in incoming else np.full(len(incoming), "", dtype=object)
+    _check_geometries(source, ids)
+    with zone_change(zone, by=by) as change:
+        current = change.read(layer)
+        zone_crs = current.crs or change.read("boundary").crs
+        mode = mode or ("update" if len(current) and layer == "parcels" else "replace")
+        report = ImportReport(source, layer, mode, incoming.attrs.get("fields", {}), fixes=fixes)
+        incoming = incoming.to_crs(zone_crs)
+        result = _complete(_merge(current, incoming, id_field, mode, prune, source), layer, zone_crs)
+        if layer == "parcels":
+            compared = [c for c in incoming.columns if c not in (incoming.geometry.name, "updated")]
+            if mode == "replace":
+                compared = [c for c in store.SCHEMA["parcels"] if c != "updated"]
+            incoming_ids = set(incoming["parcel_id"].dropna()) if "parcel_id" in incoming else set()
+            result = _record_diff(change, _complete(current, layer, zone_crs), result, compared, incoming_ids, report)
+        else:
+            change.record(None, "import", layer, f"{len(current)} features", f"{len(result)} features", f"{mode} from {source.path.name}")
+            report.added = [str(i) for i in range(len(incoming))]
+        change.write(layer, result)
+    report.warnings = change.warnings
+    return report

@@ -1,0 +1,324 @@
+"""Planners' files read as they are meant: shapefile, GeoJSON, GeoPackage, KML, DXF.
+
+:func:`read_source` reads one layer of a source in bulk (pyogrio) with its
+text decoded right (:mod:`zonemap.intake.encoding`), its CRS known and its
+coordinates checked against that CRS, and its geometries polygons: CAD
+closed polylines become polygons, with the text labels inside them as
+``label``. Anything else is refused with one line naming the file, the
+feature and the fix.
+
+Examples
+--------
+>>> import zonemap
+>>> source = read_source(zonemap.sample_path(), layer="parcels")
+>>> len(source.frame), source.crs.to_epsg()
+(15, 4528)
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError as ProjCrsError
+
+from zonemap.crs import check_coordinates_fit, crs_name
+from zonemap.errors import CrsError, ZonemapError
+from zonemap.intake.encoding import EncodingChoice, detect_encoding, normalise_encoding
+
+#: File extension → what it is, for messages and the choice of reader.
+FORMATS: dict[str, str] = {
+    ".shp": "shapefile",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".kml": "KML",
+    ".dxf": "DXF",
+}
+#: Text reported for formats whose encoding the format itself fixes.
+_FIXED_ENCODING = {"GeoJSON": "UTF-8 (fixed by GeoJSON)", "GeoPackage": "UTF-8 (fixed by GeoPackage)",
+                   "KML": "as declared in the KML (XML)", "DXF": "from the DXF header ($DWGCODEPAGE)"}
+
+
+class SourceError(ZonemapError):
+    """A source file cannot be read, or holds what a zone cannot take."""
+
+
+@dataclass
+class Source:
+    """One layer of a planner's file, read and checked; ``frame`` is in ``crs``."""
+
+    path: Path
+    kind: str
+    layer: str
+    frame: gpd.GeoDataFrame
+    crs: CRS
+    encoding: str
+
+    def feature(self, i: int) -> str:
+        """How a message names feature ``i`` (0-based) of this source."""
+        return f"{self.path.name} feature {i + 1}"
+
+
+def source_kind(path: Path) -> str:
+    """The format of ``path`` from its extension, or a one-line refusal."""
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise SourceError(f"{path}: unknown file type {path.suffix or '(none)'}; give a {', '.join(sorted(set(FORMATS)))} file")
+    if not path.exists():
+        raise SourceError(f"{path}: no such file; check the path")
+    return kind
+
+
+def _sidecar(path: Path, suffix: str) -> Path | None:
+    for candidate in (path.with_suffix(suffix.lower()), path.with_suffix(suffix.upper())):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def check_shapefile_parts(path: Path) -> dict[str, Path | None]:
+    """The .dbf, .shx and .prj of a shapefile; a missing .dbf or .shx is refused."""
+    parts = {suffix: _sidecar(path, suffix) for suffix in (".dbf", ".shx", ".prj")}
+    complete = f"copy the complete shapefile ({path.stem}.shp, .shx, .dbf, .prj, .cpg) from the delivery"
+    for suffix, what in ((".shx", "index"), (".dbf", "attribute table")):
+        if parts[suffix] is None:
+            raise SourceError(f"{path}: the {suffix} file ({what}) is missing; {complete}")
+    for part in (path, parts[".shx"]):
+        with part.open("rb") as f:
+            header = f.read(100)
+        size = part.stat().st_size
+        declared = int.from_bytes(header[24:28], "big") * 2 if len(header) == 100 else None
+        if header[:4] != b"\x00\x00\x27\x0a" or declared != size:
+            state = f"truncated ({size} of {declared} bytes)" if declared and header[:4] == b"\x00\x00\x27\x0a" and size < declared else "not a shapefile part"
+            raise SourceError(f"{part}: is {state}; {complete}")
+    return parts
+
+
+def list_source_layers(path: Path) -> list[str]:
+    """Layer names of a source, or a one-line refusal if it cannot be opened."""
+    source_kind(path)
+    try:
+        return [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # GDAL raises several types for unreadable files
+        raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
+
+
+def pick_layer(path: Path, layers: list[str], wanted: str | None, target: str) -> str:
+    """The source layer to read: ``wanted``, the one named like the target, or the only one."""
+    if wanted is not None:
+        if wanted not in layers:
+            raise SourceError(f"{path}: has no layer {wanted!r}; its layers are {', '.join(layers)}")
+        return wanted
+    if len(layers) == 1:
+        return layers[0]
+    if target in layers:
+        return target
+    raise SourceError(f"{path}: has layers {', '.join(layers)}; choose one with --from-layer NAME")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def source_encoding(path: Path, kind: str, override: str | None = None) -> EncodingChoice:
+    """How the text of a source is decoded, and why (shapefiles: see :mod:`zonemap.intake.encoding`)."""
+    if kind == "shapefile":
+        parts = check_shapefile_parts(path)
+        return detect_encoding(path, parts[".dbf"], override=override)
+    if override and kind == "DXF":
+        return EncodingChoice(normalise_encoding(override), "given with --encoding")
+    ignored = "; --encoding does not apply" if override else ""
+    return EncodingChoice("utf-8", _FIXED_ENCODING[kind] + ignored)
+
+
+def _declared_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None, kind: str) -> CRS:
+    if crs:
+        try:
+            declared = CRS.from_user_input(crs)
+        except ProjCrsError:
+            raise SourceError(f"--crs {crs}: not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528)") from None
+        if frame.crs is not None and not frame.crs.equals(declared):
+            raise SourceError(
+                f"{path}: carries {crs_name(frame.crs)} but --crs says {crs_name(declared)}; "
+                "drop --crs to use the file's own, or fix the file's .prj"
+            )
+        return declared
+    if frame.crs is None:
+        what = "no .prj file" if kind == "shapefile" else "no CRS"
+        raise CrsError(
+            f"{path}: has {what}, so its coordinates cannot be placed; declare the CRS with --crs "
+            "(e.g. --crs EPSG:4528 for CGCS2000 Gauss-Krüger zone 40 with the 40 prefix, EPSG:4549 without it)"
+        )
+    return frame.crs
+
+
+def _dxf_polygons(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Closed polylines as parcels, the text inside each as its ``label``; hatches dropped."""
+    geoms = frame.geometry.to_numpy()
+    types = shapely.get_type_id(geoms)
+    subclasses = frame.get("SubClasses", gpd.pd.Series("", index=frame.index)).fillna("").astype(str)
+    texts = frame.get("Text", gpd.pd.Series(None, index=frame.index))
+    is_label = (types == 0) & texts.notna().to_numpy()
+    is_hatch = subclasses.str.contains("AcDbHatch").to_numpy()
+    lines = types == 1
+    closed = np.zeros(len(frame), dtype=bool)
+    closed[lines] = shapely.is_closed(geoms[lines]) & (shapely.get_num_coordinates(geoms[lines]) >= 4)
+    shapes = np.array(geoms, dtype=object)
+    if closed.any():
+        rings = geoms[closed]
+        owner = np.repeat(np.arange(len(rings)), shapely.get_num_coordinates(rings))
+        shapes[closed] = shapely.polygons(shapely.linearrings(shapely.get_coordinates(rings), indices=owner))
+    keep = ~is_label & ~is_hatch
+    parcels = gpd.GeoDataFrame(frame.loc[keep, [c for c in ("Layer", "EntityHandle") if c in frame]].copy(), geometry=shapes[keep], crs=frame.crs)
+    parcels["label"] = None
+    if is_label.any():
+        labels = gpd.GeoDataFrame({"label": texts[is_label].to_numpy()}, geometry=geoms[is_label], crs=frame.crs)
+        joined = gpd.sjoin(labels, parcels[["geometry"]], predicate="within")
+        single = joined.groupby("index_right")["label"].agg(lambda s: s.iloc[0] if len(s) == 1 else None)
+        parcels.loc[single.index, "label"] = single.to_numpy()
+    return parcels.reset_index(drop=True)
+
+
+def _coordinate_problems(source: Source) -> None:
+    geoms = source.frame.geometry.to_numpy()
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    coords = shapely.get_coordinates(geoms[present])
+    if len(coords):
+        counts = shapely.get_num_coordinates(geoms[present])
+        owner = np.repeat(np.flatnonzero(present), counts)
+        bad = np.unique(owner[~np.isfinite(coords).all(axis=1)])
+        if len(bad):
+            raise SourceError(
+                f"{source.path}: {features_text(bad)} have NaN or infinite coordinates; "
+                "redraw them in the source"
+            )
+    bounds = tuple(shapely.total_bounds(geoms[present])) if present.any() else (np.nan,) * 4
+    check_coordinates_fit(source.crs, bounds, where=str(source.path))
+
+
+def features_text(rows) -> str:
+    """``feature 3`` or ``features 3, 7, …`` for 0-based row positions, as messages name them."""
+    rows = list(rows)
+    shown = ", ".join(str(i + 1) for i in rows[:8]) + (", …" if len(rows) > 8 else "")
+    return f"feature{'s' if len(rows) > 1 else ''} {shown}"
+
+
+def read_source(
+    path: str | os.PathLike,
+    *,
+    layer: str | None = None,
+    target: str = "parcels",
+    encoding: str | None = None,
+    crs: str | None = None,
+    where: str | None = None,
+) -> Source:
+    """Read one layer of a planner's file, decoded, with its CRS, checked.
+
+    Parameters
+    ----------
+    path : the source file
+    layer : the source layer (default: the only one, or the one named ``target``)
+    target : the zone layer it is meant for, used to pick a layer
+    encoding : overrides the detected encoding
+    crs : the CRS of a source that carries none (e.g. a shapefile without .prj)
+    where : an attribute filter in OGR SQL, e.g. ``"Layer = '地块'"`` for a DXF
+    """
+    path = Path(path)
+    kind = source_kind(path)
+    choice = source_encoding(path, kind, encoding)
+    name = pick_layer(path, list_source_layers(path), layer, target)
+    options = {"encoding": choice.encoding} if kind == "shapefile" else {}
+    if kind == "DXF":  # a config option, not an open option, in GDAL's DXF driver
+        pyogrio.set_gdal_config_options({"DXF_ENCODING": choice.encoding if encoding else None})
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = pyogrio.read_dataframe(path, layer=name, where=where, **options)
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
+    except Exception as exc:  # GDAL raises several types for unreadable files
+        raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise SourceError(f"{path}: layer {name!r} has no geometry; give a layer of polygons")
+    if kind == "DXF":
+        frame = _dxf_polygons(frame)
+    frame = frame.set_geometry(shapely.force_2d(frame.geometry.to_numpy()), crs=frame.crs)
+    source = Source(path, kind, name, frame, _declared_crs(path, frame, crs, kind), str(choice))
+    source.frame = source.frame.set_crs(source.crs, allow_override=True)
+    _coordinate_problems(source)
+    return source
+
+
+def _records(path: Path, layer: str, kind: str, encoding: str):
+    """(schema, CRS, bounds, iterator of (geometry type, properties)) of one layer.
+
+    fiona gives the record-level view; its bundled GDAL reads KML without
+    LIBKML, which drops ExtendedData fields, so KML goes through pyogrio.
+    """
+    import fiona
+
+    if kind == "KML":
+        frame = pyogrio.read_dataframe(path, layer=layer)
+        info = pyogrio.read_info(path, layer=layer)
+        schema = dict(zip(info["fields"], info["dtypes"]))
+        rows = frame.drop(columns=frame.geometry.name).astype(object).where(frame.notna(), None).to_dict("records")
+        kinds = [g.geom_type if g is not None else "None" for g in frame.geometry]
+        bounds = tuple(frame.total_bounds) if len(frame) else None
+        return schema, frame.crs, bounds, zip(kinds, rows)
+    fiona.supported_drivers.setdefault("DXF", "r")  # GDAL reads it; fiona lists only what it has tested
+    options = {"encoding": encoding} if kind == "shapefile" else {}
+    with fiona.open(path, layer=layer, **options) as collection:
+        schema = dict(collection.schema["properties"])
+        crs = CRS.from_user_input(collection.crs.to_wkt()) if collection.crs else None
+        records = [(f.geometry.type if f.geometry else "None", dict(f.properties)) for f in collection]
+        bounds = collection.bounds if records else None
+    return schema, crs, bounds, records
+
+
+def describe_source(path: str | os.PathLike, *, encoding: str | None = None, samples: int = 3) -> dict:
+    """What a source holds, read record by record: the look before an import.
+
+    Returns the format, the encoding and how it was decided, and per layer
+    its CRS, feature count, geometry types, bounds and fields with sample
+    values and the zone field each would fill.
+    """
+    from zonemap.intake.fieldmap import find_fields
+
+    path = Path(path)
+    kind = source_kind(path)
+    choice = source_encoding(path, kind, encoding)
+    description = {"source": str(path), "format": kind, "encoding": choice.encoding, "encoding_reason": choice.reason, "layers": []}
+    for name in list_source_layers(path):
+        try:
+            schema, crs, bounds, records = _records(path, name, kind, choice.encoding)
+            types: dict[str, int] = {}
+            values: dict[str, list] = {field: [] for field in schema}
+            count = 0
+            for kind_name, properties in records:
+                count += 1
+                types[kind_name] = types.get(kind_name, 0) + 1
+                for field, value in properties.items():
+                    if value not in (None, "") and len(values[field]) < samples and value not in values[field]:
+                        values[field].append(value)
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
+        except Exception as exc:  # fiona raises several types for unreadable files
+            raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
+        fills = {column: field for field, column in find_fields(list(schema), "parcels", source_name=str(path)).items()}
+        description["layers"].append({
+            "name": name,
+            "crs": crs_name(crs) if crs else None,
+            "features": count,
+            "geometry_types": types,
+            "bounds": [float(b) for b in bounds] if bounds else None,
+            "fields": [{"name": f, "type": str(t), "samples": values[f], "parcels_field": fills.get(f)} for f, t in schema.items()],
+        })
+    return description
