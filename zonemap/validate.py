@@ -67,12 +67,13 @@ def _feature_ids(frame: pd.DataFrame, id_field: str | None, *, first: int = 0) -
 
     ``first`` is the position of the frame's first row in its layer (a partition's offset).
     """
-    positions = np.array([f"#{i + 1}" for i in range(first, first + len(frame))], dtype=object)
     if id_field is None or id_field not in frame:
-        return positions
+        return np.array([f"#{i + 1}" for i in range(first, first + len(frame))], dtype=object)
     ids = frame[id_field].to_numpy(dtype=object)
     blank = pd.isna(ids) | (pd.Series(ids, dtype=object).astype(str).str.strip() == "").to_numpy()
-    return np.where(blank, positions, ids.astype(str))
+    ids = ids.astype(str).astype(object)
+    ids[blank] = [f"#{first + i + 1}" for i in np.flatnonzero(blank)]
+    return ids
 
 
 def _where(geom) -> str:
@@ -235,7 +236,9 @@ def check_parcels(parcels: pd.DataFrame, *, first: int = 0) -> CheckedParcels:
     return CheckedParcels(problems, ids, parcels["parcel_id"].to_numpy(dtype=object), geoms, usable, parcels.crs, bounds)
 
 
-def _overlap_pairs(layers: np.ndarray, geoms: np.ndarray, near_rim: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _overlap_pairs(
+    layers: np.ndarray, geoms: np.ndarray, tree: shapely.STRtree, near_rim: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (parcel–parcel or parcel–road) that may overlap: only those next to the rim.
 
     Around the rim, GEOS's coverage check says which parcels have an edge
@@ -244,7 +247,6 @@ def _overlap_pairs(layers: np.ndarray, geoms: np.ndarray, near_rim: np.ndarray) 
     parcels, so every parcel–road pair is measured.
     """
     is_road = layers == "roads"
-    tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms[near_rim], predicate="intersects")
     left = np.flatnonzero(near_rim)[left]
     left, right = np.minimum(left, right), np.maximum(left, right)
@@ -279,7 +281,9 @@ def _overlaps(ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray, left: np.n
     return problems
 
 
-def _free_land(boundary: object, geoms: np.ndarray, near_rim: np.ndarray, is_road: np.ndarray, *, clean: bool) -> np.ndarray:
+def _free_land(
+    boundary: object, geoms: np.ndarray, tree: shapely.STRtree, near_rim: np.ndarray, is_road: np.ndarray, *, clean: bool
+) -> np.ndarray:
     """Pieces of the boundary that no parcel or road covers.
 
     Only the rim is unioned; what it encloses is tiled by the other parcels
@@ -291,14 +295,13 @@ def _free_land(boundary: object, geoms: np.ndarray, near_rim: np.ndarray, is_roa
     cover = shapely.coverage_union_all(rim_parcels) if clean else shapely.union_all(rim_parcels)
     cover = shapely.union_all(np.append(geoms[is_road], cover))
     free = shapely.get_parts(shapely.difference(boundary, cover))
-    enclosed = geoms[~near_rim]
-    if len(free) == 0 or len(enclosed) == 0:
+    if len(free) == 0:
         return free
-    inside, _ = shapely.STRtree(enclosed).query(shapely.point_on_surface(free), predicate="intersects")
-    return np.delete(free, np.unique(inside))
+    piece, feature = tree.query(shapely.point_on_surface(free), predicate="intersects")
+    return np.delete(free, np.unique(piece[~near_rim[feature]]))
 
 
-def _gaps(free: np.ndarray, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree) -> list[Problem]:
     """Slivers of free land narrower than GAP_WIDTH_M between features."""
     half = GAP_WIDTH_M / 2
     # Morphological opening with mitred joins keeps square corners of real
@@ -306,9 +309,6 @@ def _gaps(free: np.ndarray, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]
     opened = shapely.buffer(shapely.buffer(free, -half, join_style="mitre"), half, join_style="mitre")
     slivers = shapely.get_parts(shapely.difference(free, opened))
     slivers = slivers[shapely.area(slivers) > AREA_TOLERANCE_M2]
-    if len(slivers) == 0:
-        return []
-    tree = shapely.STRtree(geoms)
     problems = []
     for sliver in slivers:
         neighbours = tree.query(shapely.buffer(sliver, half), predicate="intersects")
@@ -360,12 +360,13 @@ def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.n
     near_rim = is_road.copy()
     near_rim[~is_road] = rim_edges(geoms[~is_road]) > 0
     stage("overlaps")
-    left, right, crossing = _overlap_pairs(layers, geoms, near_rim)
+    tree = shapely.STRtree(geoms)
+    left, right, crossing = _overlap_pairs(layers, geoms, tree, near_rim)
     problems = _overlaps(ids, layers, geoms, left, right)
     if not shapely.is_empty(boundary):
         stage("gaps")
         clean = not crossing[near_rim & ~is_road].any()
-        problems += _gaps(_free_land(boundary, geoms, near_rim, is_road, clean=clean), ids, geoms)
+        problems += _gaps(_free_land(boundary, geoms, tree, near_rim, is_road, clean=clean), ids, tree)
         stage("outside the boundary")
         problems += _outside(boundary, ids, layers, geoms, near_rim)
     return problems
