@@ -104,13 +104,16 @@ def _group(areas: np.ndarray, keys: pd.Series, boundary_m2: float, unit: str) ->
     }
 
 
-def measure_parcels(parcels: pd.DataFrame, *, method: str = "ellipsoidal", by: str = "status") -> pd.DataFrame:
+def measure_parcels(
+    parcels: pd.DataFrame, *, method: str = "ellipsoidal", by: str = "status", areas: np.ndarray | None = None
+) -> pd.DataFrame:
     """Each parcel's ``status``, ``by`` field and ``area`` (m²): all the ledger needs of the parcels.
 
-    The dask engine measures partitions with it and hands the joined result to :func:`ledger`.
+    ``areas`` when they are measured already (a zone keeps them). The dask
+    engine measures partitions with it and hands the joined result to :func:`ledger`.
     """
     measured = pd.DataFrame({key: parcels[key].to_numpy() for key in dict.fromkeys(("status", by))})
-    measured["area"] = areas_m2(parcels.geometry.values, parcels.crs, method=method, where="parcels")
+    measured["area"] = areas_m2(parcels.geometry.values, parcels.crs, method=method, where="parcels") if areas is None else areas
     return measured
 
 
@@ -126,7 +129,7 @@ def ledger(
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}; use one of {GROUPINGS}")
-    parcels = measure_parcels(zone.parcels, method=method, by=by) if measured is None else measured
+    parcels = measured if measured is not None else measure_parcels(zone.parcels, by=by, areas=zone.parcel_areas_m2(method=method))
     parcel_m2 = parcels["area"].to_numpy()
     boundary_m2 = float(areas_m2(zone.boundary.geometry.values, zone.boundary.crs, method=method, where="boundary").sum())
     road_union = shapely.union_all(zone.roads.geometry.values) if len(zone.roads) else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -21,6 +22,9 @@ from pyproj import CRS
 from zonemap import areas as _areas
 from zonemap import store
 from zonemap.units import to_m2
+
+if TYPE_CHECKING:
+    import folium
 
 
 def _layer_property(name: str, doc: str) -> cached_property:
@@ -76,9 +80,25 @@ class Zone:
         planned_mu = self._boundary_value("planned_mu")
         return None if planned_mu is None else to_m2(float(planned_mu), "mu")
 
+    def parcel_areas_m2(self, *, method: str = "ellipsoidal"):
+        """Each parcel's area in m² (an array), measured once per method: the ledger and the map share it."""
+        cache = self.__dict__.setdefault("_parcel_areas_m2", {})
+        if method not in cache:
+            cache[method] = _areas.areas_m2(self.parcels.geometry.values, self.parcels.crs, method=method, where="parcels")
+        return cache[method]
+
     def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
         """The area ledger; see :func:`zonemap.areas.ledger`."""
         return _areas.ledger(self, unit=unit, method=method, by=by)
+
+    def map(self, **options) -> folium.Map:
+        """The shareable HTML map; see :func:`zonemap.render.map.build_map` for ``options``.
+
+        ``zone.map().save("zone.html")`` writes a page that draws with no network.
+        """
+        from zonemap.render.map import build_map
+
+        return build_map(self, **options)
 
     def validate(self) -> list:
         """Every problem found; see :func:`zonemap.validate.validate`."""

@@ -1,0 +1,77 @@
+"""``zonemap map``: the shareable HTML map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from zonemap.cli.options import overwrite_option, warn_about_problems, zone_argument
+from zonemap.render import write_page
+from zonemap.render.map import BASEMAPS, LANGS, MapError
+
+
+@click.command(name="map")
+@zone_argument
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write [default: ZONE's name with .html, in the current folder].",
+)
+@click.option(
+    "--basemap",
+    type=click.Choice(BASEMAPS),
+    default="osm",
+    show_default=True,
+    help="Background tiles; gaode shifts the parcels to GCJ-02 to match AMap; none draws on a plain background.",
+)
+@click.option(
+    "--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of every label on the page."
+)
+@click.option(
+    "--cdn", is_flag=True, help="Link Leaflet from a CDN (smaller file, needs the internet) instead of inlining it."
+)
+@click.option("--title", help="Title shown on the page [default: the zone's name and 用地现状图].")
+@click.option(
+    "--tianditu-key", envvar="TIANDITU_KEY", help="Tianditu browser key for --basemap tianditu [env: TIANDITU_KEY]."
+)
+@overwrite_option
+def map_(
+    zone,
+    out: Path | None,
+    basemap: str,
+    lang: str,
+    cdn: bool,
+    title: str | None,
+    tianditu_key: str | None,
+    overwrite: bool,
+) -> None:
+    """Write the shareable HTML map of ZONE: one file that opens with no internet.
+
+    Parcels by status, boundary, roads, buildings, labels, legend with totals,
+    the area ledger, search, measuring; basemap tiles are the only thing
+    fetched from the network.
+    """
+    from zonemap import open as open_zone
+
+    out = out or Path.cwd() / f"{Path(zone).stem}.html"
+    if not out.parent.is_dir():
+        raise click.FileError(str(out), hint=f"folder {out.parent} does not exist; create it first or choose another -o")
+    if out.exists() and not overwrite:
+        raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
+    opened = open_zone(zone)
+    try:
+        html = (
+            opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key).get_root().render()
+        )
+    except MapError as exc:
+        raise click.UsageError(str(exc)) from exc
+    warn_about_problems(opened)
+    write_page(html, out)
+    click.echo(
+        f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB, {len(opened.parcels)} parcels, basemap {basemap})",
+        err=True,
+    )
+    click.echo(str(out))
