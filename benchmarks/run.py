@@ -131,12 +131,34 @@ def geopandas_import(paths: tuple[Path, Path]):
     gpd.read_file(paths[1]).to_file(paths[0], layer="parcels", driver="GPKG")
 
 
+def _map_page(path: str, side: str) -> Path:
+    return Path(path).with_name(f"{Path(path).stem}_map_{side}.html")
+
+
+def zonemap_map(path: str):
+    import zonemap
+
+    page = _map_page(path, "zonemap")
+    zonemap.open(path).map().save(page)
+    return {"bytes": page.stat().st_size}
+
+
+def explore_map(path: str):
+    import geopandas as gpd
+
+    page = _map_page(path, "baseline")
+    gpd.read_file(path, layer="parcels").explore().save(page)
+    return {"bytes": page.stat().st_size}
+
+
 @dataclass(frozen=True)
 class Step:
     ours: Callable
     baseline: Callable
     baseline_name: str
     prepare: Callable = str
+    #: Larger zones skip the step (the baseline would take minutes and gigabytes).
+    max_size: int | None = None
 
 
 STEPS: dict[str, Step] = {
@@ -146,7 +168,50 @@ STEPS: dict[str, Step] = {
     "validate": Step(zonemap_validate, read_and_area, "pyogrio read + vectorised ellipsoidal area"),
     "export": Step(zonemap_export, geopandas_export, "geopandas read_file + to_file (.shp), no checks"),
     "import": Step(zonemap_import, geopandas_import, "geopandas read_file (.shp) + to_file into the GeoPackage, no checks", _import_target),
+    "map": Step(zonemap_map, explore_map, "geopandas read_file + gdf.explore().save()", max_size=100_000),
 }
+#: The map against ``explore()`` (issue 6): at most this share of its size and of its time …
+MAP_SIZE_SHARE, MAP_TIME_SHARE = 0.20, 0.25
+#: … and every parcel drawn in headless Chromium within this many seconds of opening.
+MAP_DRAWN_SECONDS = 5.0
+MAP_TARGET_SIZE = 100_000
+CHROMIUM = "/usr/bin/chromium"
+
+
+def browser_timings(page_path: Path, parcels: int, *, repeats: int) -> dict:
+    """Seconds from opening the page (offline) until every parcel is drawn; milliseconds per pan step.
+
+    Requests off this machine are blocked, as on an intranet without internet;
+    a pan step moves the map 200 px and waits for the next animation frame.
+    """
+    from playwright.sync_api import sync_playwright
+
+    drawn_seconds, pan_ms = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        for _ in range(repeats):
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:", "blob:")) else route.abort())
+            page = context.new_page()
+            page.goto(page_path.as_uri(), wait_until="commit")
+            page.wait_for_function(
+                f"window.zonemap && zonemap.current && zonemap.current.layers.parcels.drawn >= {parcels}", polling=20, timeout=120_000
+            )
+            drawn_seconds.append(page.evaluate("performance.now()") / 1000)
+            pan_ms.append(
+                page.evaluate(
+                    """async () => {
+                        const map = zonemap.current.map, frame = () => new Promise(r => requestAnimationFrame(r));
+                        await frame();
+                        const start = performance.now();
+                        for (let i = 0; i < 20; i++) { map.panBy([i % 2 ? -200 : 200, 120], {animate: false}); await frame(); }
+                        return (performance.now() - start) / 20;
+                    }"""
+                )
+            )
+            context.close()
+        browser.close()
+    return {"drawn_seconds": statistics.median(drawn_seconds), "pan_ms": statistics.median(pan_ms)}
 
 
 def _import_files(zone: Path) -> tuple[Path, Path]:
@@ -184,12 +249,13 @@ def child(step: str, side: str, path: str, save: str | None) -> None:
     seconds = time.perf_counter() - start
     for scratch in Path(path).parent.glob("zonemap-bench-*"):
         shutil.rmtree(scratch)
-    if save and result is not None:
+    extra = result if isinstance(result, dict) else {}
+    if save and result is not None and not extra:
         np.save(save, result)
     # VmHWM, not getrusage: Linux carries ru_maxrss over from the parent across exec.
     status = Path("/proc/self/status").read_text()
     peak_mb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, **extra}))
 
 
 # --- The parent: generate, run, compare, report ---------------------------------------------
@@ -217,8 +283,8 @@ def _zone(size: int, workdir: Path) -> tuple[Path, float | None]:
     return path, time.perf_counter() - start
 
 
-def measure(size: int, workdir: Path, repeats: int) -> dict:
-    """Every step at one size: medians over ``repeats`` runs of each side."""
+def measure(size: int, workdir: Path, repeats: int, steps: list[str]) -> dict:
+    """The ``steps`` at one size: medians over ``repeats`` runs of each side."""
     import numpy as np
 
     path, generate_seconds = _zone(size, workdir)
@@ -232,6 +298,8 @@ def measure(size: int, workdir: Path, repeats: int) -> dict:
     }
     _import_files(path)  # made once, outside every timing
     for step, chosen in STEPS.items():
+        if step not in steps or (chosen.max_size and size > chosen.max_size):
+            continue
         runs = {"zonemap": [], "baseline": []}
         for repeat in range(repeats):
             for side in runs:  # alternate, so a busy spell on the machine hits both sides
@@ -244,9 +312,14 @@ def measure(size: int, workdir: Path, repeats: int) -> dict:
             **{f"{side}_peak_mb": max(r["peak_mb"] for r in runs[side]) for side in runs},
         }
         row["ratio"] = row["zonemap_seconds"] / row["baseline_seconds"]
+        if "bytes" in runs["zonemap"][0]:
+            row.update({f"{side}_mb": runs[side][-1]["bytes"] / 1e6 for side in runs})
         entry["steps"][step] = row
-    ours, geodesic = (np.load(workdir / f"area_{side}_{size}.npy") for side in ("zonemap", "baseline"))
-    entry["steps"]["area"]["max_difference_m2"] = float(np.abs(ours - geodesic).max())
+    if "map" in entry["steps"]:
+        entry["steps"]["map"].update(browser_timings(_map_page(str(path), "zonemap"), size, repeats=repeats))
+    if "area" in entry["steps"]:
+        ours, geodesic = (np.load(workdir / f"area_{side}_{size}.npy") for side in ("zonemap", "baseline"))
+        entry["steps"]["area"]["max_difference_m2"] = float(np.abs(ours - geodesic).max())
     return entry
 
 
@@ -278,6 +351,26 @@ def _verdict(ratio: float, target: float | None, size: int) -> str:
     if size < TARGET_SIZE:
         return f"(≤ {target:g}× at 10⁶)"
     return f"≤ {target:g}× — **met**" if ratio <= target else f"≤ {target:g}× — **NOT met**"
+
+
+def _map_lines(row: dict | None, size: int) -> list[str]:
+    if not row:
+        return []
+
+    def verdict(ok: bool) -> str:
+        if size != MAP_TARGET_SIZE:
+            return "the target is at 10⁵"
+        return "**met**" if ok else "**NOT met**"
+
+    size_share = row["zonemap_mb"] / row["baseline_mb"]
+    return [
+        "",
+        f"Map: {row['zonemap_mb']:.1f} MB against explore()'s {row['baseline_mb']:.1f} MB, {size_share:.0%} of its size "
+        f"(≤ {MAP_SIZE_SHARE:.0%}: {verdict(size_share <= MAP_SIZE_SHARE)}), built in {row['ratio']:.0%} of its time "
+        f"(≤ {MAP_TIME_SHARE:.0%}: {verdict(row['ratio'] <= MAP_TIME_SHARE)}); every parcel drawn "
+        f"{row['drawn_seconds']:.2f} s after opening offline in headless Chromium (≤ {MAP_DRAWN_SECONDS:g} s: "
+        f"{verdict(row['drawn_seconds'] <= MAP_DRAWN_SECONDS)}); a 200-px pan step takes {row['pan_ms']:.0f} ms to the next frame.",
+    ]
 
 
 def render(results: dict) -> str:
@@ -316,13 +409,14 @@ def render(results: dict) -> str:
                 f"| {step} | {row['zonemap_seconds']:.3f} | {row['baseline_seconds']:.3f} | {row['ratio']:.2f} | "
                 f"{_verdict(row['ratio'], TARGETS.get(step), int(size))} | {row['zonemap_peak_mb']:.0f} / {row['baseline_peak_mb']:.0f} | {row['baseline']} |"
             )
-        area = entry["steps"]["area"]
-        lines += [
-            "",
-            f"Ellipsoidal area, zonemap vs the Geod loop: largest difference on any parcel "
-            f"{area['max_difference_m2']:.2e} m² (the SPEC allows 0.01 m²).",
-            "",
-        ]
+        lines += _map_lines(entry["steps"].get("map"), int(size))
+        if "area" in entry["steps"]:
+            lines += [
+                "",
+                f"Ellipsoidal area, zonemap vs the Geod loop: largest difference on any parcel "
+                f"{entry['steps']['area']['max_difference_m2']:.2e} m² (the SPEC allows 0.01 m²).",
+            ]
+        lines += [""]
     lines += [results.get("notes", "")]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -331,6 +425,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES), help="numbers of parcels")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each step and baseline (median taken)")
+    parser.add_argument("--steps", nargs="+", choices=list(STEPS), default=list(STEPS), help="the steps to time (default: all)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "zonemap-benchmarks", help="where generated zones are kept")
     parser.add_argument("--child", nargs=3, metavar=("STEP", "SIDE", "ZONE"), help=argparse.SUPPRESS)
     parser.add_argument("--save", help=argparse.SUPPRESS)
@@ -343,8 +438,11 @@ def main(argv: list[str] | None = None) -> None:
     results["machine"] = machine()
     results["notes"] = NOTES_PATH.read_text() if NOTES_PATH.exists() else ""
     for size in args.sizes:
-        entry = measure(size, args.workdir, args.repeats)
+        entry = measure(size, args.workdir, args.repeats, args.steps)
         entry["repeats"] = args.repeats
+        # Steps not run this time keep their earlier results.
+        earlier = results["sizes"].get(str(size), {}).get("steps", {})
+        entry["steps"] = {step: entry["steps"].get(step, earlier.get(step)) for step in STEPS if step in entry["steps"] or step in earlier}
         results["sizes"][str(size)] = entry
         RESULTS_JSON.write_text(json.dumps(results, ensure_ascii=False, indent=1))
         RESULTS_MD.write_text(render(results))

@@ -30,8 +30,6 @@ method_option = click.option(
     help="ellipsoidal: on the CRS's ellipsoid, as 三调 and QGIS $area; planar: in the layer's projected CRS, as CAD shows.",
 )
 by_option = click.option("--by", type=click.Choice(GROUPINGS), default="status", show_default=True, help="Group parcels by this field.")
-
-
 engine_option = click.option(
     "--engine",
     type=click.Choice(ENGINES),
