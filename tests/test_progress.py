@@ -65,3 +65,9 @@ def test_small_operations_show_no_bar(capsys):
         stage("a")
         stage("b")
     assert capsys.readouterr().err == ""
+
+
+def test_map_build_shows_progress_on_a_terminal(big_zone, tmp_path):
+    drawn, out = _on_a_terminal("map", str(big_zone), "-o", str(tmp_path / "big.html"), "--basemap", "none")
+    assert "map:" in drawn and "/3 [" in drawn
+    assert out.strip() == str(tmp_path / "big.html")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import overwrite_option, warn_about_problems, zone_argument
+from zonemap.cli.options import overwrite_option, quiet_option, warn_about_problems, zone_argument
+from zonemap.progress import stages
 from zonemap.render import write_page
 from zonemap.render.map import BASEMAPS, LANGS, MapError
 
@@ -38,6 +39,7 @@ from zonemap.render.map import BASEMAPS, LANGS, MapError
     "--tianditu-key", envvar="TIANDITU_KEY", help="Tianditu browser key for --basemap tianditu [env: TIANDITU_KEY]."
 )
 @overwrite_option
+@quiet_option
 def map_(
     zone,
     out: Path | None,
@@ -62,14 +64,18 @@ def map_(
     if out.exists() and not overwrite:
         raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
     opened = open_zone(zone)
-    try:
-        html = (
-            opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key).get_root().render()
-        )
-    except MapError as exc:
-        raise click.UsageError(str(exc)) from exc
-    warn_about_problems(opened)
-    write_page(html, out)
+    with stages("map", ["building", "checking", "writing"]) as stage:
+        stage("building")
+        try:
+            html = (
+                opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key).get_root().render()
+            )
+        except MapError as exc:
+            raise click.UsageError(str(exc)) from exc
+        stage("checking")
+        warn_about_problems(opened)
+        stage("writing")
+        write_page(html, out)
     click.echo(
         f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB, {len(opened.parcels)} parcels, basemap {basemap})",
         err=True,
