@@ -293,8 +293,8 @@ def _free_land(
     """
     rim_parcels = geoms[near_rim & ~is_road]
     cover = shapely.coverage_union_all(rim_parcels) if clean else shapely.union_all(rim_parcels)
-    cover = shapely.union_all(np.append(geoms[is_road], cover))
-    free = shapely.get_parts(shapely.difference(boundary, cover))
+    # Roads first: they have few vertices, so only one overlay involves the large cover.
+    free = shapely.get_parts(shapely.difference(shapely.difference(boundary, shapely.union_all(geoms[is_road])), cover))
     if len(free) == 0:
         return free
     piece, feature = tree.query(shapely.point_on_surface(free), predicate="intersects")
