@@ -444,16 +444,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs of each step and baseline (median taken)")
     parser.add_argument("--steps", nargs="+", choices=list(STEPS), default=list(STEPS), help="the steps to time (default: all)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "zonemap-benchmarks", help="where generated zones are kept")
+    parser.add_argument("--render", action="store_true", help="only rewrite RESULTS.md from results.json and NOTES.md")
     parser.add_argument("--child", nargs=3, metavar=("STEP", "SIDE", "ZONE"), help=argparse.SUPPRESS)
     parser.add_argument("--save", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(*args.child, args.save)
         return
-    args.workdir.mkdir(parents=True, exist_ok=True)
     results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {"sizes": {}}
-    results["machine"] = machine()
     results["notes"] = NOTES_PATH.read_text() if NOTES_PATH.exists() else ""
+    if args.render:
+        RESULTS_MD.write_text(render(results))
+        return
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    results["machine"] = machine()
     for size in args.sizes:
         entry = measure(size, args.workdir, args.repeats, args.steps)
         entry["repeats"] = args.repeats

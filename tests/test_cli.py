@@ -125,3 +125,45 @@ def test_usage_errors_exit_2(cli):
     assert cli("areas", "--unit", "acre").returncode == 2
     assert cli("frobnicate").returncode == 2
     assert "--method" in cli("areas", "--help").stdout
+
+
+def _one_line(result) -> str:
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    return result.stderr.strip()
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["import", "ZONE", "SRC", "--encoding", "bogus"], "'bogus' is not an encoding"),
+        (["inspect", "SRC", "--encoding", "bogus"], "'bogus' is not an encoding"),
+        (["import", "ZONE", "SRC", "--crs", "EPSG:99999"], "'EPSG:99999' is not a CRS"),
+        (["init", "new.gpkg", "--boundary", "SRC", "--crs", "EPSG:99999"], "'EPSG:99999' is not a CRS"),
+        (["import", "ZONE", "SRC", "--map", "foo=DKBH"], "parcels has no field 'foo'"),
+        (["import", "ZONE", "SRC", "--layer", "roads", "--map", "tenant=QYMC"], "roads has no field 'tenant'"),
+        (["set", "ZONE", "B03", "--status", "已转让"], "'已转让' is not a status"),
+    ],
+)
+def test_bad_option_values_are_usage_errors(cli, sample_copy, tmp_path, args, words):
+    source = tmp_path / "src.geojson"
+    source.write_text('{"type": "FeatureCollection", "features": []}')
+    before = sample_copy.read_bytes()
+    result = cli(*[{"ZONE": sample_copy, "SRC": source}.get(a, a) for a in args])
+    assert result.returncode == 2 and words in result.stderr and "Invalid value" in result.stderr
+    assert sample_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["info", "DIR"], ["set", "DIR", "B03", "--note", "x"], ["import", "ZONE", "DIR"], ["inspect", "DIR"]])
+def test_a_folder_is_refused_like_a_missing_file(cli, sample_copy, tmp_path, command):
+    folder = tmp_path / "survey"
+    folder.mkdir()
+    result = cli(*[{"ZONE": sample_copy, "DIR": folder}.get(a, a) for a in command])
+    assert result.returncode == 1 and f"{folder}: is a folder" in _one_line(result)
+    missing = cli(*[{"ZONE": sample_copy, "DIR": tmp_path / "gone.gpkg"}.get(a, a) for a in command])
+    assert missing.returncode == 1 and "no such file" in _one_line(missing)
+
+
+def test_init_refuses_a_name_that_is_not_gpkg(cli, sample_copy, tmp_path):
+    result = cli("init", tmp_path / "zone.txt", "--boundary", sample_copy)
+    assert result.returncode == 1 and "must end in .gpkg" in _one_line(result) and "RuntimeWarning" not in result.stderr
+    assert not (tmp_path / "zone.txt").exists()

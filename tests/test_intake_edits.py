@@ -62,7 +62,7 @@ def test_set_that_breaks_the_zone_is_refused(cli, sample_copy):
     assert result.returncode == 1 and "tenant_missing" in result.stderr and "nothing was written" in result.stderr
     unknown = cli("set", sample_copy, "B3", "--note", "x")
     assert unknown.returncode == 1 and "did you mean" in unknown.stderr and "B03" in unknown.stderr
-    assert cli("set", sample_copy, "B03", "--status", "sold").returncode == 1
+    assert cli("set", sample_copy, "B03", "--status", "sold").returncode == 2  # a usage error
     assert cli("set", sample_copy, "B03").returncode == 2
     assert file_bytes(sample_copy) == before
 
@@ -138,3 +138,119 @@ def test_history_of_the_whole_zone(cli, sample_copy):
     cli("set", sample_copy, "C01", "--note", "规划调整")
     table = cli("history", sample_copy).stdout
     assert "C01" in table and "规划调整" in table and "update" in table
+
+
+def test_split_and_merge_carry_buildings_and_prospects_along(cli, sample_copy):
+    import numpy as np
+
+    parcels = _parcels(sample_copy)
+    barn = store.read_layer(sample_copy, "buildings").set_index("building_id").loc["BLD-03"]
+    assert barn["parcel_id"] == "B05"
+    b05 = parcels.loc["B05"].geometry
+    y = b05.representative_point().y
+    result = cli("split", sample_copy, "B05", "--line", f"LINESTRING ({b05.bounds[0] - 5} {y + 30}, {b05.bounds[2] + 5} {y + 30})", "--ids", "B05S,B05N")
+    assert result.returncode == 0, result.stderr
+    pieces = _parcels(sample_copy)
+    home = next(pid for pid in ("B05S", "B05N") if pieces.loc[pid].geometry.contains(barn.geometry.representative_point()))
+    buildings = store.read_layer(sample_copy, "buildings").set_index("building_id")
+    prospects = store.read_layer(sample_copy, "prospects").set_index("name")
+    assert buildings.loc["BLD-03", "parcel_id"] == home
+    assert prospects.loc["吴江投资人", "parcel_id"] == home  # the investor wants the barn
+    assert buildings.loc["BLD-01", "parcel_id"] == "A01"
+    log = json.loads(cli("history", sample_copy, home, "--json").stdout)
+    assert {(r["field"], r["old"], r["new"]) for r in log} >= {("buildings.parcel_id", "B05", home), ("prospects.parcel_id", "B05", home)}
+
+    merged = cli("merge", sample_copy, "B05S", "B05N", "--id", "B05")
+    assert merged.returncode == 0, merged.stderr
+    assert store.read_layer(sample_copy, "buildings").set_index("building_id").loc["BLD-03", "parcel_id"] == "B05"
+    assert store.read_layer(sample_copy, "prospects").set_index("name").loc["吴江投资人", "parcel_id"] == "B05"
+    assert cli("validate", sample_copy, "--json").stdout.count("dangling_parcel_ref") == 0
+
+    # A prospect on a parcel without buildings follows the largest piece.
+    with store.transaction(sample_copy) as txn:
+        table = txn.read("prospects")
+        table.loc[table["name"] == "天有限公司", "parcel_id"] = "C03"
+        txn.write("prospects", table)
+    assert cli("split", sample_copy, "C03", "--mu", "5", "--side", "west").returncode == 0
+    c03 = _parcels(sample_copy).loc[["C03-1", "C03-2"]]
+    largest = c03.index[int(np.argmax(geodesic_m2(c03.geometry, c03.crs)))]
+    assert store.read_layer(sample_copy, "prospects").set_index("name").loc["天有限公司", "parcel_id"] == largest == "C03-2"
+
+
+def test_validate_warns_about_references_to_missing_parcels(cli, sample_copy):
+    with store.transaction(sample_copy) as txn:
+        buildings = txn.read("buildings")
+        buildings.loc[buildings["building_id"] == "BLD-02", "parcel_id"] = "Z99"
+        txn.write("buildings", buildings)
+    result = cli("validate", sample_copy, "--json")
+    problems = json.loads(result.stdout)["problems"]
+    assert result.returncode == 0  # a warning, not an error
+    assert [(p["severity"], p["code"], p["layer"], p["id"]) for p in problems] == [("warning", "dangling_parcel_ref", "buildings", "BLD-02")]
+    assert "'Z99'" in problems[0]["message"]
+
+
+@pytest.mark.parametrize("how", ["mu_rest", "mu_carved", "line"])
+def test_split_refuses_slivers(cli, sample_copy, how):
+    from zonemap.intake.edits import MIN_PIECE_MU
+
+    c03 = _parcels(sample_copy).loc["C03"]
+    area_m2 = geodesic_m2([c03.geometry], _parcels(sample_copy).crs)[0]
+    x0, y0, x1, y1 = c03.geometry.bounds
+    args = {
+        "mu_rest": ["--mu", f"{area_m2 / MU_M2 - 0.002:.4f}"],  # leaves about 1.3 m²
+        "mu_carved": ["--mu", f"{MIN_PIECE_MU / 2}"],
+        "line": ["--line", f"LINESTRING ({x0 + 0.05} {y0 - 5}, {x0 + 0.05} {y1 + 5})"],  # a 5 cm strip
+    }[how]
+    before = file_bytes(sample_copy)
+    result = cli("split", sample_copy, "C03", *args)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert f"measures {area_m2 / MU_M2:.4f} mu" in result.stderr and f"{MIN_PIECE_MU:g} mu" in result.stderr
+    assert file_bytes(sample_copy) == before
+
+
+@pytest.mark.parametrize(
+    "line, words",
+    [("POINT (1 1)", "is a Point"), ("LINESTRING EMPTY", "empty line"), ("MULTILINESTRING ((0 0, 1 1))", "is a MultiLineString"),
+     ("LINESTRING (0 0, 1 1)", "does not reach parcel C03")],
+)
+def test_split_line_must_be_a_line_reaching_the_parcel(cli, sample_copy, line, words):
+    before = file_bytes(sample_copy)
+    result = cli("split", sample_copy, "C03", "--line", line)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
+    assert "give e.g. 'LINESTRING (x1 y1, x2 y2)'" in result.stderr or "draw it across the parcel" in result.stderr
+    assert file_bytes(sample_copy) == before
+
+
+@pytest.mark.parametrize("command", [["info"], ["validate"], ["history"], ["export", "OUT"], ["set", "C03", "--note", "x"], ["split", "C03", "--mu", "3"]])
+def test_a_damaged_zone_is_one_line_not_a_traceback(cli, sample_copy, tmp_path, command):
+    damaged = tmp_path / "damaged.gpkg"
+    damaged.write_bytes(sample_copy.read_bytes()[:60_000])  # cut short in transfer
+    args = [str(tmp_path / "out.shp") if a == "OUT" else a for a in command]
+    result = cli(args[0], damaged, *args[1:])
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert f"{damaged}: the GeoPackage cannot be read" in result.stderr and "restore it from a copy" in result.stderr
+
+
+def test_unknown_parcel_id_lists_the_zone_ids_and_the_nearest(cli, sample_copy):
+    ids = sorted(_parcels(sample_copy).index)
+    far = cli("set", sample_copy, "ZZ9", "--note", "x")
+    assert far.returncode == 1
+    assert far.stderr.strip() == f"Error: no parcel 'ZZ9' in {sample_copy} ({len(ids)} parcels: {ids[0]}…{ids[-1]})"
+    near = cli("split", sample_copy, "C5", "--mu", "3")
+    assert near.returncode == 1 and "did you mean 'C05'" in near.stderr and "zonemap areas" not in near.stderr
+
+
+def test_init_records_a_crs_override_in_the_history(cli, tmp_path):
+    outline = shapely.box(119.245, 33.498, 119.2515, 33.5010)
+    source = tmp_path / "boundary.shp"
+    pyogrio.write_dataframe(gpd.GeoDataFrame({"MC": ["园区"]}, geometry=[outline], crs="EPSG:4528"), source)  # lon/lat labelled GK
+    zone = tmp_path / "z.gpkg"
+    assert cli("init", zone, "--boundary", source).returncode == 1
+    result = cli("init", zone, "--boundary", source, "--crs", "EPSG:4490")
+    assert result.returncode == 0, result.stderr
+    note = store.read_layer(zone, "history")["note"].iloc[0]
+    assert "overriding the .prj's EPSG:4528" in note
+    assert geodesic_m2([store.read_layer(zone, "boundary").geometry.iloc[0]], "EPSG:4528")[0] == pytest.approx(
+        geodesic_m2([outline], "EPSG:4490")[0], abs=0.05)

@@ -101,3 +101,22 @@ def test_export_without_zone_uses_the_sample(cli, tmp_path):
     result = cli("export", tmp_path / "sample.geojson")
     assert result.returncode == 0, result.stderr
     assert len(json.loads((tmp_path / "sample.geojson").read_text())["features"]) == 15
+
+
+def test_export_never_overwrites_a_zone(cli, sample_copy, tmp_path):
+    other = tmp_path / "other_zone.gpkg"
+    other.write_bytes(sample_copy.read_bytes())
+    before, other_before = file_bytes(sample_copy), file_bytes(other)
+
+    dest_missing = cli("export", sample_copy)  # DEST forgotten: the zone must not be taken for it
+    assert dest_missing.returncode == 2
+    assert f"did you mean `zonemap export {sample_copy} OUT.shp`?" in dest_missing.stderr
+    assert cli("export", sample_copy, "--overwrite").returncode == 2
+
+    itself = cli("export", sample_copy, sample_copy, "--overwrite")
+    assert itself.returncode == 1 and "is the zone being exported" in itself.stderr
+    onto_zone = cli("export", sample_copy, other, "--overwrite")
+    assert onto_zone.returncode == 1 and "never overwrites" in onto_zone.stderr
+    assert len(onto_zone.stderr.strip().splitlines()) == 1
+    assert file_bytes(sample_copy) == before and file_bytes(other) == other_before
+    assert set(store.list_layers(other)) >= {"boundary", "parcels", "history"}

@@ -138,7 +138,17 @@ def test_fix_repairs_invalid_polygons_and_reports_the_area_change(cli, small_zon
     triangles = [shapely.Polygon([(X0 + 200, Y0), (X0 + 250, Y0 + 100), (X0 + 200, Y0 + 200)]),
                  shapely.Polygon([(X0 + 300, Y0), (X0 + 300, Y0 + 200), (X0 + 250, Y0 + 100)])]
     expected = geodesic_m2(triangles, "EPSG:4528").sum()
-    assert f"made valid, area 0.00 m² → {expected:.2f} m²" in fixed.stderr
+    assert f"feature 1 (P3, new): made valid, {expected:.2f} m²; as drawn its self-intersecting ring's shoelace area is 0.00 m²" in fixed.stderr
+
+    # An existing parcel redrawn as a bow-tie: the change is measured against its area in the zone.
+    p2_m2 = geodesic_m2([box(100, 0, 200, 200)], "EPSG:4528")[0]
+    shifted = shapely.transform(bowtie, lambda xy: xy - [100, 0])
+    path = tmp_path / "p2.gpkg"
+    pyogrio.write_dataframe(survey([("P2", "vacant", None, shifted)]), path)
+    fixed = cli("import", small_zone, path, "--fix")
+    assert fixed.returncode == 0, fixed.stderr
+    made = geodesic_m2([shapely.transform(t, lambda xy: xy - [100, 0]) for t in triangles], "EPSG:4528").sum()
+    assert f"feature 1 (P2): made valid, {made:.2f} m²; P2 is {p2_m2:.2f} m² in the zone now ({made - p2_m2:+.2f} m²)" in fixed.stderr
 
 
 def test_import_roads_replaces_the_layer(cli, small_zone, tmp_path):
@@ -160,3 +170,69 @@ def test_cad_geometry_gets_a_default_status(cli, small_zone, tmp_path):
     assert file_bytes(small_zone) == before
     assert cli("import", small_zone, path, "--default-status", "vacant").returncode == 0
     assert store.read_layer(small_zone, "parcels").set_index("parcel_id").loc["P3", "status"] == "vacant"
+
+
+def test_duplicate_or_blank_ids_are_reported_against_the_source(cli, sample_copy, tmp_path):
+    from intake_helpers import survey_frame
+
+    frame = survey_frame(sample_copy)
+    frame["DKBH"] = frame["DKBH"].astype(object)
+    frame.loc[[6, 7, 8], "DKBH"] = ["B03", "B02", "B03"]  # features 7 and 9 share an id; B04 is missing
+    dup = write_shapefile(frame, tmp_path / "dup.shp", encoding="GBK")
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, dup, "--mode", "update")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {dup}: refused: [duplicate_id] dup.shp features 7 and 9: parcel_id B03 is used twice; "
+        "give each a unique id; nothing was written"
+    ]
+
+    frame = survey_frame(sample_copy)
+    frame["DKBH"] = frame["DKBH"].astype(object)
+    frame.loc[3, "DKBH"] = None
+    blank = write_shapefile(frame, tmp_path / "blank.shp", encoding="GBK")
+    result = cli("import", sample_copy, blank, "--mode", "update")
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "blank.shp feature 4: has no parcel_id (field DKBH is empty)" in result.stderr
+    assert file_bytes(sample_copy) == before
+
+
+def test_zone_refusal_names_the_incoming_feature(cli, small_zone, tmp_path):
+    path = tmp_path / "shifted.geojson"
+    rows = [("P3", "vacant", None, box(300, 0, 400, 200)), ("P4", "vacant", None, box(150, 0, 250, 200))]  # P4 overlaps P2
+    pyogrio.write_dataframe(survey(rows), path)
+    result = cli("import", small_zone, path)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert "[overlap]" in last and "P4: shifted.geojson feature 2" in last and "P3:" not in last
+
+
+def test_removed_parcels_are_logged_as_deletions_with_what_they_were(cli, small_zone, tmp_path):
+    path = tmp_path / "p3.geojson"
+    pyogrio.write_dataframe(survey([("P3", "vacant", None, box(200, 0, 300, 200))]), path)
+    assert cli("import", small_zone, path, "--mode", "update", "--prune", "--by", "王工").returncode == 0
+    history = store.read_layer(small_zone, "history")
+    deleted = history[history["action"] == "delete"].set_index("parcel_id")
+    p1_mu, p2_mu = geodesic_m2([box(0, 0, 100, 200), box(100, 0, 200, 200)], "EPSG:4528") / (10000 / 15)
+    assert deleted.loc["P1", "old"] == f"status tenant; tenant 厚翔服装厂; {p1_mu:.2f} mu"
+    assert deleted.loc["P2", "old"] == f"status vacant; tenant —; {p2_mu:.2f} mu"
+    assert deleted["new"].isna().all() and set(deleted["by"]) == {"王工"} and "p3.geojson" in deleted.loc["P1", "note"]
+
+
+def test_reimport_without_changes_leaves_the_zone_byte_identical(cli, small_zone, tmp_path):
+    path = tmp_path / "same.geojson"
+    pyogrio.write_dataframe(survey([("P1", "已入驻", "厚翔服装厂", box(0, 0, 100, 200)), ("P2", "未开发", None, box(100, 0, 200, 200))]), path)
+    before = file_bytes(small_zone)
+    result = cli("import", small_zone, path)
+    assert result.returncode == 0 and "0 added, 0 updated, 0 removed, 2 unchanged" in result.stdout
+    assert file_bytes(small_zone) == before
+    same = cli("set", small_zone, "P2", "--status", "vacant")
+    assert same.returncode == 0 and "nothing changed" in same.stdout
+    assert file_bytes(small_zone) == before
+
+
+def test_no_value_is_no_value_but_zero_is_a_value():
+    from zonemap.intake.importer import _same_value
+
+    assert _same_value(None, "") and _same_value(float("nan"), None) and _same_value(pd.NaT, "  ")
+    assert not _same_value(0.0, float("nan")) and not _same_value(0.0, None) and _same_value(0.0, 0)

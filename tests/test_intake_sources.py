@@ -65,7 +65,7 @@ def test_wrong_encoding_is_refused_never_garbled(cli, sample_copy, gbk_no_cpg):
     assert "\n" not in line and "survey.dbf" in line and "feature 1 field ZT" in line and "--encoding" in line
     assert file_bytes(sample_copy) == before
 
-    assert cli("import", sample_copy, gbk_no_cpg, "--encoding", "klingon").returncode == 1
+    assert cli("import", sample_copy, gbk_no_cpg, "--encoding", "klingon").returncode == 2  # a usage error
     assert file_bytes(sample_copy) == before
 
 
@@ -258,3 +258,142 @@ def test_geopackage_with_several_layers_asks_which(cli, sample_copy, tmp_path):
     _refused(cli("import", sample_copy, path), "--from-layer")
     assert cli("import", sample_copy, path, "--from-layer", "b").returncode == 0
     assert isinstance(gpd.read_file(path, layer="b"), gpd.GeoDataFrame)
+
+
+def test_crs_overrides_a_prj_the_coordinates_contradict(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    lonlat = frame.to_crs("EPSG:4490").geometry.to_numpy()
+    path = write_shapefile(frame.set_geometry(lonlat, crs="EPSG:4528"), tmp_path / "mislabelled.shp", encoding="UTF-8")
+    before = file_bytes(sample_copy)
+    advice = _refused(cli("import", sample_copy, path), "--crs EPSG:4490")
+    assert "EPSG:4528" in advice
+    # Fitting neither the .prj nor --crs: still refused, nothing written.
+    _refused(cli("import", sample_copy, path, "--crs", "EPSG:4549"), "mislabelled.shp")
+    assert file_bytes(sample_copy) == before
+
+    followed = cli("import", sample_copy, path, "--crs", "EPSG:4490")
+    assert followed.returncode == 0, followed.stderr
+    assert "overriding the .prj's EPSG:4528" in followed.stderr
+    assert "15 unchanged" in followed.stdout  # the lon/lat parcels land where they were
+
+
+def test_crs_does_not_override_a_prj_the_coordinates_fit(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "right.shp", encoding="UTF-8")
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path, "--crs", "EPSG:4490"), "carries EPSG:4528", "drop --crs")
+    assert file_bytes(sample_copy) == before
+
+
+@pytest.mark.parametrize(
+    "cpg, ldid, flag",
+    [("1252", None, None), ("ISO-8859-1", None, None), (None, 0x03, None), (None, None, "latin1"), ("GBK", None, "cp1252")],
+)
+def test_gbk_read_as_a_western_code_page_is_refused(cli, sample_copy, tmp_path, cpg, ldid, flag):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "western.shp", encoding="GBK", cpg=False)
+    if cpg:
+        path.with_suffix(".cpg").write_text(cpg)
+    if ldid:
+        dbf = bytearray(path.with_suffix(".dbf").read_bytes())
+        dbf[29] = ldid
+        path.with_suffix(".dbf").write_bytes(bytes(dbf))
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, path, *(["--encoding", flag] if flag else []))
+    line = _refused(result, "western.dbf", "feature 1 field ZT", "--encoding GBK", "已入驻")
+    assert "ÒÑÈë×¤" in line and len(result.stderr.strip().splitlines()) == 1
+    assert file_bytes(sample_copy) == before
+    assert cli("inspect", path, *(["--encoding", flag] if flag else [])).returncode == 1
+
+
+def test_latin_text_in_a_western_code_page_is_read_as_declared(sample_copy, tmp_path):
+    from zonemap.intake.sources import read_source
+
+    frame = survey_frame(sample_copy)
+    frame["QYMC"] = frame["QYMC"].astype(object)
+    frame.loc[0, "QYMC"], frame.loc[2, "QYMC"] = "Müller Maschinenbau", "Informação Têxtil"
+    frame["ZT"] = frame["ZT"].map({"已入驻": "tenant", "已开发": "developed", "未开发": "vacant"})
+    path = write_shapefile(frame, tmp_path / "latin.shp", encoding="cp1252", cpg=False)
+    path.with_suffix(".cpg").write_text("1252")
+    source = read_source(path)
+    assert source.encoding.startswith("CP1252") and {"Müller Maschinenbau", "Informação Têxtil"} <= set(source.frame["QYMC"])
+
+
+@pytest.mark.parametrize("cpg, expected", [("ANSI 936", "GBK"), ("CP936", "GBK"), ("936", "GBK"), ("System", "GB18030")])
+def test_windows_cpg_names(sample_copy, tmp_path, cpg, expected):
+    from zonemap.intake.sources import read_source
+
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "win.shp", encoding="GBK", cpg=False)
+    path.with_suffix(".cpg").write_text(cpg)
+    source = read_source(path)
+    assert source.encoding.startswith(expected) and "厚翔服装厂" in source.frame["QYMC"].tolist()
+    if cpg == "System":
+        assert "win.cpg says 'System', which names no encoding" in source.encoding
+
+
+def test_unknown_encoding_names_the_file_and_suggests_gbk(sample_copy, tmp_path):
+    from zonemap.intake.sources import read_source
+
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "odd.shp", encoding="GBK", cpg=False)
+    with pytest.raises(Exception, match=r"odd\.shp.*'klingon'.*--encoding GBK"):
+        read_source(path, encoding="klingon")
+
+
+def test_inspect_lists_tables_without_geometry(cli, sample_copy):
+    result = cli("inspect", sample_copy, "--json")
+    assert result.returncode == 0, result.stderr
+    layers = {layer["name"]: layer for layer in json.loads(result.stdout)["layers"]}
+    prospects = store.read_layer(sample_copy, "prospects")
+    assert layers["prospects"]["features"] == len(prospects) and layers["prospects"]["bounds"] is None
+    assert layers["prospects"]["crs"] is None and layers["prospects"]["spatial"] is False
+    assert {f["name"] for f in layers["prospects"]["fields"]} >= {"name", "need_mu", "parcel_id"}
+    assert layers["parcels"]["crs"] == "EPSG:4528" and layers["parcels"]["bounds"]
+    shown = cli("inspect", sample_copy)
+    assert "prospects: 3 rows (a table without geometry)" in shown.stdout and "吴江投资人" in shown.stdout
+
+
+def test_inspect_warns_when_coordinates_do_not_fit_the_crs(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    frame = frame.set_geometry(frame.to_crs("EPSG:4490").geometry.to_numpy(), crs="EPSG:4528")
+    path = write_shapefile(frame, tmp_path / "degrees.shp", encoding="UTF-8")
+    result = cli("inspect", path)
+    assert result.returncode == 0, result.stderr
+    assert "warning:" in result.stderr and "degrees.shp" in result.stderr and "EPSG:4490" in result.stderr
+    assert "warning" not in cli("inspect", write_shapefile(survey_frame(sample_copy), tmp_path / "ok.shp", encoding="UTF-8")).stderr
+
+
+@pytest.mark.parametrize("kind", ["points", "lines"])
+def test_a_file_of_points_or_lines_is_one_line(cli, sample_copy, tmp_path, kind):
+    frame = survey_frame(sample_copy)
+    geoms = frame.geometry.to_numpy()
+    shapes = shapely.centroid(geoms) if kind == "points" else shapely.get_exterior_ring(geoms)
+    path = tmp_path / f"{kind}.geojson"
+    pyogrio.write_dataframe(frame.set_geometry(shapes), path)
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, path)
+    line = _refused(result, f"{kind}.geojson", f"15 features are {kind}, not polygons; a parcels layer needs polygons")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert file_bytes(sample_copy) == before
+
+
+def test_more_odd_sources_give_one_line_not_a_traceback(cli, sample_copy, tmp_path):
+    null = tmp_path / "null.geojson"
+    null.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"DKBH": "Q1"}, "geometry": null}]}')
+    shown = cli("inspect", null)
+    assert shown.returncode == 0, shown.stderr
+    assert "1 features (None ×1)" in shown.stdout
+
+    huge = tmp_path / "huge.geojson"
+    huge.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"DKBH": "Q1"}, '
+                    '"geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1e300, 0], [1, 1], [0, 0]]]}}]}')
+    line = _refused(cli("import", sample_copy, huge), "huge.geojson", "1e+300", "outside the area")
+    assert len(line) < 300
+
+    _refused(cli("import", sample_copy, null, "--where", "bogus sql"), "--where bogus sql", "not a filter")
+    empty = tmp_path / "empty.geojson"
+    empty.write_text('{"type": "FeatureCollection", "features": []}')
+    _refused(cli("init", tmp_path / "new.gpkg", "--boundary", empty), "empty.geojson: has no features")
+
+
+def test_utf8_read_as_a_western_code_page_suggests_utf8(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "u.shp", encoding="UTF-8", cpg=False)
+    line = _refused(cli("import", sample_copy, path, "--encoding", "latin1"), "u.dbf", "is UTF-8 Chinese", "--encoding UTF-8")
+    assert "--encoding GBK" not in line

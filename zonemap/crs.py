@@ -67,6 +67,8 @@ def _central_meridian(crs: CRS) -> float | None:
 
 @lru_cache(maxsize=64)
 def _expected_bounds(crs: CRS) -> tuple[float, float, float, float] | None:
+    if crs.area_of_use is None and crs.to_epsg():  # a .prj's ESRI WKT names no area; its EPSG twin does
+        crs = CRS.from_epsg(crs.to_epsg())
     if crs.area_of_use is None:
         return None
     west, south, east, north = crs.area_of_use.bounds
@@ -94,7 +96,7 @@ def _fix_for(crs: CRS, bounds: tuple[float, float, float, float]) -> str:
                 f"declare --crs {candidate} (the same central meridian, no zone prefix)"
             )
     return (
-        f"coordinates ({xmin:.0f}, {ymin:.0f})–({xmax:.0f}, {ymax:.0f}) lie outside the area "
+        f"coordinates ({xmin:.12g}, {ymin:.12g})–({xmax:.12g}, {ymax:.12g}) lie outside the area "
         f"{crs_name(crs)} is defined for; check the source's CRS and declare it with --crs"
     )
 

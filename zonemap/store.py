@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,6 +78,8 @@ SPATIAL_LAYERS = ("boundary", "parcels", "roads", "buildings")
 REQUIRED_LAYERS = ("boundary", "parcels")
 
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+# GDAL warns on every open of a GeoPackage not named .gpkg (a zone renamed, or a working copy); it reads fine.
+warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: How long a writer waits for another one to finish before it reports busy.
 LOCK_WAIT_SECONDS = 10.0
@@ -97,11 +100,24 @@ def is_geopackage(path: str | os.PathLike) -> bool:
     )
 
 
+def is_zone_file(path: str | os.PathLike) -> bool:
+    """True when ``path`` is a zone: a GeoPackage with the required layers (boundary and parcels)."""
+    if not Path(path).is_file() or not is_geopackage(path):
+        return False
+    try:
+        names = {name for name, _ in pyogrio.list_layers(path)}
+    except Exception:  # an unreadable GeoPackage is not a zone to protect, nor to read
+        return False
+    return set(REQUIRED_LAYERS) <= names
+
+
 def require_geopackage(path: str | os.PathLike) -> Path:
     """``path`` as a Path, or a one-line :class:`ZoneFileError` saying what is wrong."""
     path = Path(path)
     if not path.exists():
         raise ZoneFileError(f"{path}: no such file; check the path, or create a zone with `zonemap init`")
+    if path.is_dir():
+        raise ZoneFileError(f"{path}: is a folder, not a zone file; give the zone's .gpkg file (e.g. {path / 'zone.gpkg'})")
     if not path.is_file() or not is_geopackage(path):
         raise ZoneFileError(
             f"{path}: not a GeoPackage zone file; give a .gpkg made by `zonemap init` "
@@ -110,10 +126,20 @@ def require_geopackage(path: str | os.PathLike) -> Path:
     return path
 
 
+def _damaged(path: str | os.PathLike, exc: Exception) -> ZoneFileError:
+    """A GDAL/SQLite failure on a zone file as one line: what, where, and the fix."""
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    reason = reason if len(reason) <= 100 else reason[:99] + "…"
+    return ZoneFileError(f"{path}: the GeoPackage cannot be read ({reason}); it may be damaged or cut short: restore it from a copy")
+
+
 def list_layers(path: str | os.PathLike) -> dict[str, str | None]:
     """Layer name → geometry type (``None`` for tables) of a GeoPackage."""
     path = require_geopackage(path)
-    return {name: geometry_type for name, geometry_type in pyogrio.list_layers(path)}
+    try:
+        return {name: geometry_type for name, geometry_type in pyogrio.list_layers(path)}
+    except Exception as exc:  # GDAL raises several types for damaged files
+        raise _damaged(path, exc) from None
 
 
 def empty_layer(name: str, crs=None) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -139,7 +165,10 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
                 f"(import one with `zonemap import {path} SOURCE --layer {name}`)"
             )
         return empty_layer(name)
-    frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None)
+    try:
+        frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None)
+    except Exception as exc:  # GDAL raises several types for damaged files
+        raise _damaged(path, exc) from None
     for field, dtype in SCHEMA.get(name, {}).items():
         if field not in frame.columns:
             frame[field] = pd.Series(dtype=dtype, index=frame.index)
@@ -148,10 +177,11 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
 
 def layer_counts(path: str | os.PathLike) -> dict[str, int]:
     """Feature count of every layer, read from the file's metadata only."""
-    return {
-        name: int(pyogrio.read_info(path, layer=name)["features"])
-        for name in list_layers(path)
-    }
+    layers = list_layers(path)
+    try:
+        return {name: int(pyogrio.read_info(path, layer=name)["features"]) for name in layers}
+    except Exception as exc:  # GDAL raises several types for damaged files
+        raise _damaged(path, exc) from None
 
 
 def write_layer(path: str | os.PathLike, name: str, frame: gpd.GeoDataFrame | pd.DataFrame, **options) -> None:
@@ -211,6 +241,8 @@ class Transaction:
     def __init__(self, work: Path):
         self.work = work
         self.expected_counts: dict[str, int] = {}
+        #: Set when the block found nothing to change: the zone is left untouched, byte for byte.
+        self.discarded = False
 
     def write(self, name: str, frame: gpd.GeoDataFrame | pd.DataFrame, **options) -> None:
         """Replace layer ``name`` in the working copy."""
@@ -237,7 +269,7 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
         if not path.parent.is_dir():
             raise ZoneFileError(f"{path}: folder {path.parent} does not exist; create it first")
     else:
-        require_geopackage(path)
+        list_layers(path)  # a damaged zone is named as itself, not as its working copy
     with _lock(path):
         # Working copies of writers killed midway (SIGKILL skips their cleanup); no one else holds the lock.
         for stale in path.parent.glob(f".{glob.escape(path.name)}.tmp-*"):
@@ -252,6 +284,8 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
                 shutil.copy2(path, work)
             txn = Transaction(work)
             yield txn
+            if txn.discarded:
+                return
             _verify(work, txn.expected_counts)
             with open(work, "rb+") as f:
                 os.fsync(f.fileno())

@@ -5,7 +5,9 @@ Codes (SPEC §4): ``invalid_geometry``, ``empty_geometry``, ``overlap``,
 ``unknown_status``, ``tenant_missing``, ``tenant_unexpected``,
 ``negative_investment``, ``planned_mismatch``, ``crs_missing``,
 ``crs_geographic``, plus ``crs_mismatch`` (coordinates that cannot be in
-the layer's CRS) and ``boundary_count`` (the boundary is not one feature).
+the layer's CRS), ``boundary_count`` (the boundary is not one feature) and
+``dangling_parcel_ref`` (a warning: a building or prospect names a parcel
+id that no parcel has).
 
 Examples
 --------
@@ -372,6 +374,27 @@ def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.n
     return problems
 
 
+def _dangling_references(parcel_ids: np.ndarray, buildings: pd.DataFrame, prospects: pd.DataFrame) -> list[Problem]:
+    """Buildings and prospects whose ``parcel_id`` names no parcel (e.g. one split, merged or pruned away)."""
+    known = set(pd.Series(parcel_ids, dtype=object).dropna().astype(str))
+    problems = []
+    for layer, frame, id_field in (("buildings", buildings, "building_id"), ("prospects", prospects, "name")):
+        refs = frame["parcel_id"].astype(object).where(frame["parcel_id"].notna(), "").astype(str).str.strip()
+        ids = _feature_ids(frame, id_field)
+        for i in np.flatnonzero(((refs != "") & ~refs.isin(known)).to_numpy()):
+            problems.append(
+                Problem(
+                    "warning",
+                    "dangling_parcel_ref",
+                    layer,
+                    ids[i],
+                    f"{layer} {ids[i]}: parcel_id {refs.iloc[i]!r} names no parcel of the zone; "
+                    "point it at an existing parcel or clear it",
+                )
+            )
+    return problems
+
+
 #: The stages of :func:`validate`, as its progress bar shows them.
 STAGES = ["reading", "checking parcels", "shared edges", "overlaps", "gaps", "outside the boundary"]
 
@@ -414,6 +437,7 @@ def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str],
     found, usable["roads"] = _geometry_check("roads", road_ids, roads.geometry.to_numpy())
     problems += found
     problems += _geometry_problems("buildings", _feature_ids(buildings, "building_id"), buildings.geometry.to_numpy())
+    problems += _dangling_references(parcels.raw_ids, buildings, zone.prospects)
 
     if any(p.code.startswith("crs_") for p in problems):
         return problems  # tolerances in metres mean nothing until the CRS is right

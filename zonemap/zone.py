@@ -87,6 +87,12 @@ class Zone:
             cache[method] = _areas.areas_m2(self.parcels.geometry.values, self.parcels.crs, method=method, where="parcels")
         return cache[method]
 
+    @property
+    def infrastructure_wan(self) -> float | None:
+        """万元 invested in the zone's roads, water, power and telecom, if the boundary states it."""
+        value = self._boundary_value("infrastructure_wan")
+        return None if value is None else float(value)
+
     def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
         """The area ledger; see :func:`zonemap.areas.ledger`."""
         return _areas.ledger(self, unit=unit, method=method, by=by)
@@ -99,6 +105,18 @@ class Zone:
         from zonemap.render.map import build_map
 
         return build_map(self, **options)
+
+    def find_sites(self, need: float, *, unit: str = "mu", method: str = "ellipsoidal") -> list[dict]:
+        """Where a project of ``need`` fits, best first; see :func:`zonemap.fit.find_sites`."""
+        from zonemap.fit import find_sites
+
+        return find_sites(self, need, unit=unit, method=method)
+
+    def indicators(self, *, method: str = "ellipsoidal") -> dict:
+        """Land-use indicators with formulas and inputs; see :func:`zonemap.indicators.indicators`."""
+        from zonemap.indicators import indicators
+
+        return indicators(self, method=method)
 
     def validate(self) -> list:
         """Every problem found; see :func:`zonemap.validate.validate`."""

@@ -15,14 +15,20 @@ from zonemap.cli.options import overwrite_option
 def export(paths, layer, encoding, overwrite) -> None:
     """Write a layer of ZONE (default: the sample zone) to DEST; the format follows DEST's extension.
 
+    With one path it is DEST, unless it is a zone file: then DEST is missing.
+    A zone GeoPackage is never overwritten, not even with --overwrite.
+
     .shp (with .cpg and .prj), .geojson (EPSG:4326), .kml, .gpkg, or .csv
     (attributes plus area_m2 and area_mu, opens in Excel).
     """
     from zonemap import sample_path
     from zonemap.intake.exporter import export_layer
+    from zonemap.store import is_zone_file
 
     if len(paths) > 2:
         raise click.UsageError("give at most ZONE and DEST")
+    if len(paths) == 1 and is_zone_file(paths[0]):
+        raise click.UsageError(f"DEST is missing ({paths[0]} is a zone): did you mean `zonemap export {paths[0]} OUT.shp`?")
     zone, dest = (sample_path(), paths[0]) if len(paths) == 1 else paths
     written = export_layer(zone, dest, layer=layer, encoding=encoding, overwrite=overwrite)
     click.echo(f"wrote {written}")

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import editor_option, print_problems, print_warnings
-
-
-def _mapping(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
-    mapping = {}
-    for value in values:
-        field, sep, column = value.partition("=")
-        if not sep or not field.strip() or not column.strip():
-            raise click.BadParameter(f"{value!r} is not FIELD=SRCFIELD (e.g. --map parcel_id=DKBH)")
-        mapping[field.strip()] = column.strip()
-    return mapping
+from zonemap.cli.options import crs_option, editor_option, encoding_option, mapping_option, print_problems, print_warnings
 
 
 @click.command("import")
-@click.argument("zone", type=click.Path(dir_okay=False))
-@click.argument("source", type=click.Path(dir_okay=False))
-@click.option("--layer", default="parcels", show_default=True, type=click.Choice(["parcels", "roads", "buildings", "boundary"]), help="The zone layer to fill.")
+@click.argument("zone", type=click.Path())
+@click.argument("source", type=click.Path())
+@click.option("--layer", default="parcels", show_default=True, type=click.Choice(["parcels", "roads", "buildings", "boundary"]), is_eager=True, help="The zone layer to fill.")
 @click.option("--mode", type=click.Choice(["replace", "update", "append"]), help="replace the layer; update by id (default when parcels exist); append new ids only.")
 @click.option("--prune", is_flag=True, help="With --mode update: delete parcels absent from SOURCE.")
-@click.option("--encoding", metavar="E", help="Read a shapefile's text as E (e.g. GBK), overriding detection.")
-@click.option("--crs", metavar="EPSG:NNNN", help="CRS of a SOURCE that carries none (e.g. a shapefile without .prj).")
-@click.option("--map", "mapping", multiple=True, callback=_mapping, metavar="FIELD=SRCFIELD", help="Take zone FIELD from SRCFIELD (repeatable).")
+@encoding_option("Read a shapefile's text as E (e.g. GBK), overriding detection.")
+@crs_option
+@mapping_option
 @click.option("--from-layer", metavar="NAME", help="The layer of SOURCE to read, when it has several.")
 @click.option("--where", metavar="SQL", help="Only features matching this OGR SQL filter, e.g. \"Layer = '地块'\" for a DXF.")
 @click.option("--default-status", type=click.Choice(["developed", "vacant", "tenant"]), help="Status for features without one (e.g. CAD drawings).")
@@ -46,6 +36,8 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
         from_layer=from_layer, where=where, prune=prune, fix=fix, default_status=default_status, by=by,
     )
     click.echo(f"encoding 编码: {report.source.encoding}", err=True)
+    for note in report.source.notes:
+        click.echo(f"note: {note}", err=True)
     if report.fields:
         click.echo("fields 字段: " + ", ".join(f"{field}←{column}" for field, column in report.fields.items()), err=True)
     for line in report.fixes:

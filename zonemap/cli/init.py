@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import editor_option
+from zonemap.cli.options import crs_option, editor_option
 
 
 @click.command()
-@click.argument("zone", type=click.Path(dir_okay=False))
-@click.option("--boundary", "boundary", required=True, type=click.Path(dir_okay=False), help="Shapefile/GeoJSON/GPKG/KML/DXF with the zone outline (polygons are joined).")
+@click.argument("zone", type=click.Path())
+@click.option("--boundary", "boundary", required=True, type=click.Path(), help="Shapefile/GeoJSON/GPKG/KML/DXF with the zone outline (polygons are joined).")
 @click.option("--name", help="The zone's name (default: the file name).")
 @click.option("--planned-mu", type=click.FloatRange(min=0, min_open=True), help="The plan's declared area in 亩, compared with the measured one.")
-@click.option("--crs", metavar="EPSG:NNNN", help="CRS of a boundary file that carries none (e.g. no .prj).")
+@crs_option
 @editor_option
 def init(zone, boundary, name, planned_mu, crs, by) -> None:
     """Create ZONE (.gpkg) with the outline in --boundary and empty layers.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, json_option
+from zonemap.cli.options import echo_json, encoding_option, json_option, warn
 
 
 def _sample(value) -> str:
@@ -14,8 +14,8 @@ def _sample(value) -> str:
 
 
 @click.command()
-@click.argument("source", type=click.Path(dir_okay=False))
-@click.option("--encoding", metavar="E", help="Read a shapefile's text as E (e.g. GBK) instead of detecting it.")
+@click.argument("source", type=click.Path())
+@encoding_option("Read a shapefile's text as E (e.g. GBK) instead of detecting it.")
 @json_option
 def inspect(source, encoding, as_json: bool) -> None:
     """Layers, fields (with samples), encoding, CRS, geometry types, count and bounds of SOURCE.
@@ -26,15 +26,21 @@ def inspect(source, encoding, as_json: bool) -> None:
     from zonemap.intake.sources import describe_source
 
     info = describe_source(source, encoding=encoding)
+    for layer in info["layers"]:
+        if layer["crs_warning"]:
+            warn(f"{layer['crs_warning']} (as `zonemap import` would refuse it)")
     if as_json:
         echo_json(info)
         return
     click.echo(f"{info['source']}  ({info['format']})")
     click.echo(f"encoding 编码: {info['encoding'].upper()} — {info['encoding_reason']}")
     for layer in info["layers"]:
-        types = ", ".join(f"{kind} ×{n}" for kind, n in layer["geometry_types"].items()) or "none"
-        click.echo(f"\nlayer 图层 {layer['name']}: {layer['features']} features ({types})")
-        click.echo(f"CRS 坐标系: {layer['crs'] or 'none — give --crs EPSG:NNNN when importing'}")
+        if not layer["spatial"]:
+            click.echo(f"\nlayer 图层 {layer['name']}: {layer['features']} rows (a table without geometry)")
+        else:
+            types = ", ".join(f"{kind} ×{n}" for kind, n in layer["geometry_types"].items()) or "none"
+            click.echo(f"\nlayer 图层 {layer['name']}: {layer['features']} features ({types})")
+            click.echo(f"CRS 坐标系: {layer['crs'] or 'none — give --crs EPSG:NNNN when importing'}")
         if layer["bounds"]:
             x0, y0, x1, y1 = layer["bounds"]
             digits = 6 if max(map(abs, layer["bounds"])) <= 360 else 2  # degrees or metres

@@ -38,6 +38,12 @@ from zonemap.render.map import BASEMAPS, LANGS, MapError
 @click.option(
     "--tianditu-key", envvar="TIANDITU_KEY", help="Tianditu browser key for --basemap tianditu [env: TIANDITU_KEY]."
 )
+@click.option(
+    "--compare",
+    "old",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An older version of the zone (.gpkg): colour parcels by what changed since it (as `zonemap diff OLD ZONE`).",
+)
 @overwrite_option
 @quiet_option
 def map_(
@@ -48,6 +54,7 @@ def map_(
     cdn: bool,
     title: str | None,
     tianditu_key: str | None,
+    old: Path | None,
     overwrite: bool,
 ) -> None:
     """Write the shareable HTML map of ZONE: one file that opens with no internet.
@@ -57,6 +64,7 @@ def map_(
     fetched from the network.
     """
     from zonemap import open as open_zone
+    from zonemap.diff import diff
 
     out = out or Path.cwd() / f"{Path(zone).stem}.html"
     if not out.parent.is_dir():
@@ -64,11 +72,14 @@ def map_(
     if out.exists() and not overwrite:
         raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
     opened = open_zone(zone)
+    compare = diff(open_zone(old), opened) if old else None
     with stages("map", ["building", "checking", "writing"]) as stage:
         stage("building")
         try:
             html = (
-                opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key).get_root().render()
+                opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key, compare=compare)
+                .get_root()
+                .render()
             )
         except MapError as exc:
             raise click.UsageError(str(exc)) from exc

@@ -8,7 +8,7 @@ from zonemap.cli.options import editor_option, print_problems
 
 
 @click.command()
-@click.argument("zone", type=click.Path(dir_okay=False))
+@click.argument("zone", type=click.Path())
 @click.argument("parcel_ids", nargs=-1, required=True)
 @click.option("--id", "new_id", required=True, metavar="NEW", help="Id of the merged parcel (may reuse one of the ids).")
 @editor_option

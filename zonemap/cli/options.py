@@ -19,7 +19,57 @@ def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return Path(value) if value else sample_path()
 
 
-zone_argument = click.argument("zone", required=False, type=click.Path(dir_okay=False), callback=_zone_path)
+#: A folder given as ZONE or SOURCE is a data problem like a missing file (exit 1, from the library), not a usage error.
+zone_argument = click.argument("zone", required=False, type=click.Path(), callback=_zone_path)
+
+
+def _checked(accepts, problem: str):
+    """A click callback passing values ``accepts(value)`` takes, else a usage error ``problem``."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is not None and not accepts(value):
+            raise click.BadParameter(f"{value!r} {problem}")
+        return value
+
+    return callback
+
+
+def _is_encoding(value: str) -> bool:
+    from zonemap.intake.encoding import EncodingError, normalise_encoding
+
+    try:
+        return bool(normalise_encoding(value))
+    except EncodingError:
+        return False
+
+
+def _is_crs(value: str) -> bool:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        return bool(CRS.from_user_input(value))
+    except CRSError:
+        return False
+
+
+def _is_status(value: str) -> bool:
+    from zonemap.status import parse_status
+
+    return parse_status(value) is not None
+
+
+_encoding = _checked(_is_encoding, "is not an encoding; give e.g. GBK, GB18030, UTF-8 or BIG5 (Chinese survey files are usually GBK)")
+_crs = _checked(_is_crs, "is not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40)")
+_status = _checked(_is_status, "is not a status; use one of developed, vacant, tenant (or 已开发 / 未开发 / 已入驻)")
+
+
+def encoding_option(help: str):  # noqa: A002 - click's own keyword
+    return click.option("--encoding", metavar="E", callback=_encoding, help=help)
+
+
+crs_option = click.option("--crs", metavar="EPSG:NNNN", callback=_crs, help="CRS of a source that carries none (e.g. a shapefile without .prj), or that overrides one its coordinates contradict.")
+status_option = click.option("--status", metavar="S", callback=_status, help="developed / vacant / tenant (or 已开发 / 未开发 / 已入驻).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 unit_option = click.option("--unit", type=click.Choice(UNITS), default="mu", show_default=True, help="Area unit.")
 method_option = click.option(
@@ -118,3 +168,23 @@ def print_warnings(problems) -> None:
     """Validation warnings of a landed change, one line each on stderr."""
     for problem in problems:
         warn(f"[{problem.code}] {problem.message}")
+
+
+def _mapping(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    from zonemap.store import SCHEMA
+
+    layer = ctx.params.get("layer") or "parcels"  # --layer is eager, so known here
+    mapping = {}
+    for value in values:
+        field, sep, column = (part.strip() for part in value.partition("="))
+        if not sep or not field or not column:
+            raise click.BadParameter(f"{value!r} is not FIELD=SRCFIELD (e.g. --map parcel_id=DKBH)")
+        if field not in SCHEMA[layer]:
+            raise click.BadParameter(f"{value!r}: {layer} has no field {field!r}; its fields are {', '.join(SCHEMA[layer])}")
+        mapping[field] = column
+    return mapping
+
+
+mapping_option = click.option(
+    "--map", "mapping", multiple=True, callback=_mapping, metavar="FIELD=SRCFIELD", help="Take zone FIELD from SRCFIELD (repeatable)."
+)

@@ -6,6 +6,7 @@ import click
 
 from zonemap.cli._table import render
 from zonemap.cli.options import echo_json, json_option, method_option, unit_option, warn_about_problems, zone_argument
+from zonemap.status import status_label
 from zonemap.units import DECIMALS, UNIT_LABELS
 
 
@@ -28,20 +29,77 @@ def remaining_summary(ledger: dict) -> dict:
     }
 
 
+def _site_row(rank: int, site: dict, unit: str) -> tuple[str, ...]:
+    return (
+        str(rank),
+        "+".join(site["parcels"]),
+        f"{site['area']:,.{DECIMALS[unit]}f}",
+        "/".join(status_label(s, "zh") for s in site["statuses"]),
+        "是 yes" if site["serviced"] else "否 no",
+        f"{site['compactness']:.2f}",
+    )
+
+
+def sites_table(sites: list[dict], unit: str) -> str:
+    """Candidate sites as an aligned table, best first."""
+    rows = [_site_row(rank, site, unit) for rank, site in enumerate(sites, 1)]
+    return render(rows, header=("#", "地块 parcels", f"面积 {UNIT_LABELS[unit]['zh']}", "现状 status", "已配套 serviced", "紧凑度 compact"))
+
+
+def prospects_text(answers: list[dict], unit: str) -> str:
+    """Each prospect's need and its best sites, as lines a planner reads."""
+    lines = ["意向项目 prospects" + ("" if answers else ": 无 none recorded")]
+    for answer in answers:
+        need = "—" if answer["need"] is None else f"{answer['need']:,.{DECIMALS[unit]}f} {UNIT_LABELS[unit]['zh']}"
+        lines.append(f"- {answer['name']} ({answer['industry'] or '—'}, {answer['stage'] or '—'}): 需地 need {need}")
+        if answer["parcel"]:
+            parcel = answer["parcel"]
+            lines.append(
+                f"    意向地块 asks for {parcel['id']}: {status_label(parcel['status'], 'zh')}, "
+                f"{parcel['area']:,.{DECIMALS[unit]}f} {UNIT_LABELS[unit]['zh']}"
+            )
+        if answer["candidates"]:
+            lines += ["    " + line for line in sites_table(answer["candidates"], unit).splitlines()]
+        if answer["reason"]:
+            lines.append(f"    {answer['reason']}")
+    return "\n".join(lines)
+
+
 @click.command()
 @zone_argument
+@click.option("--need", type=click.FloatRange(min=0, min_open=True), help="Land a project needs (in --unit, 亩 by default): list where it fits, best first.")
+@click.option("--prospects", "with_prospects", is_flag=True, help="Also answer for each prospect in the zone's prospects table.")
+@click.option(
+    "--intensity",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Target investment intensity in 万元/亩: a prospect without need_mu needs investment_wan / intensity. Implies --prospects.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Candidate sites to list.")
 @unit_option
 @method_option
 @json_option
-def remaining(zone, unit: str, method: str, as_json: bool) -> None:
-    """Land of ZONE still available: ready (serviced) and raw (vacant or unparcelled)."""
+def remaining(zone, need: float | None, with_prospects: bool, intensity: float | None, top: int, unit: str, method: str, as_json: bool) -> None:
+    """Land of ZONE still available: ready (serviced) and raw (vacant or unparcelled).
+
+    With --need, the single parcels and groups of edge-adjacent parcels of
+    available land (developed or vacant) that can host a project of that
+    size, best first: single before groups, serviced before vacant before
+    mixed, tightest fit, most compact.
+    """
     from zonemap import open as open_zone
+    from zonemap.fit import find_sites, prospect_fits
 
     opened = open_zone(zone)
     summary = remaining_summary(opened.areas(unit=unit, method=method))
     warn_about_problems(opened)
+    result: dict = {"need": need, "unit": unit, "candidates": find_sites(opened, need, unit=unit, method=method)} if need else dict(summary)
+    if need:
+        result["total"] = len(result["candidates"])
+        result["candidates"] = result["candidates"][:top]
+    if with_prospects or intensity:
+        result["prospects"] = prospect_fits(opened, intensity=intensity, unit=unit, method=method)
     if as_json:
-        echo_json(summary)
+        echo_json(result)
         return
     labels = {
         "remaining": "剩余用地 remaining",
@@ -59,3 +117,12 @@ def remaining(zone, unit: str, method: str, as_json: bool) -> None:
     ]
     click.echo(f"{summary['zone']} — 剩余用地 remaining land ({UNIT_LABELS[unit]['zh']} {UNIT_LABELS[unit]['en']})")
     click.echo(render(rows, header=("", "面积 area", "占边界 of boundary", "占剩余 of remaining")))
+    if need:
+        amount = f"{need:,.{DECIMALS[unit]}f} {UNIT_LABELS[unit]['zh']}"
+        click.echo(f"\n可容纳 {amount} 项目的地块 sites for a project of {amount} ({result['total']} found, best first)")
+        if result["candidates"]:
+            click.echo(sites_table(result["candidates"], unit))
+        else:
+            click.echo("没有足够大的可用地块或相邻地块组 no available parcel or group of adjacent parcels is large enough")
+    if "prospects" in result:
+        click.echo("\n" + prospects_text(result["prospects"], unit))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import editor_option, print_problems
+from zonemap.cli.options import editor_option, print_problems, status_option
 
 
 @click.command("set")
-@click.argument("zone", type=click.Path(dir_okay=False))
+@click.argument("zone", type=click.Path())
 @click.argument("parcel_id")
-@click.option("--status", metavar="S", help="developed / vacant / tenant (or 已开发 / 未开发 / 已入驻).")
+@status_option
 @click.option("--tenant", metavar="T", help="The enterprise on the parcel; '' clears it.")
 @click.option("--investment", type=click.FloatRange(min=0), metavar="W", help="Investment in 万元.")
 @click.option("--note", metavar="N", help="A note; '' clears it.")

@@ -8,7 +8,7 @@ from zonemap.cli.options import editor_option, print_problems
 
 
 @click.command()
-@click.argument("zone", type=click.Path(dir_okay=False))
+@click.argument("zone", type=click.Path())
 @click.argument("parcel_id")
 @click.option("--line", metavar="WKT", help="Cutting line in the zone's CRS, e.g. 'LINESTRING (x1 y1, x2 y2)'.")
 @click.option("--mu", type=click.FloatRange(min=0, min_open=True), metavar="X", help="Carve exactly X 亩 off --side.")

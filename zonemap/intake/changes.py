@@ -65,6 +65,10 @@ class Change:
     def read(self, name: str):
         return self.txn.read(name)
 
+    def discard(self) -> None:
+        """Nothing changed: leave the zone file as it is (not even rewritten)."""
+        self.txn.discarded = True
+
     def write(self, name: str, frame) -> None:
         self.txn.write(name, frame)
 
@@ -99,6 +103,8 @@ def zone_change(path, *, by: str | None = None, create: bool = False, check: boo
         before = set() if create else {_key(p) for p in _errors(txn.work)}
         change = Change(txn, by or default_editor())
         yield change
+        if txn.discarded:
+            return
         if change.rows:
             history = txn.read("history") if not create else store.empty_layer("history")
             rows = pd.DataFrame(change.rows, columns=list(store.SCHEMA["history"])).astype(store.SCHEMA["history"])

@@ -34,6 +34,8 @@ from zonemap.units import from_m2, to_m2
 SIDES: tuple[str, ...] = ("north", "south", "east", "west")
 #: --mu carves to within this many m² (the promise is 0.01 mu, 6.7 m²).
 CARVE_TOLERANCE_M2 = 1e-4
+#: No piece of a split may be smaller than this (亩): anything less is a sliver, not a parcel.
+MIN_PIECE_MU = 0.1
 #: Two parcels share an edge when their common boundary is longer than this (metres).
 SHARED_EDGE_M = 0.1
 
@@ -45,9 +47,11 @@ class EditError(ZonemapError):
 def _parcel_row(parcels: pd.DataFrame, parcel_id: str, zone) -> int:
     matches = np.flatnonzero((parcels["parcel_id"] == parcel_id).to_numpy())
     if len(matches) == 0:
-        close = difflib.get_close_matches(parcel_id, parcels["parcel_id"].dropna().astype(str).tolist(), n=3)
-        hint = f"did you mean {', '.join(close)}?" if close else "list the ids with `zonemap areas --by tenant` or QGIS"
-        raise EditError(f"{zone}: no parcel {parcel_id!r}; {hint}")
+        ids = sorted(parcels["parcel_id"].dropna().astype(str))
+        close = difflib.get_close_matches(parcel_id, ids, n=3)
+        listing = f"{len(ids)} parcels: {ids[0]}…{ids[-1]}" if len(ids) > 1 else f"{len(ids)} parcel{'' if ids else 's'}{': ' + ids[0] if ids else ''}"
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        raise EditError(f"no parcel {parcel_id!r} in {zone} ({listing}){hint}")
     return int(matches[0])
 
 
@@ -73,8 +77,12 @@ def init_zone(
     zone (with zone prefix) of its centre.
     """
     zone = Path(zone)
+    if zone.suffix.lower() != ".gpkg":
+        raise EditError(f"{zone}: a zone is a GeoPackage and its name must end in .gpkg; e.g. `zonemap init {zone.with_suffix('.gpkg')} --boundary …`")
     source = read_source(boundary_source, target="boundary", crs=crs)
     geoms = source.frame.geometry.to_numpy()
+    if len(geoms) == 0:
+        raise EditError(f"{source.path}: has no features; a zone boundary must be one or more valid polygons")
     polygonal = np.isin(shapely.get_type_id(geoms), [3, 6]) & shapely.is_valid(geoms) & ~shapely.is_empty(geoms)
     if not polygonal.any() or not polygonal.all():
         bad = np.flatnonzero(~polygonal)[0] if len(geoms) else 0
@@ -91,7 +99,7 @@ def init_zone(
         for layer in ("parcels", "roads", "buildings", "prospects"):
             change.write(layer, store.empty_layer(layer, zone_crs))
         area = float(areas_m2(boundary.geometry.to_numpy(), zone_crs)[0])
-        change.record(None, "create", "boundary", None, f"{from_m2(area, 'mu'):.2f} mu", f"zone created from {source.path.name}")
+        change.record(None, "create", "boundary", None, f"{from_m2(area, 'mu'):.2f} mu", "; ".join([f"zone created from {source.path.name}", *source.notes]))
     return zone
 
 
@@ -142,6 +150,7 @@ def set_parcel(
                 parcels.at[row, field] = np.nan if value is None and field == "investment_wan" else value
                 change.record(parcel_id, "update", field, old, value)
         if not changes:
+            change.discard()
             return []
         parcels.at[row, "updated"] = pd.Timestamp(change.at)
         change.write("parcels", parcels)
@@ -186,6 +195,35 @@ def _carve(polygon, crs: CRS, mu: float, side: str):
     return carved, shapely.difference(polygon, carved), position
 
 
+def _cutting_line(wkt: str, polygon, parcel_id: str, zone):
+    """The ``--line`` as a LineString that reaches the parcel, or a one-line refusal."""
+    example = "give e.g. 'LINESTRING (x1 y1, x2 y2)' in the zone's CRS"
+    try:
+        cutter = shapely.from_wkt(wkt)
+    except (shapely.errors.GEOSException, TypeError, ValueError):
+        raise EditError(f"--line {wkt[:40]}: not valid WKT; {example}") from None
+    if cutter is None or cutter.geom_type != "LineString" or cutter.is_empty:
+        kind = "an empty line" if cutter is not None and cutter.geom_type == "LineString" else f"a {getattr(cutter, 'geom_type', 'nothing')}"
+        raise EditError(f"--line {wkt[:40]}: is {kind}, not a line across the parcel; {example}")
+    if not cutter.intersects(polygon):
+        x0, y0, x1, y1 = polygon.bounds
+        raise EditError(
+            f"{zone}: the line does not reach parcel {parcel_id}, which lies within "
+            f"({x0:.1f}, {y0:.1f})–({x1:.1f}, {y1:.1f}) in the zone's CRS; draw it across the parcel"
+        )
+    return cutter
+
+
+def _refuse_slivers(zone, parcel_id: str, area_m2: float, pieces_m2) -> None:
+    smallest = float(min(pieces_m2))
+    if smallest < to_m2(MIN_PIECE_MU, "mu"):
+        raise EditError(
+            f"{zone}: parcel {parcel_id} measures {from_m2(area_m2, 'mu'):.4f} mu ({area_m2:,.1f} m²); this split would "
+            f"leave a piece of {from_m2(max(smallest, 0.0), 'mu'):.4f} mu ({max(smallest, 0.0):,.1f} m²), under the "
+            f"{MIN_PIECE_MU:g} mu ({to_m2(MIN_PIECE_MU, 'mu'):.1f} m²) a piece needs; cut elsewhere or leave it whole"
+        )
+
+
 def split_parcel(
     zone: str | os.PathLike,
     parcel_id: str,
@@ -209,19 +247,15 @@ def split_parcel(
         polygon = parcels.geometry.iloc[row]
         area_m2 = float(areas_m2([polygon], parcels.crs)[0])
         if mu is not None:
-            if not 0 < to_m2(mu, "mu") < area_m2:
-                raise EditError(f"{zone}: parcel {parcel_id} measures {from_m2(area_m2, 'mu'):.2f} mu; --mu must be above 0 and below that")
+            _refuse_slivers(zone, parcel_id, area_m2, [to_m2(mu, "mu"), area_m2 - to_m2(mu, "mu")])
             pieces = list(_carve(polygon, parcels.crs, mu, side)[:2])
             how = f"carved {mu:g} mu off the {side} side"
         else:
-            try:
-                cutter = shapely.from_wkt(line)
-            except shapely.errors.GEOSException:
-                raise EditError(f"--line {line[:40]}: not valid WKT; give e.g. 'LINESTRING (x1 y1, x2 y2)' in the zone's CRS") from None
-            pieces = list(shapely.get_parts(shapely.ops.split(polygon, cutter)))
+            pieces = list(shapely.get_parts(shapely.ops.split(polygon, _cutting_line(line, polygon, parcel_id, zone))))
             how = "cut along a line"
             if len(pieces) < 2:
                 raise EditError(f"{zone}: the line does not cross parcel {parcel_id} from edge to edge; extend it past both edges")
+            _refuse_slivers(zone, parcel_id, area_m2, areas_m2(pieces, parcels.crs))
         if any(shapely.get_num_geometries(p) > 1 for p in pieces):
             raise EditError(f"{zone}: carving {parcel_id} this way leaves a piece in several parts; cut it with --line instead")
         ids = new_ids or [f"{parcel_id}-{i + 1}" for i in range(len(pieces))]
@@ -238,8 +272,50 @@ def split_parcel(
         change.record(parcel_id, "split", "children", None, ",".join(ids), f"{how}; {from_m2(area_m2, 'mu'):.2f} mu")
         for pid, m2 in zip(ids, piece_m2):
             change.record(pid, "split", "parent", None, parcel_id, f"{from_m2(m2, 'mu'):.2f} mu")
+        _repoint_references(change, [parcel_id], children, "split")
         change.write("parcels", pd.concat([others, children], ignore_index=True))
     return list(zip(ids, map(float, piece_m2)))
+
+
+def _repoint_references(change, old_ids: list[str], children: gpd.GeoDataFrame, action: str) -> None:
+    """Point buildings and prospects of the parcels ``old_ids`` at the ``children`` that replace them.
+
+    A building follows the child holding its representative point (the
+    nearest, should it lie outside all). A prospect has no geometry; it
+    follows the child holding most floor area of the old parcels' buildings,
+    since investors ask for a parcel mostly for a building on it (the
+    Wujiang investor and the old dairy-farm barn), else the largest child.
+    Each move is recorded in ``history``.
+    """
+    child_ids = children["parcel_id"].astype(str).to_numpy()
+    pieces = children.geometry.to_numpy()
+    buildings = change.read("buildings")
+    moved = buildings["parcel_id"].isin(old_ids).to_numpy()
+    floor_area = dict.fromkeys(child_ids, 0.0)
+    if moved.any():
+        footprints = buildings if buildings.crs is None or buildings.crs == children.crs else buildings.to_crs(children.crs)
+        points = shapely.point_on_surface(footprints.geometry.to_numpy()[moved])
+        distance = shapely.distance(points[:, None], pieces[None, :])  # 0 inside a piece
+        targets = child_ids[distance.argmin(axis=1)]
+        for i, target in zip(np.flatnonzero(moved), targets):
+            old = buildings["parcel_id"].iloc[i]
+            floor_area[target] += float(np.nan_to_num(buildings["floor_area_m2"].iloc[i])) or 1.0
+            buildings.iloc[i, buildings.columns.get_loc("parcel_id")] = target
+            name = " ".join(str(v) for v in buildings[["building_id", "name"]].iloc[i] if pd.notna(v))
+            change.record(target, action, "buildings.parcel_id", old, target, f"building {name}: it stands in {target}")
+        change.write("buildings", buildings)
+    prospects = change.read("prospects")
+    waiting = prospects["parcel_id"].isin(old_ids).to_numpy()
+    if waiting.any():
+        if max(floor_area.values()) > 0:
+            target, why = max(floor_area, key=floor_area.get), "the piece holding most of the buildings' floor area"
+        else:
+            target, why = child_ids[int(np.argmax(areas_m2(pieces, children.crs)))], "the largest piece"
+        for i in np.flatnonzero(waiting):
+            old = prospects["parcel_id"].iloc[i]
+            prospects.iloc[i, prospects.columns.get_loc("parcel_id")] = target
+            change.record(target, action, "prospects.parcel_id", old, target, f"prospect {prospects['name'].iloc[i]}: follows {why}")
+        change.write("prospects", prospects)
 
 
 def _shared_edge_m(a, b) -> float:
@@ -282,6 +358,7 @@ def merge_parcels(zone: str | os.PathLike, parcel_ids: list[str], *, new_id: str
         for pid in parcel_ids:
             change.record(pid, "merge", "merged_into", None, new_id)
         change.record(new_id, "merge", "parents", None, ",".join(parcel_ids), f"{from_m2(m2, 'mu'):.2f} mu")
+        _repoint_references(change, parcel_ids, merged, "merge")
         change.write("parcels", pd.concat([others, merged], ignore_index=True))
     return m2
 

@@ -92,6 +92,13 @@ def export_layer(
         raise ExportError(f"{dest}: unknown format {dest.suffix or '(none)'}; end the name with one of {', '.join(DRIVERS)}")
     if not dest.parent.is_dir():
         raise ExportError(f"{dest}: folder {dest.parent} does not exist; create it first")
+    if dest.exists() and Path(zone).exists() and os.path.samefile(dest, zone):
+        raise ExportError(f"{dest}: is the zone being exported; give another file as DEST, e.g. `zonemap export {zone} OUT.shp`")
+    if store.is_zone_file(dest):
+        raise ExportError(
+            f"{dest}: is a zone GeoPackage (boundary and parcels layers), which export never overwrites; "
+            f"give another DEST, or to export that zone: `zonemap export {dest} OUT.shp`"
+        )
     if dest.exists() and not overwrite:
         raise ExportError(f"{dest}: already exists; add --overwrite to replace it")
     frame = store.read_layer(zone, layer)

@@ -12,6 +12,7 @@ added, absent ones kept unless ``prune``; ``append`` adds new ids only.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 
@@ -22,9 +23,9 @@ import shapely
 
 from zonemap import store
 from zonemap.areas import areas_m2
-from zonemap.intake.changes import Change, refused, zone_change
+from zonemap.intake.changes import Change, RefusedError, refused, zone_change
 from zonemap.intake.fieldmap import FieldError, map_fields
-from zonemap.intake.sources import Source, read_source
+from zonemap.intake.sources import Source, features_text, read_source
 from zonemap.units import from_m2
 from zonemap.validate import Problem, _geometry_problems
 
@@ -52,29 +53,90 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def _fix_geometries(source: Source) -> list[str]:
-    """Apply make_valid to invalid polygons; one line per feature on the area change."""
+def _fix_geometries(source: Source) -> list[tuple[int, float, float]]:
+    """Apply make_valid to invalid polygons; (row, shoelace m² as drawn, m² made valid) of each."""
     geoms = source.frame.geometry.to_numpy()
     invalid = np.flatnonzero(~shapely.is_valid(geoms) & ~shapely.is_empty(geoms) & ~shapely.is_missing(geoms))
     if len(invalid) == 0:
         return []
     fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
-    before = areas_m2(geoms[invalid], source.crs)
+    before = areas_m2(geoms[invalid], source.crs)  # an invalid ring's shoelace sum: crossing loops cancel
     after = areas_m2(fixed, source.crs)
     geoms = geoms.copy()
     geoms[invalid] = fixed
     source.frame = source.frame.set_geometry(geoms, crs=source.crs)
-    return [
-        f"{source.feature(i)}: made valid, area {b:.2f} m² → {a:.2f} m² ({a - b:+.2f} m²)"
-        for i, b, a in zip(invalid, before, after)
-    ]
+    return list(zip(invalid.tolist(), before.tolist(), after.tolist()))
 
 
-def _check_geometries(source: Source, ids: np.ndarray) -> None:
+def _fix_lines(source: Source, fixed, ids: np.ndarray, current: gpd.GeoDataFrame, id_field: str) -> list[str]:
+    """The area change of each repair, against the feature's area in the zone where it has one."""
+    in_zone = dict(zip(_ids(current, id_field), areas_m2(current.geometry.to_numpy(), current.crs))) if len(current) else {}
+    lines = []
+    for row, drawn, made in fixed:
+        pid = ids[row]
+        if pid and pid in in_zone:
+            lines.append(f"{source.feature(row)} ({pid}): made valid, {made:.2f} m²; {pid} is {in_zone[pid]:.2f} m² "
+                         f"in the zone now ({made - in_zone[pid]:+.2f} m²)")
+        else:
+            lines.append(f"{source.feature(row)}{f' ({pid}, new)' if pid else ''}: made valid, {made:.2f} m²; as drawn "
+                         f"its self-intersecting ring's shoelace area is {drawn:.2f} m² (crossing loops cancel)")
+    return lines
+
+
+#: How a refusal names several features of one non-polygon type.
+_PLURALS = {"Point": "points", "MultiPoint": "multi-points", "LineString": "lines", "MultiLineString": "multi-lines",
+            "LinearRing": "rings", "GeometryCollection": "geometry collections"}
+
+
+def _check_geometries(source: Source, ids: np.ndarray, layer: str) -> None:
+    """Empty, invalid or non-polygon features; several of one non-polygon type make one line."""
+    name, geoms = source.path.name, source.frame.geometry.to_numpy()
     labels = np.array([f"feature {i + 1}" + (f" ({v})" if v else "") for i, v in enumerate(ids)], dtype=object)
-    problems = _geometry_problems(source.path.name, labels, source.frame.geometry.to_numpy())
+    types = shapely.get_type_id(geoms)
+    wrong = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & ~np.isin(types, [3, 6])
+    single = np.ones(len(geoms), dtype=bool)
+    problems = []
+    for type_id in np.unique(types[wrong]):
+        rows = np.flatnonzero(wrong & (types == type_id))
+        if len(rows) > 1:
+            kind = geoms[rows[0]].geom_type
+            fix = "; close them into polygons" if "Line" in kind or "Ring" in kind else "; draw the parcels as polygons"
+            problems.append(Problem("error", "invalid_geometry", name, ",".join(map(str, ids[rows])),
+                                    f"{name} {features_text(rows)}: {len(rows)} features are {_PLURALS.get(kind, kind)}, "
+                                    f"not polygons; a {layer} layer needs polygons{fix}"))
+            single[rows] = False
+    problems += _geometry_problems(name, labels[single], geoms[single])
     if problems:
         raise refused(str(source.path), problems)
+
+
+def _check_parcel_ids(source: Source, ids: np.ndarray, column: str | None) -> None:
+    """Missing or repeated parcel ids, named by the source's feature numbers, before the zone is touched."""
+    name = source.path.name
+    problems = [
+        Problem("error", "missing_id", name, f"feature {i + 1}",
+                f"{source.feature(i)}: has no parcel_id" + (f" (field {column} is empty)" if column else "")
+                + "; give every parcel a unique id" + ("" if column else " (map the id field with --map parcel_id=FIELD)"))
+        for i in np.flatnonzero(ids == "")
+    ]
+    present = pd.Series(ids)[ids != ""]
+    for value, rows in present.groupby(present, sort=False).groups.items():
+        if len(rows) > 1:
+            times = "twice" if len(rows) == 2 else f"{len(rows)} times"
+            shown = features_text(rows).replace(", ", " and ") if len(rows) == 2 else features_text(rows)
+            problems.append(Problem("error", "duplicate_id", name, str(value),
+                                    f"{name} {shown}: parcel_id {value} is used {times}; give each a unique id"))
+    if problems:
+        raise refused(str(source.path), problems)
+
+
+def _named_by_source(exc: RefusedError, zone, origins: dict[str, str]) -> RefusedError:
+    """The refusal with each incoming parcel a problem involves named by its source feature."""
+    problems = []
+    for problem in exc.problems:
+        named = [f"{pid}: {origins[pid]}" for pid in problem.id.split(",") if pid in origins]
+        problems.append(dataclasses.replace(problem, message=f"{problem.message} ({'; '.join(named)})") if named else problem)
+    return refused(str(zone), problems)
 
 
 def _incoming(source: Source, layer: str, mapping: dict[str, str] | None, default_status: str | None) -> gpd.GeoDataFrame:
@@ -100,11 +162,14 @@ def _ids(frame: pd.DataFrame, id_field: str) -> pd.Series:
     return frame[id_field].astype(object).where(frame[id_field].notna(), None)
 
 
+def _no_value(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or (isinstance(value, str) and not value.strip())
+
+
 def _same_value(a, b) -> bool:
-    if pd.isna(a) and pd.isna(b):
-        return True
-    if pd.isna(a) or pd.isna(b):
-        return False
+    """Equal, or both "no value" (null, NaN, blank text); 0 is a value."""
+    if _no_value(a) or _no_value(b):
+        return _no_value(a) and _no_value(b)
     return a == b
 
 
@@ -141,9 +206,10 @@ def _record_diff(
             report.unchanged += 1
         else:
             report.kept += 1
-    for pid in old["parcel_id"]:
+    for pid, status, tenant in zip(old["parcel_id"], old["status"], old["tenant"]):
         if pid not in new_ids:
-            change.record(pid, "import", None, None, None, f"removed: not in {report.source.path.name} (--prune/replace)")
+            was = f"status {status}; tenant {tenant if pd.notna(tenant) and tenant else '—'}; {from_m2(old_area[pid], 'mu'):.2f} mu"
+            change.record(pid, "delete", None, was, None, f"not in {report.source.path.name} ({report.mode}{' --prune' if report.mode == 'update' else ''})")
             report.removed.append(str(pid))
     new = new.copy()
     new.loc[touched, "updated"] = pd.Timestamp(change.at)
@@ -206,12 +272,24 @@ def import_source(
     incoming = _incoming(source, layer, mapping, default_status)
     id_field = ID_FIELDS[layer]
     ids = incoming[id_field].fillna("").to_numpy(dtype=object) if id_field in incoming else np.full(len(incoming), "", dtype=object)
-    _check_geometries(source, ids)
+    _check_geometries(source, ids, layer)
+    if layer == "parcels":
+        _check_parcel_ids(source, ids, incoming.attrs["fields"].get("parcel_id"))
+    origins = {str(pid): source.feature(i) for i, pid in enumerate(ids) if pid}
+    try:
+        report = _land(zone, source, incoming, layer, id_field, mode, prune, by, fixes, ids)
+    except RefusedError as exc:
+        raise _named_by_source(exc, zone, origins) from None
+    return report
+
+
+def _land(zone, source: Source, incoming: gpd.GeoDataFrame, layer: str, id_field: str, mode: str | None,
+          prune: bool, by: str | None, fixes: list, ids: np.ndarray) -> ImportReport:
     with zone_change(zone, by=by) as change:
         current = change.read(layer)
         zone_crs = current.crs or change.read("boundary").crs
         mode = mode or ("update" if len(current) and layer == "parcels" else "replace")
-        report = ImportReport(source, layer, mode, incoming.attrs.get("fields", {}), fixes=fixes)
+        report = ImportReport(source, layer, mode, incoming.attrs.get("fields", {}), fixes=_fix_lines(source, fixes, ids, current, id_field))
         incoming = incoming.to_crs(zone_crs)
         result = _complete(_merge(current, incoming, id_field, mode, prune, source), layer, zone_crs)
         if layer == "parcels":
@@ -220,6 +298,9 @@ def import_source(
                 compared = [c for c in store.SCHEMA["parcels"] if c != "updated"]
             incoming_ids = set(incoming["parcel_id"].dropna()) if "parcel_id" in incoming else set()
             result = _record_diff(change, _complete(current, layer, zone_crs), result, compared, incoming_ids, report)
+            if not (report.added or report.updated or report.removed):
+                change.discard()
+                return report
         else:
             change.record(None, "import", layer, f"{len(current)} features", f"{len(result)} features", f"{mode} from {source.path.name}")
             report.added = [str(i) for i in range(len(incoming))]

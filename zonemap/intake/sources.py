@@ -61,6 +61,8 @@ class Source:
     frame: gpd.GeoDataFrame
     crs: CRS
     encoding: str
+    #: What the planner should know about how the source was read (e.g. a CRS override).
+    notes: tuple[str, ...] = ()
 
     def feature(self, i: int) -> str:
         """How a message names feature ``i`` (0-based) of this source."""
@@ -69,6 +71,8 @@ class Source:
 
 def source_kind(path: Path) -> str:
     """The format of ``path`` from its extension, or a one-line refusal."""
+    if path.is_dir():
+        raise SourceError(f"{path}: is a folder, not a file; give the {', '.join(sorted(set(FORMATS)))} file inside it")
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise SourceError(f"{path}: unknown file type {path.suffix or '(none)'}; give a {', '.join(sorted(set(FORMATS)))} file")
@@ -102,11 +106,12 @@ def check_shapefile_parts(path: Path) -> dict[str, Path | None]:
     return parts
 
 
-def list_source_layers(path: Path) -> list[str]:
-    """Layer names of a source, or a one-line refusal if it cannot be opened."""
+def list_source_layers(path: Path, *, with_geometry: bool = False) -> list:
+    """Layer names of a source (with ``with_geometry``, (name, has geometry) pairs), or a one-line refusal."""
     source_kind(path)
     try:
-        return [str(name) for name, _ in pyogrio.list_layers(path)]
+        layers = pyogrio.list_layers(path)
+        return [(str(name), kind is not None) if with_geometry else str(name) for name, kind in layers]
     except Exception as exc:  # GDAL raises several types for unreadable files
         raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
 
@@ -139,25 +144,40 @@ def source_encoding(path: Path, kind: str, override: str | None = None) -> Encod
     return EncodingChoice("utf-8", _FIXED_ENCODING[kind] + ignored)
 
 
-def _declared_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None, kind: str) -> CRS:
+def _fits(crs: CRS, frame: gpd.GeoDataFrame) -> bool:
+    try:
+        check_coordinates_fit(crs, _present_bounds(frame.geometry.to_numpy()), where="")
+    except CrsError:
+        return False
+    return True
+
+
+def _declared_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None, kind: str) -> tuple[CRS, str | None]:
+    """The source's CRS, and a note when ``--crs`` overrode the file's own."""
     if crs:
         try:
             declared = CRS.from_user_input(crs)
         except ProjCrsError:
             raise SourceError(f"--crs {crs}: not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528)") from None
-        if frame.crs is not None and not frame.crs.equals(declared):
+        if frame.crs is None or frame.crs.equals(declared):
+            return declared, None
+        own = ".prj's" if kind == "shapefile" else "file's"
+        # --crs wins only over a label the coordinates contradict and when they fit what it declares.
+        if not _fits(frame.crs, frame) and _fits(declared, frame):
+            return declared, f"{path.name}: its coordinates do not fit the {own} {crs_name(frame.crs)}; overriding the {own} {crs_name(frame.crs)} with --crs {crs_name(declared)}"
+        if _fits(frame.crs, frame):
             raise SourceError(
-                f"{path}: carries {crs_name(frame.crs)} but --crs says {crs_name(declared)}; "
-                "drop --crs to use the file's own, or fix the file's .prj"
+                f"{path}: carries {crs_name(frame.crs)}, which its coordinates fit, but --crs says {crs_name(declared)}; "
+                f"drop --crs to use the file's own, or fix the file's {own[:-2]}"
             )
-        return declared
+        return frame.crs, None  # fits neither: the coordinate check refuses with the fix
     if frame.crs is None:
         what = "no .prj file" if kind == "shapefile" else "no CRS"
         raise CrsError(
             f"{path}: has {what}, so its coordinates cannot be placed; declare the CRS with --crs "
             "(e.g. --crs EPSG:4528 for CGCS2000 Gauss-Krüger zone 40 with the 40 prefix, EPSG:4549 without it)"
         )
-    return frame.crs
+    return frame.crs, None
 
 
 def _dxf_polygons(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -200,8 +220,13 @@ def _coordinate_problems(source: Source) -> None:
                 f"{source.path}: {features_text(bad)} have NaN or infinite coordinates; "
                 "redraw them in the source"
             )
-    bounds = tuple(shapely.total_bounds(geoms[present])) if present.any() else (np.nan,) * 4
-    check_coordinates_fit(source.crs, bounds, where=str(source.path))
+    check_coordinates_fit(source.crs, _present_bounds(geoms), where=str(source.path))
+
+
+def _present_bounds(geoms: np.ndarray) -> tuple[float, float, float, float]:
+    """Bounds of the geometries that have coordinates (NaN when none do)."""
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    return tuple(shapely.total_bounds(geoms[present])) if present.any() else (np.nan,) * 4
 
 
 def features_text(rows) -> str:
@@ -245,23 +270,27 @@ def read_source(
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
     except Exception as exc:  # GDAL raises several types for unreadable files
+        if where and "SQL" in str(exc):
+            raise SourceError(f"--where {where}: not a filter GDAL understands ({_first_line(exc)}); e.g. --where \"Layer = '地块'\"") from None
         raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
     if not isinstance(frame, gpd.GeoDataFrame):
         raise SourceError(f"{path}: layer {name!r} has no geometry; give a layer of polygons")
     if kind == "DXF":
         frame = _dxf_polygons(frame)
     frame = frame.set_geometry(shapely.force_2d(frame.geometry.to_numpy()), crs=frame.crs)
-    source = Source(path, kind, name, frame, _declared_crs(path, frame, crs, kind), str(choice))
+    source_crs, crs_note = _declared_crs(path, frame, crs, kind)
+    source = Source(path, kind, name, frame, source_crs, str(choice), notes=(crs_note,) if crs_note else ())
     source.frame = source.frame.set_crs(source.crs, allow_override=True)
     _coordinate_problems(source)
     return source
 
 
-def _records(path: Path, layer: str, kind: str, encoding: str):
+def _records(path: Path, layer: str, kind: str, encoding: str, spatial: bool):
     """(schema, CRS, bounds, iterator of (geometry type, properties)) of one layer.
 
     fiona gives the record-level view; its bundled GDAL reads KML without
     LIBKML, which drops ExtendedData fields, so KML goes through pyogrio.
+    A table without geometry (``spatial`` false) has no CRS nor bounds.
     """
     import fiona
 
@@ -277,9 +306,10 @@ def _records(path: Path, layer: str, kind: str, encoding: str):
     options = {"encoding": encoding} if kind == "shapefile" else {}
     with fiona.open(path, layer=layer, **options) as collection:
         schema = dict(collection.schema["properties"])
-        crs = CRS.from_user_input(collection.crs.to_wkt()) if collection.crs else None
+        crs = CRS.from_user_input(collection.crs.to_wkt()) if spatial and collection.crs else None
         records = [(f.geometry.type if f.geometry else "None", dict(f.properties)) for f in collection]
-        bounds = collection.bounds if records else None
+        has_geometry = any(kind != "None" for kind, _ in records)
+        bounds = collection.bounds if has_geometry and spatial else None  # GDAL cannot bound null geometries
     return schema, crs, bounds, records
 
 
@@ -296,9 +326,9 @@ def describe_source(path: str | os.PathLike, *, encoding: str | None = None, sam
     kind = source_kind(path)
     choice = source_encoding(path, kind, encoding)
     description = {"source": str(path), "format": kind, "encoding": choice.encoding, "encoding_reason": choice.reason, "layers": []}
-    for name in list_source_layers(path):
+    for name, spatial in list_source_layers(path, with_geometry=True):
         try:
-            schema, crs, bounds, records = _records(path, name, kind, choice.encoding)
+            schema, crs, bounds, records = _records(path, name, kind, choice.encoding, spatial)
             types: dict[str, int] = {}
             values: dict[str, list] = {field: [] for field in schema}
             count = 0
@@ -312,9 +342,17 @@ def describe_source(path: str | os.PathLike, *, encoding: str | None = None, sam
             raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
         except Exception as exc:  # fiona raises several types for unreadable files
             raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
-        fills = {column: field for field, column in find_fields(list(schema), "parcels", source_name=str(path)).items()}
+        fills = {column: field for field, column in find_fields(list(schema), "parcels", source_name=str(path)).items()} if spatial else {}
+        warning = None
+        if crs is not None and bounds:
+            try:
+                check_coordinates_fit(crs, tuple(bounds), where=f"{path.name} layer {name}")
+            except CrsError as exc:
+                warning = str(exc)
         description["layers"].append({
             "name": name,
+            "spatial": spatial,
+            "crs_warning": warning,
             "crs": crs_name(crs) if crs else None,
             "features": count,
             "geometry_types": types,

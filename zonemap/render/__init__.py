@@ -7,13 +7,13 @@ import tempfile
 from pathlib import Path
 
 
-def write_page(text: str, path: str | os.PathLike) -> Path:
-    """Write a page whole or not at all: a temporary file beside it, then a rename."""
+def write_page(text: str | bytes, path: str | os.PathLike) -> Path:
+    """Write a page (text, or bytes such as a PNG) whole or not at all: a temporary file beside it, then a rename."""
     path = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
+        with os.fdopen(handle, "wb") as file:
+            file.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # as a plain open() would have made it

@@ -33,6 +33,7 @@ import xyzservices
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from zonemap.diff import CHANGE_LABELS, changed_parcels
 from zonemap.errors import ZonemapError
 from zonemap.render.assets import LEAFLET_CDN, page_assets
 from zonemap.render.encode import encode_points, encode_polygons
@@ -60,6 +61,18 @@ _STYLES = {
     "in_use": {"fill": "#3C3C3C", "fillOpacity": 0.85, "stroke": "#1E1E1E", "weight": 1},
     "idle": {"fill": "#FFFFFF", "fillOpacity": 0.75, "stroke": "#3C3C3C", "weight": 1.5, "dash": [4, 3]},
     "highlight": {"fill": "#FFFFFF", "fillOpacity": 0.25, "stroke": "#111111", "weight": 3},
+}
+
+
+#: Fill colours of a --compare map, by kind of change (Okabe–Ito, unchanged land greyed out).
+_CHANGE_COLOURS = {
+    "added": "#009E73",
+    "split": "#CC79A7",
+    "merged": "#56B4E9",
+    "status": "#E69F00",
+    "tenant": "#D55E00",
+    "area": "#F0E442",
+    "unchanged": "#E6E6E6",
 }
 
 
@@ -119,7 +132,8 @@ def _number_row(key: str, label: str, column: str, decimals: int, unit: str = ""
     }
 
 
-def _parcels_spec(zone: Zone, text: dict, lang: str, basemap: str) -> dict:
+def _parcels_spec(zone: Zone, text: dict, lang: str, basemap: str, changes: dict[str, str] | None = None) -> dict:
+    """Parcels coloured by status, or, given ``changes`` (id → kind), by kind of change."""
     parcels = zone.parcels
     area_m2 = zone.parcel_areas_m2()
     area_mu = area_m2 / M2_PER_UNIT["mu"]
@@ -131,12 +145,28 @@ def _parcels_spec(zone: Zone, text: dict, lang: str, basemap: str) -> dict:
         intensity = np.where((status == "tenant").to_numpy() & (area_mu > 0), investment / area_mu, np.nan)
     mu_unit = UNIT_LABELS["mu"][lang]
     geoms = web_geometries(parcels.geometry, basemap=basemap)
+    class_of = [class_index[s] for s in status]
+    styles = [{"label": status_label(s, lang), **_status_style(s)} for s in classes]
+    status_row = {"key": "status", "label": text["status"], "format": "class"}
+    change_rows, change_columns = [], {}
+    if changes is not None:
+        kinds = parcels["parcel_id"].map(lambda pid: changes.get(pid, "unchanged")).tolist()
+        kind_index = {kind: i for i, kind in enumerate(_CHANGE_COLOURS)}
+        class_of = [kind_index[kind] for kind in kinds]
+        styles = [
+            {"label": CHANGE_LABELS[kind][lang], **_status_style(""), "fill": colour} for kind, colour in _CHANGE_COLOURS.items()
+        ]
+        # The class is now the change; the status travels as a column of its own.
+        status_row = {"key": "status", "label": text["status"], "column": "status_label"}
+        change_rows = [{"key": "change", "label": text["change"], "format": "class"}]
+        change_columns = {"status_label": _json_values(status.map(lambda s: status_label(s, lang)))}
     return {
         "name": text["parcels"],
         "geometry": encode_polygons(geoms),
-        "class_of": [class_index[s] for s in status],
-        "styles": [{"label": status_label(s, lang), **_status_style(s)} for s in classes],
+        "class_of": class_of,
+        "styles": styles,
         "columns": {
+            **change_columns,
             "parcel_id": _json_values(parcels["parcel_id"]),
             "tenant": _json_values(parcels["tenant"]),
             "investment_wan": _json_values(parcels["investment_wan"], decimals=2),
@@ -147,7 +177,8 @@ def _parcels_spec(zone: Zone, text: dict, lang: str, basemap: str) -> dict:
         },
         "popup": [
             {"key": "parcel_id", "label": text["parcel_id"], "column": "parcel_id"},
-            {"key": "status", "label": text["status"], "format": "class"},
+            *change_rows,
+            status_row,
             {"key": "tenant", "label": text["tenant_name"], "column": "tenant"},
             _number_row("investment", text["investment"], "investment_wan", 2, text["wan"]),
             _number_row("area_mu", text["area"], "area_m2", DECIMALS["mu"], mu_unit, 1 / M2_PER_UNIT["mu"]),
@@ -226,8 +257,29 @@ def _boundary_spec(zone: Zone, text: dict, basemap: str) -> dict:
     }
 
 
-def _legend(ledger: dict, specs: dict, text: dict, lang: str) -> list[dict]:
+def _change_rows(zone: Zone, specs: dict, compare: dict, lang: str) -> list[dict]:
+    """Legend rows of a --compare map: parcels and area per kind of change, and what was removed."""
+    area_mu = zone.parcel_areas_m2() / M2_PER_UNIT["mu"]
+    class_of = np.asarray(specs["parcels"]["class_of"])
     rows = [
+        {"key": f"change_{kind}", "label": style["label"], "style": style, "parcels": int((class_of == i).sum()), "area": float(area_mu[class_of == i].sum())}
+        for i, (kind, style) in enumerate(zip(_CHANGE_COLOURS, specs["parcels"]["styles"]))
+    ]
+    removed = compare["removed"]
+    rows.append(
+        {
+            "key": "change_removed",
+            "label": CHANGE_LABELS["removed"][lang],
+            "style": {"fill": None, "fillOpacity": 0, "stroke": "#999999", "weight": 1, "dash": [3, 3]},
+            "parcels": len(removed),
+            "area": float(sum(row["area"] for row in removed)),
+        }
+    )
+    return [row for row in rows if row["parcels"] or row["key"] == "change_unchanged"]
+
+
+def _legend(ledger: dict, specs: dict, text: dict, lang: str, change_rows: list[dict] | None = None) -> list[dict]:
+    rows = change_rows or [
         {
             "key": status,
             "label": status_label(status, lang),
@@ -373,6 +425,7 @@ def build_map(
     cdn: bool = False,
     title: str | None = None,
     tianditu_key: str | None = None,
+    compare: dict | None = None,
 ) -> folium.Map:
     """The zone's shareable map as a :class:`folium.Map`; ``.save(path)`` writes it.
 
@@ -384,6 +437,9 @@ def build_map(
     lang : ``zh`` or ``en``, for every label on the page
     cdn : link Leaflet from a CDN instead of inlining it (a smaller file that needs the internet)
     title : the page title; by default the zone's name and "用地现状图"
+    compare : a :func:`zonemap.diff.diff` report from an older version to ``zone``:
+        parcels are then coloured by what changed (added, split, merged, status,
+        tenant, area) and the legend counts each kind and what was removed
     """
     if basemap not in BASEMAPS:
         raise MapError(f"unknown basemap {basemap!r}; use one of {', '.join(BASEMAPS)}")
@@ -392,9 +448,11 @@ def build_map(
     text = TEXT[lang]
     tiles = _tile_layers(basemap, text, lang, tianditu_key)
     ledger = zone.areas(unit="mu")
-    title = title if title is not None else text["title"].format(zone=zone.name)
+    title_format = text["compare_title"] if compare is not None else text["title"]
+    title = title if title is not None else title_format.format(zone=zone.name)
 
-    specs = {"parcels": _parcels_spec(zone, text, lang, basemap)}
+    changes = changed_parcels(compare) if compare is not None else None
+    specs = {"parcels": _parcels_spec(zone, text, lang, basemap, changes)}
     if len(zone.roads):
         specs["roads"] = _roads_spec(zone, text, basemap)
     if len(zone.buildings):
@@ -425,7 +483,7 @@ def build_map(
             "text": {**text, "mu": UNIT_LABELS["mu"][lang]},
             "decimals": DECIMALS["mu"],
             "mu_per_m2": 1 / M2_PER_UNIT["mu"],
-            "legend": _legend(ledger, specs, text, lang),
+            "legend": _legend(ledger, specs, text, lang, _change_rows(zone, specs, compare, lang) if compare else None),
             "summary": _summary(ledger, text, lang),
             "note": text["gcj02_note"] if basemap in GCJ02_BASEMAPS else None,
             "highlight": _STYLES["highlight"],

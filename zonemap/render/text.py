@@ -10,6 +10,8 @@ from __future__ import annotations
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "{zone} 用地现状图",
+        "compare_title": "{zone} 用地变化对比图",
+        "change": "变化",
         "parcels": "地块",
         "labels": "地块标注",
         "boundary": "园区边界",
@@ -67,6 +69,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "{zone}: land status",
+        "compare_title": "{zone}: what changed",
+        "change": "Change",
         "parcels": "Parcels",
         "labels": "Parcel labels",
         "boundary": "Zone boundary",

@@ -1,0 +1,133 @@
+"""The report: offline in headless Chromium, figures equal to the CLI's JSON, everything escaped."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+import shapely
+
+import zonemap
+from conftest import make_zone_file
+from zonemap.indicators import format_indicator
+from zonemap.render.report import charts, report_data
+
+X0, Y0 = 40525000.0, 3706000.0  # EPSG:4528
+SCRIPT = "<script>alert(1)</script>"
+IMG = '<img src=x onerror="alert(2)">'
+
+
+def box(x0, y0, x1, y1):
+    return shapely.box(X0 + x0, Y0 + y0, X0 + x1, Y0 + y1)
+
+
+@pytest.fixture
+def hostile_zone(tmp_path):
+    """A zone whose tenant, prospect and zone names are markup."""
+    parcels = [
+        {"parcel_id": "T1", "status": "tenant", "tenant": SCRIPT, "investment_wan": 500.0, "geometry": box(0, 0, 100, 100)},
+        {"parcel_id": "V|1", "status": "vacant", "geometry": box(100, 0, 200, 100)},
+    ]
+    prospects = [{"name": IMG, "industry": "五金 | 工具", "need_mu": 5.0, "stage": "intent"}]
+    return make_zone_file(tmp_path / "hostile.gpkg", boundary=box(0, 0, 200, 100), parcels=parcels, prospects=prospects, name=f"园区{SCRIPT}")
+
+
+def json_of(cli, *args):
+    result = cli(*args, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_html_report_offline_shows_charts_and_the_clis_figures(sample_copy, cli, offline_page, tmp_path):
+    out = tmp_path / "report.html"
+    result = cli("report", sample_copy, "-o", out)
+    assert result.returncode == 0, result.stderr
+    page = offline_page
+    page.goto(out.as_uri())
+    page.wait_for_load_state("load")
+    assert page.blocked == [] and page.errors == []
+    for chart in ("land", "intensity"):
+        width = page.eval_on_selector(f"#chart-{chart}", "img => img.complete ? img.naturalWidth : 0")
+        assert width > 300, chart
+    # The zone map, framed in the report, draws every parcel with no network.
+    zone_map = page.query_selector("#zone-map").content_frame()
+    zone_map.wait_for_function("window.zonemap && zonemap.current && zonemap.current.ready")
+    assert zone_map.evaluate("zonemap.current.layers.parcels.drawn") == len(zonemap.open(sample_copy).parcels)
+    assert page.query_selector("#zone-map").bounding_box()["height"] > 300
+    page.wait_for_timeout(300)  # time for any late request to show up
+    assert page.blocked == [] and page.errors == []
+
+    ledger = json_of(cli, "areas", sample_copy)
+    for key in ("planned", "boundary", "roads", "unparcelled", "developed_total", "remaining", "ready", "raw"):
+        assert page.inner_text(f'[data-ledger="{key}"]') == f"{ledger[key]:,.2f}", key
+    for status, group in ledger["by_status"].items():
+        assert page.inner_text(f'[data-ledger="{status}"]') == f"{group['area']:,.2f}", status
+    indicators = json_of(cli, "indicators", sample_copy)
+    for key, indicator in indicators["indicators"].items():
+        assert page.inner_text(f'[data-indicator="{key}"]') == format_indicator(indicator), key
+    assert indicators["indicators"]["land_development_rate"]["value"] is not None
+
+    embedded = json.loads(page.inner_text("#zonemap-data"))
+    report = json_of(cli, "report", sample_copy)
+    assert embedded["ledger"] == ledger == report["ledger"]
+    assert embedded["indicators"] == indicators
+    remaining = json_of(cli, "remaining", sample_copy, "--prospects")
+    assert embedded["prospects"] == remaining["prospects"]
+    assert "A05" in page.inner_text("#prospects ~ table")
+
+
+def test_every_string_is_escaped_in_html(hostile_zone, offline_page, tmp_path, cli):
+    out = tmp_path / "report.html"
+    assert cli("report", hostile_zone, "-o", out).returncode == 0
+    html = out.read_text(encoding="utf-8")
+    assert SCRIPT not in html and "<img src=x" not in html  # also inside the framed map's srcdoc
+    dialogs = []
+    offline_page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    offline_page.goto(out.as_uri())
+    offline_page.wait_for_load_state("load")
+    assert dialogs == []
+    assert offline_page.inner_text("[data-tenant]") == SCRIPT
+    assert IMG in offline_page.inner_text("#prospects ~ table")
+    assert offline_page.title().endswith("用地报告") and SCRIPT in offline_page.title()
+
+
+def test_markdown_report_escapes_and_writes_charts_beside_it(hostile_zone, tmp_path, cli):
+    out = tmp_path / "report.md"
+    result = cli("report", hostile_zone, "-o", out, "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "## Area ledger" in text and "## Indicators" in text
+    assert "<script>" not in text and "<img" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "五金 \\| 工具" in text and "V\\|1" in text
+    for name in ("land", "intensity"):
+        png = tmp_path / f"report-{name}.png"
+        assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        assert f"]({png.name})" in text
+    assert "](report-map.html)" in text
+    assert SCRIPT not in (tmp_path / "report-map.html").read_text(encoding="utf-8")
+
+
+def test_charts_draw_chinese_without_missing_glyphs():
+    data = report_data(zonemap.open(zonemap.sample_path()))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pngs = charts(data, "zh")
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    assert all(png.startswith(b"\x89PNG") for png in pngs.values())
+
+
+def test_report_refuses_to_clobber_and_wrong_formats(sample_copy, tmp_path, cli):
+    out = tmp_path / "report.html"
+    out.write_text("keep me")
+    refused = cli("report", sample_copy, "-o", out)
+    assert refused.returncode == 1 and "--overwrite" in refused.stderr and out.read_text() == "keep me"
+    assert cli("report", sample_copy, "-o", out, "--overwrite").returncode == 0
+    pdf = cli("report", sample_copy, "-o", tmp_path / "r.pdf")
+    assert pdf.returncode == 1 and ".html or .md" in pdf.stderr
+    missing = cli("report", sample_copy)
+    assert missing.returncode == 2 and "-o report.html" in missing.stderr
+    english = tmp_path / "en.html"
+    assert cli("report", sample_copy, "-o", english, "--lang", "en").returncode == 0
+    assert "Land report" in english.read_text(encoding="utf-8")

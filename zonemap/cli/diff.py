@@ -1,0 +1,74 @@
+"""``zonemap diff``: what changed between two versions of a zone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from zonemap.areas import ledger_label
+from zonemap.cli._table import render
+from zonemap.cli.options import echo_json, json_option, method_option, unit_option
+from zonemap.diff import LEDGER_KEYS
+from zonemap.status import status_label
+from zonemap.units import DECIMALS, UNIT_LABELS
+
+
+
+def diff_text(report: dict) -> str:
+    """The changes as lines a planner reads."""
+    unit = report["unit"]
+    decimals, label = DECIMALS[unit], UNIT_LABELS[unit]["zh"]
+
+    def area(value: float) -> str:
+        return f"{value:,.{decimals}f} {label}"
+
+    def status(value: str | None) -> str:
+        return status_label(value or "", "zh")
+
+    formats = {
+        "added": lambda r: f"+ 新增 added {r['parcel_id']} ({status(r['status'])}, {area(r['area'])})",
+        "removed": lambda r: f"- 删除 removed {r['parcel_id']} ({status(r['status'])}, {area(r['area'])})",
+        "split": lambda e: f"÷ 分割 split {e['from']} → {', '.join(e['into'])}",
+        "merged": lambda e: f"∪ 合并 merged {', '.join(e['from'])} → {e['into']}",
+        "status_changed": lambda r: f"~ 状态 status {r['parcel_id']}: {status(r['old'])} → {status(r['new'])}",
+        "tenant_changed": lambda r: f"~ 企业 tenant {r['parcel_id']}: {r['old'] or '—'} → {r['new'] or '—'}",
+        "area_changed": lambda r: f"~ 面积 area {r['parcel_id']}: {area(r['old'])} → {area(r['new'])} ({r['change']:+,.{decimals}f})",
+    }
+    lines = [f"{report['old']} → {report['new']}"] + [line(row) for key, line in formats.items() for row in report[key]]
+    if len(lines) == 1:
+        lines.append("地块无变化 no parcel changed")
+    ledger = report["ledger"]
+    rows = [
+        (
+            f"{ledger_label(key, 'zh')} {ledger_label(key, 'en')}",
+            f"{ledger['old'][key]:,.{decimals}f}",
+            f"{ledger['new'][key]:,.{decimals}f}",
+            f"{ledger['change'][key]:+,.{decimals}f}",
+        )
+        for key in LEDGER_KEYS
+    ]
+    lines += ["", f"面积台账 ledger ({label})", render(rows, header=("", "旧 old", "新 new", "变化 change"))]
+    return "\n".join(lines)
+
+
+zone_file = click.Path(exists=False, dir_okay=False, path_type=Path)
+
+
+@click.command()
+@click.argument("old", type=zone_file)
+@click.argument("new", type=zone_file)
+@unit_option
+@method_option
+@json_option
+def diff(old: Path, new: Path, unit: str, method: str, as_json: bool) -> None:
+    """What changed from OLD to NEW (two .gpkg versions of a zone): parcels added,
+    removed, split or merged; status, tenant and area changes; the ledger before and after."""
+    from zonemap import open as open_zone
+    from zonemap.diff import diff as diff_zones
+
+    report = diff_zones(open_zone(old), open_zone(new), unit=unit, method=method)
+    if as_json:
+        echo_json(report)
+    else:
+        click.echo(diff_text(report))

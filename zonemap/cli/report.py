@@ -1,0 +1,37 @@
+"""``zonemap report``: indicators, tables and charts in one file a leader can open offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from zonemap.cli.options import echo_json, json_option, method_option, overwrite_option, warn, zone_argument
+
+
+@click.command()
+@zone_argument
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="report.html (self-contained) or report.md (charts as PNGs beside it).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the report.")
+@click.option("--intensity", type=click.FloatRange(min=0, min_open=True), help="Target 万元/亩 for prospects without need_mu.")
+@overwrite_option
+@method_option
+@json_option
+def report(zone, out: Path | None, lang: str, intensity: float | None, overwrite: bool, method: str, as_json: bool) -> None:
+    """The report of ZONE: area ledger, indicators, tenants, prospects with their
+    best sites, data checks and charts. With --json, the figures it shows."""
+    from zonemap import open as open_zone
+    from zonemap.render.report import report_data, write_report
+
+    opened = open_zone(zone)
+    if as_json:
+        echo_json(report_data(opened, method=method, intensity=intensity))
+        return
+    if out is None:
+        raise click.UsageError("give the report's file with -o report.html or -o report.md (or --json for the figures)")
+    written = write_report(opened, out, lang=lang, method=method, intensity=intensity, overwrite=overwrite)
+    errors = sum(p.severity == "error" for p in opened.validate())
+    if errors:
+        warn(f"{zone}: {errors} data error(s); the report lists them; run `zonemap validate {zone}`")
+    for path in written:
+        click.echo(str(path), err=True)

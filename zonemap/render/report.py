@@ -1,0 +1,417 @@
+"""The zone report: ledger, indicators, tenants, prospects, checks, charts, map.
+
+One self-contained HTML file a leader can open offline (charts are PNGs
+drawn by matplotlib and embedded as base64; nothing is loaded from the
+network), or Markdown with the charts as PNG files beside it. Every string
+from the data is escaped: the HTML template autoescapes, and the Markdown
+escapes HTML and table pipes. The figures come from the same library calls
+as ``zonemap areas --json`` and ``zonemap indicators --json``, and the HTML
+carries them as JSON too (``<script id="zonemap-data">``).
+
+Examples
+--------
+>>> import zonemap
+>>> data = report_data(zonemap.open(zonemap.sample_path()))
+>>> sorted(data)[:4]
+['generated', 'indicators', 'ledger', 'method']
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from zonemap.areas import ledger_label
+from zonemap.errors import ZonemapError
+from zonemap.fit import prospect_fits
+from zonemap.indicators import format_indicator
+from zonemap.render import write_page
+from zonemap.status import STATUS_COLOURS, STATUSES, status_label
+from zonemap.units import DECIMALS
+
+if TYPE_CHECKING:
+    from zonemap.zone import Zone
+
+LANGS = ("zh", "en")
+FORMATS = (".html", ".md")
+#: Fonts with Chinese glyphs, most wanted first (Debian's fonts-wqy-microhei is what CI installs).
+CJK_FONTS = (
+    "WenQuanYi Micro Hei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "AR PL UMing CN",
+)
+ROAD_COLOUR, UNPARCELLED_COLOUR = "#999999", "#DDDDDD"
+
+TEXT = {
+    "zh": {
+        "title": "用地报告",
+        "generated": "生成日期",
+        "method": "面积算法",
+        "ledger": "面积台账",
+        "item": "项目",
+        "area": "面积（亩）",
+        "share": "占边界",
+        "parcels": "地块数",
+        "indicators": "指标",
+        "indicator": "指标",
+        "value": "数值",
+        "formula": "公式",
+        "inputs": "输入",
+        "tenants": "入驻企业",
+        "tenant": "企业",
+        "investment": "投资（万元）",
+        "intensity_mu": "万元/亩",
+        "intensity_ha": "万元/公顷",
+        "prospects": "意向项目",
+        "prospect": "项目",
+        "industry": "行业",
+        "stage": "阶段",
+        "need": "需地（亩）",
+        "fits": "最佳选址",
+        "serviced": "已配套",
+        "checks": "数据检查",
+        "checks_ok": "未发现问题。",
+        "errors": "错误",
+        "warnings": "警告",
+        "charts": "图表",
+        "chart_land": "各类用地面积（亩）",
+        "chart_intensity": "入驻企业投资强度（万元/亩）",
+        "zone_intensity": "园区平均",
+        "no_tenants": "暂无入驻企业投资数据",
+        "map": "用地现状图",
+        "asks_for": "意向地块",
+        "none": "无",
+    },
+    "en": {
+        "title": "Land report",
+        "generated": "Generated",
+        "method": "Area method",
+        "ledger": "Area ledger",
+        "item": "Item",
+        "area": "Area (mu)",
+        "share": "Share of boundary",
+        "parcels": "Parcels",
+        "indicators": "Indicators",
+        "indicator": "Indicator",
+        "value": "Value",
+        "formula": "Formula",
+        "inputs": "Inputs",
+        "tenants": "Tenants",
+        "tenant": "Tenant",
+        "investment": "Investment (万元)",
+        "intensity_mu": "万元/mu",
+        "intensity_ha": "万元/ha",
+        "prospects": "Prospects",
+        "prospect": "Prospect",
+        "industry": "Industry",
+        "stage": "Stage",
+        "need": "Need (mu)",
+        "fits": "Best sites",
+        "serviced": "serviced",
+        "checks": "Data checks",
+        "checks_ok": "No problems found.",
+        "errors": "errors",
+        "warnings": "warnings",
+        "charts": "Charts",
+        "chart_land": "Land by use (mu)",
+        "chart_intensity": "Investment intensity per tenant (万元/mu)",
+        "zone_intensity": "zone",
+        "no_tenants": "no tenant investment recorded yet",
+        "map": "Land-use map",
+        "asks_for": "asks for",
+        "none": "none",
+    },
+}
+METHOD_LABELS = {
+    "ellipsoidal": {"zh": "椭球面积（同三调、QGIS $area）", "en": "ellipsoidal (as 三调 and QGIS $area)"},
+    "planar": {"zh": "投影平面面积（同CAD）", "en": "planar (as CAD drawings)"},
+}
+STAGE_LABELS = {
+    "intent": {"zh": "意向", "en": "intent"},
+    "negotiating": {"zh": "洽谈中", "en": "negotiating"},
+    "signed": {"zh": "已签约", "en": "signed"},
+}
+LEDGER_ROWS = ("planned", "boundary", *STATUSES, "roads", "unparcelled", "developed_total", "remaining", "ready", "raw")
+
+
+def report_data(zone: Zone, *, method: str = "ellipsoidal", intensity: float | None = None) -> dict:
+    """Everything the report shows, as plain data (what ``report --json`` prints)."""
+    problems = zone.validate()
+    return {
+        "zone": zone.name,
+        "generated": date.today().isoformat(),
+        "method": method,
+        "ledger": zone.areas(unit="mu", method=method),
+        "indicators": zone.indicators(method=method),
+        "prospects": prospect_fits(zone, intensity=intensity, method=method),
+        "validation": {
+            "ok": not any(p.severity == "error" for p in problems),
+            "errors": sum(p.severity == "error" for p in problems),
+            "warnings": sum(p.severity == "warning" for p in problems),
+            "problems": [p.to_dict() for p in problems],
+        },
+    }
+
+
+def _cjk_font() -> str | None:
+    from matplotlib import font_manager
+
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    for wanted in CJK_FONTS:
+        if wanted in names:
+            return wanted
+    # Fonts installed after matplotlib built its cache are not in it yet.
+    for path in font_manager.findSystemFonts():
+        if any(key in Path(path).name.lower() for key in ("wqy", "notosanscjk", "sourcehansans")):
+            font_manager.fontManager.addfont(path)
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    return next((wanted for wanted in CJK_FONTS if wanted in names), None)
+
+
+def chart_font(lang: str) -> list[str]:
+    """The sans-serif font list for charts; a one-line error when Chinese has no font."""
+    font = _cjk_font()
+    if font is None and lang == "zh":
+        raise ZonemapError(
+            "no font with Chinese glyphs found for the charts; install one (Debian: apt-get install fonts-wqy-microhei) "
+            "or write the report in English with --lang en"
+        )
+    return [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+
+
+def _png(figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
+    """The report's charts as PNG bytes: ``land`` (by status) and ``intensity`` (per tenant)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    text = TEXT[lang]
+    ledger = data["ledger"]
+    with matplotlib.rc_context({"font.sans-serif": chart_font(lang), "font.family": "sans-serif", "axes.unicode_minus": False}):
+        keys = [*STATUSES, "roads", "unparcelled"]
+        values = [ledger["by_status"][k]["area"] if k in STATUSES else ledger[k] for k in keys]
+        colours = [STATUS_COLOURS.get(k, ROAD_COLOUR if k == "roads" else UNPARCELLED_COLOUR) for k in keys]
+        figure = Figure(figsize=(6.4, 3.2))
+        axes = figure.subplots()
+        bars = axes.barh([ledger_label(k, lang) for k in keys], values, color=colours, edgecolor="#333333", linewidth=0.5)
+        axes.bar_label(bars, labels=[f"{v:,.2f}" for v in values], padding=3)
+        axes.invert_yaxis()
+        axes.set_title(text["chart_land"])
+        axes.set_xlim(0, max(values + [1.0]) * 1.2)
+        axes.spines[["top", "right"]].set_visible(False)
+        land = _png(figure)
+
+        tenants = [t for t in data["indicators"]["tenants"] if t["intensity_wan_per_mu"] is not None]
+        figure = Figure(figsize=(6.4, 0.6 + 0.5 * max(len(tenants), 1)))
+        axes = figure.subplots()
+        if tenants:
+            values = [t["intensity_wan_per_mu"] for t in tenants]
+            bars = axes.barh([t["tenant"] for t in tenants], values, color=STATUS_COLOURS["tenant"])
+            axes.bar_label(bars, labels=[f"{v:,.2f}" for v in values], padding=3)
+            zone_value = data["indicators"]["indicators"]["investment_intensity_mu"]["value"]
+            if zone_value is not None:
+                axes.axvline(zone_value, color="#333333", linestyle="--", linewidth=1, label=f"{text['zone_intensity']} {zone_value:,.2f}")
+                axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+            axes.invert_yaxis()
+            axes.set_xlim(0, max(values) * 1.25)
+        else:
+            axes.text(0.5, 0.5, text["no_tenants"], ha="center", va="center", transform=axes.transAxes)
+            axes.set_yticks([])
+        axes.set_title(text["chart_intensity"])
+        axes.spines[["top", "right"]].set_visible(False)
+        intensity = _png(figure)
+    return {"land": land, "intensity": intensity}
+
+
+def _format_area(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.{DECIMALS['mu']}f}"
+
+
+def _format_inputs(inputs: dict) -> str:
+    parts = []
+    for key, value in inputs.items():
+        if isinstance(value, float):
+            parts.append(f"{key} = {value:,.2f}")
+        elif isinstance(value, list):
+            parts.append(f"{key} = {', '.join(map(str, value)) or '—'}")
+        else:
+            parts.append(f"{key} = {'—' if value is None else value}")
+    return "; ".join(parts)
+
+
+def _site_text(site: dict, lang: str) -> str:
+    statuses = "/".join(status_label(s, lang) for s in site["statuses"])
+    serviced = f", {TEXT[lang]['serviced']}" if site["serviced"] else ""
+    return f"{'+'.join(site['parcels'])} ({_format_area(site['area'])}, {statuses}{serviced})"
+
+
+def rows(data: dict, lang: str = "zh") -> dict[str, list[dict]]:
+    """The report's tables as rows of display text, shared by the HTML and the Markdown."""
+    ledger = data["ledger"]
+    ledger_rows = []
+    for key in LEDGER_ROWS:
+        value = ledger["by_status"][key]["area"] if key in STATUSES else ledger[key]
+        share = "" if value is None or key == "planned" or not ledger["boundary"] else f"{value / ledger['boundary']:.2%}"
+        parcels = str(ledger["by_status"][key]["parcels"]) if key in STATUSES else ""
+        ledger_rows.append({"key": key, "label": ledger_label(key, lang), "area": _format_area(value), "share": share, "parcels": parcels})
+    indicator_rows = [
+        {
+            "key": key,
+            "label": indicator["label"][lang],
+            "value": format_indicator(indicator, lang),
+            "formula": indicator["formula"][lang],
+            "inputs": indicator["reason"] if indicator["value"] is None else _format_inputs(indicator["inputs"]),
+        }
+        for key, indicator in data["indicators"]["indicators"].items()
+    ]
+    tenant_rows = [
+        {
+            "tenant": t["tenant"],
+            "parcels": ", ".join(t["parcels"]),
+            "area": _format_area(t["area_mu"]),
+            "investment": "n/a" if t["investment_wan"] is None else f"{t['investment_wan']:,.0f}",
+            "intensity_mu": "n/a" if t["intensity_wan_per_mu"] is None else f"{t['intensity_wan_per_mu']:,.2f}",
+            "intensity_ha": "n/a" if t["intensity_wan_per_ha"] is None else f"{t['intensity_wan_per_ha']:,.2f}",
+        }
+        for t in data["indicators"]["tenants"]
+    ]
+    prospect_rows = []
+    for p in data["prospects"]:
+        fits = [_site_text(site, lang) for site in p["candidates"]]
+        if p["parcel"]:
+            parcel = p["parcel"]
+            fits.insert(0, f"{TEXT[lang]['asks_for']} {parcel['id']} ({_format_area(parcel['area'])}, {status_label(parcel['status'], lang)})")
+        if p["reason"]:
+            fits.append(p["reason"])
+        prospect_rows.append(
+            {
+                "name": p["name"] or "—",
+                "industry": p["industry"] or "—",
+                "stage": STAGE_LABELS.get(p["stage"], {}).get(lang, p["stage"] or "—"),
+                "investment": "—" if p["investment_wan"] is None else f"{p['investment_wan']:,.0f}",
+                "need": _format_area(p["need"]),
+                "fits": fits or [TEXT[lang]["none"]],
+            }
+        )
+    return {"ledger": ledger_rows, "indicators": indicator_rows, "tenants": tenant_rows, "prospects": prospect_rows}
+
+
+_HTML = jinja2.Environment(
+    loader=jinja2.PackageLoader("zonemap", "render/templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def map_page(zone: Zone, *, lang: str = "zh") -> str:
+    """The zone's map as a page of its own, on a plain background: a report opens offline, so no tiles."""
+    return zone.map(basemap="none", lang=lang).get_root().render()
+
+
+def render_html(data: dict, pngs: dict[str, bytes], *, lang: str = "zh", map_html: str | None = None) -> str:
+    """The report as one self-contained HTML page; ``map_html`` (a whole page) is framed in it."""
+    images = {name: "data:image/png;base64," + base64.b64encode(png).decode("ascii") for name, png in pngs.items()}
+    return _HTML.get_template("report.html").render(
+        data=data, rows=rows(data, lang), t=TEXT[lang], lang=lang, images=images, method=METHOD_LABELS[data["method"]][lang], map_html=map_html
+    )
+
+
+def _md(text: object) -> str:
+    """Text safe in a Markdown table cell: HTML escaped (renderers pass raw HTML on), pipes escaped."""
+    return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(_md(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in body]
+    return lines + [""]
+
+
+def render_markdown(data: dict, files: dict[str, str], *, lang: str = "zh") -> str:
+    """The report as Markdown; ``files`` names the charts (``land``, ``intensity``) and ``map`` page beside it."""
+    t, table = TEXT[lang], rows(data, lang)
+    lines = [f"# {_md(data['zone'])} — {t['title']}", "", f"{t['generated']}: {data['generated']} · {t['method']}: {METHOD_LABELS[data['method']][lang]}", ""]
+    lines += [f"## {t['ledger']}", ""]
+    lines += _md_table([t["item"], t["area"], t["share"], t["parcels"]], [[r["label"], r["area"], r["share"], r["parcels"]] for r in table["ledger"]])
+    lines += [f"## {t['indicators']}", ""]
+    lines += _md_table([t["indicator"], t["value"], t["formula"], t["inputs"]], [[r["label"], r["value"], r["formula"], r["inputs"]] for r in table["indicators"]])
+    lines += [f"## {t['tenants']}", ""]
+    lines += _md_table(
+        [t["tenant"], t["parcels"], t["area"], t["investment"], t["intensity_mu"], t["intensity_ha"]],
+        [[r["tenant"], r["parcels"], r["area"], r["investment"], r["intensity_mu"], r["intensity_ha"]] for r in table["tenants"]],
+    )
+    lines += [f"## {t['prospects']}", ""]
+    lines += _md_table(
+        [t["prospect"], t["industry"], t["stage"], t["investment"], t["need"], t["fits"]],
+        [[r["name"], r["industry"], r["stage"], r["investment"], r["need"], "; ".join(r["fits"])] for r in table["prospects"]],
+    )
+    validation = data["validation"]
+    lines += [f"## {t['checks']}", ""]
+    if validation["problems"]:
+        lines.append(f"{validation['errors']} {t['errors']}, {validation['warnings']} {t['warnings']}")
+        lines += ["", *[f"- {_md(p['severity'])} [{_md(p['code'])}] {_md(p['message'])}" for p in validation["problems"]], ""]
+    else:
+        lines += [t["checks_ok"], ""]
+    lines += [f"## {t['charts']}", ""]
+    lines += [f"![{_md(t['chart_' + name])}]({files[name]})" for name in ("land", "intensity")]
+    lines += ["", f"## {t['map']}", "", f"[{t['map']}]({files['map']})"]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(
+    zone: Zone,
+    out: str | os.PathLike,
+    *,
+    lang: str = "zh",
+    method: str = "ellipsoidal",
+    intensity: float | None = None,
+    overwrite: bool = False,
+) -> list[Path]:
+    """Write the report to ``out`` (``.html`` or ``.md``); return the files written.
+
+    Markdown gets its charts as ``<stem>-land.png`` and ``<stem>-intensity.png``
+    and the map as ``<stem>-map.html`` beside it; HTML holds them all.
+    """
+    out = Path(out)
+    if out.suffix.lower() not in FORMATS:
+        raise ZonemapError(f"{out}: a report is .html or .md; give -o report.html or -o report.md")
+    if lang not in LANGS:
+        raise ZonemapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    if not out.parent.is_dir():
+        raise ZonemapError(f"{out}: folder {out.parent} does not exist; create it first")
+    beside = {name: out.with_name(f"{out.stem}-{name}.png") for name in ("land", "intensity")}
+    beside["map"] = out.with_name(f"{out.stem}-map.html")
+    targets = [out, *beside.values()] if out.suffix.lower() == ".md" else [out]
+    existing = [str(p) for p in targets if p.exists()]
+    if existing and not overwrite:
+        raise ZonemapError(f"{existing[0]}: already exists; choose another name or pass --overwrite")
+    data = report_data(zone, method=method, intensity=intensity)
+    pngs = charts(data, lang)
+    if out.suffix.lower() == ".html":
+        write_page(render_html(data, pngs, lang=lang, map_html=map_page(zone, lang=lang)), out)
+        return [out]
+    for name, png in pngs.items():
+        write_page(png, beside[name])
+    write_page(map_page(zone, lang=lang), beside["map"])
+    write_page(render_markdown(data, {name: path.name for name, path in beside.items()}, lang=lang), out)
+    return targets
+
