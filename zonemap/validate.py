@@ -381,7 +381,9 @@ def _dangling_references(parcel_ids: np.ndarray, buildings: pd.DataFrame, prospe
     for layer, frame, id_field in (("buildings", buildings, "building_id"), ("prospects", prospects, "name")):
         refs = frame["parcel_id"].astype(object).where(frame["parcel_id"].notna(), "").astype(str).str.strip()
         ids = _feature_ids(frame, id_field)
-        for i in np.flatnonzero(((refs != "") & ~refs.isin(known)).to_numpy()):
+        # Each reference looked up in the set: Series.isin would convert the whole set (10⁶ ids) first.
+        dangling = np.array([ref != "" and ref not in known for ref in refs], dtype=bool)
+        for i in np.flatnonzero(dangling):
             problems.append(
                 Problem(
                     "warning",
