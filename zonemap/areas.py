@@ -120,16 +120,33 @@ def _group(areas: np.ndarray, keys: pd.Series, boundary_m2: float, unit: str) ->
     }
 
 
-def ledger(zone: Zone, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
+def measure_parcels(
+    parcels: pd.DataFrame, *, method: str = "ellipsoidal", by: str = "status", areas: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Each parcel's ``status``, ``by`` field and ``area`` (m²): all the ledger needs of the parcels.
+
+    ``areas`` when they are measured already (a zone keeps them). The dask
+    engine measures partitions with it and hands the joined result to :func:`ledger`.
+    """
+    measured = pd.DataFrame({key: parcels[key].to_numpy() for key in dict.fromkeys(("status", by))})
+    measured["area"] = areas_m2(parcels.geometry.values, parcels.crs, method=method, where="parcels") if areas is None else areas
+    return measured
+
+
+def ledger(
+    zone: Zone, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status", measured: pd.DataFrame | None = None
+) -> dict:
     """The area ledger of SPEC §3 as a plain dict (the ``areas --json`` shape).
 
     Every figure is measured from geometry;
     ``boundary = developed + vacant + tenant + roads + unparcelled``.
+    ``measured`` is :func:`measure_parcels` of the zone's parcels when done
+    elsewhere (the dask engine); by default the parcels are read and measured here.
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}; use one of {GROUPINGS}")
-    parcels = zone.parcels
-    parcel_m2 = zone.parcel_areas_m2(method=method)
+    parcels = measured if measured is not None else measure_parcels(zone.parcels, by=by, areas=zone.parcel_areas_m2(method=method))
+    parcel_m2 = parcels["area"].to_numpy()
     boundary_m2 = float(areas_m2(zone.boundary.geometry.values, zone.boundary.crs, method=method, where="boundary").sum())
     road_union = shapely.union_all(zone.roads.geometry.values) if len(zone.roads) else None
     roads_m2 = float(areas_m2([road_union], zone.roads.crs, method=method, where="roads")[0]) if road_union is not None else 0.0

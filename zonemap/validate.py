@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -27,8 +28,10 @@ import shapely
 
 from zonemap.areas import NOISE_M2 as AREA_TOLERANCE_M2
 from zonemap.areas import areas_m2, metric_geometries
+from zonemap.coverage import rim_edges
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError
+from zonemap.progress import stages
 from zonemap.status import STATUSES
 from zonemap.units import from_m2
 
@@ -61,14 +64,18 @@ def _error(code: str, layer: str, id_: str, message: str) -> Problem:
     return Problem("error", code, layer, id_, message)
 
 
-def _feature_ids(frame: pd.DataFrame, id_field: str | None) -> np.ndarray:
-    """Each feature's id, or ``#N`` (its 1-based position) where it has none."""
-    positions = np.array([f"#{i + 1}" for i in range(len(frame))], dtype=object)
+def _feature_ids(frame: pd.DataFrame, id_field: str | None, *, first: int = 0) -> np.ndarray:
+    """Each feature's id, or ``#N`` (its 1-based position in the layer) where it has none.
+
+    ``first`` is the position of the frame's first row in its layer (a partition's offset).
+    """
     if id_field is None or id_field not in frame:
-        return positions
+        return np.array([f"#{i + 1}" for i in range(first, first + len(frame))], dtype=object)
     ids = frame[id_field].to_numpy(dtype=object)
     blank = pd.isna(ids) | (pd.Series(ids, dtype=object).astype(str).str.strip() == "").to_numpy()
-    return np.where(blank, positions, ids.astype(str))
+    ids = ids.astype(str).astype(object)
+    ids[blank] = [f"#{first + i + 1}" for i in np.flatnonzero(blank)]
+    return ids
 
 
 def _where(geom) -> str:
@@ -76,10 +83,9 @@ def _where(geom) -> str:
     return f"near ({point.x:.1f}, {point.y:.1f})"
 
 
-def _crs_problems(layer: str, frame) -> list[Problem]:
-    if len(frame) == 0:
+def _crs_problems(layer: str, crs, bounds: tuple[float, float, float, float], count: int) -> list[Problem]:
+    if count == 0:
         return []
-    crs = frame.crs
     if crs is None:
         return [_error("crs_missing", layer, "", f"{layer}: the layer has no CRS; re-import it with --crs EPSG:NNNN (e.g. EPSG:4528)")]
     problems = []
@@ -94,13 +100,19 @@ def _crs_problems(layer: str, frame) -> list[Problem]:
             )
         )
     try:
-        check_coordinates_fit(crs, tuple(frame.total_bounds), where=layer)
+        check_coordinates_fit(crs, tuple(bounds), where=layer)
     except CrsError as exc:
         problems.append(_error("crs_mismatch", layer, "", str(exc)))
     return problems
 
 
 def _geometry_problems(layer: str, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+    """The problems of each geometry: empty, not a polygon, invalid (with GEOS's reason)."""
+    return _geometry_check(layer, ids, geoms)[0]
+
+
+def _geometry_check(layer: str, ids: np.ndarray, geoms: np.ndarray) -> tuple[list[Problem], np.ndarray]:
+    """The problems of each geometry, and which ones are valid polygons that topology can use."""
     problems = []
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     for i in np.flatnonzero(empty):
@@ -127,7 +139,7 @@ def _geometry_problems(layer: str, ids: np.ndarray, geoms: np.ndarray) -> list[P
                 f"{layer} {ids[i]}: invalid polygon ({reason}); fix it in the source, or import with --fix to apply make_valid",
             )
         )
-    return problems
+    return problems, ~empty & polygonal & ~invalid
 
 
 def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]:
@@ -136,12 +148,6 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
     missing = raw_ids.isna() | (raw_ids.astype(str).str.strip() == "")
     for i in np.flatnonzero(missing.to_numpy()):
         problems.append(_error("missing_id", "parcels", ids[i], f"parcels {ids[i]}: has no parcel_id; give every parcel a unique id"))
-    present = raw_ids[~missing].astype(str)
-    for value in sorted(present[present.duplicated()].unique()):
-        count = int((present == value).sum())
-        problems.append(
-            _error("duplicate_id", "parcels", value, f"parcels {value}: the id is used by {count} parcels; give each a unique parcel_id")
-        )
     status = parcels["status"]
     unknown = ~status.isin(STATUSES)
     for i in np.flatnonzero(unknown.to_numpy()):
@@ -182,14 +188,83 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
     return problems
 
 
-def _overlaps(ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray) -> list[Problem]:
-    """Pairs (parcel–parcel or parcel–road) sharing more than the tolerance."""
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="intersects")
-    pair = (left < right) & ~((layers[left] == "roads") & (layers[right] == "roads"))
-    left, right = left[pair], right[pair]
-    touching = shapely.touches(geoms[left], geoms[right])
-    left, right = left[~touching], right[~touching]
+def _duplicate_ids(raw_ids: pd.Series) -> list[Problem]:
+    """Parcel ids used more than once (blank ones are ``missing_id``)."""
+    present = raw_ids[raw_ids.notna()].astype(str)
+    present = present[present.str.strip() != ""]
+    counts = present.value_counts()
+    return [
+        _error("duplicate_id", "parcels", value, f"parcels {value}: the id is used by {count} parcels; give each a unique parcel_id")
+        for value, count in sorted(counts[counts > 1].items())
+    ]
+
+
+@dataclass
+class CheckedParcels:
+    """Parcels checked one by one (geometry and attributes); what zone-wide checks need of them.
+
+    The dask engine builds one per partition and joins them with :meth:`join`.
+    """
+
+    problems: list[Problem]
+    ids: np.ndarray  #: each parcel's id, ``#N`` where it has none
+    raw_ids: np.ndarray  #: the ``parcel_id`` values as stored
+    geoms: np.ndarray
+    usable: np.ndarray  #: valid polygons, which topology checks use
+    crs: object
+    bounds: tuple[float, float, float, float]
+
+    @classmethod
+    def join(cls, parts: list[CheckedParcels]) -> CheckedParcels:
+        bounds = np.array([p.bounds for p in parts if len(p.geoms)] or [(np.nan,) * 4])
+        return cls(
+            problems=[problem for p in parts for problem in p.problems],
+            ids=np.concatenate([p.ids for p in parts]),
+            raw_ids=np.concatenate([p.raw_ids for p in parts]),
+            geoms=np.concatenate([p.geoms for p in parts]),
+            usable=np.concatenate([p.usable for p in parts]),
+            crs=parts[0].crs,
+            bounds=(*np.nanmin(bounds[:, :2], axis=0), *np.nanmax(bounds[:, 2:], axis=0)),
+        )
+
+
+def check_parcels(parcels: pd.DataFrame, *, first: int = 0) -> CheckedParcels:
+    """Check each parcel of ``parcels`` (a layer, or a partition starting at row ``first``) on its own."""
+    ids = _feature_ids(parcels, "parcel_id", first=first)
+    geoms = parcels.geometry.to_numpy()
+    problems, usable = _geometry_check("parcels", ids, geoms)
+    problems += _attribute_problems(parcels, ids)
+    bounds = tuple(shapely.total_bounds(geoms)) if len(geoms) else (np.nan,) * 4
+    return CheckedParcels(problems, ids, parcels["parcel_id"].to_numpy(dtype=object), geoms, usable, parcels.crs, bounds)
+
+
+def _overlap_pairs(
+    layers: np.ndarray, geoms: np.ndarray, tree: shapely.STRtree, near_rim: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (parcel–parcel or parcel–road) that may overlap: only those next to the rim.
+
+    Around the rim, GEOS's coverage check says which parcels have an edge
+    that crosses or does not match a neighbour's (``crossing``); parcel pairs
+    are measured only where it found one. Roads are not vertex-matched to
+    parcels, so every parcel–road pair is measured.
+    """
+    is_road = layers == "roads"
+    left, right = tree.query(geoms[near_rim], predicate="intersects")
+    left = np.flatnonzero(near_rim)[left]
+    left, right = np.minimum(left, right), np.maximum(left, right)
+    keep = (left != right) & ~(is_road[left] & is_road[right])
+    pairs = np.unique(np.column_stack([left[keep], right[keep]]), axis=0)
+    left, right = pairs[:, 0], pairs[:, 1]
+    neighbourhood = np.unique(np.concatenate([left, right]))
+    neighbourhood = neighbourhood[~is_road[neighbourhood]]
+    crossing = np.zeros(len(geoms), dtype=bool)
+    crossing[neighbourhood] = ~shapely.is_empty(shapely.coverage_invalid_edges(geoms[neighbourhood]))
+    measure = is_road[left] | is_road[right] | crossing[left] | crossing[right]
+    return left[measure], right[measure], crossing
+
+
+def _overlaps(ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray, left: np.ndarray, right: np.ndarray) -> list[Problem]:
+    """The pairs (parcel–parcel or parcel–road) of ``left``/``right`` sharing more than the tolerance."""
     shared = shapely.intersection(geoms[left], geoms[right])
     area = shapely.area(shared)
     problems = []
@@ -208,22 +283,37 @@ def _overlaps(ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray) -> list[Pr
     return problems
 
 
-def _gaps(boundary: object, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]:
-    """Slivers of land inside the boundary narrower than GAP_WIDTH_M between features."""
-    free = shapely.difference(boundary, shapely.union_all(geoms))
-    pieces = shapely.get_parts(free)
+def _free_land(
+    boundary: object, geoms: np.ndarray, tree: shapely.STRtree, near_rim: np.ndarray, is_road: np.ndarray, *, clean: bool
+) -> np.ndarray:
+    """Pieces of the boundary that no parcel or road covers.
+
+    Only the rim is unioned; what it encloses is tiled by the other parcels
+    (their every edge is shared), so pieces holding one of those are not free.
+    When the rim parcels are a ``clean`` coverage, GEOS's coverage union
+    (which only drops shared edges) joins them, much faster than an overlay.
+    """
+    rim_parcels = geoms[near_rim & ~is_road]
+    cover = shapely.coverage_union_all(rim_parcels) if clean else shapely.union_all(rim_parcels)
+    # Roads first: they have few vertices, so only one overlay involves the large cover.
+    free = shapely.get_parts(shapely.difference(shapely.difference(boundary, shapely.union_all(geoms[is_road])), cover))
+    if len(free) == 0:
+        return free
+    piece, feature = tree.query(shapely.point_on_surface(free), predicate="intersects")
+    return np.delete(free, np.unique(piece[~near_rim[feature]]))
+
+
+def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree) -> list[Problem]:
+    """Slivers of free land narrower than GAP_WIDTH_M between features."""
     half = GAP_WIDTH_M / 2
     # Morphological opening with mitred joins keeps square corners of real
     # unparcelled land; what it removes is land narrower than the gap width.
-    opened = shapely.buffer(shapely.buffer(pieces, -half, join_style="mitre"), half, join_style="mitre")
-    slivers = shapely.get_parts(shapely.difference(pieces, opened))
+    opened = shapely.buffer(shapely.buffer(free, -half, join_style="mitre"), half, join_style="mitre")
+    slivers = shapely.get_parts(shapely.difference(free, opened))
     slivers = slivers[shapely.area(slivers) > AREA_TOLERANCE_M2]
-    if len(slivers) == 0:
-        return []
-    tree = shapely.STRtree(geoms)
     problems = []
     for sliver in slivers:
-        neighbours = tree.query(sliver, predicate="dwithin", distance=_NEIGHBOUR_M)
+        neighbours = tree.query(shapely.buffer(sliver, half), predicate="intersects")
         names = ", ".join(sorted(ids[n] for n in neighbours)) or "the boundary"
         problems.append(
             _error(
@@ -237,9 +327,13 @@ def _gaps(boundary: object, ids: np.ndarray, geoms: np.ndarray) -> list[Problem]
     return problems
 
 
-def _outside(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray) -> list[Problem]:
+def _outside(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray, near_rim: np.ndarray) -> list[Problem]:
     shapely.prepare(boundary)
-    candidates = np.flatnonzero(~shapely.covered_by(geoms, boundary))
+    # A parcel enclosed by its neighbours lies outside only if they do, unless
+    # the boundary has a hole the coverage could surround.
+    holes = shapely.get_num_interior_rings(shapely.get_parts(boundary)).any()
+    checked = np.arange(len(geoms)) if holes else np.flatnonzero(near_rim)
+    candidates = checked[~shapely.covered_by(geoms[checked], boundary)]
     outside = shapely.difference(geoms[candidates], boundary)
     problems = []
     for i, piece, a in zip(candidates, outside, shapely.area(outside)):
@@ -256,14 +350,40 @@ def _outside(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.nd
     return problems
 
 
-def _dangling_references(parcels: pd.DataFrame, buildings: pd.DataFrame, prospects: pd.DataFrame) -> list[Problem]:
+def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray, stage: Callable[[str], None]) -> list[Problem]:
+    """Overlaps, gaps and land outside the boundary, measured only next to the coverage's rim.
+
+    See :mod:`zonemap.coverage`: these problems can only sit where an edge
+    is not shared exactly with a neighbour, so parcels enclosed by their
+    neighbours are not measured one by one.
+    """
+    stage("shared edges")
+    is_road = layers == "roads"
+    near_rim = is_road.copy()
+    near_rim[~is_road] = rim_edges(geoms[~is_road]) > 0
+    stage("overlaps")
+    tree = shapely.STRtree(geoms)
+    left, right, crossing = _overlap_pairs(layers, geoms, tree, near_rim)
+    problems = _overlaps(ids, layers, geoms, left, right)
+    if not shapely.is_empty(boundary):
+        stage("gaps")
+        clean = not crossing[near_rim & ~is_road].any()
+        problems += _gaps(_free_land(boundary, geoms, tree, near_rim, is_road, clean=clean), ids, tree)
+        stage("outside the boundary")
+        problems += _outside(boundary, ids, layers, geoms, near_rim)
+    return problems
+
+
+def _dangling_references(parcel_ids: np.ndarray, buildings: pd.DataFrame, prospects: pd.DataFrame) -> list[Problem]:
     """Buildings and prospects whose ``parcel_id`` names no parcel (e.g. one split, merged or pruned away)."""
-    known = set(parcels["parcel_id"].dropna().astype(str))
+    known = set(pd.Series(parcel_ids, dtype=object).dropna().astype(str))
     problems = []
     for layer, frame, id_field in (("buildings", buildings, "building_id"), ("prospects", prospects, "name")):
         refs = frame["parcel_id"].astype(object).where(frame["parcel_id"].notna(), "").astype(str).str.strip()
         ids = _feature_ids(frame, id_field)
-        for i in np.flatnonzero(((refs != "") & ~refs.isin(known)).to_numpy()):
+        # Each reference looked up in the set: Series.isin would convert the whole set (10⁶ ids) first.
+        dangling = np.array([ref != "" and ref not in known for ref in refs], dtype=bool)
+        for i in np.flatnonzero(dangling):
             problems.append(
                 Problem(
                     "warning",
@@ -277,29 +397,49 @@ def _dangling_references(parcels: pd.DataFrame, buildings: pd.DataFrame, prospec
     return problems
 
 
-def validate(zone: Zone) -> list[Problem]:
-    """Every problem found in ``zone``, errors and warnings, in layer order."""
-    boundary, parcels, roads = zone.boundary, zone.parcels, zone.roads
+#: The stages of :func:`validate`, as its progress bar shows them.
+STAGES = ["reading", "checking parcels", "shared edges", "overlaps", "gaps", "outside the boundary"]
+
+
+def validate(zone: Zone, *, checked: CheckedParcels | None = None) -> list[Problem]:
+    """Every problem found in ``zone``, errors and warnings, in layer order.
+
+    ``checked`` are its parcels already checked one by one elsewhere (the
+    dask engine does that in partitions); by default they are read and checked here.
+    """
+    with stages("validate", STAGES) as stage:
+        return _validate(zone, checked, stage)
+
+
+def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str], None]) -> list[Problem]:
+    stage("reading")
+    boundary, roads, buildings = zone.boundary, zone.roads, zone.buildings
+    if checked is None:
+        parcels = zone.parcels
+        stage("checking parcels")
+        checked = check_parcels(parcels)
+    parcels = checked
     problems: list[Problem] = []
-    for layer, frame in (("boundary", boundary), ("parcels", parcels), ("roads", roads), ("buildings", zone.buildings)):
-        problems += _crs_problems(layer, frame)
+    for layer, crs, bounds, count in (
+        ("boundary", boundary.crs, boundary.total_bounds, len(boundary)),
+        ("parcels", parcels.crs, parcels.bounds, len(parcels.geoms)),
+        ("roads", roads.crs, roads.total_bounds, len(roads)),
+        ("buildings", buildings.crs, buildings.total_bounds, len(buildings)),
+    ):
+        problems += _crs_problems(layer, crs, bounds, count)
 
     if len(boundary) != 1:
         problems.append(
             _error("boundary_count", "boundary", "", f"boundary: has {len(boundary)} features, a zone has exactly 1; merge or redraw it")
         )
-    parcel_ids = _feature_ids(parcels, "parcel_id")
     road_ids = _feature_ids(roads, "name")
-    geometry_checks = (
-        ("boundary", _feature_ids(boundary, "zone_id"), boundary),
-        ("parcels", parcel_ids, parcels),
-        ("roads", road_ids, roads),
-        ("buildings", _feature_ids(zone.buildings, "building_id"), zone.buildings),
-    )
-    for layer, ids, frame in geometry_checks:
-        problems += _geometry_problems(layer, ids, frame.geometry.to_numpy())
-    problems += _attribute_problems(parcels, parcel_ids)
-    problems += _dangling_references(parcels, zone.buildings, zone.prospects)
+    usable = {"parcels": parcels.usable}
+    found, usable["boundary"] = _geometry_check("boundary", _feature_ids(boundary, "zone_id"), boundary.geometry.to_numpy())
+    problems += found + parcels.problems + _duplicate_ids(pd.Series(parcels.raw_ids, dtype=object))
+    found, usable["roads"] = _geometry_check("roads", road_ids, roads.geometry.to_numpy())
+    problems += found
+    problems += _geometry_problems("buildings", _feature_ids(buildings, "building_id"), buildings.geometry.to_numpy())
+    problems += _dangling_references(parcels.raw_ids, buildings, zone.prospects)
 
     if any(p.code.startswith("crs_") for p in problems):
         return problems  # tolerances in metres mean nothing until the CRS is right
@@ -318,17 +458,13 @@ def validate(zone: Zone) -> list[Problem]:
             )
         )
 
-    ids = np.concatenate([parcel_ids, road_ids]).astype(object)
-    layers = np.array(["parcels"] * len(parcels) + ["roads"] * len(roads), dtype=object)
-    geoms = metric_geometries(np.concatenate([parcels.geometry.to_numpy(), roads.geometry.to_numpy()]), zone.crs)
-    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & shapely.is_valid(geoms)
-    usable &= np.isin(shapely.get_type_id(geoms), [3, 6])
-    ids, layers, geoms = ids[usable], layers[usable], geoms[usable]
+    ids = np.concatenate([parcels.ids, road_ids]).astype(object)
+    layers = np.array(["parcels"] * len(parcels.geoms) + ["roads"] * len(roads), dtype=object)
+    geoms = metric_geometries(np.concatenate([parcels.geoms, roads.geometry.to_numpy()]), parcels.crs)
+    keep = np.concatenate([usable["parcels"], usable["roads"]])
+    ids, layers, geoms = ids[keep], layers[keep], geoms[keep]
     outline = metric_geometries(boundary.geometry.to_numpy(), boundary.crs)
-    outline = shapely.union_all(outline[shapely.is_valid(outline)])
+    outline = shapely.union_all(outline[usable["boundary"]])
     if len(geoms):
-        problems += _overlaps(ids, layers, geoms)
-        if not shapely.is_empty(outline):
-            problems += _gaps(outline, ids, geoms)
-            problems += _outside(outline, ids, layers, geoms)
+        problems += _topology(outline, ids, layers, geoms, stage)
     return problems

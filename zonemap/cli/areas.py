@@ -5,7 +5,19 @@ from __future__ import annotations
 import click
 
 from zonemap.cli._table import render
-from zonemap.cli.options import by_option, echo_json, json_option, method_option, unit_option, warn_about_problems, zone_argument
+from zonemap.cli.options import (
+    by_option,
+    echo_json,
+    engine_option,
+    json_option,
+    method_option,
+    open_zone,
+    quiet_option,
+    scheduler_option,
+    unit_option,
+    warn_about_problems,
+    zone_argument,
+)
 from zonemap.status import status_label
 from zonemap.units import DECIMALS, UNIT_LABELS
 
@@ -56,11 +68,12 @@ def ledger_table(ledger: dict) -> str:
 @unit_option
 @method_option
 @json_option
-def areas(zone, by: str, unit: str, method: str, as_json: bool) -> None:
+@quiet_option
+@engine_option
+@scheduler_option
+def areas(zone, by: str, unit: str, method: str, as_json: bool, engine: str, scheduler: str | None) -> None:
     """The area ledger of ZONE: boundary, parcels by status, roads, remaining."""
-    from zonemap import open as open_zone
-
-    opened = open_zone(zone)
+    opened = open_zone(zone, engine, scheduler)
     ledger = opened.areas(unit=unit, method=method, by=by)
     warn_about_problems(opened)
     if as_json:

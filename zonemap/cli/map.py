@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import overwrite_option, warn_about_problems, zone_argument
+from zonemap.cli.options import overwrite_option, quiet_option, warn_about_problems, zone_argument
+from zonemap.progress import stages
 from zonemap.render import write_page
 from zonemap.render.map import BASEMAPS, LANGS, MapError
 
@@ -44,6 +45,7 @@ from zonemap.render.map import BASEMAPS, LANGS, MapError
     help="An older version of the zone (.gpkg): colour parcels by what changed since it (as `zonemap diff OLD ZONE`).",
 )
 @overwrite_option
+@quiet_option
 def map_(
     zone,
     out: Path | None,
@@ -71,16 +73,20 @@ def map_(
         raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
     opened = open_zone(zone)
     compare = diff(open_zone(old), opened) if old else None
-    try:
-        html = (
-            opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key, compare=compare)
-            .get_root()
-            .render()
-        )
-    except MapError as exc:
-        raise click.UsageError(str(exc)) from exc
-    warn_about_problems(opened)
-    write_page(html, out)
+    with stages("map", ["building", "checking", "writing"]) as stage:
+        stage("building")
+        try:
+            html = (
+                opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key, compare=compare)
+                .get_root()
+                .render()
+            )
+        except MapError as exc:
+            raise click.UsageError(str(exc)) from exc
+        stage("checking")
+        warn_about_problems(opened)
+        stage("writing")
+        write_page(html, out)
     click.echo(
         f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB, {len(opened.parcels)} parcels, basemap {basemap})",
         err=True,

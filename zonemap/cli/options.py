@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from zonemap.areas import GROUPINGS, METHODS
+from zonemap.partitioned import ENGINES
 from zonemap.units import UNITS
 
 
@@ -79,6 +80,43 @@ method_option = click.option(
     help="ellipsoidal: on the CRS's ellipsoid, as 三调 and QGIS $area; planar: in the layer's projected CRS, as CAD shows.",
 )
 by_option = click.option("--by", type=click.Choice(GROUPINGS), default="status", show_default=True, help="Group parcels by this field.")
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="memory",
+    show_default=True,
+    help="dask: read and work the parcels in partitions (for 10⁶+ parcels, or a dask cluster); needs zonemap[scale].",
+)
+scheduler_option = click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: the dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (default: threads on this machine).",
+)
+
+
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    from zonemap.progress import set_quiet
+
+    set_quiet(value)
+
+
+quiet_option = click.option(
+    "-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet, help="Show no progress bars (they only show on a terminal anyway)."
+)
+
+
+def open_zone(path: Path, engine: str = "memory", scheduler: str | None = None):
+    """Open the zone at ``path`` with its engine; connect to the dask ``scheduler`` when one is named."""
+    from zonemap import open as open_zone_file
+    from zonemap.partitioned import PartitionedZone
+
+    if scheduler:
+        if engine != "dask":
+            raise click.BadParameter("--scheduler only applies with --engine dask", param_hint="--scheduler")
+        from distributed import Client
+
+        Client(scheduler)  # becomes the default scheduler for this process
+    return PartitionedZone(path) if engine == "dask" else open_zone_file(path)
 
 
 def echo_json(data: object) -> None:

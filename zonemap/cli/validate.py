@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import echo_json, json_option, zone_argument
+from zonemap.cli.options import echo_json, engine_option, json_option, open_zone, quiet_option, scheduler_option, zone_argument
 
 
 @click.command()
 @zone_argument
 @json_option
-def validate(zone, as_json: bool) -> None:
+@quiet_option
+@engine_option
+@scheduler_option
+def validate(zone, as_json: bool, engine: str, scheduler: str | None) -> None:
     """Check ZONE: geometry, topology (overlaps, gaps, outside the boundary), ids, statuses, CRS."""
-    from zonemap import open as open_zone
-
-    problems = open_zone(zone).validate()
+    problems = open_zone(zone, engine, scheduler).validate()
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if as_json:
