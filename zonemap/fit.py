@@ -4,7 +4,10 @@ Available land is a parcel that is ``developed`` (serviced, ready to let) or
 ``vacant``. A candidate site is one such parcel at least as large as the
 need, or a group of available parcels that share edges (a corner is not an
 edge; a tenant parcel or a road between two parcels separates them) whose
-union reaches the need although none of its members does alone.
+union reaches the need although none of its members does alone. An area
+"reaches" the need when it falls short by no more than
+:data:`zonemap.areas.NOISE_M2` (survey and carving noise): a parcel carved to
+exactly 20 mu that measures 19.999999987 mu hosts a 20-mu project.
 
 Groups of one status come first: all ``developed`` (serviced) groups, then
 all ``vacant`` ones. A group mixing developed and vacant parcels is listed
@@ -34,7 +37,7 @@ import pandas as pd
 import shapely
 
 from zonemap.adjacency import shared_edges
-from zonemap.areas import metric_geometries
+from zonemap.areas import NOISE_M2, metric_geometries
 from zonemap.units import from_m2, to_m2
 
 if TYPE_CHECKING:
@@ -147,7 +150,7 @@ def find_sites(zone: Zone, need: float, *, unit: str = "mu", method: str = "elli
     status = parcels["status"].to_numpy(dtype=object)
     metric = metric_geometries(parcels.geometry.to_numpy(), parcels.crs)
     planar_m2, perimeter = shapely.area(metric), shapely.length(metric)
-    need_m2 = to_m2(need, unit)
+    need_m2 = to_m2(need, unit) - NOISE_M2  # the area a site must reach, within the noise
     left, right, length = shared_edges(metric)
     edges = {(int(i), int(j)): float(v) for i, j, v in zip(left, right, length)}
 
