@@ -212,6 +212,9 @@ def test_legend_and_summary_equal_areas_json(offline_page, sample_map, ledger):
         assert cell(".zm-summary", key, ".zm-value") == f"{value:,.2f}", key
     share = 100 * ledger["developed_total"] / ledger["boundary"]
     assert cell(".zm-summary", "developed_share", ".zm-value") == f"{share:.1f}"
+    # Developed ÷ boundary is not the report's 土地开发率 (developed ÷ (boundary − roads)): its label says so.
+    label = cell(".zm-summary", "developed_share", "th")
+    assert "边界" in label and "开发率" not in label, label
     # The plan's own figures, as a second, independent check of the sample.
     assert cell(".zm-summary", "boundary", ".zm-value") == "300.00"
     assert cell(".zm-summary", "developed_total", ".zm-value") == "100.00"
