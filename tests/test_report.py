@@ -131,3 +131,19 @@ def test_report_refuses_to_clobber_and_wrong_formats(sample_copy, tmp_path, cli)
     english = tmp_path / "en.html"
     assert cli("report", sample_copy, "-o", english, "--lang", "en").returncode == 0
     assert "Land report" in english.read_text(encoding="utf-8")
+
+
+def test_tenants_table_heads_its_parcel_ids_with_parcel_not_count():
+    # The tenants table lists parcel ids (A01, ...): 地块, not 地块数 (a count), in HTML and Markdown.
+    zone = zonemap.open(zonemap.sample_path())
+    data = report_data(zone)
+    from zonemap.render.report import render_html, render_markdown
+
+    md = render_markdown(data, {"land": "l.png", "intensity": "i.png", "map": "m.html"}).split("\n")
+    tenants_header = md[md.index("## 入驻企业") + 2]
+    assert tenants_header.split("|")[2].strip() == "地块"
+    html = render_html(data, {})
+    tenants = html[html.index('id="tenants"') :]
+    assert "<th>地块</th>" in tenants[: tenants.index("</tr>")]
+    let = zone.parcels.loc[zone.parcels["status"] == "tenant", "parcel_id"].tolist()
+    assert let and all(f"<td>{pid}" in tenants for pid in let)
