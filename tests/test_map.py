@@ -278,6 +278,28 @@ def test_screenshot_of_the_sample_map(offline_page, sample_map, tmp_path):
         shutil.copy(target, os.environ["ZONEMAP_SCREENSHOT"])
 
 
+def test_popup_pans_clear_of_the_search_control(offline_page, sample_map):
+    page = offline_page
+    page.set_viewport_size({"width": 1400, "height": 860})
+    open_map(page, sample_map)
+    lon, lat = inside_points(zonemap.sample_path())["A03"]
+    # Bring A03 up under the search box, where a popup opening upwards would cover it.
+    page.evaluate(
+        "([lat, lon]) => { var m = zonemap.current.map, p = m.latLngToContainerPoint([lat, lon]);"
+        " m.panBy([p.x - 130, p.y - 260], { animate: false }); }",
+        [lat, lon],
+    )
+    click_parcel(page, lon, lat)
+    page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    page.wait_for_timeout(600)  # the auto-pan animation
+    popup = page.locator(".leaflet-popup").bounding_box()
+    for control in (".zm-search", ".zm-summary-panel"):
+        other = page.locator(control).bounding_box()
+        overlap_x = min(popup["x"] + popup["width"], other["x"] + other["width"]) - max(popup["x"], other["x"])
+        overlap_y = min(popup["y"] + popup["height"], other["y"] + other["height"]) - max(popup["y"], other["y"])
+        assert overlap_x <= 0 or overlap_y <= 0, (control, popup, other)
+
+
 # ---------------------------------------------------------------- hostile text
 
 PAYLOADS = [
