@@ -96,8 +96,13 @@ def click_parcel(page, lon: float, lat: float) -> None:
     """Click the map at (lon, lat), once any earlier popup and its pan have finished."""
     page.evaluate("zonemap.current.map.closePopup(); zonemap.current.map.stop()")
     page.wait_for_selector(".zm-popup", state="detached")
+    # A control or the title over the point (an earlier popup's pan can put it there): centre it, as a user would.
     x, y = page.evaluate(
-        "([lat, lon]) => { var p = zonemap.current.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        """([lat, lon]) => { var m = zonemap.current.map, p = m.latLngToContainerPoint([lat, lon]),
+             r = m.getContainer().getBoundingClientRect(), hit = document.elementFromPoint(r.left + p.x, r.top + p.y);
+           if (!hit || hit.closest('.leaflet-control, .zm-title')) { m.setView([lat, lon], m.getZoom(), { animate: false });
+             p = m.latLngToContainerPoint([lat, lon]); }
+           return [p.x, p.y]; }""",
         [lat, lon],
     )
     box = page.locator(".folium-map").bounding_box()
