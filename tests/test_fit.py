@@ -155,8 +155,23 @@ def test_cli_remaining_prospects_text(make_zone, cli):
     )
     without = cli("remaining", path, "--prospects")
     assert without.returncode == 0 and "五金工具厂" in without.stdout and "--intensity" in without.stdout
-    with_intensity = cli("remaining", path, "--intensity", "100")  # 1500 万元 ÷ 100 万元/亩 = 15 亩
+    with_intensity = cli("remaining", path, "--prospects", "--intensity", "100")  # 1500 万元 ÷ 100 万元/亩 = 15 亩
     assert "need 15.00 亩" in with_intensity.stdout and "V1+V2" in with_intensity.stdout
+    assert "not used" not in with_intensity.stderr
+    alone = cli("remaining", path, "--intensity", "100")
+    assert alone.returncode == 2 and "--intensity needs --prospects" in alone.stderr and alone.stdout == ""
+
+
+def test_cli_remaining_notes_an_intensity_no_prospect_used(make_zone, cli):
+    path = make_zone(
+        boundary=box(0, 0, 2 * W, H),
+        parcels=[parcel("V1", box(0, 0, W, H)), parcel("V2", box(W, 0, 2 * W, H))],
+        prospects=[{"name": "铝制品厂", "investment_wan": 2000.0, "need_mu": 15.0, "stage": "intent"}],
+    )
+    result = cli("remaining", path, "--prospects", "--intensity", "100")
+    assert result.returncode == 0 and "need 15.00 亩" in result.stdout
+    notes = [line for line in result.stderr.splitlines() if "--intensity" in line]
+    assert len(notes) == 1 and "not used" in notes[0]
 
 
 def test_cli_remaining_need_json_and_table(make_zone, cli):

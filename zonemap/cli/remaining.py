@@ -72,7 +72,7 @@ def prospects_text(answers: list[dict], unit: str) -> str:
 @click.option(
     "--intensity",
     type=click.FloatRange(min=0, min_open=True),
-    help="Target investment intensity in 万元/亩: a prospect without need_mu needs investment_wan / intensity. Implies --prospects.",
+    help="With --prospects: target investment intensity in 万元/亩; a prospect without need_mu needs investment_wan / intensity.",
 )
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Candidate sites to list.")
 @unit_option
@@ -89,6 +89,8 @@ def remaining(zone, need: float | None, with_prospects: bool, intensity: float |
     from zonemap import open as open_zone
     from zonemap.fit import find_sites, prospect_fits
 
+    if intensity and not with_prospects:
+        raise click.UsageError("--intensity needs --prospects: it sizes the prospects that have no need_mu.")
     opened = open_zone(zone)
     summary = remaining_summary(opened.areas(unit=unit, method=method))
     warn_about_problems(opened)
@@ -96,8 +98,10 @@ def remaining(zone, need: float | None, with_prospects: bool, intensity: float |
     if need:
         result["total"] = len(result["candidates"])
         result["candidates"] = result["candidates"][:top]
-    if with_prospects or intensity:
+    if with_prospects:
         result["prospects"] = prospect_fits(opened, intensity=intensity, unit=unit, method=method)
+        if intensity and not any(p["need_from"] not in (None, "need_mu") for p in result["prospects"]):
+            click.echo(f"note: --intensity {intensity:g} was not used: no prospect needed it (each states need_mu or has no investment_wan).", err=True)
     if as_json:
         echo_json(result)
         return
