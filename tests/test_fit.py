@@ -278,3 +278,22 @@ def test_a_site_short_of_the_need_by_survey_noise_still_fits_alone(make_zone):
     halves = [box(0, 0, W / 2, (need_m2 - NOISE_M2 / 2) / W), box(W / 2, 0, W, (need_m2 - NOISE_M2 / 2) / W)]
     zone = zone_of(make_zone, [parcel("L", halves[0]), parcel("R", halves[1])])
     assert [s["parcels"] for s in find_sites(zone, 20.0, method="planar")] == [["L", "R"]]
+
+
+def test_cli_remaining_when_nothing_fits_names_the_largest_site_group_and_all_land(make_zone, cli):
+    a, b, c = box(0, 0, W, H), box(W, 0, 2 * W, H), box(0, 3 * H, W, 4.5 * H)  # c: 15 mu, apart from a+b (20 mu)
+    path = make_zone(boundary=box(0, 0, 2 * W, 4.5 * H), parcels=[parcel("V1", a), parcel("V2", b, "developed"), parcel("V3", c)])
+    remaining_mu = json.loads(cli("areas", path, "--json").stdout)["remaining"]
+    data = json.loads(cli("remaining", path, "--need", "25", "--json").stdout)
+    assert data["candidates"] == []
+    largest = data["largest"]
+    assert largest["parcel"]["parcels"] == ["V3"] and largest["parcel"]["area"] == pytest.approx(geodesic_mu(c), abs=1e-5)
+    assert largest["group"]["parcels"] == ["V1", "V2"] and largest["group"]["area"] == pytest.approx(geodesic_mu(a, b), abs=1e-5)
+    assert largest["remaining"] == pytest.approx(remaining_mu) and largest["exceeds_remaining"] is False
+    text = cli("remaining", path, "--need", "25").stdout
+    assert f"largest available site: V3, {geodesic_mu(c):.2f} 亩" in text
+    assert f"largest adjacent group: V1+V2, {geodesic_mu(a, b):.2f} 亩" in text
+    assert f"all remaining land {remaining_mu:,.2f} 亩" in text
+    huge = cli("remaining", path, "--need", "500")
+    assert f"exceeds all remaining land ({remaining_mu:,.2f} 亩)" in huge.stdout
+    assert json.loads(cli("remaining", path, "--need", "500", "--json").stdout)["largest"]["exceeds_remaining"] is True
