@@ -585,7 +585,11 @@ def test_tianditu_needs_a_key(tmp_path, monkeypatch):
     result = CliRunner().invoke(
         main, ["map", "--basemap", "tianditu", "--tianditu-key", 'abc"><script>', "-o", str(out)]
     )
+    assert result.exit_code == 2 and not out.exists() and "not all letters and digits" in result.output
+    # Letters and digits, but too short: the message gives the rule that was broken, the length.
+    result = CliRunner().invoke(main, ["map", "--basemap", "tianditu", "--tianditu-key", "abc123", "-o", str(out)])
     assert result.exit_code == 2 and not out.exists()
+    assert "8 to 64 letters and digits" in result.output and "has 6 characters;" in result.output
     result = CliRunner().invoke(
         main, ["map", "--basemap", "tianditu", "-o", str(out)], env={"TIANDITU_KEY": "0123456789abcdef0123456789abcdef"}
     )
