@@ -618,6 +618,12 @@ def test_refuses_to_overwrite_without_the_flag(sample_copy, tmp_path):
     assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_refuses_an_output_that_is_not_html(sample_copy, tmp_path):
+    out = tmp_path / "x.txt"
+    result = CliRunner().invoke(main, ["map", str(sample_copy), "-o", str(out)])
+    assert result.exit_code == 1 and "-o x.html" in result.output and not out.exists()
+
+
 def test_cdn_variant_links_leaflet_and_is_small(sample_copy):
     zone = zonemap.open(sample_copy)
     inline = zone.map(basemap="none").get_root().render()

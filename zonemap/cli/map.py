@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from zonemap.cli.options import overwrite_option, warn_about_problems, zone_argument
+from zonemap.errors import ZonemapError
 from zonemap.render import write_page
 from zonemap.render.map import BASEMAPS, LANGS, MapError
 
@@ -65,6 +66,8 @@ def map_(
     from zonemap.diff import diff
 
     out = out or Path.cwd() / f"{Path(zone).stem}.html"
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ZonemapError(f"{out}: a map is an HTML page; give -o {out.with_suffix('.html').name}")
     if not out.parent.is_dir():
         raise click.FileError(str(out), hint=f"folder {out.parent} does not exist; create it first or choose another -o")
     if out.exists() and not overwrite:
