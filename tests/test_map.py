@@ -618,6 +618,16 @@ def test_refuses_to_overwrite_without_the_flag(sample_copy, tmp_path):
     assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_written_size_is_in_kb_below_a_megabyte(sample_copy, tmp_path):
+    for flags in (["--cdn"], []):
+        out = tmp_path / f"map{len(flags)}.html"
+        result = CliRunner().invoke(main, ["map", str(sample_copy), "-o", str(out), "--basemap", "none", *flags])
+        assert result.exit_code == 0, result.output
+        size = out.stat().st_size
+        expected = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{round(size / 1e3)} kB"
+        assert f"({expected}," in result.output and "(0.0 MB" not in result.output
+
+
 def test_refuses_an_output_that_is_not_html(sample_copy, tmp_path):
     out = tmp_path / "x.txt"
     result = CliRunner().invoke(main, ["map", str(sample_copy), "-o", str(out)])

@@ -12,6 +12,11 @@ from zonemap.render import write_page
 from zonemap.render.map import BASEMAPS, LANGS, MapError
 
 
+def file_size(nbytes: int) -> str:
+    """``1.2 MB`` from 1 MB up, ``140 kB`` below it (never ``0.0 MB``)."""
+    return f"{nbytes / 1e6:.1f} MB" if nbytes >= 1e6 else f"{max(nbytes / 1e3, 1):.0f} kB"
+
+
 @click.command(name="map")
 @zone_argument
 @click.option(
@@ -85,7 +90,7 @@ def map_(
     warn_about_problems(opened)
     write_page(html, out)
     click.echo(
-        f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB, {len(opened.parcels)} parcels, basemap {basemap})",
+        f"wrote {out} ({file_size(len(html.encode('utf-8')))}, {len(opened.parcels)} parcels, basemap {basemap})",
         err=True,
     )
     click.echo(str(out))
