@@ -572,6 +572,7 @@ def test_gaode_page_says_it_is_shifted(offline_page, sample_copy, tmp_path):
 def test_cli_help_and_bad_arguments(cli, tmp_path):
     result = cli("map", "--help")
     assert result.returncode == 0 and "--basemap" in result.stdout and "--tianditu-key" in result.stdout
+    assert "Replace the output file if it exists" in " ".join(result.stdout.split()) and "DEST" not in result.stdout
     result = cli("map", "--basemap", "google", "-o", tmp_path / "x.html")
     assert result.returncode == 2 and "google" in result.stderr
 
