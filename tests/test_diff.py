@@ -85,3 +85,17 @@ def test_cli_diff_json_and_text(versions, cli):
     assert "split A → A1, A2" in text and "merged B1, B2 → B" in text and "甲厂 → 乙厂" in text
     missing = cli("diff", old.path, old.path.with_name("nope.gpkg"))
     assert missing.returncode == 1 and "nope.gpkg: no such file" in missing.stderr
+
+
+def test_text_never_shows_negative_zero(versions):
+    from zonemap.cli.diff import diff_text
+
+    old, _ = versions
+    report = diff(old, old, method="planar")
+    # Float noise as the ledger's subtractions leave it: tiny negatives round to zero.
+    report["ledger"]["change"] = {key: -1e-9 for key in report["ledger"]["change"]}
+    report["ledger"]["old"]["unparcelled"] = -1e-7
+    text = diff_text(report)
+    assert "-0.00" not in text and "+0.00" not in text and "0.00" in text
+    report["ledger"]["change"]["vacant"] = -0.5
+    assert "-0.50" in diff_text(report)

@@ -14,6 +14,11 @@ from zonemap.status import status_label
 from zonemap.units import DECIMALS, UNIT_LABELS
 
 
+def figure(value: float, decimals: int, *, signed: bool = False) -> str:
+    """``value`` to ``decimals`` places; what rounds to zero reads 0.00, never -0.00 (or +0.00)."""
+    rounded = round(value, decimals) + 0.0  # -0.0 + 0.0 is 0.0
+    return f"{rounded:{'+' if signed and rounded else ''},.{decimals}f}"
+
 
 def diff_text(report: dict) -> str:
     """The changes as lines a planner reads."""
@@ -21,7 +26,7 @@ def diff_text(report: dict) -> str:
     decimals, label = DECIMALS[unit], UNIT_LABELS[unit]["zh"]
 
     def area(value: float) -> str:
-        return f"{value:,.{decimals}f} {label}"
+        return f"{figure(value, decimals)} {label}"
 
     def status(value: str | None) -> str:
         return status_label(value or "", "zh")
@@ -33,7 +38,7 @@ def diff_text(report: dict) -> str:
         "merged": lambda e: f"∪ 合并 merged {', '.join(e['from'])} → {e['into']}",
         "status_changed": lambda r: f"~ 状态 status {r['parcel_id']}: {status(r['old'])} → {status(r['new'])}",
         "tenant_changed": lambda r: f"~ 企业 tenant {r['parcel_id']}: {r['old'] or '—'} → {r['new'] or '—'}",
-        "area_changed": lambda r: f"~ 面积 area {r['parcel_id']}: {area(r['old'])} → {area(r['new'])} ({r['change']:+,.{decimals}f})",
+        "area_changed": lambda r: f"~ 面积 area {r['parcel_id']}: {area(r['old'])} → {area(r['new'])} ({figure(r['change'], decimals, signed=True)})",
     }
     lines = [f"{report['old']} → {report['new']}"] + [line(row) for key, line in formats.items() for row in report[key]]
     if len(lines) == 1:
@@ -42,9 +47,9 @@ def diff_text(report: dict) -> str:
     rows = [
         (
             f"{ledger_label(key, 'zh')} {ledger_label(key, 'en')}",
-            f"{ledger['old'][key]:,.{decimals}f}",
-            f"{ledger['new'][key]:,.{decimals}f}",
-            f"{ledger['change'][key]:+,.{decimals}f}",
+            figure(ledger["old"][key], decimals),
+            figure(ledger["new"][key], decimals),
+            figure(ledger["change"][key], decimals, signed=True),
         )
         for key in LEDGER_KEYS
     ]
