@@ -99,3 +99,28 @@ def test_text_never_shows_negative_zero(versions):
     assert "-0.00" not in text and "+0.00" not in text and "0.00" in text
     report["ledger"]["change"]["vacant"] = -0.5
     assert "-0.50" in diff_text(report)
+
+
+def test_investment_changes_library_json_and_text(make_zone, cli):
+    outline = box(0, 0, 300, 100)
+    old = [
+        {**parcel("A", box(0, 0, 100, 100), "tenant", "甲厂"), "investment_wan": 1000.0},
+        {**parcel("B", box(100, 0, 200, 100), "tenant", "乙厂"), "investment_wan": 500.0},
+        {**parcel("C", box(200, 0, 300, 100)), "investment_wan": None},
+    ]
+    new = [
+        {**old[0], "investment_wan": 1200.0},  # raised
+        {**old[1], "investment_wan": 500.0},  # unchanged
+        {**old[2], "status": "tenant", "tenant": "丙厂", "investment_wan": 800.0},  # first stated
+    ]
+    before, after = make_zone(boundary=outline, parcels=old), make_zone(boundary=outline, parcels=new)
+    report = diff(zonemap.open(before), zonemap.open(after), method="planar")
+    assert report["investment_changed"] == [
+        {"parcel_id": "A", "old": 1000.0, "new": 1200.0, "change": 200.0},
+        {"parcel_id": "C", "old": None, "new": 800.0, "change": 800.0},
+    ]
+    assert json.loads(cli("diff", before, after, "--json").stdout)["investment_changed"] == report["investment_changed"]
+    text = cli("diff", before, after).stdout
+    assert "investment A: 1,000.00 → 1,200.00 万元 (+200.00)" in text
+    assert "investment C: — → 800.00 万元 (+800.00)" in text and "investment B" not in text
+    assert diff(zonemap.open(after), zonemap.open(after))["investment_changed"] == []

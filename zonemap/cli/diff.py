@@ -28,6 +28,9 @@ def diff_text(report: dict) -> str:
     def area(value: float) -> str:
         return f"{figure(value, decimals)} {label}"
 
+    def money(value: float | None) -> str:
+        return "—" if value is None else figure(value, 2)
+
     def status(value: str | None) -> str:
         return status_label(value or "", "zh")
 
@@ -38,6 +41,9 @@ def diff_text(report: dict) -> str:
         "merged": lambda e: f"∪ 合并 merged {', '.join(e['from'])} → {e['into']}",
         "status_changed": lambda r: f"~ 状态 status {r['parcel_id']}: {status(r['old'])} → {status(r['new'])}",
         "tenant_changed": lambda r: f"~ 企业 tenant {r['parcel_id']}: {r['old'] or '—'} → {r['new'] or '—'}",
+        "investment_changed": lambda r: (
+            f"~ 投资 investment {r['parcel_id']}: {money(r['old'])} → {money(r['new'])} 万元 ({figure(r['change'], 2, signed=True)})"
+        ),
         "area_changed": lambda r: f"~ 面积 area {r['parcel_id']}: {area(r['old'])} → {area(r['new'])} ({figure(r['change'], decimals, signed=True)})",
     }
     lines = [f"{report['old']} → {report['new']}"] + [line(row) for key, line in formats.items() for row in report[key]]
@@ -68,7 +74,7 @@ zone_file = click.Path(exists=False, dir_okay=False, path_type=Path)
 @json_option
 def diff(old: Path, new: Path, unit: str, method: str, as_json: bool) -> None:
     """What changed from OLD to NEW (two .gpkg versions of a zone): parcels added,
-    removed, split or merged; status, tenant and area changes; the ledger before and after."""
+    removed, split or merged; status, tenant, investment and area changes; the ledger before and after."""
     from zonemap import open as open_zone
     from zonemap.diff import diff as diff_zones
 
