@@ -85,3 +85,42 @@ def test_cli_diff_json_and_text(versions, cli):
     assert "split A → A1, A2" in text and "merged B1, B2 → B" in text and "甲厂 → 乙厂" in text
     missing = cli("diff", old.path, old.path.with_name("nope.gpkg"))
     assert missing.returncode == 1 and "nope.gpkg: no such file" in missing.stderr
+
+
+def test_text_never_shows_negative_zero(versions):
+    from zonemap.cli.diff import diff_text
+
+    old, _ = versions
+    report = diff(old, old, method="planar")
+    # Float noise as the ledger's subtractions leave it: tiny negatives round to zero.
+    report["ledger"]["change"] = {key: -1e-9 for key in report["ledger"]["change"]}
+    report["ledger"]["old"]["unparcelled"] = -1e-7
+    text = diff_text(report)
+    assert "-0.00" not in text and "+0.00" not in text and "0.00" in text
+    report["ledger"]["change"]["vacant"] = -0.5
+    assert "-0.50" in diff_text(report)
+
+
+def test_investment_changes_library_json_and_text(make_zone, cli):
+    outline = box(0, 0, 300, 100)
+    old = [
+        {**parcel("A", box(0, 0, 100, 100), "tenant", "甲厂"), "investment_wan": 1000.0},
+        {**parcel("B", box(100, 0, 200, 100), "tenant", "乙厂"), "investment_wan": 500.0},
+        {**parcel("C", box(200, 0, 300, 100)), "investment_wan": None},
+    ]
+    new = [
+        {**old[0], "investment_wan": 1200.0},  # raised
+        {**old[1], "investment_wan": 500.0},  # unchanged
+        {**old[2], "status": "tenant", "tenant": "丙厂", "investment_wan": 800.0},  # first stated
+    ]
+    before, after = make_zone(boundary=outline, parcels=old), make_zone(boundary=outline, parcels=new)
+    report = diff(zonemap.open(before), zonemap.open(after), method="planar")
+    assert report["investment_changed"] == [
+        {"parcel_id": "A", "old": 1000.0, "new": 1200.0, "change": 200.0},
+        {"parcel_id": "C", "old": None, "new": 800.0, "change": 800.0},
+    ]
+    assert json.loads(cli("diff", before, after, "--json").stdout)["investment_changed"] == report["investment_changed"]
+    text = cli("diff", before, after).stdout
+    assert "investment A: 1,000.00 → 1,200.00 万元 (+200.00)" in text
+    assert "investment C: — → 800.00 万元 (+800.00)" in text and "investment B" not in text
+    assert diff(zonemap.open(after), zonemap.open(after))["investment_changed"] == []

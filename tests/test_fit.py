@@ -155,8 +155,23 @@ def test_cli_remaining_prospects_text(make_zone, cli):
     )
     without = cli("remaining", path, "--prospects")
     assert without.returncode == 0 and "五金工具厂" in without.stdout and "--intensity" in without.stdout
-    with_intensity = cli("remaining", path, "--intensity", "100")  # 1500 万元 ÷ 100 万元/亩 = 15 亩
+    with_intensity = cli("remaining", path, "--prospects", "--intensity", "100")  # 1500 万元 ÷ 100 万元/亩 = 15 亩
     assert "need 15.00 亩" in with_intensity.stdout and "V1+V2" in with_intensity.stdout
+    assert "not used" not in with_intensity.stderr
+    alone = cli("remaining", path, "--intensity", "100")
+    assert alone.returncode == 2 and "--intensity needs --prospects" in alone.stderr and alone.stdout == ""
+
+
+def test_cli_remaining_notes_an_intensity_no_prospect_used(make_zone, cli):
+    path = make_zone(
+        boundary=box(0, 0, 2 * W, H),
+        parcels=[parcel("V1", box(0, 0, W, H)), parcel("V2", box(W, 0, 2 * W, H))],
+        prospects=[{"name": "铝制品厂", "investment_wan": 2000.0, "need_mu": 15.0, "stage": "intent"}],
+    )
+    result = cli("remaining", path, "--prospects", "--intensity", "100")
+    assert result.returncode == 0 and "need 15.00 亩" in result.stdout
+    notes = [line for line in result.stderr.splitlines() if "--intensity" in line]
+    assert len(notes) == 1 and "not used" in notes[0]
 
 
 def test_cli_remaining_need_json_and_table(make_zone, cli):
@@ -247,3 +262,38 @@ def test_sites_on_any_grid_are_sound_and_complete(grid):
             (ia, ja), (ib, jb) = cell[a], cell[b]
             if a < b and abs(ia - ib) + abs(ja - jb) == 1 and area[a] < need_m2 and area[b] < need_m2 <= area[a] + area[b]:
                 assert tuple(sorted((a, b))) in found
+
+
+def test_a_site_short_of_the_need_by_survey_noise_still_fits_alone(make_zone):
+    # A parcel carved to 20 mu measures a hair under it (19.999999987 mu, 9e-6 m² short):
+    # within zonemap.areas.NOISE_M2 (0.01 m²) it hosts a 20-mu project alone; 0.02 m² short does not.
+    from zonemap.areas import NOISE_M2
+
+    need_m2 = 20 * MU
+    hair = box(0, 0, W, (need_m2 - NOISE_M2 / 2) / W)
+    short = box(0, 2 * H, W, 2 * H + (need_m2 - 2 * NOISE_M2) / W)
+    zone = zone_of(make_zone, [parcel("HAIR", hair), parcel("SHORT", short)])
+    assert [s["parcels"] for s in find_sites(zone, 20.0, method="planar")] == [["HAIR"]]
+    # Groups use the same tolerance: two halves short of 20 mu by noise together reach it.
+    halves = [box(0, 0, W / 2, (need_m2 - NOISE_M2 / 2) / W), box(W / 2, 0, W, (need_m2 - NOISE_M2 / 2) / W)]
+    zone = zone_of(make_zone, [parcel("L", halves[0]), parcel("R", halves[1])])
+    assert [s["parcels"] for s in find_sites(zone, 20.0, method="planar")] == [["L", "R"]]
+
+
+def test_cli_remaining_when_nothing_fits_names_the_largest_site_group_and_all_land(make_zone, cli):
+    a, b, c = box(0, 0, W, H), box(W, 0, 2 * W, H), box(0, 3 * H, W, 4.5 * H)  # c: 15 mu, apart from a+b (20 mu)
+    path = make_zone(boundary=box(0, 0, 2 * W, 4.5 * H), parcels=[parcel("V1", a), parcel("V2", b, "developed"), parcel("V3", c)])
+    remaining_mu = json.loads(cli("areas", path, "--json").stdout)["remaining"]
+    data = json.loads(cli("remaining", path, "--need", "25", "--json").stdout)
+    assert data["candidates"] == []
+    largest = data["largest"]
+    assert largest["parcel"]["parcels"] == ["V3"] and largest["parcel"]["area"] == pytest.approx(geodesic_mu(c), abs=1e-5)
+    assert largest["group"]["parcels"] == ["V1", "V2"] and largest["group"]["area"] == pytest.approx(geodesic_mu(a, b), abs=1e-5)
+    assert largest["remaining"] == pytest.approx(remaining_mu) and largest["exceeds_remaining"] is False
+    text = cli("remaining", path, "--need", "25").stdout
+    assert f"largest available site: V3, {geodesic_mu(c):.2f} 亩" in text
+    assert f"largest adjacent group: V1+V2, {geodesic_mu(a, b):.2f} 亩" in text
+    assert f"all remaining land {remaining_mu:,.2f} 亩" in text
+    huge = cli("remaining", path, "--need", "500")
+    assert f"exceeds all remaining land ({remaining_mu:,.2f} 亩)" in huge.stdout
+    assert json.loads(cli("remaining", path, "--need", "500", "--json").stdout)["largest"]["exceeds_remaining"] is True

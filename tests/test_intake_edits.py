@@ -189,6 +189,19 @@ def test_validate_warns_about_references_to_missing_parcels(cli, sample_copy):
     assert "'Z99'" in problems[0]["message"]
 
 
+@pytest.mark.parametrize("mu", ["100", "30"])
+def test_split_refuses_to_carve_more_than_the_parcel(cli, sample_copy, mu):
+    c03 = _parcels(sample_copy).loc["C03"]
+    area_mu = geodesic_m2([c03.geometry], _parcels(sample_copy).crs)[0] / MU_M2
+    assert float(mu) >= area_mu  # the sample's C03 is 29.95 mu
+    before = file_bytes(sample_copy)
+    result = cli("split", sample_copy, "C03", "--mu", mu)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert f"C03 measures {area_mu:.2f} mu; cannot carve {mu} mu from it" in result.stderr
+    assert "leave a piece" not in result.stderr
+    assert file_bytes(sample_copy) == before
+
+
 @pytest.mark.parametrize("how", ["mu_rest", "mu_carved", "line"])
 def test_split_refuses_slivers(cli, sample_copy, how):
     from zonemap.intake.edits import MIN_PIECE_MU

@@ -96,8 +96,13 @@ def click_parcel(page, lon: float, lat: float) -> None:
     """Click the map at (lon, lat), once any earlier popup and its pan have finished."""
     page.evaluate("zonemap.current.map.closePopup(); zonemap.current.map.stop()")
     page.wait_for_selector(".zm-popup", state="detached")
+    # A control or the title over the point (an earlier popup's pan can put it there): centre it, as a user would.
     x, y = page.evaluate(
-        "([lat, lon]) => { var p = zonemap.current.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        """([lat, lon]) => { var m = zonemap.current.map, p = m.latLngToContainerPoint([lat, lon]),
+             r = m.getContainer().getBoundingClientRect(), hit = document.elementFromPoint(r.left + p.x, r.top + p.y);
+           if (!hit || hit.closest('.leaflet-control, .zm-title')) { m.setView([lat, lon], m.getZoom(), { animate: false });
+             p = m.latLngToContainerPoint([lat, lon]); }
+           return [p.x, p.y]; }""",
         [lat, lon],
     )
     box = page.locator(".folium-map").bounding_box()
@@ -212,6 +217,9 @@ def test_legend_and_summary_equal_areas_json(offline_page, sample_map, ledger):
         assert cell(".zm-summary", key, ".zm-value") == f"{value:,.2f}", key
     share = 100 * ledger["developed_total"] / ledger["boundary"]
     assert cell(".zm-summary", "developed_share", ".zm-value") == f"{share:.1f}"
+    # Developed ÷ boundary is not the report's 土地开发率 (developed ÷ (boundary − roads)): its label says so.
+    label = cell(".zm-summary", "developed_share", "th")
+    assert "边界" in label and "开发率" not in label, label
     # The plan's own figures, as a second, independent check of the sample.
     assert cell(".zm-summary", "boundary", ".zm-value") == "300.00"
     assert cell(".zm-summary", "developed_total", ".zm-value") == "100.00"
@@ -273,6 +281,28 @@ def test_screenshot_of_the_sample_map(offline_page, sample_map, tmp_path):
     assert target.stat().st_size > 20_000
     if os.environ.get("ZONEMAP_SCREENSHOT"):
         shutil.copy(target, os.environ["ZONEMAP_SCREENSHOT"])
+
+
+def test_popup_pans_clear_of_the_search_control(offline_page, sample_map):
+    page = offline_page
+    page.set_viewport_size({"width": 1400, "height": 860})
+    open_map(page, sample_map)
+    lon, lat = inside_points(zonemap.sample_path())["A03"]
+    # Bring A03 up under the search box, where a popup opening upwards would cover it.
+    page.evaluate(
+        "([lat, lon]) => { var m = zonemap.current.map, p = m.latLngToContainerPoint([lat, lon]);"
+        " m.panBy([p.x - 130, p.y - 260], { animate: false }); }",
+        [lat, lon],
+    )
+    click_parcel(page, lon, lat)
+    page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    page.wait_for_timeout(600)  # the auto-pan animation
+    popup = page.locator(".leaflet-popup").bounding_box()
+    for control in (".zm-search", ".zm-summary-panel"):
+        other = page.locator(control).bounding_box()
+        overlap_x = min(popup["x"] + popup["width"], other["x"] + other["width"]) - max(popup["x"], other["x"])
+        overlap_y = min(popup["y"] + popup["height"], other["y"] + other["height"]) - max(popup["y"], other["y"])
+        assert overlap_x <= 0 or overlap_y <= 0, (control, popup, other)
 
 
 # ---------------------------------------------------------------- hostile text
@@ -542,6 +572,7 @@ def test_gaode_page_says_it_is_shifted(offline_page, sample_copy, tmp_path):
 def test_cli_help_and_bad_arguments(cli, tmp_path):
     result = cli("map", "--help")
     assert result.returncode == 0 and "--basemap" in result.stdout and "--tianditu-key" in result.stdout
+    assert "Replace the output file if it exists" in " ".join(result.stdout.split()) and "DEST" not in result.stdout
     result = cli("map", "--basemap", "google", "-o", tmp_path / "x.html")
     assert result.returncode == 2 and "google" in result.stderr
 
@@ -555,7 +586,11 @@ def test_tianditu_needs_a_key(tmp_path, monkeypatch):
     result = CliRunner().invoke(
         main, ["map", "--basemap", "tianditu", "--tianditu-key", 'abc"><script>', "-o", str(out)]
     )
+    assert result.exit_code == 2 and not out.exists() and "not all letters and digits" in result.output
+    # Letters and digits, but too short: the message gives the rule that was broken, the length.
+    result = CliRunner().invoke(main, ["map", "--basemap", "tianditu", "--tianditu-key", "abc123", "-o", str(out)])
     assert result.exit_code == 2 and not out.exists()
+    assert "8 to 64 letters and digits" in result.output and "has 6 characters;" in result.output
     result = CliRunner().invoke(
         main, ["map", "--basemap", "tianditu", "-o", str(out)], env={"TIANDITU_KEY": "0123456789abcdef0123456789abcdef"}
     )
@@ -582,6 +617,22 @@ def test_refuses_to_overwrite_without_the_flag(sample_copy, tmp_path):
     assert out.read_text(encoding="utf-8") == "keep me"
     result = CliRunner().invoke(main, ["map", str(sample_copy), "-o", str(out), "--overwrite"])
     assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_written_size_is_in_kb_below_a_megabyte(sample_copy, tmp_path):
+    for flags in (["--cdn"], []):
+        out = tmp_path / f"map{len(flags)}.html"
+        result = CliRunner().invoke(main, ["map", str(sample_copy), "-o", str(out), "--basemap", "none", *flags])
+        assert result.exit_code == 0, result.output
+        size = out.stat().st_size
+        expected = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{round(size / 1e3)} kB"
+        assert f"({expected}," in result.output and "(0.0 MB" not in result.output
+
+
+def test_refuses_an_output_that_is_not_html(sample_copy, tmp_path):
+    out = tmp_path / "x.txt"
+    result = CliRunner().invoke(main, ["map", str(sample_copy), "-o", str(out)])
+    assert result.exit_code == 1 and "-o x.html" in result.output and not out.exists()
 
 
 def test_cdn_variant_links_leaflet_and_is_small(sample_copy):

@@ -74,7 +74,7 @@ def test_html_report_offline_shows_charts_and_the_clis_figures(sample_copy, cli,
     assert embedded["indicators"] == indicators
     remaining = json_of(cli, "remaining", sample_copy, "--prospects")
     assert embedded["prospects"] == remaining["prospects"]
-    assert "A05" in page.inner_text("#prospects ~ table")
+    assert "A05" in page.inner_text("#prospects + .wide table")
 
 
 def test_every_string_is_escaped_in_html(hostile_zone, offline_page, tmp_path, cli):
@@ -88,7 +88,7 @@ def test_every_string_is_escaped_in_html(hostile_zone, offline_page, tmp_path, c
     offline_page.wait_for_load_state("load")
     assert dialogs == []
     assert offline_page.inner_text("[data-tenant]") == SCRIPT
-    assert IMG in offline_page.inner_text("#prospects ~ table")
+    assert IMG in offline_page.inner_text("#prospects + .wide table")
     assert offline_page.title().endswith("用地报告") and SCRIPT in offline_page.title()
 
 
@@ -131,3 +131,40 @@ def test_report_refuses_to_clobber_and_wrong_formats(sample_copy, tmp_path, cli)
     english = tmp_path / "en.html"
     assert cli("report", sample_copy, "-o", english, "--lang", "en").returncode == 0
     assert "Land report" in english.read_text(encoding="utf-8")
+
+
+def test_tenants_table_heads_its_parcel_ids_with_parcel_not_count():
+    # The tenants table lists parcel ids (A01, ...): 地块, not 地块数 (a count), in HTML and Markdown.
+    zone = zonemap.open(zonemap.sample_path())
+    data = report_data(zone)
+    from zonemap.render.report import render_html, render_markdown
+
+    md = render_markdown(data, {"land": "l.png", "intensity": "i.png", "map": "m.html"}).split("\n")
+    tenants_header = md[md.index("## 入驻企业") + 2]
+    assert tenants_header.split("|")[2].strip() == "地块"
+    html = render_html(data, {})
+    tenants = html[html.index('id="tenants"') :]
+    assert "<th>地块</th>" in tenants[: tenants.index("</tr>")]
+    let = zone.parcels.loc[zone.parcels["status"] == "tenant", "parcel_id"].tolist()
+    assert let and all(f"<td>{pid}" in tenants for pid in let)
+
+
+def test_report_on_a_phone_scrolls_wide_tables_in_their_own_box(browser, sample_copy, cli, tmp_path):
+    out = tmp_path / "report.html"
+    assert cli("report", sample_copy, "-o", out).returncode == 0
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(out.as_uri())
+    page.wait_for_load_state("load")
+    try:
+        # The page itself never scrolls sideways; each table scrolls in a box of its own.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        boxes = page.evaluate("[...document.querySelectorAll('table')].map(t => getComputedStyle(t.parentElement).overflowX)")
+        assert boxes and set(boxes) == {"auto"}
+        # No column squeezed to two characters a line: every cell at least three CJK characters wide.
+        font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('td')).fontSize)")
+        narrowest = page.evaluate("Math.min(...[...document.querySelectorAll('td, th')].map(c => c.getBoundingClientRect().width))")
+        assert narrowest >= 3 * font, (narrowest, font)
+        page.screenshot(path=str(tmp_path / "report-phone.png"), full_page=True)
+    finally:
+        context.close()

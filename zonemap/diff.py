@@ -1,4 +1,4 @@
-"""What changed between two versions of a zone: parcels, statuses, tenants, areas, the ledger.
+"""What changed between two versions of a zone: parcels, statuses, tenants, investments, areas, the ledger.
 
 Parcels are matched by ``parcel_id``. Splits and merges are found from the
 geometry: an old parcel whose land now lies in two or more new parcels was
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 PIECE_SHARE = 0.01
 #: Area changes below this (in mu) are not reported (SPEC: "over 0.01 mu").
 AREA_CHANGE_MU = 0.01
+#: Investment changes below this (in 万元) are not reported: 0.01 万元 is 100 yuan.
+INVESTMENT_CHANGE_WAN = 0.01
 #: Kinds of change a parcel of the new version can show, most telling first; labels zh/en.
 CHANGE_LABELS: dict[str, dict[str, str]] = {
     "added": {"zh": "新增", "en": "Added"},
@@ -59,6 +61,7 @@ def _table(zone: Zone, crs, method: str) -> pd.DataFrame:
             "parcel_id": parcels["parcel_id"].map(_text).to_numpy(),
             "status": parcels["status"].map(_text).to_numpy(),
             "tenant": parcels["tenant"].map(_text).to_numpy(),
+            "investment_wan": pd.to_numeric(parcels["investment_wan"], errors="coerce").to_numpy(dtype=float),
             "m2": zone.parcel_areas_m2(method=method),
             "geometry": metric_geometries(geoms, crs),
         }
@@ -113,6 +116,10 @@ def diff(old: Zone, new: Zone, *, unit: str = "mu", method: str = "ellipsoidal")
         rows = both[both[f"{field}_old"].fillna("") != both[f"{field}_new"].fillna("")]
         return [{"parcel_id": r.parcel_id, "old": _text(getattr(r, f"{field}_old")), "new": _text(getattr(r, f"{field}_new"))} for r in rows.itertuples()]
 
+    def money(value: float) -> float | None:
+        return None if np.isnan(value) else float(value)
+
+    invested = both[~np.isclose(both["investment_wan_old"], both["investment_wan_new"], rtol=0, atol=INVESTMENT_CHANGE_WAN / 2, equal_nan=True)]
     grown = both[np.abs(both["m2_new"] - both["m2_old"]) > to_m2(AREA_CHANGE_MU, "mu")]
     ledgers = {"old": old.areas(unit=unit, method=method), "new": new.areas(unit=unit, method=method)}
     flat = {
@@ -130,6 +137,15 @@ def diff(old: Zone, new: Zone, *, unit: str = "mu", method: str = "ellipsoidal")
         "merged": merged,
         "status_changed": changed("status"),
         "tenant_changed": changed("tenant"),
+        "investment_changed": [
+            {
+                "parcel_id": r.parcel_id,
+                "old": money(r.investment_wan_old),
+                "new": money(r.investment_wan_new),
+                "change": float(np.nan_to_num(r.investment_wan_new) - np.nan_to_num(r.investment_wan_old)),
+            }
+            for r in invested.itertuples()
+        ],
         "area_changed": [
             {"parcel_id": r.parcel_id, "old": from_m2(r.m2_old, unit), "new": from_m2(r.m2_new, unit), "change": from_m2(r.m2_new - r.m2_old, unit)}
             for r in grown.itertuples()

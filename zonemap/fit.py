@@ -4,7 +4,10 @@ Available land is a parcel that is ``developed`` (serviced, ready to let) or
 ``vacant``. A candidate site is one such parcel at least as large as the
 need, or a group of available parcels that share edges (a corner is not an
 edge; a tenant parcel or a road between two parcels separates them) whose
-union reaches the need although none of its members does alone.
+union reaches the need although none of its members does alone. An area
+"reaches" the need when it falls short by no more than
+:data:`zonemap.areas.NOISE_M2` (survey and carving noise): a parcel carved to
+exactly 20 mu that measures 19.999999987 mu hosts a 20-mu project.
 
 Groups of one status come first: all ``developed`` (serviced) groups, then
 all ``vacant`` ones. A group mixing developed and vacant parcels is listed
@@ -34,7 +37,7 @@ import pandas as pd
 import shapely
 
 from zonemap.adjacency import shared_edges
-from zonemap.areas import metric_geometries
+from zonemap.areas import NOISE_M2, metric_geometries
 from zonemap.units import from_m2, to_m2
 
 if TYPE_CHECKING:
@@ -124,15 +127,8 @@ def _rank(site: dict, need: float) -> tuple:
     return (len(site["parcels"]) > 1, kind, len(site["parcels"]), site["area"] - need, -site["compactness"], site["parcels"])
 
 
-def find_sites(zone: Zone, need: float, *, unit: str = "mu", method: str = "ellipsoidal") -> list[dict]:
-    """Every site of available land that can host a project of ``need`` (in ``unit``), best first.
-
-    Each site is a dict: ``parcels`` (ids whose union is the site), ``area``
-    (in ``unit``), ``statuses`` (the status mix), ``serviced`` (all of it
-    developed) and ``compactness`` (Polsby–Popper of the union, 0–1).
-    """
-    if not need > 0:
-        raise ValueError(f"need must be a positive area, got {need!r}")
+def _available_land(zone: Zone, method: str):
+    """The measurable available parcels: ids, statuses, areas, perimeters and shared edges; None if there are none."""
     parcels = zone.parcels
     all_m2 = zone.parcel_areas_m2(method=method)
     usable = parcels["status"].isin(AVAILABLE).to_numpy().copy()
@@ -142,14 +138,29 @@ def find_sites(zone: Zone, need: float, *, unit: str = "mu", method: str = "elli
     usable &= np.isin(shapely.get_type_id(geoms), [3, 6])  # Polygon, MultiPolygon
     parcels, area_m2 = parcels[usable], all_m2[usable]
     if len(parcels) == 0:
-        return []
+        return None
     ids = parcels["parcel_id"].fillna("").astype(str).to_numpy(dtype=object)
     status = parcels["status"].to_numpy(dtype=object)
     metric = metric_geometries(parcels.geometry.to_numpy(), parcels.crs)
-    planar_m2, perimeter = shapely.area(metric), shapely.length(metric)
-    need_m2 = to_m2(need, unit)
     left, right, length = shared_edges(metric)
     edges = {(int(i), int(j)): float(v) for i, j, v in zip(left, right, length)}
+    return ids, status, area_m2, shapely.area(metric), shapely.length(metric), left, right, length, edges
+
+
+def find_sites(zone: Zone, need: float, *, unit: str = "mu", method: str = "ellipsoidal") -> list[dict]:
+    """Every site of available land that can host a project of ``need`` (in ``unit``), best first.
+
+    Each site is a dict: ``parcels`` (ids whose union is the site), ``area``
+    (in ``unit``), ``statuses`` (the status mix), ``serviced`` (all of it
+    developed) and ``compactness`` (Polsby–Popper of the union, 0–1).
+    """
+    if not need > 0:
+        raise ValueError(f"need must be a positive area, got {need!r}")
+    land = _available_land(zone, method)
+    if land is None:
+        return []
+    ids, status, area_m2, planar_m2, perimeter, left, right, length, edges = land
+    need_m2 = to_m2(need, unit) - NOISE_M2  # the area a site must reach, within the noise
 
     found: set[frozenset[int]] = {frozenset([int(k)]) for k in np.flatnonzero(area_m2 >= need_m2)}
     same = status[left] == status[right]
@@ -157,6 +168,41 @@ def find_sites(zone: Zone, need: float, *, unit: str = "mu", method: str = "elli
         found |= _groups(area_m2, need_m2, left[selection], right[selection], length[selection])
     sites = [_site(members, ids, status, area_m2, planar_m2, perimeter, edges, unit) for members in found]
     return sorted(sites, key=lambda site: _rank(site, need))
+
+
+def largest_sites(zone: Zone, *, unit: str = "mu", method: str = "ellipsoidal") -> dict:
+    """The largest available single parcel and the largest group of edge-adjacent available parcels.
+
+    What a planner offers when nothing fits: ``parcel`` and ``group`` are
+    sites as :func:`find_sites` gives them, None when there is none (a group
+    has two parcels or more).
+    """
+    land = _available_land(zone, method)
+    if land is None:
+        return {"parcel": None, "group": None}
+    ids, status, area_m2, planar_m2, perimeter, left, right, _, edges = land
+    neighbours: dict[int, set[int]] = {k: set() for k in range(len(ids))}
+    for i, j in zip(left.tolist(), right.tolist()):
+        neighbours[i].add(j)
+        neighbours[j].add(i)
+    groups, seen = [], set()
+    for start in range(len(ids)):
+        if start in seen:
+            continue
+        group, stack = {start}, [start]
+        while stack:
+            for n in neighbours[stack.pop()] - group:
+                group.add(n)
+                stack.append(n)
+        seen |= group
+        if len(group) > 1:
+            groups.append(group)
+
+    def site(members):
+        return _site(members, ids, status, area_m2, planar_m2, perimeter, edges, unit)
+
+    biggest = max(groups, key=lambda g: float(area_m2[list(g)].sum()), default=None)
+    return {"parcel": site([int(np.argmax(area_m2))]), "group": None if biggest is None else site(biggest)}
 
 
 def _named_parcel(zone: Zone, parcel_id: str, *, unit: str, method: str) -> dict | None:

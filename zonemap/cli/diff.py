@@ -14,6 +14,11 @@ from zonemap.status import status_label
 from zonemap.units import DECIMALS, UNIT_LABELS
 
 
+def figure(value: float, decimals: int, *, signed: bool = False) -> str:
+    """``value`` to ``decimals`` places; what rounds to zero reads 0.00, never -0.00 (or +0.00)."""
+    rounded = round(value, decimals) + 0.0  # -0.0 + 0.0 is 0.0
+    return f"{rounded:{'+' if signed and rounded else ''},.{decimals}f}"
+
 
 def diff_text(report: dict) -> str:
     """The changes as lines a planner reads."""
@@ -21,7 +26,10 @@ def diff_text(report: dict) -> str:
     decimals, label = DECIMALS[unit], UNIT_LABELS[unit]["zh"]
 
     def area(value: float) -> str:
-        return f"{value:,.{decimals}f} {label}"
+        return f"{figure(value, decimals)} {label}"
+
+    def money(value: float | None) -> str:
+        return "—" if value is None else figure(value, 2)
 
     def status(value: str | None) -> str:
         return status_label(value or "", "zh")
@@ -33,7 +41,10 @@ def diff_text(report: dict) -> str:
         "merged": lambda e: f"∪ 合并 merged {', '.join(e['from'])} → {e['into']}",
         "status_changed": lambda r: f"~ 状态 status {r['parcel_id']}: {status(r['old'])} → {status(r['new'])}",
         "tenant_changed": lambda r: f"~ 企业 tenant {r['parcel_id']}: {r['old'] or '—'} → {r['new'] or '—'}",
-        "area_changed": lambda r: f"~ 面积 area {r['parcel_id']}: {area(r['old'])} → {area(r['new'])} ({r['change']:+,.{decimals}f})",
+        "investment_changed": lambda r: (
+            f"~ 投资 investment {r['parcel_id']}: {money(r['old'])} → {money(r['new'])} 万元 ({figure(r['change'], 2, signed=True)})"
+        ),
+        "area_changed": lambda r: f"~ 面积 area {r['parcel_id']}: {area(r['old'])} → {area(r['new'])} ({figure(r['change'], decimals, signed=True)})",
     }
     lines = [f"{report['old']} → {report['new']}"] + [line(row) for key, line in formats.items() for row in report[key]]
     if len(lines) == 1:
@@ -42,9 +53,9 @@ def diff_text(report: dict) -> str:
     rows = [
         (
             f"{ledger_label(key, 'zh')} {ledger_label(key, 'en')}",
-            f"{ledger['old'][key]:,.{decimals}f}",
-            f"{ledger['new'][key]:,.{decimals}f}",
-            f"{ledger['change'][key]:+,.{decimals}f}",
+            figure(ledger["old"][key], decimals),
+            figure(ledger["new"][key], decimals),
+            figure(ledger["change"][key], decimals, signed=True),
         )
         for key in LEDGER_KEYS
     ]
@@ -63,7 +74,7 @@ zone_file = click.Path(exists=False, dir_okay=False, path_type=Path)
 @json_option
 def diff(old: Path, new: Path, unit: str, method: str, as_json: bool) -> None:
     """What changed from OLD to NEW (two .gpkg versions of a zone): parcels added,
-    removed, split or merged; status, tenant and area changes; the ledger before and after."""
+    removed, split or merged; status, tenant, investment and area changes; the ledger before and after."""
     from zonemap import open as open_zone
     from zonemap.diff import diff as diff_zones
 

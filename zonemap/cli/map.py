@@ -7,9 +7,15 @@ from pathlib import Path
 import click
 
 from zonemap.cli.options import overwrite_option, quiet_option, warn_about_problems, zone_argument
+from zonemap.errors import ZonemapError
 from zonemap.progress import stages
 from zonemap.render import write_page
 from zonemap.render.map import BASEMAPS, LANGS, MapError
+
+
+def file_size(nbytes: int) -> str:
+    """``1.2 MB`` from 1 MB up, ``140 kB`` below it (never ``0.0 MB``)."""
+    return f"{nbytes / 1e6:.1f} MB" if nbytes >= 1e6 else f"{max(nbytes / 1e3, 1):.0f} kB"
 
 
 @click.command(name="map")
@@ -67,6 +73,8 @@ def map_(
     from zonemap.diff import diff
 
     out = out or Path.cwd() / f"{Path(zone).stem}.html"
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ZonemapError(f"{out}: a map is an HTML page; give -o {out.with_suffix('.html').name}")
     if not out.parent.is_dir():
         raise click.FileError(str(out), hint=f"folder {out.parent} does not exist; create it first or choose another -o")
     if out.exists() and not overwrite:
@@ -88,7 +96,7 @@ def map_(
         stage("writing")
         write_page(html, out)
     click.echo(
-        f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB, {len(opened.parcels)} parcels, basemap {basemap})",
+        f"wrote {out} ({file_size(len(html.encode('utf-8')))}, {len(opened.parcels)} parcels, basemap {basemap})",
         err=True,
     )
     click.echo(str(out))

@@ -143,7 +143,7 @@ def warn_about_problems(zone) -> None:
 
 
 editor_option = click.option("--by", "by", metavar="NAME", help="Who makes the change, for the history (default: your login name).")
-overwrite_option = click.option("--overwrite", is_flag=True, help="Replace DEST if it exists.")
+overwrite_option = click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
 
 
 def print_problems(callback):

@@ -46,6 +46,21 @@ def sites_table(sites: list[dict], unit: str) -> str:
     return render(rows, header=("#", "地块 parcels", f"面积 {UNIT_LABELS[unit]['zh']}", "现状 status", "已配套 serviced", "紧凑度 compact"))
 
 
+def largest_text(largest: dict, amount: str, unit: str) -> str:
+    """What there is when nothing fits: the largest site, the largest adjacent group, all remaining land."""
+    mu = UNIT_LABELS[unit]["zh"]
+    lines = []
+    for key, label in (("parcel", "最大可用地块 largest available site"), ("group", "最大相邻地块组 largest adjacent group")):
+        if largest[key]:
+            lines.append(f"{label}: {'+'.join(largest[key]['parcels'])}, {largest[key]['area']:,.{DECIMALS[unit]}f} {mu}")
+    total = f"{largest['remaining']:,.{DECIMALS[unit]}f} {mu}"
+    if largest["exceeds_remaining"]:
+        lines.append(f"{amount} 超过全部剩余用地 {total} exceeds all remaining land ({total})")
+    else:
+        lines.append(f"全部剩余用地 all remaining land {total}")
+    return "\n".join(lines)
+
+
 def prospects_text(answers: list[dict], unit: str) -> str:
     """Each prospect's need and its best sites, as lines a planner reads."""
     lines = ["意向项目 prospects" + ("" if answers else ": 无 none recorded")]
@@ -72,7 +87,7 @@ def prospects_text(answers: list[dict], unit: str) -> str:
 @click.option(
     "--intensity",
     type=click.FloatRange(min=0, min_open=True),
-    help="Target investment intensity in 万元/亩: a prospect without need_mu needs investment_wan / intensity. Implies --prospects.",
+    help="With --prospects: target investment intensity in 万元/亩; a prospect without need_mu needs investment_wan / intensity.",
 )
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Candidate sites to list.")
 @unit_option
@@ -87,8 +102,10 @@ def remaining(zone, need: float | None, with_prospects: bool, intensity: float |
     mixed, tightest fit, most compact.
     """
     from zonemap import open as open_zone
-    from zonemap.fit import find_sites, prospect_fits
+    from zonemap.fit import find_sites, largest_sites, prospect_fits
 
+    if intensity and not with_prospects:
+        raise click.UsageError("--intensity needs --prospects: it sizes the prospects that have no need_mu.")
     opened = open_zone(zone)
     summary = remaining_summary(opened.areas(unit=unit, method=method))
     warn_about_problems(opened)
@@ -96,8 +113,13 @@ def remaining(zone, need: float | None, with_prospects: bool, intensity: float |
     if need:
         result["total"] = len(result["candidates"])
         result["candidates"] = result["candidates"][:top]
-    if with_prospects or intensity:
+        if not result["candidates"]:
+            left = summary["remaining"]["area"]
+            result["largest"] = {**largest_sites(opened, unit=unit, method=method), "remaining": left, "exceeds_remaining": need > left}
+    if with_prospects:
         result["prospects"] = prospect_fits(opened, intensity=intensity, unit=unit, method=method)
+        if intensity and not any(p["need_from"] not in (None, "need_mu") for p in result["prospects"]):
+            click.echo(f"note: --intensity {intensity:g} was not used: no prospect needed it (each states need_mu or has no investment_wan).", err=True)
     if as_json:
         echo_json(result)
         return
@@ -124,5 +146,6 @@ def remaining(zone, need: float | None, with_prospects: bool, intensity: float |
             click.echo(sites_table(result["candidates"], unit))
         else:
             click.echo("没有足够大的可用地块或相邻地块组 no available parcel or group of adjacent parcels is large enough")
+            click.echo(largest_text(result["largest"], amount, unit))
     if "prospects" in result:
         click.echo("\n" + prospects_text(result["prospects"], unit))

@@ -246,6 +246,11 @@ def split_parcel(
         polygon = parcels.geometry.iloc[row]
         area_m2 = float(areas_m2([polygon], parcels.crs)[0])
         if mu is not None:
+            if to_m2(mu, "mu") >= area_m2:
+                raise EditError(
+                    f"{zone}: {parcel_id} measures {from_m2(area_m2, 'mu'):.2f} mu; cannot carve {mu:g} mu from it; "
+                    f"give --mu less than its area, or use it whole"
+                )
             _refuse_slivers(zone, parcel_id, area_m2, [to_m2(mu, "mu"), area_m2 - to_m2(mu, "mu")])
             pieces = list(_carve(polygon, parcels.crs, mu, side)[:2])
             how = f"carved {mu:g} mu off the {side} side"

@@ -50,7 +50,9 @@ BASEMAPS: tuple[str, ...] = ("osm", "tianditu", "gaode", "satellite", "none")
 LANGS: tuple[str, ...] = ("zh", "en")
 #: Basemaps whose tiles are drawn in GCJ-02: our WGS84 geometry is shifted to match.
 GCJ02_BASEMAPS = frozenset({"gaode"})
-_TIANDITU_KEY = re.compile(r"[0-9A-Za-z]{8,64}")
+#: Tianditu keys are letters and digits, of this many characters (the console issues 32).
+TIANDITU_KEY_LENGTH = (8, 64)
+_TIANDITU_KEY = re.compile(rf"[0-9A-Za-z]{{{TIANDITU_KEY_LENGTH[0]},{TIANDITU_KEY_LENGTH[1]}}}")
 _UNKNOWN_COLOUR = "#999999"
 #: The closest a planner can zoom: a building's corner, about 0.1 m a pixel.
 MAX_ZOOM = 20
@@ -346,7 +348,9 @@ def _tile_layers(basemap: str, text: dict, lang: str, tianditu_key: str | None) 
             )
         if not _TIANDITU_KEY.fullmatch(key):
             raise MapError(
-                "the Tianditu key should be letters and digits only (as the Tianditu console shows it); check --tianditu-key"
+                f"the Tianditu key must be {TIANDITU_KEY_LENGTH[0]} to {TIANDITU_KEY_LENGTH[1]} letters and digits "
+                f"(the console issues 32, e.g. 0123456789abcdef0123456789abcdef); this one has {len(key)} characters"
+                f"{'' if key.isascii() and key.isalnum() else ', not all letters and digits'}; check --tianditu-key"
             )
 
         def tianditu(layer: str, name: str) -> xyzservices.TileProvider:

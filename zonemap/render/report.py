@@ -64,6 +64,7 @@ TEXT = {
         "area": "面积（亩）",
         "share": "占边界",
         "parcels": "地块数",
+        "parcel_ids": "地块",
         "indicators": "指标",
         "indicator": "指标",
         "value": "数值",
@@ -103,6 +104,7 @@ TEXT = {
         "area": "Area (mu)",
         "share": "Share of boundary",
         "parcels": "Parcels",
+        "parcel_ids": "Parcels",
         "indicators": "Indicators",
         "indicator": "Indicator",
         "value": "Value",
@@ -356,7 +358,7 @@ def render_markdown(data: dict, files: dict[str, str], *, lang: str = "zh") -> s
     lines += _md_table([t["indicator"], t["value"], t["formula"], t["inputs"]], [[r["label"], r["value"], r["formula"], r["inputs"]] for r in table["indicators"]])
     lines += [f"## {t['tenants']}", ""]
     lines += _md_table(
-        [t["tenant"], t["parcels"], t["area"], t["investment"], t["intensity_mu"], t["intensity_ha"]],
+        [t["tenant"], t["parcel_ids"], t["area"], t["investment"], t["intensity_mu"], t["intensity_ha"]],
         [[r["tenant"], r["parcels"], r["area"], r["investment"], r["intensity_mu"], r["intensity_ha"]] for r in table["tenants"]],
     )
     lines += [f"## {t['prospects']}", ""]

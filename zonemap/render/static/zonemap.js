@@ -320,7 +320,23 @@
   function openPopup(page, hits, latlng) {
     var content = el('div', 'zm-popup');
     hits.forEach(function (hit) { featureTable(page, hit, content); });
-    L.popup({ maxWidth: 360, autoPanPadding: [40, 40] }).setLatLng(latlng).setContent(content).openOn(page.map);
+    var pad = popupPadding(page.map);
+    L.popup({ maxWidth: 360, autoPanPaddingTopLeft: pad[0], autoPanPaddingBottomRight: pad[1] })
+      .setLatLng(latlng).setContent(content).openOn(page.map);
+  }
+
+  // Auto-pan padding that keeps a popup clear of the controls: below the top-left ones
+  // (search, measure) and the title, left of the right-hand panels when the map is wide enough.
+  var POPUP_MARGIN = 10, POPUP_ROOM = 400;
+  function popupPadding(map) {
+    var container = map.getContainer(), top = container.getBoundingClientRect().top;
+    var corners = map._controlCorners, width = container.clientWidth;
+    var below = [corners.topleft, container.querySelector('.zm-title')].reduce(function (bottom, node) {
+      return node ? Math.max(bottom, node.getBoundingClientRect().bottom - top) : bottom;
+    }, 0);
+    var right = Math.max(corners.topright.offsetWidth, corners.bottomright.offsetWidth);
+    if (width - right < POPUP_ROOM) right = 0;  // a phone: the panels fold; pan to the edge instead
+    return [[POPUP_MARGIN, below + POPUP_MARGIN], [right + POPUP_MARGIN, POPUP_MARGIN]];
   }
 
   // "A03 · 佳电机械厂": the feature's tooltip columns that have a value.
