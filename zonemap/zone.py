@@ -118,10 +118,12 @@ class Zone:
         return indicators(self, method=method)
 
     def validate(self) -> list:
-        """Every problem found; see :func:`zonemap.validate.validate`."""
+        """Every problem found, checked once per Zone; see :func:`zonemap.validate.validate`."""
         from zonemap.validate import validate
 
-        return validate(self)
+        if "_problems" not in self.__dict__:
+            self.__dict__["_problems"] = validate(self)
+        return list(self.__dict__["_problems"])
 
 
 def open(path: str | os.PathLike) -> Zone:  # noqa: A001 - mirrors rasterio.open / fiona.open
