@@ -8,13 +8,11 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pyogrio
-import shapely
-from pyproj import Geod, Transformer
 
+from conftest import geodesic_m2
 from zonemap import store
 
 STATUS_ZH = {"tenant": "已入驻", "developed": "已开发", "vacant": "未开发"}
-_GEOD = Geod(ellps="GRS80")
 
 
 def survey_frame(zone: Path) -> gpd.GeoDataFrame:
@@ -42,14 +40,9 @@ def write_shapefile(frame: gpd.GeoDataFrame, path: Path, *, encoding: str, cpg: 
     return path
 
 
-def geodesic_m2(geoms, crs) -> np.ndarray:
-    """Independent ellipsoidal area: pyproj's geodesic polygon area on GRS80 (CGCS2000)."""
-    to_lonlat = Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
-    out = []
-    for geom in geoms:
-        lonlat = shapely.transform(geom, lambda xy: np.column_stack(to_lonlat.transform(xy[:, 0], xy[:, 1])))
-        out.append(abs(_GEOD.geometry_area_perimeter(lonlat)[0]))
-    return np.array(out)
+def geodesic_areas_m2(geoms, crs) -> np.ndarray:
+    """Independent ellipsoidal area of each geometry (conftest's geodesic_m2)."""
+    return np.array([geodesic_m2(geom, crs) for geom in geoms])
 
 
 def file_bytes(path: Path) -> bytes:

@@ -12,17 +12,16 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pyproj import Geod, Transformer
 
 import zonemap
 from zonemap.fit import find_sites, prospect_fits
+
+from conftest import geodesic_m2
 
 X0, Y0 = 40525000.0, 3706000.0  # EPSG:4528, Huai'an
 MU = 10000 / 15
 #: A box of 10 mu: 100 m by 66.67 m.
 W, H = 100.0, 10 * MU / 100.0
-TO_LONLAT = Transformer.from_crs("EPSG:4528", "EPSG:4490", always_xy=True)
-GEOD = Geod(ellps="GRS80")
 
 
 def box(x0, y0, x1, y1):
@@ -31,11 +30,7 @@ def box(x0, y0, x1, y1):
 
 def geodesic_mu(*geoms) -> float:
     """Ellipsoidal area by pyproj's geodesic polygon area, independent of zonemap."""
-    total = 0.0
-    for geom in geoms:
-        lonlat = shapely.transform(geom, lambda xy: np.column_stack(TO_LONLAT.transform(xy[:, 0], xy[:, 1])))
-        total += abs(GEOD.geometry_area_perimeter(lonlat)[0])
-    return total / MU
+    return sum(geodesic_m2(geom, "EPSG:4528") for geom in geoms) / MU
 
 
 def parcel(pid, geom, status="vacant", tenant=None):

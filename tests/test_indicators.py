@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 import shapely
-from pyproj import Geod, Transformer
 
 import zonemap
+from conftest import geodesic_m2
 
 X0, Y0 = 40525000.0, 3706000.0  # EPSG:4528
 MU = 10000 / 15
@@ -86,14 +85,7 @@ def test_per_tenant_figures(zone):
 
 
 def test_ellipsoidal_inputs_agree_with_geodesic_areas(zone):
-    to_lonlat = Transformer.from_crs("EPSG:4528", "EPSG:4490", always_xy=True)
-    geod = Geod(ellps="GRS80")
-
-    def geodesic_m2(geom):
-        lonlat = shapely.transform(geom, lambda xy: np.column_stack(to_lonlat.transform(xy[:, 0], xy[:, 1])))
-        return abs(geod.geometry_area_perimeter(lonlat)[0])
-
-    tenant_m2 = sum(geodesic_m2(p["geometry"]) for p in PARCELS if p["status"] == "tenant")
+    tenant_m2 = sum(geodesic_m2(p["geometry"], "EPSG:4528") for p in PARCELS if p["status"] == "tenant")
     figures = zone.indicators()["indicators"]
     assert figures["floor_area_ratio"]["inputs"]["tenant_m2"] == pytest.approx(tenant_m2, abs=0.03)
     assert figures["investment_intensity_mu"]["value"] == pytest.approx(5100.0 / (tenant_m2 / MU), rel=1e-7)

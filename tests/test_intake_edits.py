@@ -9,7 +9,7 @@ import pyogrio
 import pytest
 import shapely
 
-from intake_helpers import file_bytes, geodesic_m2
+from intake_helpers import file_bytes, geodesic_areas_m2
 from zonemap import store
 
 MU_M2 = 10000 / 15
@@ -29,7 +29,7 @@ def test_init_from_a_lonlat_boundary_picks_the_gauss_kruger_zone(cli, tmp_path):
     boundary = store.read_layer(zone, "boundary")
     assert boundary.crs.to_epsg() == 4528  # CGCS2000 3-degree GK zone 40 (central meridian 120°E)
     assert boundary["name"].tolist() == ["新区"] and boundary["planned_mu"].tolist() == [250.0]
-    expected_mu = geodesic_m2([outline], "EPSG:4326")[0] / MU_M2
+    expected_mu = geodesic_areas_m2([outline], "EPSG:4326")[0] / MU_M2
     assert f"boundary {expected_mu:.2f} 亩" in result.stdout
     assert "planned_mismatch" in result.stderr  # 250 declared vs about 301 drawn
     assert set(store.list_layers(zone)) >= {"boundary", "parcels", "roads", "buildings", "prospects", "history", "layer_styles"}
@@ -74,7 +74,7 @@ def test_split_carves_exactly_x_mu_off_the_side(cli, sample_copy, side):
     assert result.returncode == 0, result.stderr
     parcels = _parcels(sample_copy)
     carved, rest = parcels.loc["C03-1"], parcels.loc["C03-2"]
-    carved_m2, rest_m2, parent_m2 = geodesic_m2([carved.geometry, rest.geometry, parent.geometry], parcels.crs)
+    carved_m2, rest_m2, parent_m2 = geodesic_areas_m2([carved.geometry, rest.geometry, parent.geometry], parcels.crs)
     assert carved_m2 / MU_M2 == pytest.approx(12.5, abs=0.01)
     assert carved_m2 + rest_m2 == pytest.approx(parent_m2, abs=0.01)
     axis, sign = {"north": (1, 1), "south": (1, -1), "east": (0, 1), "west": (0, -1)}[side]
@@ -103,7 +103,7 @@ def test_split_by_line_and_bad_requests(cli, sample_copy):
 
 def test_merge_adjacent_parcels_and_refuse_corner_or_mixed(cli, sample_copy):
     parcels = _parcels(sample_copy)
-    expected = geodesic_m2([parcels.loc["B03"].geometry, parcels.loc["B04"].geometry], parcels.crs).sum()
+    expected = geodesic_areas_m2([parcels.loc["B03"].geometry, parcels.loc["B04"].geometry], parcels.crs).sum()
     before = file_bytes(sample_copy)
     corner = cli("merge", sample_copy, "C01", "C03", "--id", "X")  # across a road: no shared edge
     assert corner.returncode == 1 and "shares no edge" in corner.stderr
@@ -115,7 +115,7 @@ def test_merge_adjacent_parcels_and_refuse_corner_or_mixed(cli, sample_copy):
     assert result.returncode == 0, result.stderr
     merged = _parcels(sample_copy).loc["B34"]
     assert merged.geometry.geom_type == "Polygon"
-    assert geodesic_m2([merged.geometry], parcels.crs)[0] == pytest.approx(expected, abs=0.01)
+    assert geodesic_areas_m2([merged.geometry], parcels.crs)[0] == pytest.approx(expected, abs=0.01)
     lineage = json.loads(cli("history", sample_copy, "B34", "--json").stdout)
     assert {r["parcel_id"] for r in lineage} == {"B03", "B04", "B34"}
 
@@ -173,7 +173,7 @@ def test_split_and_merge_carry_buildings_and_prospects_along(cli, sample_copy):
         txn.write("prospects", table)
     assert cli("split", sample_copy, "C03", "--mu", "5", "--side", "west").returncode == 0
     c03 = _parcels(sample_copy).loc[["C03-1", "C03-2"]]
-    largest = c03.index[int(np.argmax(geodesic_m2(c03.geometry, c03.crs)))]
+    largest = c03.index[int(np.argmax(geodesic_areas_m2(c03.geometry, c03.crs)))]
     assert store.read_layer(sample_copy, "prospects").set_index("name").loc["天有限公司", "parcel_id"] == largest == "C03-2"
 
 
@@ -192,7 +192,7 @@ def test_validate_warns_about_references_to_missing_parcels(cli, sample_copy):
 @pytest.mark.parametrize("mu", ["100", "30"])
 def test_split_refuses_to_carve_more_than_the_parcel(cli, sample_copy, mu):
     c03 = _parcels(sample_copy).loc["C03"]
-    area_mu = geodesic_m2([c03.geometry], _parcels(sample_copy).crs)[0] / MU_M2
+    area_mu = geodesic_areas_m2([c03.geometry], _parcels(sample_copy).crs)[0] / MU_M2
     assert float(mu) >= area_mu  # the sample's C03 is 29.95 mu
     before = file_bytes(sample_copy)
     result = cli("split", sample_copy, "C03", "--mu", mu)
@@ -207,7 +207,7 @@ def test_split_refuses_slivers(cli, sample_copy, how):
     from zonemap.intake.edits import MIN_PIECE_MU
 
     c03 = _parcels(sample_copy).loc["C03"]
-    area_m2 = geodesic_m2([c03.geometry], _parcels(sample_copy).crs)[0]
+    area_m2 = geodesic_areas_m2([c03.geometry], _parcels(sample_copy).crs)[0]
     x0, y0, x1, y1 = c03.geometry.bounds
     args = {
         "mu_rest": ["--mu", f"{area_m2 / MU_M2 - 0.002:.4f}"],  # leaves about 1.3 m²
@@ -265,5 +265,5 @@ def test_init_records_a_crs_override_in_the_history(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     note = store.read_layer(zone, "history")["note"].iloc[0]
     assert "overriding the .prj's EPSG:4528" in note
-    assert geodesic_m2([store.read_layer(zone, "boundary").geometry.iloc[0]], "EPSG:4528")[0] == pytest.approx(
-        geodesic_m2([outline], "EPSG:4490")[0], abs=0.05)
+    assert geodesic_areas_m2([store.read_layer(zone, "boundary").geometry.iloc[0]], "EPSG:4528")[0] == pytest.approx(
+        geodesic_areas_m2([outline], "EPSG:4490")[0], abs=0.05)

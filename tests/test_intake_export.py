@@ -8,7 +8,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from intake_helpers import file_bytes, geodesic_m2
+from intake_helpers import file_bytes, geodesic_areas_m2
 from zonemap import store
 
 ATTRIBUTES = ["parcel_id", "status", "tenant", "investment_wan", "land_use", "note"]
@@ -17,7 +17,7 @@ ATTRIBUTES = ["parcel_id", "status", "tenant", "investment_wan", "land_use", "no
 def _comparable(zone) -> pd.DataFrame:
     parcels = store.read_layer(zone, "parcels").sort_values("parcel_id").reset_index(drop=True)
     table = parcels[ATTRIBUTES].astype(object).where(parcels[ATTRIBUTES].notna(), None)
-    table["area_m2"] = geodesic_m2(parcels.geometry, parcels.crs)
+    table["area_m2"] = geodesic_areas_m2(parcels.geometry, parcels.crs)
     return table
 
 
@@ -81,7 +81,7 @@ def test_geojson_is_lonlat_and_csv_has_areas(cli, sample_copy, tmp_path):
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese right
     table = pd.read_csv(csv, encoding="utf-8-sig", dtype={"parcel_id": str})
     parcels = store.read_layer(sample_copy, "parcels")
-    expected = geodesic_m2(parcels.geometry, parcels.crs)
+    expected = geodesic_areas_m2(parcels.geometry, parcels.crs)
     assert table["area_m2"].to_numpy() == pytest.approx(expected, abs=0.05)
     assert table["area_mu"].to_numpy() == pytest.approx(expected / (10000 / 15), abs=0.005)
 

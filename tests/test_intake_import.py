@@ -8,7 +8,7 @@ import pyogrio
 import pytest
 import shapely
 
-from intake_helpers import file_bytes, geodesic_m2, write_shapefile
+from intake_helpers import file_bytes, geodesic_areas_m2, write_shapefile
 from zonemap import store
 
 X0, Y0 = 40525000.0, 3706000.0
@@ -101,7 +101,7 @@ def test_source_in_lonlat_is_reprojected_and_keeps_its_area(cli, small_zone, tmp
     parcels = store.read_layer(small_zone, "parcels").set_index("parcel_id")
     assert parcels.crs.to_epsg() == 4528
     stored = parcels.loc[["P3"]].geometry.to_numpy()
-    assert geodesic_m2(stored, parcels.crs)[0] == pytest.approx(geodesic_m2([p3], parcels.crs)[0], abs=0.01)
+    assert geodesic_areas_m2(stored, parcels.crs)[0] == pytest.approx(geodesic_areas_m2([p3], parcels.crs)[0], abs=0.01)
 
 
 def test_result_with_errors_is_refused_listing_problems(cli, small_zone, tmp_path):
@@ -137,17 +137,17 @@ def test_fix_repairs_invalid_polygons_and_reports_the_area_change(cli, small_zon
     assert p3.geometry.is_valid and p3.geometry.area == pytest.approx(10000.0)
     triangles = [shapely.Polygon([(X0 + 200, Y0), (X0 + 250, Y0 + 100), (X0 + 200, Y0 + 200)]),
                  shapely.Polygon([(X0 + 300, Y0), (X0 + 300, Y0 + 200), (X0 + 250, Y0 + 100)])]
-    expected = geodesic_m2(triangles, "EPSG:4528").sum()
+    expected = geodesic_areas_m2(triangles, "EPSG:4528").sum()
     assert f"feature 1 (P3, new): made valid, {expected:.2f} m²; as drawn its self-intersecting ring's shoelace area is 0.00 m²" in fixed.stderr
 
     # An existing parcel redrawn as a bow-tie: the change is measured against its area in the zone.
-    p2_m2 = geodesic_m2([box(100, 0, 200, 200)], "EPSG:4528")[0]
+    p2_m2 = geodesic_areas_m2([box(100, 0, 200, 200)], "EPSG:4528")[0]
     shifted = shapely.transform(bowtie, lambda xy: xy - [100, 0])
     path = tmp_path / "p2.gpkg"
     pyogrio.write_dataframe(survey([("P2", "vacant", None, shifted)]), path)
     fixed = cli("import", small_zone, path, "--fix")
     assert fixed.returncode == 0, fixed.stderr
-    made = geodesic_m2([shapely.transform(t, lambda xy: xy - [100, 0]) for t in triangles], "EPSG:4528").sum()
+    made = geodesic_areas_m2([shapely.transform(t, lambda xy: xy - [100, 0]) for t in triangles], "EPSG:4528").sum()
     assert f"feature 1 (P2): made valid, {made:.2f} m²; P2 is {p2_m2:.2f} m² in the zone now ({made - p2_m2:+.2f} m²)" in fixed.stderr
 
 
@@ -213,7 +213,7 @@ def test_removed_parcels_are_logged_as_deletions_with_what_they_were(cli, small_
     assert cli("import", small_zone, path, "--mode", "update", "--prune", "--by", "王工").returncode == 0
     history = store.read_layer(small_zone, "history")
     deleted = history[history["action"] == "delete"].set_index("parcel_id")
-    p1_mu, p2_mu = geodesic_m2([box(0, 0, 100, 200), box(100, 0, 200, 200)], "EPSG:4528") / (10000 / 15)
+    p1_mu, p2_mu = geodesic_areas_m2([box(0, 0, 100, 200), box(100, 0, 200, 200)], "EPSG:4528") / (10000 / 15)
     assert deleted.loc["P1", "old"] == f"status tenant; tenant 厚翔服装厂; {p1_mu:.2f} mu"
     assert deleted.loc["P2", "old"] == f"status vacant; tenant —; {p2_mu:.2f} mu"
     assert deleted["new"].isna().all() and set(deleted["by"]) == {"王工"} and "p3.geojson" in deleted.loc["P1", "note"]

@@ -29,6 +29,8 @@ import zonemap
 from zonemap.cli.main import main
 from zonemap.render.map import web_geometries
 
+from conftest import geodesic_m2
+
 MU_M2 = 10000 / 15
 SAMPLE_TENANTS = {"A01": "厚翔服装厂", "A03": "佳电机械厂"}
 
@@ -82,9 +84,7 @@ def decode_polygons(blob: dict) -> list[list[list[tuple[float, float]]]]:
 
 def geodesic_mu(geometry, crs) -> float:
     """Ellipsoidal area in mu by pyproj's geodesic polygon area on CGCS2000 lon/lat."""
-    lonlat = gpd.GeoSeries([geometry], crs=crs).to_crs("EPSG:4490").iloc[0]
-    area, _ = Geod(ellps="GRS80").geometry_area_perimeter(lonlat)
-    return abs(area) / MU_M2
+    return geodesic_m2(geometry, crs) / MU_M2
 
 
 def open_map(page, path: Path) -> None:
