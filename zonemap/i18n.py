@@ -1,0 +1,97 @@
+"""Every word a user reads, in Chinese and English: one table keyed by code.
+
+The library returns codes and numbers; renderers and the command line turn
+them into words here, so each page or output is wholly in one language.
+Add a word as one line ``"code": ("中文", "English")`` in the section of the
+concern it belongs to; ``{name}`` placeholders are filled by :func:`word`.
+
+Examples
+--------
+>>> word("parcels", "zh")
+'地块'
+>>> word("title", "en", zone="Hexi")
+'Hexi: land status'
+"""
+
+from __future__ import annotations
+
+LANGS: tuple[str, ...] = ("zh", "en")
+
+#: The map page (zonemap map) and the panels the report shares with it.
+_MAP: dict[str, tuple[str, str]] = {
+    "title": ("{zone} 用地现状图", "{zone}: land status"),
+    "compare_title": ("{zone} 用地变化对比图", "{zone}: what changed"),
+    "change": ("变化", "Change"),
+    "parcels": ("地块", "Parcels"),
+    "labels": ("地块标注", "Parcel labels"),
+    "boundary": ("园区边界", "Zone boundary"),
+    "roads": ("道路", "Roads"),
+    "buildings": ("建筑", "Buildings"),
+    "building_class": ("建筑（{use}）", "Buildings ({use})"),
+    "legend": ("图例", "Legend"),
+    "parcels_count": ("地块数", "Parcels"),
+    "area_unit": ("面积（亩）", "Area (mu)"),
+    "summary": ("面积台账（亩）", "Area ledger (mu)"),
+    "planned": ("规划面积", "Planned"),
+    "boundary_measured": ("边界实测", "Boundary (measured)"),
+    "developed_total": ("已开发面积", "Developed total"),
+    "tenant": ("其中已入驻", "of which let to tenants"),
+    "remaining": ("剩余用地", "Remaining"),
+    "ready": ("可即供地（已开发待入驻）", "Ready (developed, not let)"),
+    "raw": ("待开发（未开发＋未划分）", "Raw (vacant + unparcelled)"),
+    "roads_area": ("道路", "Roads"),
+    "developed_share": ("已开发占边界", "Developed share of boundary"),
+    "parcel_id": ("地块编号", "Parcel"),
+    "status": ("状态", "Status"),
+    "tenant_name": ("入驻企业", "Tenant"),
+    "investment": ("投资额", "Investment"),
+    "area": ("面积", "Area"),
+    "intensity": ("投资强度", "Investment intensity"),
+    "land_use": ("用地性质", "Land use"),
+    "note": ("备注", "Note"),
+    "road_name": ("名称", "Name"),
+    "axis": ("走向", "Axis"),
+    "width": ("宽度", "Width"),
+    "building": ("名称", "Name"),
+    "building_id": ("编号", "ID"),
+    "use": ("使用状态", "Use"),
+    "floors": ("层数", "Floors"),
+    "floor_area": ("建筑面积", "Floor area"),
+    "NS": ("南北向", "north–south"),
+    "EW": ("东西向", "east–west"),
+    "in_use": ("在用", "In use"),
+    "idle": ("闲置", "Idle"),
+    "wan": ("万元", "×10⁴ yuan"),
+    "wan_per_mu": ("万元/亩", "×10⁴ yuan/mu"),
+    "metre": ("米", "m"),
+    "storeys": ("层", ""),
+    "search": ("搜索地块编号或企业名称", "Search parcel id or tenant"),
+    "no_results": ("无结果", "No match"),
+    "measure": ("测量距离/面积", "Measure"),
+    "measure_stop": ("结束测量", "Stop measuring"),
+    "distance": ("距离", "Distance"),
+    "gcj02_note": (
+        "底图为高德地图（GCJ-02坐标）：地块、边界和道路已由WGS84偏移至GCJ-02以与底图对齐。",
+        "Basemap: AMap (GCJ-02). Parcels, boundary and roads are shifted from WGS84 to GCJ-02 to line up with it.",
+    ),
+    "osm": ("OpenStreetMap", "OpenStreetMap"),
+    "tianditu": ("天地图矢量", "Tianditu"),
+    "tianditu_labels": ("天地图注记", "Tianditu labels"),
+    "gaode": ("高德地图", "AMap (Gaode)"),
+    "satellite": ("卫星影像", "Satellite"),
+}
+
+#: Every section above, merged: code → (zh, en).
+WORDS: dict[str, tuple[str, str]] = {**_MAP}
+
+
+def word(code: str, lang: str = "zh", /, **fields: object) -> str:
+    """The text of ``code`` in ``lang`` (``zh`` or ``en``), placeholders filled from ``fields``."""
+    text = WORDS[code][LANGS.index(lang)]
+    return text.format(**fields) if fields else text
+
+
+def table(lang: str) -> dict[str, str]:
+    """Every word in ``lang``, code → text (for templates and the page's script)."""
+    index = LANGS.index(lang)
+    return {code: texts[index] for code, texts in WORDS.items()}
