@@ -35,6 +35,7 @@ from folium.template import Template
 
 from zonemap.diff import CHANGE_LABELS, changed_parcels
 from zonemap.errors import ZonemapError
+from zonemap.i18n import land_use_name
 from zonemap.render.assets import LEAFLET_CDN, page_assets
 from zonemap.render.encode import encode_points, encode_polygons
 from zonemap.render.escape import html_text, script_json
@@ -172,7 +173,7 @@ def _parcels_spec(zone: Zone, text: dict, lang: str, basemap: str, changes: dict
             "parcel_id": _json_values(parcels["parcel_id"]),
             "tenant": _json_values(parcels["tenant"]),
             "investment_wan": _json_values(parcels["investment_wan"], decimals=2),
-            "land_use": _json_values(parcels["land_use"]),
+            "land_use": _json_values(parcels["land_use"].map(lambda code: land_use_name(code, lang) or None)),
             "note": _json_values(parcels["note"]),
             "area_m2": _json_values(pd.Series(area_m2), decimals=2),
             "intensity": _json_values(pd.Series(intensity), decimals=2),
