@@ -123,8 +123,28 @@ _WORKBOOK: dict[str, tuple[str, str]] = {
     "wb_by": ("操作人", "By"),
 }
 
+#: Printed pages: the print map (zonemap print) and the 界址点坐标表 (zonemap corners).
+_PRINT: dict[str, tuple[str, str]] = {
+    "corners_title": ("界址点坐标表", "Boundary point coordinates"),
+    "corners_parcel": ("宗地编号：{parcel}", "Parcel: {parcel}"),
+    "corners_ring": ("环", "Ring"),
+    "corners_point": ("点号", "Point"),
+    "corners_x": ("X（北，米）", "X (north, m)"),
+    "corners_y": ("Y（东，米）", "Y (east, m)"),
+    "corners_edge": ("边长（米）", "Edge (m)"),
+    "corners_outer": ("外边界{part}", "Outer {part}"),
+    "corners_hole": ("内边界{part}", "Hole in {part}"),
+    "corners_area": (
+        "面积：{m2} 平方米（{mu} 亩），由上表坐标计算",
+        "Area: {m2} m² ({mu} mu), from the coordinates above",
+    ),
+    "corners_crs": ("坐标系：{crs}", "Coordinate system: {crs}"),
+    "corners_neighbours": ("相邻地块：{ids}", "Neighbouring parcels: {ids}"),
+    "corners_none": ("无", "none"),
+}
+
 #: Every section above, merged: code → (zh, en).
-WORDS: dict[str, tuple[str, str]] = {**_MAP, **_WORKBOOK}
+WORDS: dict[str, tuple[str, str]] = {**_MAP, **_WORKBOOK, **_PRINT}
 
 
 def word(code: str, lang: str = "zh", /, **fields: object) -> str:
