@@ -81,8 +81,15 @@ _MAP: dict[str, tuple[str, str]] = {
     "satellite": ("卫星影像", "Satellite"),
 }
 
+#: Bringing a planner's file in (zonemap inspect / import).
+_INTAKE: dict[str, tuple[str, str]] = {
+    "intake_read": ("读取 {name} 图层 {layer}：{count} 个要素（{types}）", "read {name} layer {layer}: {count} features ({types})"),
+    "intake_matched": ("--where 筛选出 {matched} 个（共 {total} 个）", "--where matched {matched} of {total}"),
+    "intake_dropped": ("未导入：{items}", "left out: {items}"),
+}
+
 #: Every section above, merged: code → (zh, en).
-WORDS: dict[str, tuple[str, str]] = {**_MAP}
+WORDS: dict[str, tuple[str, str]] = {**_MAP, **_INTAKE}
 
 
 def word(code: str, lang: str = "zh", /, **fields: object) -> str:
