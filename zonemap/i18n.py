@@ -81,6 +81,13 @@ _MAP: dict[str, tuple[str, str]] = {
     "satellite": ("卫星影像", "Satellite"),
 }
 
+#: Bringing a planner's file in (zonemap inspect / import).
+_INTAKE: dict[str, tuple[str, str]] = {
+    "intake_read": ("读取 {name} 图层 {layer}：{count} 个要素（{types}）", "read {name} layer {layer}: {count} features ({types})"),
+    "intake_matched": ("--where 筛选出 {matched} 个（共 {total} 个）", "--where matched {matched} of {total}"),
+    "intake_dropped": ("未导入：{items}", "left out: {items}"),
+}
+
 #: The Excel 台账 (zonemap export ZONE 台账.xlsx): sheet names and column headers.
 _WORKBOOK: dict[str, tuple[str, str]] = {
     "wb_sheet_ledger": ("面积台账", "Area ledger"),
@@ -144,7 +151,7 @@ _PRINT: dict[str, tuple[str, str]] = {
 }
 
 #: Every section above, merged: code → (zh, en).
-WORDS: dict[str, tuple[str, str]] = {**_MAP, **_WORKBOOK, **_PRINT}
+WORDS: dict[str, tuple[str, str]] = {**_MAP, **_INTAKE, **_WORKBOOK, **_PRINT}
 
 
 def word(code: str, lang: str = "zh", /, **fields: object) -> str:
