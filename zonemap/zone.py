@@ -3,8 +3,8 @@
 The model: a :class:`Zone` is its file *as it was when read*. It reads each
 layer once and keeps it, with the areas and problems worked out from it.
 Every edit of the library (:func:`~zonemap.intake.edits.set_parcel`,
-``split_parcel``, ``merge_parcels``, imports) returns the new Zone, the file
-as the edit left it. A Zone never answers from an older state than its file:
+``split_parcel``, ``merge_parcels``, ``init_zone``) returns the new Zone, the
+file as the edit left it. A Zone never answers from an older state than its file:
 before every answer it compares the file's stamp (size, modification time,
 SQLite's file change counter, and the ``-wal`` file's size and time) with the
 stamp it was read at; when another program or an edit through the path has
