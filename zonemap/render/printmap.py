@@ -226,7 +226,7 @@ def _place_labels(axes, page: Page, renderer, taken: list) -> tuple[list, list[s
             extent = text.get_window_extent(renderer)
             box = shapely.box(extent.x0, extent.y0, extent.x1, extent.y1)
             if shapely.transform(ground, to_display).contains(box) and not any(box.intersects(other) for other in taken):
-                if ground is geometry and built is not None:
+                if len(grounds) > 1 and ground is geometry:
                     text.set_bbox({"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 0.6})
                 taken.append(box)
                 placed.append(extent)
