@@ -34,8 +34,36 @@ DBF_TEXT_BYTES = 254
 _SHP_SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
+#: A spreadsheet cell starting with one of these runs as a formula (CSV injection; OWASP adds tab and CR).
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
 class ExportError(ZonemapError):
     """The layer cannot be written as asked; nothing was written."""
+
+
+def spreadsheet_text(value: object) -> object:
+    """Text for a CSV or Excel cell that cannot run as a formula: one starting with ``= + - @`` gets a leading ``'``.
+
+    Excel shows the ``'`` only in the formula bar; numbers and missing values pass unchanged.
+
+    Examples
+    --------
+    >>> print(spreadsheet_text('=HYPERLINK("http://x","y")'))
+    '=HYPERLINK("http://x","y")
+    >>> spreadsheet_text("绿源科技"), spreadsheet_text(12.5)
+    ('绿源科技', 12.5)
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def _spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every text cell made safe by :func:`spreadsheet_text`."""
+    table = table.copy()
+    for column in table.columns:
+        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+            table[column] = table[column].map(spreadsheet_text)
+    return table
 
 
 def _check_dbf_text(frame: pd.DataFrame, encoding: str, layer: str) -> None:
@@ -73,7 +101,7 @@ def _prepare(frame: gpd.GeoDataFrame, suffix: str, layer: str, encoding: str) ->
         table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
         table["area_m2"] = m2.round(1)
         table["area_mu"] = from_m2(m2, "mu").round(2)
-        return table, {"layer_options": {"WRITE_BOM": "YES"}}
+        return _spreadsheet_safe(table), {"layer_options": {"WRITE_BOM": "YES"}}
     return frame, {}
 
 
@@ -92,6 +120,8 @@ def export_layer(
         raise ExportError(f"{dest}: unknown format {dest.suffix or '(none)'}; end the name with one of {', '.join(DRIVERS)}")
     if not dest.parent.is_dir():
         raise ExportError(f"{dest}: folder {dest.parent} does not exist; create it first")
+    if dest.is_dir():
+        raise ExportError(f"{dest}: is a folder, not a file; give a file name such as {dest / ('parcels' + suffix)}")
     if dest.exists() and Path(zone).exists() and os.path.samefile(dest, zone):
         raise ExportError(f"{dest}: is the zone being exported; give another file as DEST, e.g. `zonemap export {zone} OUT.shp`")
     if store.is_zone_file(dest):
@@ -108,7 +138,7 @@ def export_layer(
     if isinstance(frame, gpd.GeoDataFrame):
         data, options = _prepare(frame, suffix, layer, encoding)
     else:
-        data, options = frame, {"layer_options": {"WRITE_BOM": "YES"}}
+        data, options = _spreadsheet_safe(frame), {"layer_options": {"WRITE_BOM": "YES"}}
     with tempfile.TemporaryDirectory(prefix=f".{dest.name}.", dir=dest.parent) as tmp:
         written = Path(tmp) / dest.name
         try:
