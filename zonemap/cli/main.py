@@ -7,7 +7,7 @@ import sqlite3
 import click
 import pyogrio.errors
 
-from zonemap.cli import areas, corners, diff, export, history, import_, indicators, info, init, inspect, map, merge, pull, push, remaining, report, set_, split, validate
+from zonemap.cli import areas, corners, diff, print_, export, history, import_, indicators, info, init, inspect, map, merge, pull, push, remaining, report, set_, split, validate
 from zonemap.cli._table import terminal_text
 from zonemap.cli.options import ZONE_KEY
 from zonemap.errors import ZonemapError, environment_error
@@ -38,5 +38,5 @@ def main() -> None:
     """
 
 
-for command in (info.info, areas.areas, remaining.remaining, validate.validate, init.init, inspect.inspect, import_.import_, export.export, set_.set_, split.split, merge.merge, history.history, map.map_, indicators.indicators, diff.diff, report.report, push.push, pull.pull, corners.corners):
+for command in (info.info, areas.areas, remaining.remaining, validate.validate, init.init, inspect.inspect, import_.import_, export.export, set_.set_, split.split, merge.merge, history.history, map.map_, indicators.indicators, diff.diff, report.report, push.push, pull.pull, corners.corners, print_.print_):
     main.add_command(command)
