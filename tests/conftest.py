@@ -189,3 +189,21 @@ def offline_page(browser):
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def postgis():
+    """A real PostgreSQL 15 with PostGIS (Debian's binaries), started once per session on a free port.
+
+    Yields a :class:`postgis_server.PostgisServer`: ``url(user, db, zone)``
+    and ``env(user)`` (PGPASSWORD) for the CLI, ``connect(user)`` for checks.
+    Databases: ``zones`` (PostGIS) and ``plain`` (without); roles
+    ``zonemap_admin`` (superuser), ``planner`` and ``reader``.
+    """
+    from postgis_server import BIN, start
+
+    if not (BIN / "initdb").exists():
+        pytest.skip("PostgreSQL 15 with PostGIS is not installed (apt-get install postgresql-15-postgis-3)")
+    server = start()
+    yield server
+    server.stop()

@@ -122,8 +122,77 @@ _BUSINESS: dict[str, tuple[str, str]] = {
     "illustrative_thresholds": ("示意标准（非正式文件）", "illustrative thresholds, not an official scheme"),
 }
 
+#: Bringing a planner's file in (zonemap inspect / import).
+_INTAKE: dict[str, tuple[str, str]] = {
+    "intake_read": ("读取 {name} 图层 {layer}：{count} 个要素（{types}）", "read {name} layer {layer}: {count} features ({types})"),
+    "intake_matched": ("--where 筛选出 {matched} 个（共 {total} 个）", "--where matched {matched} of {total}"),
+    "intake_dropped": ("未导入：{items}", "left out: {items}"),
+}
+
+#: The Excel 台账 (zonemap export ZONE 台账.xlsx): sheet names and column headers.
+_WORKBOOK: dict[str, tuple[str, str]] = {
+    "wb_sheet_ledger": ("面积台账", "Area ledger"),
+    "wb_sheet_parcels": ("地块清单", "Parcels"),
+    "wb_sheet_tenants": ("入驻企业", "Tenants"),
+    "wb_sheet_prospects": ("意向项目", "Prospects"),
+    "wb_sheet_indicators": ("指标", "Indicators"),
+    "wb_sheet_history": ("变更记录", "Change log"),
+    "wb_item": ("项目", "Item"),
+    "wb_area_mu": ("面积（亩）", "Area (mu)"),
+    "wb_area_m2": ("面积（平方米）", "Area (m²)"),
+    "wb_parcels": ("地块数", "Parcels"),
+    "wb_share": ("占边界", "Share of boundary"),
+    "wb_parcel_id": ("地块编号", "Parcel"),
+    "wb_status": ("状态", "Status"),
+    "wb_tenant": ("入驻企业", "Tenant"),
+    "wb_land_use": ("用地性质", "Land use"),
+    "wb_investment": ("投资额（万元）", "Investment (×10⁴ yuan)"),
+    "wb_intensity_mu": ("亩均投资（万元/亩）", "Intensity (×10⁴ yuan/mu)"),
+    "wb_intensity_ha": ("投资强度（万元/公顷）", "Intensity (×10⁴ yuan/ha)"),
+    "wb_floor_area": ("建筑面积（平方米）", "Floor area (m²)"),
+    "wb_note": ("备注", "Note"),
+    "wb_updated": ("更新日期", "Updated"),
+    "wb_parcel_ids": ("地块", "Parcels"),
+    "wb_name": ("项目名称", "Project"),
+    "wb_industry": ("行业", "Industry"),
+    "wb_need_mu": ("需地（亩）", "Needs (mu)"),
+    "wb_stage": ("阶段", "Stage"),
+    "wb_indicator": ("指标", "Indicator"),
+    "wb_value": ("数值", "Value"),
+    "wb_unit": ("单位", "Unit"),
+    "wb_formula": ("公式", "Formula"),
+    "wb_inputs": ("输入", "Inputs"),
+    "wb_reason": ("说明", "Why n/a"),
+    "wb_at": ("时间", "When"),
+    "wb_action": ("操作", "Action"),
+    "wb_field": ("字段", "Field"),
+    "wb_old": ("原值", "Old"),
+    "wb_new": ("新值", "New"),
+    "wb_by": ("操作人", "By"),
+}
+
+#: Printed pages: the print map (zonemap print) and the 界址点坐标表 (zonemap corners).
+_PRINT: dict[str, tuple[str, str]] = {
+    "corners_title": ("界址点坐标表", "Boundary point coordinates"),
+    "corners_parcel": ("宗地编号：{parcel}", "Parcel: {parcel}"),
+    "corners_ring": ("环", "Ring"),
+    "corners_point": ("点号", "Point"),
+    "corners_x": ("X（北，米）", "X (north, m)"),
+    "corners_y": ("Y（东，米）", "Y (east, m)"),
+    "corners_edge": ("边长（米）", "Edge (m)"),
+    "corners_outer": ("外边界{part}", "Outer {part}"),
+    "corners_hole": ("内边界{part}", "Hole in {part}"),
+    "corners_area": (
+        "面积：{m2} 平方米（{mu} 亩），由上表坐标计算",
+        "Area: {m2} m² ({mu} mu), from the coordinates above",
+    ),
+    "corners_crs": ("坐标系：{crs}", "Coordinate system: {crs}"),
+    "corners_neighbours": ("相邻地块：{ids}", "Neighbouring parcels: {ids}"),
+    "corners_none": ("无", "none"),
+}
+
 #: Every section above, merged: code → (zh, en).
-WORDS: dict[str, tuple[str, str]] = {**_MAP, **_BUSINESS}
+WORDS: dict[str, tuple[str, str]] = {**_MAP, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS}
 
 
 def word(code: str, lang: str = "zh", /, **fields: object) -> str:

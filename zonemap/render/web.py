@@ -1,0 +1,186 @@
+"""The page's layers for the web: lon/lat (WGS84, or GCJ-02 for AMap tiles) in compact JSON.
+
+Each :class:`zonemap.render.page.Layer` becomes the spec ``static/zonemap.js``
+draws: the geometry as one encoded block (:mod:`zonemap.render.encode`), each
+feature's class, the styles, the columns as JSON lists and the rows of the
+popup, tooltip, search and labels.
+
+Examples
+--------
+>>> import zonemap
+>>> from zonemap.render.page import build_page
+>>> specs = web_layers(build_page(zonemap.open(zonemap.sample_path())), basemap="none")
+>>> list(specs)
+['parcels', 'roads', 'buildings', 'boundary']
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from zonemap.render.encode import encode_points, encode_polygons
+from zonemap.render.gcj02 import wgs84_to_gcj02
+from zonemap.render.page import Layer, Page
+from zonemap.units import DECIMALS, M2_PER_UNIT, UNIT_LABELS
+
+#: Basemaps whose tiles are drawn in GCJ-02: our WGS84 geometry is shifted to match.
+GCJ02_BASEMAPS = frozenset({"gaode"})
+
+
+def web_geometries(geoms: gpd.GeoSeries, *, basemap: str) -> np.ndarray:
+    """A layer's geometries in lon/lat for the web map: WGS84, or GCJ-02 for AMap tiles."""
+    lonlat = np.asarray(geoms.to_crs("EPSG:4326").values, dtype=object)
+    if basemap not in GCJ02_BASEMAPS:
+        return lonlat
+
+    def shift(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(wgs84_to_gcj02(xy[:, 0], xy[:, 1]))
+
+    return shapely.transform(lonlat, shift)
+
+
+def _json_values(series: pd.Series, *, decimals: int | None = None) -> list | dict:
+    """A column as JSON: a list (None for missing; numbers rounded, text as str), or,
+    when few values repeat over many rows, ``{"values": [...], "codes": [...]}``
+    with code -1 for missing, which ``zonemap.js`` reads the same way.
+    """
+    if decimals is None:
+        missing = series.isna().to_numpy()
+        values = series.astype(str).to_numpy(dtype=object, copy=True)
+    else:
+        numbers = pd.to_numeric(series, errors="coerce").round(decimals)
+        missing = numbers.isna().to_numpy()
+        values = numbers.to_numpy(dtype=object, copy=True)
+    values[missing] = None
+    codes, uniques = pd.factorize(values)
+    if len(values) >= 64 and len(uniques) * 4 <= len(values):
+        return {"values": list(uniques), "codes": codes.tolist()}
+    return values.tolist()
+
+
+def _number_row(key: str, label: str, column: str, decimals: int, unit: str = "", factor: float = 1.0) -> dict:
+    return {
+        "key": key,
+        "label": label,
+        "column": column,
+        "format": "number",
+        "decimals": decimals,
+        "unit": unit,
+        "factor": factor,
+    }
+
+
+def _parcels_spec(layer: Layer, words: dict, lang: str, geoms: np.ndarray) -> dict:
+    frame = layer.frame
+    mu_unit = UNIT_LABELS["mu"][lang]
+    status_row = {"key": "status", "label": words["status"], "format": "class"}
+    change_rows, change_columns = [], {}
+    if "change" in frame:
+        # The class is the change; the status travels as a column of its own.
+        status_row = {"key": "status", "label": words["status"], "column": "status_label"}
+        change_rows = [{"key": "change", "label": words["change"], "format": "class"}]
+        change_columns = {"status_label": _json_values(frame["status_label"])}
+    return {
+        "name": layer.name,
+        "geometry": encode_polygons(geoms),
+        "class_of": layer.class_of,
+        "styles": layer.styles,
+        "columns": {
+            **change_columns,
+            "parcel_id": _json_values(frame["parcel_id"]),
+            "tenant": _json_values(frame["tenant"]),
+            "investment_wan": _json_values(frame["investment_wan"], decimals=2),
+            "land_use": _json_values(frame["land_use"]),
+            "note": _json_values(frame["note"]),
+            "area_m2": _json_values(frame["area_m2"], decimals=2),
+            "intensity": _json_values(frame["intensity"], decimals=2),
+        },
+        "popup": [
+            {"key": "parcel_id", "label": words["parcel_id"], "column": "parcel_id"},
+            *change_rows,
+            status_row,
+            {"key": "tenant", "label": words["tenant_name"], "column": "tenant"},
+            _number_row("investment", words["investment"], "investment_wan", 2, words["wan"]),
+            _number_row("area_mu", words["area"], "area_m2", DECIMALS["mu"], mu_unit, 1 / M2_PER_UNIT["mu"]),
+            _number_row("area_m2", "", "area_m2", DECIMALS["m2"], UNIT_LABELS["m2"]["en"]),
+            _number_row("intensity", words["intensity"], "intensity", 2, words["wan_per_mu"]),
+            {"key": "land_use", "label": words["land_use"], "column": "land_use"},
+            {"key": "note", "label": words["note"], "column": "note"},
+        ],
+        "tooltip": ["parcel_id", "tenant"],
+        "search": ["parcel_id", "tenant"],
+        "labels": {
+            "points": encode_points(shapely.point_on_surface(geoms)),
+            "lines": [
+                {"column": "parcel_id"},
+                _number_row("area_mu", "", "area_m2", DECIMALS["mu"], mu_unit, 1 / M2_PER_UNIT["mu"]),
+            ],
+        },
+    }
+
+
+def _roads_spec(layer: Layer, words: dict, geoms: np.ndarray) -> dict:
+    frame = layer.frame
+    return {
+        "name": layer.name,
+        "geometry": encode_polygons(geoms),
+        "styles": layer.styles,
+        "columns": {
+            "name": _json_values(frame["name"]),
+            "axis": _json_values(frame["axis_label"]),
+            "width_m": _json_values(frame["width_m"], decimals=1),
+        },
+        "popup": [
+            {"key": "name", "label": words["road_name"], "column": "name"},
+            {"key": "axis", "label": words["axis"], "column": "axis"},
+            _number_row("width", words["width"], "width_m", 1, words["metre"]),
+        ],
+        "tooltip": ["name"],
+    }
+
+
+def _buildings_spec(layer: Layer, words: dict, geoms: np.ndarray) -> dict:
+    frame = layer.frame
+    return {
+        "name": layer.name,
+        "geometry": encode_polygons(geoms),
+        "class_of": layer.class_of,
+        "styles": layer.styles,
+        "columns": {
+            "name": _json_values(frame["name"]),
+            "building_id": _json_values(frame["building_id"]),
+            "floors": _json_values(frame["floors"], decimals=0),
+            "floor_area_m2": _json_values(frame["floor_area_m2"], decimals=1),
+        },
+        "popup": [
+            {"key": "name", "label": words["building"], "column": "name"},
+            {"key": "building_id", "label": words["building_id"], "column": "building_id"},
+            {"key": "use", "label": words["use"], "format": "class"},
+            _number_row("floors", words["floors"], "floors", 0, words["storeys"]),
+            _number_row("floor_area", words["floor_area"], "floor_area_m2", DECIMALS["m2"], UNIT_LABELS["m2"]["en"]),
+        ],
+        "tooltip": ["name"],
+    }
+
+
+def _boundary_spec(layer: Layer, geoms: np.ndarray) -> dict:
+    return {"name": layer.name, "geometry": encode_polygons(geoms), "styles": layer.styles, "columns": {}}
+
+
+def web_layers(page: Page, *, basemap: str) -> dict[str, dict]:
+    """Every layer of ``page`` as the spec ``zonemap.js`` draws, geometry in the basemap's lon/lat."""
+    specs = {}
+    for key, layer in page.layers.items():
+        geoms = web_geometries(layer.frame.geometry, basemap=basemap)
+        if key == "parcels":
+            specs[key] = _parcels_spec(layer, page.words, page.lang, geoms)
+        elif key == "roads":
+            specs[key] = _roads_spec(layer, page.words, geoms)
+        elif key == "buildings":
+            specs[key] = _buildings_spec(layer, page.words, geoms)
+        else:
+            specs[key] = _boundary_spec(layer, geoms)
+    return specs
