@@ -85,6 +85,10 @@ _MAP: dict[str, tuple[str, str]] = {
         "底图为高德地图（GCJ-02坐标）：地块、边界和道路已由WGS84偏移至GCJ-02以与底图对齐。",
         "Basemap: AMap (GCJ-02). Parcels, boundary and roads are shifted from WGS84 to GCJ-02 to line up with it.",
     ),
+    "browser_too_old": (
+        "此浏览器版本过旧，无法显示地块：请用新版 Edge、Chrome、Firefox 或 Safari（2023 年以后）打开本文件。",
+        "This browser is too old to draw the parcels: open this file in a current Edge, Chrome, Firefox or Safari (2023 or later).",
+    ),
     "osm": ("OpenStreetMap", "OpenStreetMap"),
     "tianditu": ("天地图矢量", "Tianditu"),
     "tianditu_labels": ("天地图注记", "Tianditu labels"),
@@ -116,6 +120,7 @@ _LEDGER: dict[str, tuple[str, str]] = {
     "ledger.remaining": ("剩余用地", "Remaining"),
     "ledger.ready": ("可即供地", "Ready (serviced)"),
     "ledger.raw": ("待开发", "Raw (vacant + unparcelled)"),
+    "ledger.held": ("其中预留", "of which held for prospects"),
     "ledger.title": ("面积台账", "Area ledger"),
 }
 
@@ -326,6 +331,47 @@ _LAND_USE_SURVEY: dict[str, tuple[str, str]] = {
     "land_use.survey.1201": ("空闲地", "Idle land"),
 }
 
+#: Investors, holds, tenants' results and the 亩均效益 evaluation (prospect, hold, zone set, results, evaluate).
+_BUSINESS: dict[str, tuple[str, str]] = {
+    "stage_intent": ("意向", "intent"),
+    "stage_negotiating": ("洽谈", "negotiating"),
+    "stage_signed": ("签约", "signed"),
+    "stage_landed": ("落地", "landed"),
+    "stage_dropped": ("放弃", "dropped"),
+    "prospect": ("项目", "Prospect"),
+    "prospects_title": ("{zone} 意向项目", "{zone}: prospects"),
+    "no_prospects": ("无意向项目", "no prospects recorded"),
+    "industry": ("行业", "Industry"),
+    "stage": ("阶段", "Stage"),
+    "need_mu": ("需地（亩）", "Need (mu)"),
+    "target_intensity": ("目标强度（万元/亩）", "Target (×10⁴ yuan/mu)"),
+    "wanted_buildings": ("意向厂房", "Buildings wanted"),
+    "contact": ("联系", "Contact"),
+    "since": ("登记日期", "Since"),
+    "held": ("预留", "Held"),
+    "held_until": ("预留至 {until}", "held until {until}"),
+    "zone_name": ("园区名称", "Zone name"),
+    "infrastructure": ("基础设施投入（万元）", "Infrastructure (×10⁴ yuan)"),
+    "approved_by": ("批准机关", "Approved by"),
+    "approved_on": ("批准日期", "Approved on"),
+    "evaluation_title": ("{zone} {year}年度亩均效益评价", "{zone}: land-use efficiency evaluation, {year}"),
+    "class": ("评价类别", "Class"),
+    "land_mu": ("用地（亩）", "Land (mu)"),
+    "tax": ("税收（万元）", "Tax (×10⁴ yuan)"),
+    "output": ("产值（万元）", "Output (×10⁴ yuan)"),
+    "tax_per_mu": ("亩均税收（万元/亩）", "Tax per mu"),
+    "output_per_mu": ("亩均产值（万元/亩）", "Output per mu"),
+    "revenue_per_mu": ("亩均营业收入（万元/亩）", "Revenue per mu"),
+    "tax_per_tce": ("单位能耗税收（万元/吨标煤）", "Tax per tce"),
+    "tax_per_employee": ("人均税收（万元/人）", "Tax per employee"),
+    "low_yield": ("低效用地（C类以下）", "Low-yield land (below class C)"),
+    "unlet": ("已开发逾 {years} 年未出让", "Developed, not let for over {years} years"),
+    "idle_buildings": ("闲置厂房", "Idle buildings"),
+    "no_results_year": ("无 {year} 年度数据", "no results for {year}"),
+    "no_land": ("无入驻用地", "no tenant land"),
+    "illustrative_thresholds": ("示意标准（非正式文件）", "illustrative thresholds, not an official scheme"),
+}
+
 #: Bringing a planner's file in (zonemap inspect / import).
 _INTAKE: dict[str, tuple[str, str]] = {
     "intake_read": ("读取 {name} 图层 {layer}：{count} 个要素（{types}）", "read {name} layer {layer}: {count} features ({types})"),
@@ -393,12 +439,31 @@ _PRINT: dict[str, tuple[str, str]] = {
     "corners_crs": ("坐标系：{crs}", "Coordinate system: {crs}"),
     "corners_neighbours": ("相邻地块：{ids}", "Neighbouring parcels: {ids}"),
     "corners_none": ("无", "none"),
+    "print_north": ("北", "N"),
+    "print_legend": ("图例", "Legend"),
+    "print_legend_row": ("{label}  {parcels}块 {area}亩", "{label}  {parcels} · {area} mu"),
+    "print_legend_area": ("{label}  {area}亩", "{label}  {area} mu"),
+    "print_scale": ("比例尺 1:{ratio}", "Scale 1:{ratio}"),
+    "print_crs": ("坐标系：{crs}", "Coordinate system: {crs}"),
+    "print_by": ("制图单位：{by}", "Mapped by: {by}"),
+    "print_date": ("制图日期：{date}", "Map date: {date}"),
+    "print_source": ("数据来源：{source}", "Data source: {source}"),
+    "print_source_updated": ("{file}（数据更新至 {date}）", "{file} (data as of {date})"),
+    "print_compare": ("对比：{old} → {new}", "Compared: {old} → {new}"),
+    "print_metre": ("米", "m"),
+    "crs_cgcs2000": ("2000国家大地坐标系", "CGCS2000"),
+    "crs_xian80": ("1980西安坐标系", "Xian 1980"),
+    "crs_beijing54": ("1954北京坐标系", "Beijing 1954"),
+    "crs_wgs84": ("WGS84坐标系", "WGS 84"),
+    "crs_gk_zone": ("{degrees}°带 第{zone}带", "{degrees}° zone {zone}"),
+    "crs_band": ("{degrees}°带", "{degrees}° zone,"),
+    "crs_central_meridian": ("中央子午线 {lon}°", "central meridian {lon}°"),
 }
 
 #: Every section above, merged: code → (zh, en).
 WORDS: dict[str, tuple[str, str]] = {
     **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_CLI,
-    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT,
+    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS,
 }
 
 

@@ -14,6 +14,8 @@ Examples
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from zonemap.errors import ZonemapError
@@ -57,14 +59,20 @@ def cjk_font() -> str | None:
     return next((wanted for wanted in CJK_FONTS if wanted in names), None)
 
 
-def print_rc(lang: str, *, what: str = "this page") -> dict:
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a Chinese, Japanese or Korean character (which DejaVu Sans lacks)."""
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+
+
+def print_rc(lang: str, *, what: str = "this page", texts: Iterable[str] = ()) -> dict:
     """matplotlib settings for a printable page in ``lang``: TrueType embedded, a CJK font when there is one.
 
-    Chinese without a CJK font raises :class:`FontError` naming what to install.
+    A Chinese page, or ``texts`` (names from the data) with Chinese in them,
+    without a CJK font raises :class:`FontError` naming what to install: never boxes for glyphs.
     """
     font = cjk_font()
-    if font is None and lang == "zh":
-        raise FontError(f"no font with Chinese glyphs found for {what}: {INSTALL_HINT}, or use --lang en")
+    if font is None and (lang == "zh" or any(has_cjk(text) for text in texts)):
+        raise FontError(f"no font with Chinese glyphs found for {what}: {INSTALL_HINT}")
     return {
         "pdf.fonttype": 42,
         "ps.fonttype": 42,
