@@ -50,7 +50,7 @@ from zonemap.errors import BusyError, ZonemapError, ZoneFileError
 
 SCHEMES = ("postgresql://", "postgres://")
 #: The layers a database zone holds, in the order they are written.
-LAYERS = ("boundary", "parcels", "roads", "buildings", "prospects", "history")
+LAYERS = ("boundary", "parcels", "roads", "buildings", "prospects", "holds", "results", "history")
 GEOMETRY_COLUMN = "geom"
 #: The field that names a row to a planner, per layer, for conflict messages and in-place updates.
 ROW_KEYS = {"parcels": "parcel_id", "buildings": "building_id", "prospects": "name", "boundary": "zone_id"}
