@@ -17,3 +17,7 @@ class BusyError(ZonemapError):
 
 class CrsError(ZonemapError):
     """A layer's CRS is missing, or its coordinates cannot be in it."""
+
+
+class ZonemapWarning(UserWarning):
+    """Something the user should know that does not stop the command (the CLI prints it as one line)."""

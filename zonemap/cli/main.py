@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import sys
+import warnings
+
 import click
 
 from zonemap.cli import areas, diff, export, history, import_, indicators, info, init, inspect, map, merge, pull, push, remaining, report, set_, split, validate
-from zonemap.errors import ZonemapError
+from zonemap.errors import ZonemapError, ZonemapWarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None, _default=warnings.showwarning) -> None:
+    """A :class:`ZonemapWarning` as one line on stderr; other warnings as Python shows them."""
+    if issubclass(category, ZonemapWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        _default(message, category, filename, lineno, file, line)
 
 
 class ZonemapGroup(click.Group):
     """Turns library errors into one-line CLI errors (exit 1), never a traceback."""
+
+    def main(self, *args, **kwargs):
+        # A Chinese Windows console is cp936 (GBK): a character it cannot show becomes '?', never a UnicodeEncodeError.
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
         try:
