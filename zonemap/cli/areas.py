@@ -51,6 +51,7 @@ def ledger_table(ledger: dict) -> str:
         row("剩余用地 remaining", ledger["remaining"]),
         row("  可即供地 ready (developed)", ledger["ready"]),
         row("  待开发 raw (vacant + unparcelled)", ledger["raw"]),
+        row("  其中预留 of which held for prospects", ledger["held"]),
     ]
     rows[0] = rows[0][:2]
     title = f"{ledger['zone']} — 面积台账 area ledger ({ledger['method']}, {UNIT_LABELS[unit]['zh']} {UNIT_LABELS[unit]['en']})"

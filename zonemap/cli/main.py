@@ -7,7 +7,8 @@ import warnings
 
 import click
 
-from zonemap.cli import areas, diff, export, history, import_, indicators, info, init, inspect, map, merge, pull, push, remaining, report, set_, split, validate
+from zonemap.cli import areas, corners, diff, print_, export, history, import_, indicators, info, init, inspect, map, merge, pull, push, remaining, report, set_, split, validate
+from zonemap.cli import hold, prospect, zone_  # the zone's business: investors, holds, its own figures
 from zonemap.errors import ZonemapError, ZonemapWarning
 
 
@@ -48,5 +49,7 @@ def main() -> None:
     """
 
 
-for command in (info.info, areas.areas, remaining.remaining, validate.validate, init.init, inspect.inspect, import_.import_, export.export, set_.set_, split.split, merge.merge, history.history, map.map_, indicators.indicators, diff.diff, report.report, push.push, pull.pull):
+for command in (info.info, areas.areas, remaining.remaining, validate.validate, init.init, inspect.inspect, import_.import_, export.export, set_.set_, split.split, merge.merge, history.history, map.map_, indicators.indicators, diff.diff, report.report, push.push, pull.pull, corners.corners, print_.print_):
+    main.add_command(command)
+for command in (prospect.prospect, hold.hold, hold.release, zone_.zone_):
     main.add_command(command)

@@ -29,6 +29,7 @@ from zonemap.areas import areas_m2, metric_geometries
 from zonemap.errors import ZonemapError
 from zonemap.intake.changes import zone_change
 from zonemap.intake.sources import read_source
+from zonemap.prospects import parse_date
 from zonemap.status import STATUSES, parse_status
 from zonemap.units import from_m2, to_m2
 
@@ -376,3 +377,48 @@ def parcel_history(zone: str | os.PathLike, parcel_id: str | None = None) -> pd.
         lineage |= parents
         frontier = parents
     return history[history["parcel_id"].isin(lineage)].reset_index(drop=True)
+
+
+#: The zone's own figures a planner sets (boundary fields), with how each is stored.
+ZONE_FIELDS: dict[str, str] = {"name": "text", "planned_mu": "number", "infrastructure_wan": "number", "approved_by": "text", "approved_on": "date"}
+
+
+def set_zone(zone: str | os.PathLike, *, by: str | None = None, **fields) -> list[tuple[str, object, object]]:
+    """Set the zone's own figures (boundary fields of :data:`ZONE_FIELDS`); returns (field, old, new).
+
+    ``None`` leaves a field as it is; '' clears it. ``approved_on`` is a
+    date (YYYY-MM-DD); numbers must be ≥ 0.
+    """
+    wanted = {}
+    for field, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, str) and not value.strip():
+            wanted[field] = None
+        elif ZONE_FIELDS[field] == "number":
+            if not float(value) >= 0:
+                raise EditError(f"--{field.replace('_', '-')} {value}: must be a number ≥ 0")
+            wanted[field] = float(value)
+        elif ZONE_FIELDS[field] == "date":
+            wanted[field] = parse_date(value, f"--{field.replace('_', '-')}")
+        else:
+            wanted[field] = str(value).strip()
+    if wanted.get("name", "") is None:
+        raise EditError("--name: a zone needs a name; give one, e.g. --name 示例工业集中区")
+    with zone_change(zone, by=by) as change:
+        boundary = change.read("boundary")
+        if len(boundary) != 1:
+            raise EditError(f"{zone}: the boundary has {len(boundary)} features, not 1; fix it (`zonemap validate {zone}`) before setting the zone's figures")
+        changes = []
+        for field, value in wanted.items():
+            old = boundary[field].iloc[0]
+            old = None if pd.isna(old) else old
+            if old != value:
+                changes.append((field, old, value))
+                boundary.iloc[0, boundary.columns.get_loc(field)] = np.nan if value is None else value
+                change.record(None, "update", f"boundary.{field}", old, value)
+        if not changes:
+            change.discard()
+            return []
+        change.write("boundary", boundary.astype({f: store.SCHEMA["boundary"][f] for f in ("planned_mu", "infrastructure_wan")}))
+    return changes
