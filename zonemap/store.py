@@ -444,9 +444,13 @@ def _copy_rows(db, work, table: str, where: str, args, verb: str) -> None:
     db.executemany(f"{verb} INTO {_quote(table)} ({names}) VALUES ({marks})", cursor.fetchall())
 
 
-def _geometry_type(db: sqlite3.Connection, table: str) -> str | None:
-    row = db.execute("SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
-    return row and row[0]
+def _same_types(db: sqlite3.Connection, work: sqlite3.Connection, table: str) -> bool:
+    """Whether the columns both copies have are declared alike, geometry type included."""
+    geometry = "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?"
+    if db.execute(geometry, (table,)).fetchall() != work.execute(geometry, (table,)).fetchall():
+        return False
+    declared = {name: kind.upper() for name, kind, _ in _columns(db, table)}
+    return all(declared.get(name, kind.upper()) == kind.upper() for name, kind, _ in _columns(work, table))
 
 
 def _write_difference(db: sqlite3.Connection, work: sqlite3.Connection, table: str) -> bool:
@@ -492,8 +496,8 @@ def _land(db: sqlite3.Connection, work_path: Path, tables: list[str]) -> None:
     with closing(sqlite3.connect(work_path)) as work:
         present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         for table in tables:
-            if table in present and _geometry_type(db, table) != _geometry_type(work, table):
-                _drop(db, table)  # Polygon → MultiPolygon: the declared type is in the table's schema, so rebuild it
+            if table in present and not _same_types(db, work, table):
+                _drop(db, table)  # a declared type changed (Polygon → MultiPolygon, TEXT → REAL): only a new table has it
                 present.discard(table)
             if table not in present:
                 _create_like(db, work, table)
