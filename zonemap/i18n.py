@@ -81,6 +81,47 @@ _MAP: dict[str, tuple[str, str]] = {
     "satellite": ("卫星影像", "Satellite"),
 }
 
+#: Investors, holds, tenants' results and the 亩均效益 evaluation (prospect, hold, zone set, results, evaluate).
+_BUSINESS: dict[str, tuple[str, str]] = {
+    "stage_intent": ("意向", "intent"),
+    "stage_negotiating": ("洽谈", "negotiating"),
+    "stage_signed": ("签约", "signed"),
+    "stage_landed": ("落地", "landed"),
+    "stage_dropped": ("放弃", "dropped"),
+    "prospect": ("项目", "Prospect"),
+    "prospects_title": ("{zone} 意向项目", "{zone}: prospects"),
+    "no_prospects": ("无意向项目", "no prospects recorded"),
+    "industry": ("行业", "Industry"),
+    "stage": ("阶段", "Stage"),
+    "need_mu": ("需地（亩）", "Need (mu)"),
+    "target_intensity": ("目标强度（万元/亩）", "Target (×10⁴ yuan/mu)"),
+    "wanted_buildings": ("意向厂房", "Buildings wanted"),
+    "contact": ("联系", "Contact"),
+    "since": ("登记日期", "Since"),
+    "held": ("预留", "Held"),
+    "held_until": ("预留至 {until}", "held until {until}"),
+    "zone_name": ("园区名称", "Zone name"),
+    "infrastructure": ("基础设施投入（万元）", "Infrastructure (×10⁴ yuan)"),
+    "approved_by": ("批准机关", "Approved by"),
+    "approved_on": ("批准日期", "Approved on"),
+    "evaluation_title": ("{zone} {year}年度亩均效益评价", "{zone}: land-use efficiency evaluation, {year}"),
+    "class": ("评价类别", "Class"),
+    "land_mu": ("用地（亩）", "Land (mu)"),
+    "tax": ("税收（万元）", "Tax (×10⁴ yuan)"),
+    "output": ("产值（万元）", "Output (×10⁴ yuan)"),
+    "tax_per_mu": ("亩均税收（万元/亩）", "Tax per mu"),
+    "output_per_mu": ("亩均产值（万元/亩）", "Output per mu"),
+    "revenue_per_mu": ("亩均营业收入（万元/亩）", "Revenue per mu"),
+    "tax_per_tce": ("单位能耗税收（万元/吨标煤）", "Tax per tce"),
+    "tax_per_employee": ("人均税收（万元/人）", "Tax per employee"),
+    "low_yield": ("低效用地（C类以下）", "Low-yield land (below class C)"),
+    "unlet": ("已开发逾 {years} 年未出让", "Developed, not let for over {years} years"),
+    "idle_buildings": ("闲置厂房", "Idle buildings"),
+    "no_results_year": ("无 {year} 年度数据", "no results for {year}"),
+    "no_land": ("无入驻用地", "no tenant land"),
+    "illustrative_thresholds": ("示意标准（非正式文件）", "illustrative thresholds, not an official scheme"),
+}
+
 #: Bringing a planner's file in (zonemap inspect / import).
 _INTAKE: dict[str, tuple[str, str]] = {
     "intake_read": ("读取 {name} 图层 {layer}：{count} 个要素（{types}）", "read {name} layer {layer}: {count} features ({types})"),
@@ -130,8 +171,47 @@ _WORKBOOK: dict[str, tuple[str, str]] = {
     "wb_by": ("操作人", "By"),
 }
 
+#: Printed pages: the print map (zonemap print) and the 界址点坐标表 (zonemap corners).
+_PRINT: dict[str, tuple[str, str]] = {
+    "corners_title": ("界址点坐标表", "Boundary point coordinates"),
+    "corners_parcel": ("宗地编号：{parcel}", "Parcel: {parcel}"),
+    "corners_ring": ("环", "Ring"),
+    "corners_point": ("点号", "Point"),
+    "corners_x": ("X（北，米）", "X (north, m)"),
+    "corners_y": ("Y（东，米）", "Y (east, m)"),
+    "corners_edge": ("边长（米）", "Edge (m)"),
+    "corners_outer": ("外边界{part}", "Outer {part}"),
+    "corners_hole": ("内边界{part}", "Hole in {part}"),
+    "corners_area": (
+        "面积：{m2} 平方米（{mu} 亩），由上表坐标计算",
+        "Area: {m2} m² ({mu} mu), from the coordinates above",
+    ),
+    "corners_crs": ("坐标系：{crs}", "Coordinate system: {crs}"),
+    "corners_neighbours": ("相邻地块：{ids}", "Neighbouring parcels: {ids}"),
+    "corners_none": ("无", "none"),
+    "print_north": ("北", "N"),
+    "print_legend": ("图例", "Legend"),
+    "print_legend_row": ("{label}  {parcels}块 {area}亩", "{label}  {parcels} · {area} mu"),
+    "print_legend_area": ("{label}  {area}亩", "{label}  {area} mu"),
+    "print_scale": ("比例尺 1:{ratio}", "Scale 1:{ratio}"),
+    "print_crs": ("坐标系：{crs}", "Coordinate system: {crs}"),
+    "print_by": ("制图单位：{by}", "Mapped by: {by}"),
+    "print_date": ("制图日期：{date}", "Map date: {date}"),
+    "print_source": ("数据来源：{source}", "Data source: {source}"),
+    "print_source_updated": ("{file}（数据更新至 {date}）", "{file} (data as of {date})"),
+    "print_compare": ("对比：{old} → {new}", "Compared: {old} → {new}"),
+    "print_metre": ("米", "m"),
+    "crs_cgcs2000": ("2000国家大地坐标系", "CGCS2000"),
+    "crs_xian80": ("1980西安坐标系", "Xian 1980"),
+    "crs_beijing54": ("1954北京坐标系", "Beijing 1954"),
+    "crs_wgs84": ("WGS84坐标系", "WGS 84"),
+    "crs_gk_zone": ("{degrees}°带 第{zone}带", "{degrees}° zone {zone}"),
+    "crs_band": ("{degrees}°带", "{degrees}° zone,"),
+    "crs_central_meridian": ("中央子午线 {lon}°", "central meridian {lon}°"),
+}
+
 #: Every section above, merged: code → (zh, en).
-WORDS: dict[str, tuple[str, str]] = {**_MAP, **_WORKBOOK, **_INTAKE}
+WORDS: dict[str, tuple[str, str]] = {**_MAP, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS}
 
 
 def word(code: str, lang: str = "zh", /, **fields: object) -> str:

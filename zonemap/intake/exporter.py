@@ -121,6 +121,8 @@ def export_layer(
         raise ExportError(f"{dest}: unknown format {dest.suffix or '(none)'}; end the name with one of {', '.join((*DRIVERS, '.xlsx'))}")
     if not dest.parent.is_dir():
         raise ExportError(f"{dest}: folder {dest.parent} does not exist; create it first")
+    if dest.is_dir():
+        raise ExportError(f"{dest}: is a folder, not a file; give a file name such as {dest / ('parcels' + suffix)}")
     if dest.exists() and Path(zone).exists() and os.path.samefile(dest, zone):
         raise ExportError(f"{dest}: is the zone being exported; give another file as DEST, e.g. `zonemap export {zone} OUT.shp`")
     if store.is_zone_file(dest):

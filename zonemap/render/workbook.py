@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from zonemap.zone import Zone
 
 #: Excel number formats, by kind of column.
-FORMATS = {"area": "#,##0.00", "money": "#,##0.00", "share": "0.00%", "count": "0", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm:ss", "text": "@", "number": "#,##0.00##"}
+FORMATS = {"area": "#,##0.00", "money": "#,##0.00", "share": "0.00%", "count": "0", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm:ss", "text": "@", "number": "#,##0.00##", "coordinate": "0.000", "length": "0.00"}
 #: How an indicator's unit is written beside its value (the value cell carries the format).
 _INDICATOR_UNITS = {"share": "%", "ratio": "", "count": ""}
 _MAX_WIDTH = 60
@@ -74,7 +74,7 @@ def _text_width(value) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
 
 
-def _sheet(book: openpyxl.Workbook, title: str, header: list[str], kinds: list[str], rows: list[list]) -> None:
+def add_sheet(book: openpyxl.Workbook, title: str, header: list[str], kinds: list[str], rows: list[list]) -> None:
     """One sheet: a bold frozen header, then ``rows`` with each column's number format."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -117,7 +117,7 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
         count = ledger["by_status"][key]["parcels"] if key in STATUSES else None
         m2 = None if value is None else value * M2_PER_UNIT["mu"]
         ledger_rows.append([ledger_label(key, lang), value, m2, count, share])
-    _sheet(
+    add_sheet(
         book,
         w("wb_sheet_ledger"),
         [w("wb_item"), w("wb_area_mu"), w("wb_area_m2"), w("wb_parcels"), w("wb_share")],
@@ -126,7 +126,7 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
     )
 
     parcels = page.layers["parcels"].frame
-    _sheet(
+    add_sheet(
         book,
         w("wb_sheet_parcels"),
         [w(c) for c in ("wb_parcel_id", "wb_status", "wb_tenant", "wb_land_use", "wb_area_mu", "wb_area_m2", "wb_investment", "wb_intensity_mu", "wb_updated", "wb_note")],
@@ -134,7 +134,7 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
         parcels[["parcel_id", "status_label", "tenant", "land_use", "area_mu", "area_m2", "investment_wan", "intensity", "updated", "note"]].to_numpy().tolist(),
     )
 
-    _sheet(
+    add_sheet(
         book,
         w("wb_sheet_tenants"),
         [w(c) for c in ("wb_tenant", "wb_parcel_ids", "wb_area_mu", "wb_investment", "wb_intensity_mu", "wb_intensity_ha", "wb_floor_area")],
@@ -147,7 +147,7 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
 
     prospects = zone.prospects
     columns = ["name", "industry", "investment_wan", "need_mu", "stage", "parcel_id", "note"]
-    _sheet(
+    add_sheet(
         book,
         w("wb_sheet_prospects"),
         [w(c) for c in ("wb_name", "wb_industry", "wb_investment", "wb_need_mu", "wb_stage", "wb_parcel_id", "wb_note")],
@@ -155,7 +155,7 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
         prospects.reindex(columns=columns).assign(stage=prospects["stage"].map(lambda s: STAGE_LABELS.get(s, {}).get(lang, s))).to_numpy().tolist(),
     )
 
-    _sheet(
+    add_sheet(
         book,
         w("wb_sheet_indicators"),
         [w(c) for c in ("wb_indicator", "wb_value", "wb_unit", "wb_formula", "wb_inputs", "wb_reason")],
@@ -172,7 +172,7 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
 
     history = zone.history
     columns = ["at", "parcel_id", "action", "field", "old", "new", "by", "note"]
-    _sheet(
+    add_sheet(
         book,
         w("wb_sheet_history"),
         [w(c) for c in ("wb_at", "wb_parcel_id", "wb_action", "wb_field", "wb_old", "wb_new", "wb_by", "wb_note")],
