@@ -65,7 +65,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from zonemap.errors import BusyError, ZonemapWarning, ZoneFileError
+from zonemap.errors import BusyError, ZonemapWarning, ZoneFileError, environment_error
 
 #: The layers of SPEC §3: field name → pandas dtype. ``None`` geometry means a table.
 SCHEMA: dict[str, dict[str, str]] = {
@@ -660,7 +660,7 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
                 db.execute("ROLLBACK")
             if "locked" in str(exc) or "busy" in str(exc):
                 raise _busy(path) from None
-            raise ZoneFileError(f"{path}: could not be written ({exc}); the zone was left unchanged") from None
+            raise environment_error(exc, path) or ZoneFileError(f"{path}: could not be written ({exc}); the zone was left unchanged") from None
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")

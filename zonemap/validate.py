@@ -4,7 +4,7 @@ Codes (SPEC §4): ``invalid_geometry``, ``empty_geometry``, ``overlap``,
 ``gap``, ``outside_boundary``, ``duplicate_id``, ``missing_id``,
 ``unknown_status``, ``tenant_missing``, ``tenant_unexpected``,
 ``negative_investment``, ``planned_mismatch``, ``crs_missing``,
-``crs_geographic``, plus ``crs_mismatch`` (coordinates that cannot be in
+``crs_geographic``, plus ``not_finite`` (a figure stored as ±inf), ``crs_mismatch`` (coordinates that cannot be in
 the layer's CRS), ``boundary_count`` (the boundary is not one feature) and
 ``dangling_parcel_ref`` (a warning: a building, prospect or hold names a
 parcel id that no parcel has), and the hold (预留) warnings ``hold_expired``,
@@ -376,6 +376,20 @@ def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.n
     return problems
 
 
+def _not_finite(layer: str, frame: pd.DataFrame, ids: np.ndarray) -> list[Problem]:
+    """Figures another tool stored as ±inf (the zone reads them as missing): named per feature and field."""
+    return [
+        _error(
+            "not_finite",
+            layer,
+            ids[row],
+            f"{layer} {ids[row]}: {field} is {value:g}, not a finite number (outputs treat it as empty); "
+            "correct it in the zone (QGIS, or `zonemap set` for investment_wan)",
+        )
+        for row, field, value in frame.attrs.get("not_finite", [])
+    ]
+
+
 def _dangling_references(parcel_ids: np.ndarray, buildings: pd.DataFrame, prospects: pd.DataFrame) -> list[Problem]:
     """Buildings and prospects whose ``parcel_id`` names no parcel (e.g. one split, merged or pruned away)."""
     known = set(pd.Series(parcel_ids, dtype=object).dropna().astype(str))
@@ -440,8 +454,10 @@ def validate(zone: Zone, *, checked: CheckedParcels | None = None) -> list[Probl
 def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str], None]) -> list[Problem]:
     stage("reading")
     boundary, roads, buildings = zone.boundary, zone.roads, zone.buildings
-    if checked is None:
+    frames = {"boundary": (boundary, "zone_id"), "roads": (roads, "name"), "buildings": (buildings, "building_id"), "prospects": (zone.prospects, "name")}
+    if checked is None:  # (partitioned parcels are checked elsewhere)
         parcels = zone.parcels
+        frames["parcels"] = (parcels, "parcel_id")
         stage("checking parcels")
         checked = check_parcels(parcels)
     parcels = checked
@@ -466,6 +482,8 @@ def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str],
     problems += found
     problems += _geometry_problems("buildings", _feature_ids(buildings, "building_id"), buildings.geometry.to_numpy())
     problems += _dangling_references(parcels.raw_ids, buildings, zone.prospects)
+    for layer, (frame, id_field) in frames.items():
+        problems += _not_finite(layer, frame, _feature_ids(frame, id_field))
     problems += _hold_problems(zone, date.today())
 
     if any(p.code.startswith("crs_") for p in problems):

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from pyproj import CRS
 
@@ -26,9 +27,27 @@ if TYPE_CHECKING:
     import folium
 
 
+def _finite_figures(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every NaN-free but infinite figure (another tool may write ``inf``) blanked, and noted.
+
+    A figure that is not finite is no figure: outputs treat it as missing;
+    ``frame.attrs["not_finite"]`` keeps (row, field, value) for validation to name.
+    """
+    noted = []
+    for field in frame.columns:
+        if frame[field].dtype == "float64":
+            values = frame[field].to_numpy()
+            for row in np.flatnonzero(np.isinf(values)):
+                noted.append((int(row), field, float(values[row])))
+            if noted and noted[-1][1] == field:
+                frame[field] = frame[field].where(~np.isinf(values))
+    frame.attrs["not_finite"] = noted
+    return frame
+
+
 def _layer_property(name: str, doc: str) -> cached_property:
     def read(self: Zone):
-        return store.read_layer(self.path, name)
+        return _finite_figures(store.read_layer(self.path, name))
 
     read.__doc__ = doc
     return cached_property(read)

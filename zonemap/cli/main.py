@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import warnings
 
 import click
+import pyogrio.errors
 
 from zonemap.cli import areas, corners, diff, print_, export, history, import_, indicators, info, init, inspect, map, merge, pull, push, remaining, report, set_, split, validate
 from zonemap.cli import hold, prospect, zone_  # the zone's business: investors, holds, its own figures
-from zonemap.errors import ZonemapError, ZonemapWarning
+from zonemap.cli._table import terminal_text
+from zonemap.cli.options import ZONE_KEY
+from zonemap.errors import ZonemapError, ZonemapWarning, environment_error
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None, _default=warnings.showwarning) -> None:
@@ -21,7 +25,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None, _de
 
 
 class ZonemapGroup(click.Group):
-    """Turns library errors into one-line CLI errors (exit 1), never a traceback."""
+    """Turns library errors, and disk, permission and path failures, into one-line CLI errors (exit 1), never a traceback."""
 
     def main(self, *args, **kwargs):
         # A Chinese Windows console is cp936 (GBK): a character it cannot show becomes '?', never a UnicodeEncodeError.
@@ -36,7 +40,12 @@ class ZonemapGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ZonemapError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(terminal_text(str(exc))) from exc
+        except (OSError, sqlite3.Error, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            translated = environment_error(exc, ctx.meta.get(ZONE_KEY))
+            if translated is None:
+                raise
+            raise click.ClickException(str(translated)) from exc
 
 
 @click.group(cls=ZonemapGroup, context_settings={"help_option_names": ["-h", "--help"]})

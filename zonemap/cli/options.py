@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -13,14 +14,21 @@ from zonemap.partitioned import ENGINES
 from zonemap.units import UNITS
 
 
+#: Where a command keeps its zone's path (``ctx.meta`` is shared with the group), so a disk failure can name it.
+ZONE_KEY = "zonemap.zone"
+
+
 def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None) -> Path:
     from zonemap import sample_path
 
-    return Path(value) if value else sample_path()
+    ctx.meta[ZONE_KEY] = Path(value) if value else sample_path()
+    return ctx.meta[ZONE_KEY]
 
 
 #: A folder given as ZONE or SOURCE is a data problem like a missing file (exit 1, from the library), not a usage error.
 zone_argument = click.argument("zone", required=False, type=click.Path(), callback=_zone_path)
+#: The zone a command changes (required).
+zone_file_argument = click.argument("zone", type=click.Path(), callback=_zone_path)
 
 
 def _checked(accepts, problem: str):
@@ -59,6 +67,27 @@ def _is_status(value: str) -> bool:
     return parse_status(value) is not None
 
 
+def _number(kind: str, positive: bool):
+    """A click callback passing finite figures of ``kind`` in range (see :mod:`zonemap.numbers`), else a usage error naming the option."""
+    from zonemap.numbers import number_problem
+
+    def callback(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+        problem = None if value is None else number_problem(value, kind, positive=positive)
+        if problem:
+            raise click.BadParameter(f"{value:g} {problem}")
+        return value
+
+    return callback
+
+
+def number_option(*decls: str, kind: str, positive: bool = True, **options):
+    """A float option (``kind`` as in :data:`zonemap.numbers.MAXIMA`) that is finite and in range, else exit 2 naming it.
+
+    click's ``FloatRange`` lets ``nan`` and ``inf`` through, so every float option is made here.
+    """
+    return click.option(*decls, type=float, callback=_number(kind, positive), **options)
+
+
 _encoding = _checked(_is_encoding, "is not an encoding; give e.g. GBK, GB18030, UTF-8 or BIG5 (Chinese survey files are usually GBK)")
 _crs = _checked(_is_crs, "is not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40)")
 _status = _checked(_is_status, "is not a status; use one of developed, vacant, tenant (or 已开发 / 未开发 / 已入驻)")
@@ -68,6 +97,10 @@ def encoding_option(help: str):  # noqa: A002 - click's own keyword
     return click.option("--encoding", metavar="E", callback=_encoding, help=help)
 
 
+snap_option = number_option(
+    "--snap", kind="length", positive=False, default=0.001, show_default=True, metavar="M",
+    help="DXF: outline ends this close (metres) are joined, so near-closed outlines and LINE/ARC loops close.",
+)
 crs_option = click.option("--crs", metavar="EPSG:NNNN", callback=_crs, help="CRS of a source that carries none (e.g. a shapefile without .prj), or that overrides one its coordinates contradict.")
 status_option = click.option("--status", metavar="S", callback=_status, help="developed / vacant / tenant (or 已开发 / 未开发 / 已入驻).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
@@ -119,14 +152,27 @@ def open_zone(path: Path, engine: str = "memory", scheduler: str | None = None):
     return PartitionedZone(path) if engine == "dask" else open_zone_file(path)
 
 
+def _finite(data: object) -> object:
+    """``data`` with every NaN or infinite float as ``None``: JSON has neither."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(value) for value in data]
+    return data
+
+
 def echo_json(data: object) -> None:
-    """Print ``data`` as JSON (Chinese kept readable) to stdout."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Print ``data`` as JSON (Chinese kept readable) to stdout; a missing or non-finite figure is null."""
+    click.echo(json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False))
 
 
 def warn(message: str) -> None:
     """One line on stderr, which stays out of piped data."""
-    click.echo(f"warning: {message}", err=True)
+    from zonemap.cli._table import terminal_text
+
+    click.echo(terminal_text(f"warning: {message}"), err=True)
 
 
 def is_terminal() -> bool:
@@ -150,6 +196,7 @@ def print_problems(callback):
     """Wrap a command so a refused change lists every problem (stderr) before its one-line error."""
     import functools
 
+    from zonemap.cli._table import terminal_text
     from zonemap.intake.changes import RefusedError
 
     @functools.wraps(callback)
@@ -158,7 +205,7 @@ def print_problems(callback):
             return callback(*args, **kwargs)
         except RefusedError as exc:
             for problem in exc.problems[1:]:
-                click.echo(f"  {problem.severity}: [{problem.code}] {problem.message}", err=True)
+                click.echo(terminal_text(f"  {problem.severity}: [{problem.code}] {problem.message}"), err=True)
             raise
 
     return wrapper

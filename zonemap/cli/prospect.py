@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, editor_option, json_option, print_problems, zone_argument
+from zonemap.cli.options import echo_json, editor_option, json_option, number_option, print_problems, zone_argument
 from zonemap.i18n import word
 
 
@@ -18,9 +18,9 @@ def _fields(function):
     options = [
         click.option("--industry", metavar="TEXT", help="What it makes, e.g. 铝制品."),
         click.option("--stage", metavar="S", help="intent / negotiating / signed (or 意向 / 洽谈 / 签约); default intent."),
-        click.option("--investment", "investment_wan", type=click.FloatRange(min=0), metavar="W", help="Investment in 万元."),
-        click.option("--need", "need_mu", type=click.FloatRange(min=0), metavar="MU", help="Land it needs, in 亩."),
-        click.option("--intensity", "intensity_wan_per_mu", type=click.FloatRange(min=0), metavar="W", help="Target investment intensity, 万元/亩."),
+        number_option("--investment", "investment_wan", kind="wan", positive=False, metavar="W", help="Investment in 万元."),
+        number_option("--need", "need_mu", kind="area", positive=False, metavar="MU", help="Land it needs, in 亩."),
+        number_option("--intensity", "intensity_wan_per_mu", kind="intensity", positive=False, metavar="W", help="Target investment intensity, 万元/亩."),
         click.option("--parcel", "parcel_id", metavar="ID", help="The parcel it asks for."),
         click.option("--buildings", metavar="TEXT", help="Buildings it wants (e.g. 包圩奶牛厂牛舍)."),
         click.option("--contact", metavar="TEXT", help="Who to call, and how."),

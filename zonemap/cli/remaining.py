@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, json_option, method_option, unit_option, warn_about_problems, zone_argument
+from zonemap.cli._table import render, terminal_text
+from zonemap.cli.options import echo_json, json_option, method_option, number_option, unit_option, warn_about_problems, zone_argument
 from zonemap.status import status_label
 from zonemap.units import DECIMALS, UNIT_LABELS
 
@@ -82,11 +82,11 @@ def prospects_text(answers: list[dict], unit: str) -> str:
 
 @click.command()
 @zone_argument
-@click.option("--need", type=click.FloatRange(min=0, min_open=True), help="Land a project needs (in --unit, 亩 by default): list where it fits, best first.")
+@number_option("--need", kind="area", help="Land a project needs (in --unit, 亩 by default): list where it fits, best first.")
 @click.option("--prospects", "with_prospects", is_flag=True, help="Also answer for each prospect in the zone's prospects table.")
-@click.option(
+@number_option(
     "--intensity",
-    type=click.FloatRange(min=0, min_open=True),
+    kind="intensity",
     help="With --prospects: target investment intensity in 万元/亩; a prospect without need_mu needs investment_wan / intensity.",
 )
 @click.option("--include-held", is_flag=True, help="With --need: also offer land held (预留) for prospects.")
@@ -143,7 +143,7 @@ def remaining(
         )
         for key, label in labels.items()
     ]
-    click.echo(f"{summary['zone']} — 剩余用地 remaining land ({UNIT_LABELS[unit]['zh']} {UNIT_LABELS[unit]['en']})")
+    click.echo(terminal_text(f"{summary['zone']}") + f" — 剩余用地 remaining land ({UNIT_LABELS[unit]['zh']} {UNIT_LABELS[unit]['en']})")
     click.echo(render(rows, header=("", "面积 area", "占边界 of boundary", "占剩余 of remaining")))
     if need:
         amount = f"{need:,.{DECIMALS[unit]}f} {UNIT_LABELS[unit]['zh']}"

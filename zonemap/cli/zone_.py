@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import editor_option, print_problems
+from zonemap.cli.options import editor_option, number_option, print_problems
 
 
 @click.group("zone")
@@ -15,8 +15,8 @@ def zone_() -> None:
 @zone_.command("set")
 @click.argument("zone", type=click.Path())
 @click.option("--name", metavar="TEXT", help="The zone's name.")
-@click.option("--planned-mu", type=click.FloatRange(min=0), metavar="MU", help="The plan's declared area, 亩.")
-@click.option("--infrastructure-wan", type=click.FloatRange(min=0), metavar="W", help="万元 invested in roads, water, power, telecom.")
+@number_option("--planned-mu", kind="area", positive=False, metavar="MU", help="The plan's declared area, 亩.")
+@number_option("--infrastructure-wan", kind="wan", positive=False, metavar="W", help="万元 invested in roads, water, power, telecom.")
 @click.option("--approved-by", metavar="TEXT", help="The authority that approved the plan; '' clears it.")
 @click.option("--approved-on", metavar="DATE", help="Date of approval, YYYY-MM-DD; '' clears it.")
 @editor_option
