@@ -167,14 +167,18 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
         problems.append(
             _error("tenant_missing", "parcels", ids[i], f"parcels {ids[i]}: status is tenant but no tenant is named; fill in the tenant field")
         )
+    # A name on land not let is an attribute to tidy (often an intent: 某某公司(意向)), not a problem of the land:
+    # the ledger counts status, so it warns and shows how to record the firm as a prospect.
     for i in np.flatnonzero((status.isin(["developed", "vacant"]) & has_tenant).to_numpy()):
         problems.append(
-            _error(
+            Problem(
+                "warning",
                 "tenant_unexpected",
                 "parcels",
                 ids[i],
-                f"parcels {ids[i]}: status is {status.iloc[i]} but tenant {tenant.iloc[i]!r} is named; "
-                "set status to tenant or clear the tenant",
+                f"parcels {ids[i]}: status is {status.iloc[i]} but tenant {tenant.iloc[i]!r} is named; the ledger counts it as "
+                f"{status.iloc[i]}; if the firm is interested, record it with `zonemap prospect add ZONE NAME --parcel {ids[i]}` "
+                "and clear the tenant, or set status to tenant if it is let",
             )
         )
     investment = pd.to_numeric(parcels["investment_wan"], errors="coerce")
