@@ -184,3 +184,47 @@ def test_dxf_near_closed_outlines_and_line_arc_loops_become_parcels(cli, make_zo
     line = _refused(cli("import", zone2, path, "--crs", "EPSG:4528", "--default-status", "vacant", "--snap", "0"), "lines.dxf", "entit", "CAD layer 地块")
     assert "not polygons" in line or "not a polygon" in line
     assert file_bytes(zone2) == before
+
+
+# --- attributes: every problem at once; what is not a problem of the land only warns -----------
+
+def test_every_unknown_status_is_listed_at_once_with_the_closest_known(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    frame.loc[[1, 4], "ZT"] = "已入住"
+    frame.loc[[9], "ZT"] = "已开发完成"
+    path = write_shapefile(frame, tmp_path / "status.shp", encoding="GBK")
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path), "status.shp", "2 unknown status values in field ZT")
+    assert "'已入住' ×2 (features 2, 5; did you mean 已入驻?)" in line
+    assert "'已开发完成' ×1 (feature 10; did you mean 已开发?)" in line
+    assert file_bytes(sample_copy) == before
+
+
+def test_a_name_on_vacant_land_warns_and_imports(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    vacant = frame.index[frame["ZT"] == "未开发"][0]
+    frame["QYMC"] = frame["QYMC"].astype(object)
+    frame.loc[vacant, "QYMC"] = "惠实业有限公司(意向)"
+    path = write_shapefile(frame, tmp_path / "intent.shp", encoding="GBK")
+    result = cli("import", sample_copy, path)
+    assert result.returncode == 0, result.stderr
+    pid = frame.loc[vacant, "DKBH"]
+    warning = next(line for line in result.stderr.splitlines() if "tenant_unexpected" in line)
+    assert warning.startswith("warning:") and f"prospect add ZONE NAME --parcel {pid}" in warning
+    parcels = store.read_layer(sample_copy, "parcels").set_index("parcel_id")
+    assert parcels.loc[pid, "status"] == "vacant" and parcels.loc[pid, "tenant"] == "惠实业有限公司(意向)"
+    checked = cli("validate", sample_copy, "--json")
+    assert checked.returncode == 0 and json.loads(checked.stdout)["warnings"] >= 1
+
+
+def test_trailing_bytes_after_the_last_shapefile_record_are_ignored(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "padded.shp", encoding="GBK")
+    whole = path.read_bytes()
+    path.write_bytes(whole + b"\x00" * 7)  # as some writers leave it; GDAL reads it
+    result = cli("import", sample_copy, path, "--mode", "replace")
+    assert result.returncode == 0, result.stderr
+    assert len(store.read_layer(sample_copy, "parcels")) == 15
+    path.write_bytes(whole[:-40])  # shorter than its header says: still refused
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path), "padded.shp", "truncated")
+    assert file_bytes(sample_copy) == before

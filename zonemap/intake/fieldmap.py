@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 import pandas as pd
 
@@ -97,16 +99,28 @@ def _text(values: pd.Series) -> pd.Series:
     return values.map(one).astype(object)
 
 
+def closest_status(value: str) -> str | None:
+    """The known status word most like ``value`` (``已入住`` → ``已入驻``), or None when none is close."""
+    words = [alias for aliases in STATUS_ALIASES.values() for alias in aliases]
+    found = difflib.get_close_matches(value.strip(), words, n=1, cutoff=0.5)
+    return found[0] if found else None
+
+
 def _statuses(values: pd.Series, column: str, source_name: str, named=features_text) -> pd.Series:
+    """Canonical statuses; every unknown value is refused at once, with its count and the closest known one."""
     text = _text(values)
     parsed = text.map(lambda v: None if v is None else parse_status(v))
     unknown = text.notna() & parsed.isna()
     if unknown.any():
-        value = text[unknown].iloc[0]
-        rows = np.flatnonzero((text == value).to_numpy())
+        parts = []
+        for value, count in text[unknown].value_counts(sort=True).items():
+            rows = np.flatnonzero((text == value).to_numpy())
+            guess = closest_status(value)
+            parts.append(f"{value!r} ×{count} ({named(rows)}{f'; did you mean {guess}?' if guess else ''})")
         accepted = " / ".join(aliases[1] for aliases in STATUS_ALIASES.values())
+        several = f"{len(parts)} unknown status values" if len(parts) > 1 else "unknown status"
         raise FieldError(
-            f"{source_name}: status {value!r} in field {column} ({named(rows)}) is not a known status; "
+            f"{source_name}: {several} in field {column}: {', '.join(parts)}; "
             f"use {accepted} (or tenant / developed / vacant), or correct the source"
         )
     return parsed.astype(object)

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from zonemap.zone import Zone
 
 LANGS = ("zh", "en")
-FORMATS = (".html", ".md")
+FORMATS = (".html", ".md", ".docx")
 ROAD_COLOUR, UNPARCELLED_COLOUR = "#999999", "#DDDDDD"
 
 TEXT = {
@@ -160,17 +160,19 @@ def report_data(zone: Zone, *, method: str = "ellipsoidal", intensity: float | N
     }
 
 
-def _svg(figure) -> bytes:
+def _chart(figure, fmt: str) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    figure.savefig(buffer, format=fmt, dpi=150, bbox_inches="tight", metadata=metadata)
     return buffer.getvalue()
 
 
-def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
-    """The report's charts as SVG bytes: ``land`` (by status) and ``intensity`` (per tenant).
+def charts(data: dict, lang: str = "zh", *, fmt: str = "svg") -> dict[str, bytes]:
+    """The report's charts as SVG (or ``fmt="png"``) bytes: ``land`` (by status) and ``intensity`` (per tenant).
 
-    Their text stays text (``svg.fonttype`` none), drawn by the reader's
-    browser in its own font: writing them needs no Chinese font.
+    SVG text stays text (``svg.fonttype`` none), drawn by the reader's
+    browser in its own font: writing them needs no Chinese font. PNG (for
+    the .docx) draws the glyphs here, so Chinese needs a font with them.
     """
     import matplotlib
     from matplotlib.figure import Figure
@@ -179,7 +181,8 @@ def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
 
     text = TEXT[lang]
     ledger = data["ledger"]
-    with matplotlib.rc_context(print_rc(lang, required=False)), warnings.catch_warnings():
+    names = [t["tenant"] for t in data["indicators"]["tenants"]]
+    with matplotlib.rc_context(print_rc(lang, what="the charts", texts=names, required=fmt == "png")), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*missing from font")  # the browser draws the glyphs
         keys = [*STATUSES, "roads", "unparcelled"]
         values = [ledger["by_status"][k]["area"] if k in STATUSES else ledger[k] for k in keys]
@@ -192,7 +195,7 @@ def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
         axes.set_title(text["chart_land"])
         axes.set_xlim(0, max(values + [1.0]) * 1.2)
         axes.spines[["top", "right"]].set_visible(False)
-        land = _svg(figure)
+        land = _chart(figure, fmt)
 
         tenants = [t for t in data["indicators"]["tenants"] if t["intensity_wan_per_mu"] is not None]
         figure = Figure(figsize=(6.4, 0.6 + 0.5 * max(len(tenants), 1)))
@@ -212,7 +215,7 @@ def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
             axes.set_yticks([])
         axes.set_title(text["chart_intensity"])
         axes.spines[["top", "right"]].set_visible(False)
-        intensity = _svg(figure)
+        intensity = _chart(figure, fmt)
     return {"land": land, "intensity": intensity}
 
 
@@ -384,14 +387,14 @@ def write_report(
     intensity: float | None = None,
     overwrite: bool = False,
 ) -> list[Path]:
-    """Write the report to ``out`` (``.html`` or ``.md``); return the files written.
+    """Write the report to ``out`` (``.html``, ``.md`` or ``.docx``); return the files written.
 
     Markdown gets its charts as ``<stem>-land.svg`` and ``<stem>-intensity.svg``
-    and the map as ``<stem>-map.html`` beside it; HTML holds them all.
+    and the map as ``<stem>-map.html`` beside it; HTML and .docx hold them all.
     """
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
-        raise ZonemapError(f"{out}: a report is .html or .md; give -o report.html or -o report.md")
+        raise ZonemapError(f"{out}: a report is .html, .md or .docx; give -o report.html, -o report.md or -o report.docx")
     if lang not in LANGS:
         raise ZonemapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     if not out.parent.is_dir():
@@ -403,6 +406,11 @@ def write_report(
     if existing and not overwrite:
         raise ZonemapError(f"{existing[0]}: already exists; choose another name or pass --overwrite")
     data = report_data(zone, method=method, intensity=intensity)
+    if out.suffix.lower() == ".docx":
+        from zonemap.render.docx import render_docx
+
+        write_page(render_docx(zone, data, lang=lang), out)
+        return [out]
     svgs = charts(data, lang)
     if out.suffix.lower() == ".html":
         write_page(render_html(data, svgs, lang=lang, map_html=map_page(zone, lang=lang), print_svg=print_map_svg(zone, lang=lang)), out)
