@@ -3,8 +3,9 @@
 One self-contained HTML file a leader can open offline (charts are PNGs
 drawn by matplotlib and embedded as base64; nothing is loaded from the
 network), or Markdown with the charts as PNG files beside it. Every string
-from the data is escaped: the HTML template autoescapes, and the Markdown
-escapes HTML and table pipes. The figures come from the same library calls
+from the data is escaped: the HTML template autoescapes, the Markdown
+backslash-escapes what would make links, images, emphasis or HTML, and chart
+text is drawn as typed (no mathtext: ``$`` is a dollar sign). The figures come from the same library calls
 as ``zonemap areas --json`` and ``zonemap indicators --json``, and the HTML
 carries them as JSON too (``<script id="zonemap-data">``).
 
@@ -19,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import base64
-import html
 import io
 import os
 from datetime import date
@@ -33,6 +33,7 @@ from zonemap.errors import ZonemapError
 from zonemap.fit import prospect_fits
 from zonemap.indicators import format_indicator
 from zonemap.render import write_page
+from zonemap.render.escape import clip, markdown_text
 from zonemap.status import STATUS_COLOURS, STATUSES, status_label
 from zonemap.units import DECIMALS
 
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
 
 LANGS = ("zh", "en")
 FORMATS = (".html", ".md")
+#: Columns of text a chart label shows at most, and a Markdown table cell; longer text is cut with "…" (the data keeps it whole).
+LABEL_COLUMNS = 40
+CELL_COLUMNS = 240
 #: Fonts with Chinese glyphs, most wanted first (Debian's fonts-wqy-microhei is what CI installs).
 CJK_FONTS = (
     "WenQuanYi Micro Hei",
@@ -206,7 +210,9 @@ def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
 
     text = TEXT[lang]
     ledger = data["ledger"]
-    with matplotlib.rc_context({"font.sans-serif": chart_font(lang), "font.family": "sans-serif", "axes.unicode_minus": False}):
+    # Names are drawn as typed: no mathtext ("$5 and $6" keeps its dollars, "$\\foo$" is no command).
+    style = {"font.sans-serif": chart_font(lang), "font.family": "sans-serif", "axes.unicode_minus": False, "text.parse_math": False, "text.usetex": False}
+    with matplotlib.rc_context(style):
         keys = [*STATUSES, "roads", "unparcelled"]
         values = [ledger["by_status"][k]["area"] if k in STATUSES else ledger[k] for k in keys]
         colours = [STATUS_COLOURS.get(k, ROAD_COLOUR if k == "roads" else UNPARCELLED_COLOUR) for k in keys]
@@ -225,7 +231,7 @@ def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
         axes = figure.subplots()
         if tenants:
             values = [t["intensity_wan_per_mu"] for t in tenants]
-            bars = axes.barh([t["tenant"] for t in tenants], values, color=STATUS_COLOURS["tenant"])
+            bars = axes.barh([clip(str(t["tenant"]), LABEL_COLUMNS) for t in tenants], values, color=STATUS_COLOURS["tenant"])
             axes.bar_label(bars, labels=[f"{v:,.2f}" for v in values], padding=3)
             zone_value = data["indicators"]["indicators"]["investment_intensity_mu"]["value"]
             if zone_value is not None:
@@ -338,8 +344,8 @@ def render_html(data: dict, pngs: dict[str, bytes], *, lang: str = "zh", map_htm
 
 
 def _md(text: object) -> str:
-    """Text safe in a Markdown table cell: HTML escaped (renderers pass raw HTML on), pipes escaped."""
-    return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+    """Text shown as itself in Markdown (no link, image, emphasis or raw HTML), cut at :data:`CELL_COLUMNS`."""
+    return markdown_text(clip(str(text), CELL_COLUMNS))
 
 
 def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
