@@ -110,10 +110,13 @@ def export_layer(
     encoding: str = "UTF-8",
     overwrite: bool = False,
     lang: str = "zh",
+    like: str | os.PathLike | None = None,
 ) -> Path:
     """Write ``layer`` of ``zone`` to ``dest``; see the module docstring for formats.
 
     ``.xlsx`` is the whole 台账 (every layer it needs), with headers in ``lang``.
+    ``like``: a survey institute's parcels .shp whose schema the parcels are
+    written in (:mod:`zonemap.intake.survey`).
     """
     dest = Path(dest)
     suffix = dest.suffix.lower()
@@ -132,6 +135,13 @@ def export_layer(
         )
     if dest.exists() and not overwrite:
         raise ExportError(f"{dest}: already exists; add --overwrite to replace it")
+    if like is not None:
+        from zonemap.intake.survey import export_like
+        from zonemap.zone import Zone
+
+        if suffix != ".shp" or layer != "parcels":
+            raise ExportError(f"{dest}: --like writes parcels as a shapefile; give DEST ending in .shp (and no --layer)")
+        return export_like(Zone(zone), dest, like)
     if suffix == ".xlsx":
         from zonemap.render.workbook import write_workbook
         from zonemap.zone import Zone
