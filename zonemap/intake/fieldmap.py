@@ -156,7 +156,7 @@ def map_fields(frame: pd.DataFrame, layer: str, explicit: dict[str, str] | None 
         elif dtype.startswith("datetime"):
             out[field] = pd.to_datetime(values, errors="coerce").astype(dtype)
         elif field.endswith("_id"):  # parcel_id, building_id, zone_id: see zonemap.ids
-            out[field] = _text(values).map(lambda v: None if v is None else normalise_id(v) or None).astype(object)
+            out[field] = _text(values).map(lambda v: (normalise_id(v) or None) if isinstance(v, str) else None).astype(object)
         else:
             out[field] = _text(values)
     out.attrs["fields"] = fields
