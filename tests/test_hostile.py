@@ -347,7 +347,7 @@ def test_markdown_report_shows_hostile_tenants_as_text_in_a_renderer_and_chromiu
     links = page.eval_on_selector_all("a", "els => els.map(a => a.getAttribute('href'))")
     images = page.eval_on_selector_all("img", "els => els.map(i => i.getAttribute('src'))")
     assert links == ["r-map.html"]  # only the report's own map
-    assert sorted(images) == ["r-intensity.png", "r-land.png"]
+    assert sorted(images) == ["r-intensity.svg", "r-land.svg"]  # the charts beside it, nothing from afar
     assert page.eval_on_selector_all("b, em, strong", "els => els.length") == 0
     text = page.inner_text("body")
     for tenant in (LINK_TENANT, MATH_TENANT, DOLLAR_TENANT):
@@ -375,7 +375,7 @@ def test_chart_text_is_drawn_as_typed_and_long_names_are_cut(hostile_tenants):
     from unittest import mock
 
     with mock.patch.object(matplotlib.figure.Figure, "savefig", record):
-        pngs = charts(report_data(zonemap.open(hostile_tenants)), "en")
+        pngs = charts(report_data(zonemap.open(hostile_tenants)), "en", fmt="png")
     assert MATH_TENANT in drawn and DOLLAR_TENANT in drawn
     assert "长" * (LABEL_COLUMNS // 2 - 1) + "…" in drawn
     width = int.from_bytes(pngs["intensity"][16:20], "big")  # PNG IHDR width

@@ -168,14 +168,18 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
         problems.append(
             _error("tenant_missing", "parcels", ids[i], f"parcels {ids[i]}: status is tenant but no tenant is named; fill in the tenant field")
         )
+    # A name on land not let is an attribute to tidy (often an intent: 某某公司(意向)), not a problem of the land:
+    # the ledger counts status, so it warns and shows how to record the firm as a prospect.
     for i in np.flatnonzero((status.isin(["developed", "vacant"]) & has_tenant).to_numpy()):
         problems.append(
-            _error(
+            Problem(
+                "warning",
                 "tenant_unexpected",
                 "parcels",
                 ids[i],
-                f"parcels {ids[i]}: status is {status.iloc[i]} but tenant {tenant.iloc[i]!r} is named; "
-                "set status to tenant or clear the tenant",
+                f"parcels {ids[i]}: status is {status.iloc[i]} but tenant {tenant.iloc[i]!r} is named; the ledger counts it as "
+                f"{status.iloc[i]}; if the firm is interested, record it with `zonemap prospect add ZONE NAME --parcel {ids[i]}` "
+                "and clear the tenant, or set status to tenant if it is let",
             )
         )
     investment = pd.to_numeric(parcels["investment_wan"], errors="coerce")
@@ -321,8 +325,12 @@ def _free_land(
     return np.delete(free, np.unique(piece[~near_rim[feature]]))
 
 
-def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree) -> list[Problem]:
-    """Slivers of free land narrower than GAP_WIDTH_M between features."""
+def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree, boundary: object) -> list[Problem]:
+    """Slivers of free land narrower than GAP_WIDTH_M between two features, or a feature and the boundary.
+
+    A sliver next to one feature only is a notch in that feature's own
+    outline: its shape, not land lost between neighbours.
+    """
     half = GAP_WIDTH_M / 2
     # Morphological opening with mitred joins keeps square corners of real
     # unparcelled land; what it removes is land narrower than the gap width.
@@ -330,8 +338,11 @@ def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree) -> list[Prob
     slivers = shapely.get_parts(shapely.difference(free, opened))
     slivers = slivers[shapely.area(slivers) > AREA_TOLERANCE_M2]
     problems = []
+    rim = shapely.boundary(boundary)
     for sliver in slivers:
         neighbours = tree.query(shapely.buffer(sliver, half), predicate="intersects")
+        if len(np.unique(neighbours)) < 2 and not shapely.dwithin(sliver, rim, half):
+            continue
         names = ", ".join(sorted(ids[n] for n in neighbours)) or "the boundary"
         problems.append(
             _error(
@@ -386,7 +397,7 @@ def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.n
     if not shapely.is_empty(boundary):
         stage("gaps")
         clean = not crossing[near_rim & ~is_road].any()
-        problems += _gaps(_free_land(boundary, geoms, tree, near_rim, is_road, clean=clean), ids, tree)
+        problems += _gaps(_free_land(boundary, geoms, tree, near_rim, is_road, clean=clean), ids, tree, boundary)
         stage("outside the boundary")
         problems += _outside(boundary, ids, layers, geoms, near_rim)
     return problems
