@@ -24,6 +24,7 @@ import pandas as pd
 
 from zonemap.errors import ZonemapError
 from zonemap.intake.sources import features_text
+from zonemap.ids import normalise_id
 from zonemap.numbers import FIELD_KINDS, MAXIMA, number_problem
 from zonemap.status import STATUS_ALIASES
 from zonemap.store import SCHEMA
@@ -186,6 +187,8 @@ def map_fields(frame: pd.DataFrame, layer: str, explicit: dict[str, str] | None 
             out[field] = _numbers(values, column, source_name, FIELD_KINDS.get(field, "area"), named).round().astype("Int32")
         elif dtype.startswith("datetime"):
             out[field] = pd.to_datetime(values, errors="coerce").astype(dtype)
+        elif field.endswith("_id"):  # parcel_id, building_id, zone_id: see zonemap.ids
+            out[field] = _text(values).map(lambda v: (normalise_id(v) or None) if isinstance(v, str) else None).astype(object)
         else:
             out[field] = _text(values)
     out.attrs["fields"] = fields
