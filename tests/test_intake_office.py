@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 import geopandas as gpd
 import pyogrio
+import pytest
 import shapely
 
 from intake_helpers import file_bytes, survey_frame, write_shapefile
@@ -35,3 +39,236 @@ def test_every_import_says_what_it_read_before_writing(cli, sample_copy, tmp_pat
     kept = int((survey_frame(sample_copy)["ZT"] != "未开发").sum())
     assert f"read survey.shp layer survey: {kept} features (Polygon ×{kept}); --where matched {kept} of 15" in result.stderr
     assert result.stderr.index("read survey.shp") < result.stderr.index("fields 字段")
+
+
+# --- DXF: one reader (ezdxf) for inspect and import -------------------------------------------
+
+def _drawing(version: str = "R2010"):
+    ezdxf = pytest.importorskip("ezdxf")
+    doc = ezdxf.new(version)
+    return doc, doc.modelspace()
+
+
+def _save(doc, path, *, codepage: str | None = None, encoding: str | None = None):
+    """Save as CAD does: ``encoding`` for the bytes, ``codepage`` written into $DWGCODEPAGE."""
+    if encoding:
+        doc.encoding = encoding
+    doc.saveas(path)
+    if codepage:  # ezdxf writes its own code page; a Chinese or Korean AutoCAD writes theirs
+        data = path.read_bytes().replace(b"$DWGCODEPAGE\n  3\nANSI_1252", b"$DWGCODEPAGE\n  3\n" + codepage.encode())
+        path.write_bytes(data)
+    return path
+
+
+def _parcels_as_polylines(space, parcels, *, label=True):
+    for pid, geom in zip(parcels["parcel_id"], parcels.geometry):
+        add = space.add_lwpolyline if space.doc.dxfversion >= "AC1015" else space.add_polyline2d  # R12 has no LWPOLYLINE
+        add(list(geom.exterior.coords)[:-1], close=True, dxfattribs={"layer": "地块"})
+        if label:
+            point = geom.representative_point()
+            space.add_text(pid, dxfattribs={"layer": "注记", "insert": (point.x, point.y)})
+
+
+@pytest.mark.parametrize(
+    "version, codepage, encoding, text",
+    [
+        ("R2000", "ANSI_936", "cp936", "已入驻地块A1"),   # Chinese AutoCAD before 2007: GBK bytes
+        ("R2018", "ANSI_949", None, "도로_아스콘"),        # AutoCAD 2007+: UTF-8 whatever the header says
+        ("R2018", "ANSI_936", None, "已入驻地块A1"),
+        ("R12", "ANSI_949", "cp949", "도로_아스콘"),
+    ],
+)
+def test_dxf_text_is_decoded_by_version_and_code_page(cli, sample_copy, tmp_path, version, codepage, encoding, text):
+    parcels = store.read_layer(sample_copy, "parcels").iloc[:1]
+    doc, space = _drawing(version)
+    _parcels_as_polylines(space, parcels.assign(parcel_id=[text]))
+    path = _save(doc, tmp_path / "plan.dxf", codepage=codepage, encoding=encoding)
+
+    shown = cli("inspect", path, "--json")
+    assert shown.returncode == 0, shown.stderr
+    info = json.loads(shown.stdout)
+    assert info["encoding"] == ("utf-8" if encoding is None else encoding.replace("cp936", "gbk"))
+    assert codepage in info["encoding_reason"]
+    fields = {f["name"]: f for f in info["layers"][0]["fields"]}
+    assert fields["label"]["samples"] == [text]
+
+    result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--layer", "buildings")
+    assert result.returncode == 0, result.stderr
+    result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "replace", "--default-status", "vacant")
+    assert result.returncode == 0, result.stderr
+    assert store.read_layer(sample_copy, "parcels")["parcel_id"].tolist() == [text]
+
+
+def test_dxf_encoding_flag_is_honoured_by_inspect_and_import_alike(cli, sample_copy, tmp_path):
+    parcels = store.read_layer(sample_copy, "parcels").iloc[:1]
+    doc, space = _drawing("R2000")
+    _parcels_as_polylines(space, parcels.assign(parcel_id=["厚翔服装厂"]))
+    path = _save(doc, tmp_path / "plan.dxf", encoding="cp936")  # GBK bytes, header left at ANSI_1252
+    shown = cli("inspect", path, "--encoding", "GBK", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["layers"][0]["fields"][3]["samples"] == ["厚翔服装厂"]
+    result = cli("import", sample_copy, path, "--encoding", "GBK", "--crs", "EPSG:4528", "--mode", "replace", "--default-status", "vacant")
+    assert result.returncode == 0, result.stderr
+    assert store.read_layer(sample_copy, "parcels")["parcel_id"].tolist() == ["厚翔服装厂"]
+
+
+def test_dxf_hatches_become_parcels_with_their_holes(cli, sample_copy, tmp_path):
+    parcels = store.read_layer(sample_copy, "parcels")
+    doc, space = _drawing()
+    expected = {}
+    for pid, geom in zip(parcels["parcel_id"], parcels.geometry):
+        hatch = space.add_hatch(dxfattribs={"layer": "用地"})
+        hatch.paths.add_polyline_path(list(geom.exterior.coords)[:-1], is_closed=True)
+        shape = geom
+        if pid == "A01":  # a courtyard not part of the parcel
+            hole = shapely.box(*geom.centroid.buffer(5).bounds)
+            hatch.paths.add_polyline_path(list(hole.exterior.coords)[:-1], is_closed=True)
+            shape = geom.difference(hole)
+        corner = shapely.get_coordinates(shape.exterior)[0]
+        point = shapely.Point(corner).buffer(2).intersection(shape).representative_point()  # inside, off the hole
+        space.add_text(pid, dxfattribs={"layer": "注记", "insert": (point.x, point.y)})
+        expected[pid] = shape.area
+    path = _save(doc, tmp_path / "hatches.dxf")
+
+    result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "replace", "--default-status", "vacant", "--by", "王工")
+    assert result.returncode == 0, result.stderr
+    assert "HATCH ×15" in result.stderr and "15 texts (parcel labels)" in result.stderr
+    got = store.read_layer(sample_copy, "parcels").set_index("parcel_id")
+    assert set(got.index) == set(expected)
+    assert got.loc["A01"].geometry.interiors and len(got.loc["A01"].geometry.interiors) == 1
+    for pid, area in expected.items():
+        assert got.loc[pid].geometry.area == pytest.approx(area, abs=1e-4)
+
+
+def test_dxf_of_text_only_is_refused_and_the_zone_kept(cli, sample_copy, tmp_path):
+    doc, space = _drawing()
+    for i in range(3):
+        space.add_text(f"A{i}", dxfattribs={"insert": (40430000 + i, 3708300)})
+    space.add_point((40430000, 3708300))
+    path = _save(doc, tmp_path / "notes.dxf")
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "replace"),
+             "notes.dxf", "yields no parcels", "3 TEXT, 1 POINT", "0 polygons")
+    line = _refused(cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "replace", "--where", "Layer = '地块'"),
+                    "matched 0 of 4")
+    assert "notes.dxf" in line
+    assert file_bytes(sample_copy) == before
+
+
+def test_dxf_near_closed_outlines_and_line_arc_loops_become_parcels(cli, make_zone, tmp_path):
+    x0, y0 = 40525000.0, 3706000.0
+    boundary = shapely.box(x0, y0 - 50, x0 + 400, y0 + 250)  # not tangent to P2's arc: no sliver of land
+    zone = make_zone(boundary=boundary, parcels=[])
+    doc, space = _drawing()
+    # P1: a polyline whose ends are 1.7e-6 m apart, not flagged closed
+    space.add_lwpolyline([(x0, y0), (x0 + 100, y0), (x0 + 100, y0 + 200), (x0, y0 + 200), (x0, y0 + 1.7e-6)], dxfattribs={"layer": "地块"})
+    space.add_text("P1", dxfattribs={"layer": "地块", "insert": (x0 + 50, y0 + 100)})
+    # P2: two LINEs and a half-circle ARC (a rounded east end), their ends 0.4 mm apart
+    space.add_line((x0 + 100, y0), (x0 + 200, y0), dxfattribs={"layer": "地块"})
+    space.add_arc((x0 + 200, y0 + 100), 100, 270, 90, dxfattribs={"layer": "地块"})
+    space.add_line((x0 + 200, y0 + 200.0004), (x0 + 100, y0 + 200), dxfattribs={"layer": "地块"})
+    space.add_line((x0 + 100, y0 + 200), (x0 + 100, y0), dxfattribs={"layer": "地块"})
+    space.add_text("P2", dxfattribs={"layer": "地块", "insert": (x0 + 150, y0 + 100)})
+    path = _save(doc, tmp_path / "lines.dxf")
+
+    result = cli("import", zone, path, "--crs", "EPSG:4528", "--default-status", "vacant")
+    assert result.returncode == 0, result.stderr
+    got = store.read_layer(zone, "parcels").set_index("parcel_id")
+    assert got.loc["P1"].geometry.area == pytest.approx(100 * 200, abs=1e-3)
+    half_disc = math.pi * 100**2 / 2
+    assert got.loc["P2"].geometry.area == pytest.approx(100 * 200 + half_disc, abs=0.5)  # arcs as 1 mm chords
+    assert "1 open outline(s) closed" in result.stderr and "1 outline(s) polygonised" in result.stderr
+
+    zone2 = make_zone(boundary=boundary, parcels=[])
+    before = file_bytes(zone2)
+    line = _refused(cli("import", zone2, path, "--crs", "EPSG:4528", "--default-status", "vacant", "--snap", "0"), "lines.dxf", "entit", "CAD layer 地块")
+    assert "not polygons" in line or "not a polygon" in line
+    assert file_bytes(zone2) == before
+
+
+# --- attributes: every problem at once; what is not a problem of the land only warns -----------
+
+def test_every_unknown_status_is_listed_at_once_with_the_closest_known(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    frame.loc[[1, 4], "ZT"] = "已入住"
+    frame.loc[[9], "ZT"] = "已开发完成"
+    path = write_shapefile(frame, tmp_path / "status.shp", encoding="GBK")
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path), "status.shp", "2 unknown status values in field ZT")
+    assert "'已入住' ×2 (features 2, 5; did you mean 已入驻?)" in line
+    assert "'已开发完成' ×1 (feature 10; did you mean 已开发?)" in line
+    assert file_bytes(sample_copy) == before
+
+
+def test_a_name_on_vacant_land_warns_and_imports(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    vacant = frame.index[frame["ZT"] == "未开发"][0]
+    frame["QYMC"] = frame["QYMC"].astype(object)
+    frame.loc[vacant, "QYMC"] = "惠实业有限公司(意向)"
+    path = write_shapefile(frame, tmp_path / "intent.shp", encoding="GBK")
+    result = cli("import", sample_copy, path)
+    assert result.returncode == 0, result.stderr
+    pid = frame.loc[vacant, "DKBH"]
+    warning = next(line for line in result.stderr.splitlines() if "tenant_unexpected" in line)
+    assert warning.startswith("warning:") and f"prospect add ZONE NAME --parcel {pid}" in warning
+    parcels = store.read_layer(sample_copy, "parcels").set_index("parcel_id")
+    assert parcels.loc[pid, "status"] == "vacant" and parcels.loc[pid, "tenant"] == "惠实业有限公司(意向)"
+    checked = cli("validate", sample_copy, "--json")
+    assert checked.returncode == 0 and json.loads(checked.stdout)["warnings"] >= 1
+
+
+def test_trailing_bytes_after_the_last_shapefile_record_are_ignored(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "padded.shp", encoding="GBK")
+    whole = path.read_bytes()
+    path.write_bytes(whole + b"\x00" * 7)  # as some writers leave it; GDAL reads it
+    result = cli("import", sample_copy, path, "--mode", "replace")
+    assert result.returncode == 0, result.stderr
+    assert len(store.read_layer(sample_copy, "parcels")) == 15
+    path.write_bytes(whole[:-40])  # shorter than its header says: still refused
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path), "padded.shp", "truncated")
+    assert file_bytes(sample_copy) == before
+
+
+# --- every layer's vocabulary ------------------------------------------------------------------
+
+def _buildings_file(sample_copy, path, *, use=True):
+    buildings = store.read_layer(sample_copy, "buildings")
+    columns = {"JZBH": buildings["building_id"], "建筑名称": buildings["name"], "层数": buildings["floors"].astype(float),
+               "建筑面积": buildings["floor_area_m2"], "结构": ["钢结构"] * len(buildings)}
+    if use:
+        columns["使用状态"] = buildings["use"].map({"in_use": "在用", "idle": "闲置"})
+    frame = gpd.GeoDataFrame(columns, geometry=buildings.geometry.to_numpy(), crs=buildings.crs)
+    return write_shapefile(frame, path, encoding="GBK"), buildings
+
+
+def test_buildings_keep_name_and_use_in_chinese(cli, sample_copy, tmp_path):
+    path, expected = _buildings_file(sample_copy, tmp_path / "建筑.shp")
+    result = cli("import", sample_copy, path, "--layer", "buildings")
+    assert result.returncode == 0, result.stderr
+    assert "not imported 未导入的字段: 结构; keep one with --map FIELD=SRCFIELD" in result.stderr
+    got = store.read_layer(sample_copy, "buildings").set_index("building_id")
+    want = expected.set_index("building_id")
+    assert got["name"].to_dict() == want["name"].to_dict() and got["use"].to_dict() == want["use"].to_dict()
+    figures = json.loads(cli("indicators", sample_copy, "--json").stdout)["indicators"]
+    assert figures["reused_buildings"]["value"] == int((want["use"] == "in_use").sum())
+    assert figures["built_up_rate"]["value"] > 0
+
+
+def test_buildings_without_a_use_give_n_a_not_zero(cli, sample_copy, tmp_path):
+    path, _ = _buildings_file(sample_copy, tmp_path / "建筑.shp", use=False)
+    assert cli("import", sample_copy, path, "--layer", "buildings").returncode == 0
+    figures = json.loads(cli("indicators", sample_copy, "--json").stdout)["indicators"]
+    for key in ("built_up_rate", "reused_buildings", "idle_buildings"):
+        assert figures[key]["value"] is None and "no building has a use" in figures[key]["reason"], figures[key]
+
+
+def test_unknown_building_use_is_refused_with_the_closest(cli, sample_copy, tmp_path):
+    path, _ = _buildings_file(sample_copy, tmp_path / "建筑.shp")
+    frame = pyogrio.read_dataframe(path, encoding="GBK")
+    frame["使用状态"] = ["在用中", "闲置", "闲置"]
+    write_shapefile(frame, path, encoding="GBK")
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path, "--layer", "buildings"), "unknown use in field 使用状态", "'在用中' ×1")
+    assert "did you mean" in line
+    assert file_bytes(sample_copy) == before

@@ -220,6 +220,7 @@ _INDICATORS: dict[str, tuple[str, str]] = {
     "reason.no_developed_land": ("无已开发用地", "no developed land"),
     "reason.no_tenants": ("无已入驻地块", "no tenant parcels"),
     "reason.no_buildings": ("buildings 图层未登记建筑", "no buildings recorded in the buildings layer"),
+    "reason.no_use": ("建筑均未填使用状态", "no building has a use (in_use / idle); import it with --map use=FIELD"),
     "reason.no_floor_area": ("建筑 {buildings} 缺建筑面积和层数", "building(s) {buildings} have neither floor_area_m2 nor floors"),
     "reason.no_investment": ("已入驻地块 {parcels} 缺投资额", "tenant parcel(s) {parcels} have no investment_wan"),
     "reason.no_infrastructure": ("边界未填基础设施投入", "the boundary has no infrastructure_wan"),

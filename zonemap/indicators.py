@@ -125,13 +125,15 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
     )
 
     no_buildings = ("no_buildings", {}) if len(buildings) == 0 else None
+    # Buildings without any use recorded cannot say which are in use: n/a, not 0 (the import names the field to map).
+    no_use = None if no_buildings or buildings["use"].notna().any() else ("no_use", {})
     built_ids = set(on_tenant.loc[on_tenant["use"] == "in_use", "parcel_id"])
     built_mask = is_tenant & parcels["parcel_id"].map(_text).isin(built_ids).to_numpy()
     built_mu = from_m2(float(parcel_m2[built_mask].sum()), "mu")
     value, reason = _ratio(built_mu, tenant_mu, no_tenants)
     figures["built_up_rate"] = _indicator(
         "built_up_rate", value, "share",
-        {"built_tenant_mu": built_mu, "tenant_mu": tenant_mu, "built_parcels": sorted(built_ids)}, no_buildings or reason,
+        {"built_tenant_mu": built_mu, "tenant_mu": tenant_mu, "built_parcels": sorted(built_ids)}, no_buildings or no_use or reason,
     )
     floor_m2, footprint_m2, tenant_m2 = float(on_tenant["floor_area_m2"].sum()), float(on_tenant["footprint_m2"].sum()), float(parcel_m2[is_tenant].sum())
     unknown_floor = sorted(on_tenant.loc[on_tenant["floor_area_m2"].isna(), "building_id"])
@@ -173,17 +175,17 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
     in_use, idle = buildings[buildings["use"] == "in_use"], buildings[buildings["use"] == "idle"]
     figures["reused_buildings"] = _indicator(
         "reused_buildings", len(in_use), "count",
-        {"buildings": sorted(in_use["building_id"])}, no_buildings,
+        {"buildings": sorted(in_use["building_id"])}, no_buildings or no_use,
     )
     unknown_floor = sorted(in_use.loc[in_use["floor_area_m2"].isna(), "building_id"])
     figures["reused_floor_area"] = _indicator(
         "reused_floor_area", float(in_use["floor_area_m2"].sum()), "m²",
         {"buildings": sorted(in_use["building_id"])},
-        no_buildings or (("no_floor_area", {"buildings": ", ".join(unknown_floor)}) if unknown_floor else None),
+        no_buildings or no_use or (("no_floor_area", {"buildings": ", ".join(unknown_floor)}) if unknown_floor else None),
     )
     figures["idle_buildings"] = _indicator(
         "idle_buildings", len(idle), "count",
-        {"buildings": sorted(idle["building_id"]), "floor_area_m2": float(idle["floor_area_m2"].sum())}, no_buildings,
+        {"buildings": sorted(idle["building_id"]), "floor_area_m2": float(idle["floor_area_m2"].sum())}, no_buildings or no_use,
     )
     return {"zone": zone.name, "method": method, "indicators": figures, "tenants": tenant_figures(zone, method=method)}
 

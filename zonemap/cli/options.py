@@ -97,6 +97,10 @@ def encoding_option(help: str):  # noqa: A002 - click's own keyword
     return click.option("--encoding", metavar="E", callback=_encoding, help=help)
 
 
+snap_option = number_option(
+    "--snap", kind="length", positive=False, default=0.001, show_default=True, metavar="M",
+    help="DXF: outline ends this close (metres) are joined, so near-closed outlines and LINE/ARC loops close.",
+)
 crs_option = click.option("--crs", metavar="EPSG:NNNN", callback=_crs, help="CRS of a source that carries none (e.g. a shapefile without .prj), or that overrides one its coordinates contradict.")
 status_option = click.option("--status", metavar="S", callback=_status, help="developed / vacant / tenant (or 已开发 / 未开发 / 已入驻).")
 lang_option = click.option(
@@ -179,8 +183,10 @@ def is_terminal() -> bool:
 
 
 def warn_about_problems(zone) -> None:
-    """Warn (stderr) that figures of a zone with problems may be off."""
-    problems = zone.validate()
+    """Warn (stderr) that figures of a zone with problems may be off (validation remembered per file content)."""
+    from zonemap.validated import problems as remembered_problems
+
+    problems = remembered_problems(zone)
     errors = sum(p.severity == "error" for p in problems)
     if errors:
         codes = ", ".join(sorted({p.code for p in problems if p.severity == "error"}))
