@@ -66,8 +66,9 @@ def make_zone_file(
         columns = {field: pd.Series([row.get(field) for row in rows], dtype=dtype) for field, dtype in store.SCHEMA[layer].items()}
         return gpd.GeoDataFrame(columns, geometry=[row["geometry"] for row in rows], crs=crs)
 
+    figures = {"zone_id": "T1", "name": name, "planned_mu": planned_mu, "infrastructure_wan": infrastructure_wan}
     boundary_frame = gpd.GeoDataFrame(
-        {"zone_id": ["T1"], "name": [name], "planned_mu": [planned_mu], "infrastructure_wan": [infrastructure_wan]},
+        {field: pd.Series([figures.get(field)], dtype=dtype) for field, dtype in store.SCHEMA["boundary"].items()},
         geometry=[boundary],
         crs=crs,
     )

@@ -4,7 +4,7 @@ Codes (SPEC §4): ``invalid_geometry``, ``empty_geometry``, ``overlap``,
 ``gap``, ``outside_boundary``, ``duplicate_id``, ``missing_id``,
 ``unknown_status``, ``tenant_missing``, ``tenant_unexpected``,
 ``negative_investment``, ``planned_mismatch``, ``crs_missing``,
-``crs_geographic``, plus ``not_finite`` (a figure stored as ±inf), ``crs_mismatch`` (coordinates that cannot be in
+``crs_geographic``, plus ``not_finite`` (a figure stored as ±inf), ``invalid_id`` (an id holding an invisible or control character), ``crs_mismatch`` (coordinates that cannot be in
 the layer's CRS), ``boundary_count`` (the boundary is not one feature) and
 ``dangling_parcel_ref`` (a warning: a building, prospect or hold names a
 parcel id that no parcel has), and the hold (预留) warnings ``hold_expired``,
@@ -33,6 +33,7 @@ from zonemap.areas import areas_m2, metric_geometries
 from zonemap.coverage import rim_edges
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError
+from zonemap.ids import INVISIBLE, id_key, id_problem
 from zonemap.progress import stages
 from zonemap.status import STATUSES
 from zonemap.units import from_m2
@@ -199,10 +200,25 @@ def _duplicate_ids(raw_ids: pd.Series) -> list[Problem]:
     present = raw_ids[raw_ids.notna()].astype(str)
     present = present[present.str.strip() != ""]
     counts = present.value_counts()
-    return [
+    problems = [
         _error("duplicate_id", "parcels", value, f"parcels {value}: the id is used by {count} parcels; give each a unique parcel_id")
         for value, count in sorted(counts[counts > 1].items())
     ]
+    # Ids a reader takes for one: they differ only in case, surrounding spaces or width (C04, ' c04', Ｃ０４).
+    spellings = pd.Series(counts.index, dtype=object)
+    for _, group in spellings.groupby(spellings.map(id_key).to_numpy(), sort=True):
+        if len(group) > 1:
+            names = sorted(group)
+            listed = " and ".join(repr(n) for n in names)
+            problems.append(
+                _error("duplicate_id", "parcels", ",".join(names),
+                       f"parcels {listed}: these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id")
+            )
+    for value in spellings[spellings.str.contains(INVISIBLE.pattern, regex=True)]:
+        problems.append(
+            _error("invalid_id", "parcels", value, f"parcels {value!r}: the id {id_problem(value)}; retype it without it")
+        )
+    return problems
 
 
 @dataclass
