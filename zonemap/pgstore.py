@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import geopandas as gpd
 import numpy as np
@@ -93,7 +93,9 @@ class DatabaseZone:
     connection: Any = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
-        return f"{self.url}{'&' if '?' in self.url else '?'}{urlencode({'zone': self.zone})}"
+        # Chinese names stay readable; only what would break the URL is escaped.
+        name = "".join(c if c.isalnum() or c in "-_.~" else quote(c) for c in self.zone)
+        return f"{self.url}{'&' if '?' in self.url else '?'}zone={name}"
 
     @property
     def stem(self) -> str:
@@ -524,6 +526,18 @@ def _unmatched(rows: list[tuple], others: list[tuple]) -> list[int]:
     return left
 
 
+def _same_key(key: str | None, fields: list[str], old: list[tuple], gone: list[int], new: list[tuple], added: list[int]) -> list[tuple[int, int]]:
+    """(gone, added) positions of rows that are one row edited: the only ones with their key on each side."""
+    if key not in fields:
+        return []
+    k = fields.index(key)
+    before = Counter(old[i][k] for i in gone)
+    after = Counter(new[i][k] for i in added)
+    single = {value for value, n in before.items() if n == 1 and after.get(value) == 1 and value is not None}
+    first = {old[i][k]: i for i in gone if old[i][k] in single}
+    return [(first[new[i][k]], i) for i in added if new[i][k] in single]
+
+
 @dataclass
 class _Snapshot:
     fields: list[str]
@@ -570,7 +584,10 @@ class Transaction:
     def editor(self, by: str | None) -> str:
         """Who the history names: the database user, and the planner's ``--by`` when it differs."""
         user = self.conn.info.user
-        return user if not by or by == user else f"{by} ({user})"
+        who = user if not by or by == user else f"{by} ({user})"
+        # Shown to a planner whose edit waits on this one (see _held).
+        self.conn.execute("SELECT set_config('application_name', %s, true)", (f"zonemap (by {who})"[:63],))
+        return who
 
     def write(self, name: str, frame: gpd.GeoDataFrame | pd.DataFrame, **options) -> None:
         """Make layer ``name`` hold ``frame``: delete, update and insert only the rows that differ."""
@@ -586,10 +603,26 @@ class Transaction:
         if not gone and not added:
             return
         self._lock(name, [before.fids[i] for i in gone], [before.versions[i] for i in gone], [before.signatures[i] for i in gone], before.fields)
-        if gone:
-            self.conn.execute(sql.SQL("DELETE FROM {} WHERE fid = ANY(%s)").format(_table(self.location, name)), ([before.fids[i] for i in gone],))
-        if added:
-            _insert(self.conn, self.location, name, frame.iloc[added], self.srid)
+        pairs = _same_key(ROW_KEYS.get(name), before.fields, before.signatures, gone, wanted, added)
+        table = _table(self.location, name)
+        if pairs:  # a row edited in place keeps its fid, and so its place in the layer's order
+            names = [*before.fields, GEOMETRY_COLUMN] if isinstance(frame, gpd.GeoDataFrame) else before.fields
+            assignments = sql.SQL(", ").join(
+                sql.SQL("{} = %s::geometry" if c == GEOMETRY_COLUMN else "{} = %s").format(sql.Identifier(c)) for c in names
+            )
+            rows = frame.iloc[[a for _, a in pairs]]
+            values = [_python(rows[c]) if c in rows.columns else [None] * len(rows) for c in before.fields]
+            if isinstance(frame, gpd.GeoDataFrame):
+                values.append(_geometry_hex(rows, self.srid))
+            fids = [before.fids[g] for g, _ in pairs]
+            with self.conn.cursor() as cursor:
+                cursor.executemany(sql.SQL("UPDATE {} SET {} WHERE fid = %s").format(table, assignments), [(*row, fid) for row, fid in zip(zip(*values), fids)])
+        deleted = [before.fids[i] for i in gone if i not in {g for g, _ in pairs}]
+        if deleted:
+            self.conn.execute(sql.SQL("DELETE FROM {} WHERE fid = ANY(%s)").format(table), (deleted,))
+        inserted = [i for i in added if i not in {a for _, a in pairs}]
+        if inserted:
+            _insert(self.conn, self.location, name, frame.iloc[inserted], self.srid)
         del self._snapshots[name]
 
     def _lock(self, name: str, fids: list[int], versions: list[str], signatures: list[tuple], fields: list[str]) -> None:

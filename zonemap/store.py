@@ -31,6 +31,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from zonemap import pgstore
 from zonemap.errors import BusyError, ZoneFileError
 
 #: The layers of SPEC §3: field name → pandas dtype. ``None`` geometry means a table.
@@ -126,6 +127,11 @@ def require_geopackage(path: str | os.PathLike) -> Path:
     return path
 
 
+def zone_location(path) -> Path | pgstore.DatabaseZone:
+    """Where a zone is: a :class:`~zonemap.pgstore.DatabaseZone` for a ``postgresql://…?zone=NAME`` URL, else its checked file."""
+    return pgstore.parse_location(path) if pgstore.is_database(path) else require_geopackage(path)
+
+
 def _damaged(path: str | os.PathLike, exc: Exception) -> ZoneFileError:
     """A GDAL/SQLite failure on a zone file as one line: what, where, and the fix."""
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -134,7 +140,9 @@ def _damaged(path: str | os.PathLike, exc: Exception) -> ZoneFileError:
 
 
 def list_layers(path: str | os.PathLike) -> dict[str, str | None]:
-    """Layer name → geometry type (``None`` for tables) of a GeoPackage."""
+    """Layer name → geometry type (``None`` for tables) of a GeoPackage (or a database zone)."""
+    if pgstore.is_database(path):
+        return pgstore.list_layers(path)
     path = require_geopackage(path)
     try:
         return {name: geometry_type for name, geometry_type in pyogrio.list_layers(path)}
@@ -157,6 +165,8 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
     Every field of the layer's schema is present in the result, missing
     ones filled with nulls, so code downstream never tests for columns.
     """
+    if pgstore.is_database(path):
+        return pgstore.read_layer(path, name)
     layers = list_layers(path)
     if name not in layers:
         if name in REQUIRED_LAYERS:
@@ -177,6 +187,8 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
 
 def layer_counts(path: str | os.PathLike) -> dict[str, int]:
     """Feature count of every layer, read from the file's metadata only."""
+    if pgstore.is_database(path):
+        return pgstore.layer_counts(path)
     layers = list_layers(path)
     try:
         return {name: int(pyogrio.read_info(path, layer=name)["features"]) for name in layers}
@@ -275,8 +287,13 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
 
     Reads done inside the block see the zone as it is under the lock, so two
     processes editing at once never lose an edit. With ``create=True`` the
-    zone must not exist yet and the copy starts empty.
+    zone must not exist yet and the copy starts empty. A database zone's
+    edit is a database transaction instead (:func:`zonemap.pgstore.transaction`).
     """
+    if pgstore.is_database(path):
+        with pgstore.transaction(path, create=create) as txn:
+            yield txn
+        return
     path = Path(path)
     if create:
         if path.exists():

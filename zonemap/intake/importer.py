@@ -266,7 +266,7 @@ def import_source(
     """
     if layer not in ID_FIELDS:
         raise FieldError(f"--layer {layer}: cannot import into it; use one of {', '.join(ID_FIELDS)}")
-    store.require_geopackage(zone)
+    store.zone_location(zone)
     source = read_source(source_path, layer=from_layer, target=layer, encoding=encoding, crs=crs, where=where)
     fixes = _fix_geometries(source) if fix else []
     incoming = _incoming(source, layer, mapping, default_status)
