@@ -10,6 +10,8 @@ that process around the step alone (imports excluded). Zones come from
 
 Results of every size ever run are kept in ``benchmarks/results.json``;
 a run replaces the sizes it ran and rewrites RESULTS.md from all of them.
+The map against its peers (lonboard, ``explore()``) has its own harness,
+``benchmarks/maps.py``, whose section RESULTS.md shows too.
 """
 
 from __future__ import annotations
@@ -31,9 +33,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:  # run as a script: `benchmarks` importable
+    sys.path.insert(0, str(HERE.parent))
 RESULTS_JSON = HERE / "results.json"
 RESULTS_MD = HERE / "RESULTS.md"
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
+DEFAULT_WORKDIR = Path(tempfile.gettempdir()) / "zonemap-benchmarks"
+#: Hand-written findings appended to RESULTS.md (what is met, what is not, and why).
+NOTES_PATH = HERE / "NOTES.md"
 #: Ratios (zonemap time / baseline time) the issues ask for, by step, and the size they apply from.
 TARGETS = {"ledger": 2.0, "validate": 2.0}
 TARGET_SIZE = 1_000_000
@@ -131,34 +138,12 @@ def geopandas_import(paths: tuple[Path, Path]):
     gpd.read_file(paths[1]).to_file(paths[0], layer="parcels", driver="GPKG")
 
 
-def _map_page(path: str, side: str) -> Path:
-    return Path(path).with_name(f"{Path(path).stem}_map_{side}.html")
-
-
-def zonemap_map(path: str):
-    import zonemap
-
-    page = _map_page(path, "zonemap")
-    zonemap.open(path).map().save(page)
-    return {"bytes": page.stat().st_size}
-
-
-def explore_map(path: str):
-    import geopandas as gpd
-
-    page = _map_page(path, "baseline")
-    gpd.read_file(path, layer="parcels").explore().save(page)
-    return {"bytes": page.stat().st_size}
-
-
 @dataclass(frozen=True)
 class Step:
     ours: Callable
     baseline: Callable
     baseline_name: str
     prepare: Callable = str
-    #: Larger zones run zonemap's side alone (the baseline would take minutes and gigabytes).
-    baseline_max_size: int | None = None
 
 
 STEPS: dict[str, Step] = {
@@ -168,52 +153,7 @@ STEPS: dict[str, Step] = {
     "validate": Step(zonemap_validate, read_and_area, "pyogrio read + vectorised ellipsoidal area"),
     "export": Step(zonemap_export, geopandas_export, "geopandas read_file + to_file (.shp), no checks"),
     "import": Step(zonemap_import, geopandas_import, "geopandas read_file (.shp) + to_file into the GeoPackage, no checks", _import_target),
-    "map": Step(zonemap_map, explore_map, "geopandas read_file + gdf.explore().save()", baseline_max_size=100_000),
 }
-#: The map against ``explore()`` (issue 6): at most this share of its size and of its time …
-MAP_SIZE_SHARE, MAP_TIME_SHARE = 0.20, 0.25
-#: … and every parcel drawn in headless Chromium within this many seconds of opening.
-MAP_DRAWN_SECONDS = 5.0
-MAP_TARGET_SIZE = 100_000
-CHROMIUM = "/usr/bin/chromium"
-
-
-def browser_timings(page_path: Path, parcels: int, *, repeats: int) -> dict:
-    """Seconds from opening the page (offline) until every parcel is drawn; milliseconds per pan step.
-
-    Requests off this machine are blocked, as on an intranet without internet;
-    a pan step moves the map 200 px and waits for the next animation frame.
-    """
-    from playwright.sync_api import sync_playwright
-
-    drawn_seconds, pan_ms = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        for _ in range(repeats):
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:", "blob:")) else route.abort())
-            page = context.new_page()
-            page.goto(page_path.as_uri(), wait_until="commit")
-            page.wait_for_function(
-                f"window.zonemap && zonemap.current && zonemap.current.layers.parcels.drawn >= {parcels}", polling=20, timeout=120_000
-            )
-            drawn_seconds.append(page.evaluate("performance.now()") / 1000)
-            pan_ms.append(
-                page.evaluate(
-                    """async () => {
-                        const map = zonemap.current.map, frame = () => new Promise(r => requestAnimationFrame(r));
-                        await frame();
-                        const start = performance.now();
-                        for (let i = 0; i < 20; i++) { map.panBy([i % 2 ? -200 : 200, 120], {animate: false}); await frame(); }
-                        return (performance.now() - start) / 20;
-                    }"""
-                )
-            )
-            context.close()
-        browser.close()
-    return {"drawn_seconds": statistics.median(drawn_seconds), "pan_ms": statistics.median(pan_ms)}
-
-
 def _import_files(zone: Path) -> tuple[Path, Path]:
     """The zone's parcels as a shapefile, and the zone without parcels: import's inputs."""
     from zonemap import store
@@ -249,13 +189,12 @@ def child(step: str, side: str, path: str, save: str | None) -> None:
     seconds = time.perf_counter() - start
     for scratch in Path(path).parent.glob("zonemap-bench-*"):
         shutil.rmtree(scratch)
-    extra = result if isinstance(result, dict) else {}
-    if save and result is not None and not extra:
+    if save and result is not None:
         np.save(save, result)
     # VmHWM, not getrusage: Linux carries ru_maxrss over from the parent across exec.
     status = Path("/proc/self/status").read_text()
     peak_mb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, **extra}))
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
 
 
 # --- The parent: generate, run, compare, report ---------------------------------------------
@@ -272,7 +211,6 @@ def _run_child(step: str, side: str, path: Path, save: Path | None = None) -> di
 
 
 def _zone(size: int, workdir: Path) -> tuple[Path, float | None]:
-    sys.path.insert(0, str(HERE.parent))
     from benchmarks.generate import generate
 
     path = workdir / f"synthetic_{size}.gpkg"
@@ -300,7 +238,7 @@ def measure(size: int, workdir: Path, repeats: int, steps: list[str]) -> dict:
     for step, chosen in STEPS.items():
         if step not in steps:
             continue
-        runs = {"zonemap": []} if chosen.baseline_max_size and size > chosen.baseline_max_size else {"zonemap": [], "baseline": []}
+        runs = {"zonemap": [], "baseline": []}
         for repeat in range(repeats):
             for side in runs:  # alternate, so a busy spell on the machine hits both sides
                 save = workdir / f"{step}_{side}_{size}.npy" if repeat == 0 and step == "area" else None
@@ -311,13 +249,9 @@ def measure(size: int, workdir: Path, repeats: int, steps: list[str]) -> dict:
             **{f"{side}_seconds": statistics.median(r["seconds"] for r in runs[side]) for side in runs},
             **{f"{side}_peak_mb": max(r["peak_mb"] for r in runs[side]) for side in runs},
         }
-        row["ratio"] = row["zonemap_seconds"] / row["baseline_seconds"] if "baseline" in runs else None
+        row["ratio"] = row["zonemap_seconds"] / row["baseline_seconds"]
         row["repeats"] = repeats
-        if "bytes" in runs["zonemap"][0]:
-            row.update({f"{side}_mb": runs[side][-1]["bytes"] / 1e6 for side in runs})
         entry["steps"][step] = row
-    if "map" in entry["steps"]:
-        entry["steps"]["map"].update(browser_timings(_map_page(str(path), "zonemap"), size, repeats=repeats))
     if "area" in entry["steps"]:
         ours, geodesic = (np.load(workdir / f"area_{side}_{size}.npy") for side in ("zonemap", "baseline"))
         entry["steps"]["area"]["max_difference_m2"] = float(np.abs(ours - geodesic).max())
@@ -352,32 +286,6 @@ def _verdict(ratio: float, target: float | None, size: int) -> str:
     if size < TARGET_SIZE:
         return f"(≤ {target:g}× at 10⁶)"
     return f"≤ {target:g}× — **met**" if ratio <= target else f"≤ {target:g}× — **NOT met**"
-
-
-def _map_lines(row: dict | None, size: int) -> list[str]:
-    if not row:
-        return []
-
-    def verdict(ok: bool) -> str:
-        if size != MAP_TARGET_SIZE:
-            return "the target is at 10⁵"
-        return "**met**" if ok else "**NOT met**"
-
-    if row["ratio"] is None:
-        return [
-            "",
-            f"Map (zonemap alone): {row['zonemap_mb']:.1f} MB, built in {row['zonemap_seconds']:.1f} s; every parcel drawn "
-            f"{row['drawn_seconds']:.2f} s after opening offline in headless Chromium; a 200-px pan step takes {row['pan_ms']:.0f} ms.",
-        ]
-    size_share = row["zonemap_mb"] / row["baseline_mb"]
-    return [
-        "",
-        f"Map: {row['zonemap_mb']:.1f} MB against explore()'s {row['baseline_mb']:.1f} MB, {size_share:.0%} of its size "
-        f"(≤ {MAP_SIZE_SHARE:.0%}: {verdict(size_share <= MAP_SIZE_SHARE)}), built in {row['ratio']:.0%} of its time "
-        f"(≤ {MAP_TIME_SHARE:.0%}: {verdict(row['ratio'] <= MAP_TIME_SHARE)}); every parcel drawn "
-        f"{row['drawn_seconds']:.2f} s after opening offline in headless Chromium (≤ {MAP_DRAWN_SECONDS:g} s: "
-        f"{verdict(row['drawn_seconds'] <= MAP_DRAWN_SECONDS)}); a 200-px pan step takes {row['pan_ms']:.0f} ms to the next frame.",
-    ]
 
 
 def _repeats(entry: dict) -> str:
@@ -420,14 +328,10 @@ def render(results: dict) -> str:
             "|---|---:|---:|---:|---|---:|---|",
         ]
         for step, row in entry["steps"].items():
-            if row["ratio"] is None:  # zonemap's side alone
-                lines.append(f"| {step} | {row['zonemap_seconds']:.3f} | — | — |  | {row['zonemap_peak_mb']:.0f} / — | not run at this size |")
-                continue
             lines.append(
                 f"| {step} | {row['zonemap_seconds']:.3f} | {row['baseline_seconds']:.3f} | {row['ratio']:.2f} | "
                 f"{_verdict(row['ratio'], TARGETS.get(step), int(size))} | {row['zonemap_peak_mb']:.0f} / {row['baseline_peak_mb']:.0f} | {row['baseline']} |"
             )
-        lines += _map_lines(entry["steps"].get("map"), int(size))
         if "area" in entry["steps"]:
             lines += [
                 "",
@@ -435,6 +339,9 @@ def render(results: dict) -> str:
                 f"{entry['steps']['area']['max_difference_m2']:.2e} m² (the SPEC allows 0.01 m²).",
             ]
         lines += [""]
+    from benchmarks.maps import markdown  # the map's own harness; imported here, as it imports this module
+
+    lines += markdown(results.get("maps", {}))
     lines += [results.get("notes", "")]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -444,7 +351,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES), help="numbers of parcels")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each step and baseline (median taken)")
     parser.add_argument("--steps", nargs="+", choices=list(STEPS), default=list(STEPS), help="the steps to time (default: all)")
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "zonemap-benchmarks", help="where generated zones are kept")
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="where generated zones are kept")
     parser.add_argument("--render", action="store_true", help="only rewrite RESULTS.md from results.json and NOTES.md")
     parser.add_argument("--child", nargs=3, metavar=("STEP", "SIDE", "ZONE"), help=argparse.SUPPRESS)
     parser.add_argument("--save", help=argparse.SUPPRESS)
@@ -452,13 +359,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.child:
         child(*args.child, args.save)
         return
-    results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {"sizes": {}}
-    results["notes"] = NOTES_PATH.read_text() if NOTES_PATH.exists() else ""
+    results = load_results()
     if args.render:
-        RESULTS_MD.write_text(render(results))
+        RESULTS_MD.write_text(render(results), encoding="utf-8")
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
-    results["machine"] = machine()
     for size in args.sizes:
         entry = measure(size, args.workdir, args.repeats, args.steps)
         entry["repeats"] = args.repeats
@@ -466,13 +371,21 @@ def main(argv: list[str] | None = None) -> None:
         earlier = results["sizes"].get(str(size), {}).get("steps", {})
         entry["steps"] = {step: entry["steps"].get(step, earlier.get(step)) for step in STEPS if step in entry["steps"] or step in earlier}
         results["sizes"][str(size)] = entry
-        RESULTS_JSON.write_text(json.dumps(results, ensure_ascii=False, indent=1))
-        RESULTS_MD.write_text(render(results))
+        save_results(results)
     print(RESULTS_MD)
 
 
-#: Hand-written findings appended to RESULTS.md (what is met, what is not, and why).
-NOTES_PATH = HERE / "NOTES.md"
+def load_results() -> dict:
+    """Every size measured so far, this machine's description and the hand-written notes."""
+    results = json.loads(RESULTS_JSON.read_text(encoding="utf-8")) if RESULTS_JSON.exists() else {"sizes": {}}
+    results["notes"] = NOTES_PATH.read_text(encoding="utf-8") if NOTES_PATH.exists() else ""
+    results["machine"] = machine()
+    return results
+
+
+def save_results(results: dict) -> None:
+    RESULTS_JSON.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    RESULTS_MD.write_text(render(results), encoding="utf-8")
 
 if __name__ == "__main__":
     main()

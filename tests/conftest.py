@@ -66,7 +66,7 @@ def make_zone_file(
         geometry=[boundary],
         crs=crs,
     )
-    table = pd.DataFrame(prospects or [], columns=list(store.SCHEMA["prospects"]))
+    table = pd.DataFrame(prospects or [], columns=list(store.SCHEMA["prospects"])).astype(store.SCHEMA["prospects"])
     with store.transaction(path, create=True) as txn:
         txn.write("boundary", boundary_frame)
         txn.write("parcels", frame("parcels", parcels))

@@ -29,7 +29,7 @@ def test_areas_json_is_the_spec_shape_and_matches_the_api(cli):
     ledger = json.loads(result.stdout)
     assert set(ledger) == {
         "zone", "method", "unit", "planned", "boundary", "by_status", "roads", "unparcelled",
-        "developed_total", "remaining", "ready", "raw",
+        "developed_total", "remaining", "ready", "raw", "held",
     }
     assert (ledger["method"], ledger["unit"]) == ("ellipsoidal", "mu")
     assert list(ledger["by_status"]) == ["developed", "vacant", "tenant"]
@@ -43,7 +43,7 @@ def test_areas_in_other_units(cli, unit, per_mu):
     mu = json.loads(cli("areas", "--json").stdout)
     other = json.loads(cli("areas", "--json", "--unit", unit).stdout)
     assert other["unit"] == unit
-    for key in ("boundary", "roads", "remaining", "ready", "raw", "developed_total"):
+    for key in ("boundary", "roads", "remaining", "ready", "raw", "developed_total", "held"):
         assert other[key] == pytest.approx(mu[key] * per_mu, rel=1e-12)
 
 

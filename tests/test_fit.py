@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import zonemap
+from zonemap import store
 from zonemap.fit import find_sites, prospect_fits
 
 from conftest import geodesic_m2
@@ -228,7 +229,7 @@ def test_sites_on_any_grid_are_sound_and_complete(grid):
     available = [pid for pid in ids if status[pid] != "tenant"]
     need = need_m2 / MU
 
-    zone = SimpleNamespace(parcels=frame, parcel_areas_m2=lambda method: shapely.area(frame.geometry.to_numpy()))
+    zone = SimpleNamespace(parcels=frame, holds=store.empty_layer("holds"), parcel_areas_m2=lambda method: shapely.area(frame.geometry.to_numpy()))
     sites = find_sites(zone, need, method="planar")
     found = {tuple(site["parcels"]) for site in sites}
     for site in sites:

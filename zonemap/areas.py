@@ -43,6 +43,7 @@ LEDGER_LABELS: dict[str, dict[str, str]] = {
     "remaining": {"zh": "剩余用地", "en": "Remaining"},
     "ready": {"zh": "可即供地", "en": "Ready (serviced)"},
     "raw": {"zh": "待开发", "en": "Raw (vacant + unparcelled)"},
+    "held": {"zh": "其中预留", "en": "of which held for prospects"},
 }
 GROUPINGS: tuple[str, ...] = ("status", "land_use", "tenant")
 #: Differences below this are floating-point noise from survey software (SPEC §4).
@@ -123,12 +124,12 @@ def _group(areas: np.ndarray, keys: pd.Series, boundary_m2: float, unit: str) ->
 def measure_parcels(
     parcels: pd.DataFrame, *, method: str = "ellipsoidal", by: str = "status", areas: np.ndarray | None = None
 ) -> pd.DataFrame:
-    """Each parcel's ``status``, ``by`` field and ``area`` (m²): all the ledger needs of the parcels.
+    """Each parcel's id, ``status``, ``by`` field and ``area`` (m²): all the ledger needs of the parcels.
 
     ``areas`` when they are measured already (a zone keeps them). The dask
     engine measures partitions with it and hands the joined result to :func:`ledger`.
     """
-    measured = pd.DataFrame({key: parcels[key].to_numpy() for key in dict.fromkeys(("status", by))})
+    measured = pd.DataFrame({key: parcels[key].to_numpy() for key in dict.fromkeys(("parcel_id", "status", by))})
     measured["area"] = areas_m2(parcels.geometry.values, parcels.crs, method=method, where="parcels") if areas is None else areas
     return measured
 
@@ -139,7 +140,8 @@ def ledger(
     """The area ledger of SPEC §3 as a plain dict (the ``areas --json`` shape).
 
     Every figure is measured from geometry;
-    ``boundary = developed + vacant + tenant + roads + unparcelled``.
+    ``boundary = developed + vacant + tenant + roads + unparcelled``;
+    ``held`` is the part of ``remaining`` held (预留) for prospects.
     ``measured`` is :func:`measure_parcels` of the zone's parcels when done
     elsewhere (the dask engine); by default the parcels are read and measured here.
     """
@@ -157,6 +159,9 @@ def ledger(
     ordered = {s: by_status.pop(s) for s in STATUSES} | by_status  # unknown statuses last
     status_m2 = {s: float(parcel_m2[(parcels["status"] == s).to_numpy()].sum()) for s in STATUSES}
 
+    # Held land (预留) is available land kept for a prospect: a part of remaining, not taken from it.
+    held = parcels["parcel_id"].isin(set(zone.holds["parcel_id"].dropna().astype(str))) & parcels["status"].isin(("developed", "vacant"))
+    held_m2 = float(parcel_m2[held.to_numpy()].sum())
     unparcelled_m2 = boundary_m2 - float(parcel_m2.sum()) - roads_m2
     if abs(unparcelled_m2) < NOISE_M2:
         unparcelled_m2 = 0.0
@@ -173,6 +178,7 @@ def ledger(
         "remaining": from_m2(boundary_m2 - status_m2["tenant"] - roads_m2, unit),
         "ready": from_m2(status_m2["developed"], unit),
         "raw": from_m2(status_m2["vacant"] + unparcelled_m2, unit),
+        "held": from_m2(held_m2, unit),
     }
     if by != "status":
         result[f"by_{by}"] = _group(parcel_m2, parcels[by], boundary_m2, unit)

@@ -38,6 +38,7 @@ import shapely
 
 from zonemap.adjacency import shared_edges
 from zonemap.areas import NOISE_M2, metric_geometries
+from zonemap.prospects import OPEN_STAGES, held_parcels
 from zonemap.units import from_m2, to_m2
 
 if TYPE_CHECKING:
@@ -127,11 +128,16 @@ def _rank(site: dict, need: float) -> tuple:
     return (len(site["parcels"]) > 1, kind, len(site["parcels"]), site["area"] - need, -site["compactness"], site["parcels"])
 
 
-def _available_land(zone: Zone, method: str):
-    """The measurable available parcels: ids, statuses, areas, perimeters and shared edges; None if there are none."""
+def _held(zone: Zone, include_held: bool, prospect: str | None) -> set[str]:
+    """Parcels a search must pass over: those held for others (none with ``include_held``)."""
+    return set() if include_held else held_parcels(zone, prospect=prospect)
+
+
+def _available_land(zone: Zone, method: str, held: set[str]):
+    """The measurable available parcels not ``held``: ids, statuses, areas, perimeters and shared edges; None if there are none."""
     parcels = zone.parcels
     all_m2 = zone.parcel_areas_m2(method=method)
-    usable = parcels["status"].isin(AVAILABLE).to_numpy().copy()
+    usable = (parcels["status"].isin(AVAILABLE) & ~parcels["parcel_id"].astype(str).isin(held)).to_numpy().copy()
     geoms = parcels.geometry.to_numpy()
     # Broken geometry cannot be measured; `zonemap validate` names it, the CLI warns.
     usable &= ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & shapely.is_valid(geoms)
@@ -147,16 +153,19 @@ def _available_land(zone: Zone, method: str):
     return ids, status, area_m2, shapely.area(metric), shapely.length(metric), left, right, length, edges
 
 
-def find_sites(zone: Zone, need: float, *, unit: str = "mu", method: str = "ellipsoidal") -> list[dict]:
+def find_sites(
+    zone: Zone, need: float, *, unit: str = "mu", method: str = "ellipsoidal", include_held: bool = False, prospect: str | None = None
+) -> list[dict]:
     """Every site of available land that can host a project of ``need`` (in ``unit``), best first.
 
-    Each site is a dict: ``parcels`` (ids whose union is the site), ``area``
+    Land held (预留) for a prospect is passed over unless ``include_held``
+    or the hold is for ``prospect`` (the one the search is for). Each site is a dict: ``parcels`` (ids whose union is the site), ``area``
     (in ``unit``), ``statuses`` (the status mix), ``serviced`` (all of it
     developed) and ``compactness`` (Polsby–Popper of the union, 0–1).
     """
     if not need > 0:
         raise ValueError(f"need must be a positive area, got {need!r}")
-    land = _available_land(zone, method)
+    land = _available_land(zone, method, _held(zone, include_held, prospect))
     if land is None:
         return []
     ids, status, area_m2, planar_m2, perimeter, left, right, length, edges = land
@@ -170,14 +179,14 @@ def find_sites(zone: Zone, need: float, *, unit: str = "mu", method: str = "elli
     return sorted(sites, key=lambda site: _rank(site, need))
 
 
-def largest_sites(zone: Zone, *, unit: str = "mu", method: str = "ellipsoidal") -> dict:
+def largest_sites(zone: Zone, *, unit: str = "mu", method: str = "ellipsoidal", include_held: bool = False) -> dict:
     """The largest available single parcel and the largest group of edge-adjacent available parcels.
 
     What a planner offers when nothing fits: ``parcel`` and ``group`` are
     sites as :func:`find_sites` gives them, None when there is none (a group
     has two parcels or more).
     """
-    land = _available_land(zone, method)
+    land = _available_land(zone, method, _held(zone, include_held, None))
     if land is None:
         return {"parcel": None, "group": None}
     ids, status, area_m2, planar_m2, perimeter, left, right, _, edges = land
@@ -222,9 +231,12 @@ def prospect_fits(
     The need is the prospect's ``need_mu``; failing that, its
     ``investment_wan`` divided by ``intensity`` (万元/亩), when given. A
     prospect whose need cannot be known gets ``need`` None and a ``reason``.
+    Only prospects still looking for land are answered (not landed or
+    dropped); each may be offered the land held for it, not that held for others.
     """
     results = []
-    for row in zone.prospects.itertuples(index=False):
+    looking = zone.prospects[zone.prospects["stage"].isna() | zone.prospects["stage"].isin(OPEN_STAGES)]
+    for row in looking.itertuples(index=False):
         need_mu, investment = getattr(row, "need_mu"), getattr(row, "investment_wan")
         result = {
             "name": None if pd.isna(row.name) else str(row.name),
@@ -252,7 +264,7 @@ def prospect_fits(
         if result["parcel_id"]:
             result["parcel"] = _named_parcel(zone, result["parcel_id"], unit=unit, method=method)
         if result["need"] is not None:
-            sites = find_sites(zone, result["need"], unit=unit, method=method)
+            sites = find_sites(zone, result["need"], unit=unit, method=method, prospect=result["name"])
             result["candidates"] = sites[:top]
             if not sites:
                 result["reason"] = "没有足够大的可用地块或相邻地块组 / no available parcel or group of adjacent parcels is large enough"

@@ -49,8 +49,6 @@ from pyproj import CRS
 from zonemap.errors import BusyError, ZonemapError, ZoneFileError
 
 SCHEMES = ("postgresql://", "postgres://")
-#: The layers a database zone holds, in the order they are written.
-LAYERS = ("boundary", "parcels", "roads", "buildings", "prospects", "history")
 GEOMETRY_COLUMN = "geom"
 #: The field that names a row to a planner, per layer, for conflict messages and in-place updates.
 ROW_KEYS = {"parcels": "parcel_id", "buildings": "building_id", "prospects": "name", "boundary": "zone_id"}
@@ -68,6 +66,13 @@ class ConflictError(BusyError):
 
 class ReadOnlyError(ZonemapError):
     """The database login may read the zone but not change it."""
+
+
+def _layers() -> tuple[str, ...]:
+    """The layers a zone holds (those of :data:`zonemap.store.SCHEMA`), in the order they are written."""
+    from zonemap.store import SCHEMA
+
+    return tuple(SCHEMA)
 
 
 def lock_wait_seconds() -> float:
@@ -162,9 +167,13 @@ def _connection(location: DatabaseZone, application: str = "zonemap") -> Iterato
     if location.connection is not None:
         yield location.connection
         return
+    import psycopg
+
     conn = connect(location, application=application)
     try:
         yield conn
+    except psycopg.Error as exc:
+        raise ZoneFileError(f"{location}: the database stopped the work ({_first_line(exc)}); nothing was changed") from None
     finally:
         conn.close()
 
@@ -239,7 +248,7 @@ def list_layers(location) -> dict[str, str | None]:
         _require_zone(conn, location)
         present = {name for (name,) in conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (location.zone,))}
         spatial = _srids(conn, location)
-        layers = {name: (_geometry_type(conn, location, name) if name in spatial else None) for name in LAYERS if name in present}
+        layers = {name: (_geometry_type(conn, location, name) if name in spatial else None) for name in _layers() if name in present}
         if _styles_table(conn) and conn.execute("SELECT 1 FROM public.layer_styles WHERE f_table_schema = %s LIMIT 1", (location.zone,)).fetchone():
             layers["layer_styles"] = None
     return layers
@@ -443,7 +452,7 @@ def push(source, location, *, by: str | None = None) -> dict[str, int]:
 
     location = parse_location(location)
     source_layers = store.list_layers(source)
-    frames = {name: store.read_layer(source, name) for name in LAYERS if name in source_layers}
+    frames = {name: store.read_layer(source, name) for name in _layers() if name in source_layers}
     srid = _epsg(frames["parcels"], str(source))
     with _connection(location, f"zonemap push (by {by})" if by else "zonemap push") as conn:
         try:
@@ -458,7 +467,7 @@ def push(source, location, *, by: str | None = None) -> dict[str, int]:
             else:
                 conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(location.zone)))
             conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{int(lock_wait_seconds() * 1000)}ms")))
-            for name in _columns_by_layer(conn, location) & set(LAYERS):  # replaced whole: the file's fields and types
+            for name in _columns_by_layer(conn, location) & set(_layers()):  # replaced whole: the file's fields and types
                 conn.execute(sql.SQL("DROP TABLE {}").format(_table(location, name)))
             for name, frame in frames.items():
                 _create_layer(conn, location, name, frame, srid)
@@ -494,7 +503,7 @@ def pull(location, destination, *, overwrite: bool = False) -> dict[str, int]:
     with _connection(location, "zonemap pull") as conn:
         conn.isolation_level = 3  # REPEATABLE READ: every layer from one snapshot
         frozen = DatabaseZone(location.url, location.zone, conn)
-        frames = {name: read_layer(frozen, name) for name in list_layers(frozen) if name in LAYERS}
+        frames = {name: read_layer(frozen, name) for name in list_layers(frozen) if name in _layers()}
         conn.rollback()
     with store.transaction(destination, create=not destination.exists()) as txn:
         for name, frame in frames.items():
@@ -683,6 +692,7 @@ def transaction(location, *, create: bool = False, by: str | None = None) -> Ite
 
     A login that may only read the zone is refused before anything is done.
     """
+    import psycopg
     from psycopg import errors
 
     location = parse_location(location)
@@ -704,6 +714,8 @@ def transaction(location, *, create: bool = False, by: str | None = None) -> Ite
             yield txn
         except errors.InsufficientPrivilege:
             raise ReadOnlyError(f"{location}: database user {conn.info.user} may not change every layer of this zone (read-only); nothing was written") from None
+        except psycopg.Error as exc:
+            raise ZoneFileError(f"{location}: the database stopped the edit ({_first_line(exc)}); nothing was written") from None
         if txn.discarded:
             conn.rollback()
         else:

@@ -36,7 +36,14 @@ from zonemap.errors import BusyError, ZoneFileError
 
 #: The layers of SPEC §3: field name → pandas dtype. ``None`` geometry means a table.
 SCHEMA: dict[str, dict[str, str]] = {
-    "boundary": {"zone_id": "object", "name": "object", "planned_mu": "float64", "infrastructure_wan": "float64"},
+    "boundary": {
+        "zone_id": "object",
+        "name": "object",
+        "planned_mu": "float64",
+        "infrastructure_wan": "float64",
+        "approved_by": "object",
+        "approved_on": "object",
+    },
     "parcels": {
         "parcel_id": "object",
         "status": "object",
@@ -62,6 +69,25 @@ SCHEMA: dict[str, dict[str, str]] = {
         "need_mu": "float64",
         "stage": "object",
         "parcel_id": "object",
+        "note": "object",
+        "intensity_wan_per_mu": "float64",
+        "buildings": "object",
+        "contact": "object",
+        "since": "object",
+        "updated": "object",
+    },
+    # Land held (预留) for a prospect: one row per parcel; dates are ISO text (YYYY-MM-DD).
+    "holds": {"parcel_id": "object", "prospect": "object", "until": "object", "since": "object", "note": "object"},
+    # Tenants' yearly results (亩均效益评价): money in 万元, energy in 吨标煤, employees in persons.
+    "results": {
+        "tenant": "object",
+        "year": "Int32",
+        "tax_wan": "float64",
+        "output_wan": "float64",
+        "revenue_wan": "float64",
+        "energy_tce": "float64",
+        "employees": "float64",
+        "rd_wan": "float64",
         "note": "object",
     },
     "history": {

@@ -4,10 +4,11 @@ Codes (SPEC §4): ``invalid_geometry``, ``empty_geometry``, ``overlap``,
 ``gap``, ``outside_boundary``, ``duplicate_id``, ``missing_id``,
 ``unknown_status``, ``tenant_missing``, ``tenant_unexpected``,
 ``negative_investment``, ``planned_mismatch``, ``crs_missing``,
-``crs_geographic``, plus ``crs_mismatch`` (coordinates that cannot be in
+``crs_geographic``, plus ``not_finite`` (a figure stored as ±inf), ``crs_mismatch`` (coordinates that cannot be in
 the layer's CRS), ``boundary_count`` (the boundary is not one feature) and
-``dangling_parcel_ref`` (a warning: a building or prospect names a parcel
-id that no parcel has).
+``dangling_parcel_ref`` (a warning: a building, prospect or hold names a
+parcel id that no parcel has), and the hold (预留) warnings ``hold_expired``,
+``hold_on_tenant`` and ``hold_unknown_prospect``.
 
 Examples
 --------
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -374,6 +376,20 @@ def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.n
     return problems
 
 
+def _not_finite(layer: str, frame: pd.DataFrame, ids: np.ndarray) -> list[Problem]:
+    """Figures another tool stored as ±inf (the zone reads them as missing): named per feature and field."""
+    return [
+        _error(
+            "not_finite",
+            layer,
+            ids[row],
+            f"{layer} {ids[row]}: {field} is {value:g}, not a finite number (outputs treat it as empty); "
+            "correct it in the zone (QGIS, or `zonemap set` for investment_wan)",
+        )
+        for row, field, value in frame.attrs.get("not_finite", [])
+    ]
+
+
 def _dangling_references(parcel_ids: np.ndarray, buildings: pd.DataFrame, prospects: pd.DataFrame) -> list[Problem]:
     """Buildings and prospects whose ``parcel_id`` names no parcel (e.g. one split, merged or pruned away)."""
     known = set(pd.Series(parcel_ids, dtype=object).dropna().astype(str))
@@ -397,6 +413,30 @@ def _dangling_references(parcel_ids: np.ndarray, buildings: pd.DataFrame, prospe
     return problems
 
 
+def _hold_problems(zone: Zone, today: date) -> list[Problem]:
+    """Warnings on holds (预留): past their date, on tenant land, or naming no parcel or prospect."""
+    holds = zone.holds
+    if len(holds) == 0:
+        return []
+    parcels = zone.parcels
+    status = dict(zip(parcels["parcel_id"].astype(str), parcels["status"]))
+    tenant = dict(zip(parcels["parcel_id"].astype(str), parcels["tenant"]))
+    prospects = set(zone.prospects["name"].dropna().astype(str))
+    problems = []
+    for pid, prospect, until in holds[["parcel_id", "prospect", "until"]].astype(str).itertuples(index=False):
+        found = []
+        if until < today.isoformat():
+            found.append(("hold_expired", f"held for {prospect} until {until}, which has passed; release it or hold it again with a new --until"))
+        if status.get(pid) == "tenant":
+            found.append(("hold_on_tenant", f"held for {prospect} but let to {tenant[pid]}; release the hold"))
+        if pid not in status:
+            found.append(("dangling_parcel_ref", f"held for {prospect}, but the zone has no parcel {pid!r}; release the hold"))
+        if prospect not in prospects:
+            found.append(("hold_unknown_prospect", f"held for {prospect!r}, who is not among the prospects; add the prospect or release the hold"))
+        problems += [Problem("warning", code, "holds", pid, f"holds {pid}: {message}") for code, message in found]
+    return problems
+
+
 #: The stages of :func:`validate`, as its progress bar shows them.
 STAGES = ["reading", "checking parcels", "shared edges", "overlaps", "gaps", "outside the boundary"]
 
@@ -414,8 +454,10 @@ def validate(zone: Zone, *, checked: CheckedParcels | None = None) -> list[Probl
 def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str], None]) -> list[Problem]:
     stage("reading")
     boundary, roads, buildings = zone.boundary, zone.roads, zone.buildings
-    if checked is None:
+    frames = {"boundary": (boundary, "zone_id"), "roads": (roads, "name"), "buildings": (buildings, "building_id"), "prospects": (zone.prospects, "name")}
+    if checked is None:  # (partitioned parcels are checked elsewhere)
         parcels = zone.parcels
+        frames["parcels"] = (parcels, "parcel_id")
         stage("checking parcels")
         checked = check_parcels(parcels)
     parcels = checked
@@ -440,6 +482,9 @@ def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str],
     problems += found
     problems += _geometry_problems("buildings", _feature_ids(buildings, "building_id"), buildings.geometry.to_numpy())
     problems += _dangling_references(parcels.raw_ids, buildings, zone.prospects)
+    for layer, (frame, id_field) in frames.items():
+        problems += _not_finite(layer, frame, _feature_ids(frame, id_field))
+    problems += _hold_problems(zone, date.today())
 
     if any(p.code.startswith("crs_") for p in problems):
         return problems  # tolerances in metres mean nothing until the CRS is right

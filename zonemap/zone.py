@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from pyproj import CRS
 
@@ -26,9 +27,27 @@ if TYPE_CHECKING:
     import folium
 
 
+def _finite_figures(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every NaN-free but infinite figure (another tool may write ``inf``) blanked, and noted.
+
+    A figure that is not finite is no figure: outputs treat it as missing;
+    ``frame.attrs["not_finite"]`` keeps (row, field, value) for validation to name.
+    """
+    noted = []
+    for field in frame.columns:
+        if frame[field].dtype == "float64":
+            values = frame[field].to_numpy()
+            for row in np.flatnonzero(np.isinf(values)):
+                noted.append((int(row), field, float(values[row])))
+            if noted and noted[-1][1] == field:
+                frame[field] = frame[field].where(~np.isinf(values))
+    frame.attrs["not_finite"] = noted
+    return frame
+
+
 def _layer_property(name: str, doc: str) -> cached_property:
     def read(self: Zone):
-        return store.read_layer(self.path, name)
+        return _finite_figures(store.read_layer(self.path, name))
 
     read.__doc__ = doc
     return cached_property(read)
@@ -56,13 +75,16 @@ class Zone:
     buildings = _layer_property("buildings", "Building footprints.")
     prospects = _layer_property("prospects", "Investors looking for land (a table).")
     history = _layer_property("history", "The change log (a table).")
+    holds = _layer_property("holds", "Land held (预留) for prospects: parcel_id, prospect, until (a table).")
+    results = _layer_property("results", "Tenants' yearly results: tax, output, energy, employees (a table).")
 
     @property
     def crs(self) -> CRS | None:
         """The zone's native CRS (that of its parcels layer)."""
         return self.parcels.crs
 
-    def _boundary_value(self, field: str):
+    def figure(self, field: str):
+        """A figure of the zone's own (a boundary field: ``planned_mu``, ``approved_on`` …), None when empty."""
         if len(self.boundary) == 0:
             return None
         value = self.boundary[field].iloc[0]
@@ -71,12 +93,12 @@ class Zone:
     @property
     def name(self) -> str:
         """The zone's name from its boundary, else the file name."""
-        return self._boundary_value("name") or self.path.stem
+        return self.figure("name") or self.path.stem
 
     @property
     def planned_m2(self) -> float | None:
         """The plan's declared area in m², if the boundary states one."""
-        planned_mu = self._boundary_value("planned_mu")
+        planned_mu = self.figure("planned_mu")
         return None if planned_mu is None else to_m2(float(planned_mu), "mu")
 
     def parcel_areas_m2(self, *, method: str = "ellipsoidal"):
@@ -89,7 +111,7 @@ class Zone:
     @property
     def infrastructure_wan(self) -> float | None:
         """万元 invested in the zone's roads, water, power and telecom, if the boundary states it."""
-        value = self._boundary_value("infrastructure_wan")
+        value = self.figure("infrastructure_wan")
         return None if value is None else float(value)
 
     def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
@@ -105,11 +127,11 @@ class Zone:
 
         return build_map(self, **options)
 
-    def find_sites(self, need: float, *, unit: str = "mu", method: str = "ellipsoidal") -> list[dict]:
-        """Where a project of ``need`` fits, best first; see :func:`zonemap.fit.find_sites`."""
+    def find_sites(self, need: float, **options) -> list[dict]:
+        """Where a project of ``need`` fits, best first; see :func:`zonemap.fit.find_sites` for ``options``."""
         from zonemap.fit import find_sites
 
-        return find_sites(self, need, unit=unit, method=method)
+        return find_sites(self, need, **options)
 
     def indicators(self, *, method: str = "ellipsoidal") -> dict:
         """Land-use indicators with formulas and inputs; see :func:`zonemap.indicators.indicators`."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli._table import render
+from zonemap.cli._table import render, terminal_text
 from zonemap.cli.options import (
     by_option,
     echo_json,
@@ -51,10 +51,11 @@ def ledger_table(ledger: dict) -> str:
         row("剩余用地 remaining", ledger["remaining"]),
         row("  可即供地 ready (developed)", ledger["ready"]),
         row("  待开发 raw (vacant + unparcelled)", ledger["raw"]),
+        row("  其中预留 of which held for prospects", ledger["held"]),
     ]
     rows[0] = rows[0][:2]
     title = f"{ledger['zone']} — 面积台账 area ledger ({ledger['method']}, {UNIT_LABELS[unit]['zh']} {UNIT_LABELS[unit]['en']})"
-    text = title + "\n" + render(rows, header=("", "面积 area", "占比 share", "地块 parcels"))
+    text = terminal_text(title) + "\n" + render(rows, header=("", "面积 area", "占比 share", "地块 parcels"))
     for key, groups in ledger.items():
         if key.startswith("by_") and key != "by_status":
             grouped = [(f"  {name or '(未填 none)'}", _figure(g["area"], unit), _share(g["area"], boundary), str(g["parcels"])) for name, g in groups.items()]

@@ -5,21 +5,25 @@ from __future__ import annotations
 import click
 
 from zonemap.cli.options import overwrite_option
+from zonemap.i18n import LANGS
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="[ZONE] DEST")
 @click.option("--layer", default="parcels", show_default=True, type=click.Choice(["parcels", "boundary", "roads", "buildings", "prospects", "history"]))
 @click.option("--encoding", default="UTF-8", show_default=True, type=click.Choice(["UTF-8", "GB18030"], case_sensitive=False), help="Text encoding of a .shp (GB18030 for older Chinese GIS/CAD software).")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of a .xlsx workbook's sheet names and headers.")
+@click.option("--like", type=click.Path(dir_okay=False), help="The survey institute's parcels .shp: write its field names, widths, status words, encoding and .prj, plus 面积_亩 and 面积平方米.")
 @overwrite_option
-def export(paths, layer, encoding, overwrite) -> None:
+def export(paths, layer, encoding, lang, like, overwrite) -> None:
     """Write a layer of ZONE (default: the sample zone) to DEST; the format follows DEST's extension.
 
     With one path it is DEST, unless it is a zone file: then DEST is missing.
     A zone GeoPackage is never overwritten, not even with --overwrite.
 
-    .shp (with .cpg and .prj), .geojson (EPSG:4326), .kml, .gpkg, or .csv
-    (attributes plus area_m2 and area_mu, opens in Excel).
+    .shp (with .cpg and .prj), .geojson (EPSG:4326), .kml, .gpkg, .csv
+    (attributes plus area_m2 and area_mu, opens in Excel), or .xlsx: the
+    台账 workbook (面积台账, 地块清单, 入驻企业, 意向项目, 指标, 变更记录).
     """
     from zonemap import sample_path
     from zonemap.intake.exporter import export_layer
@@ -30,5 +34,5 @@ def export(paths, layer, encoding, overwrite) -> None:
     if len(paths) == 1 and is_zone_file(paths[0]):
         raise click.UsageError(f"DEST is missing ({paths[0]} is a zone): did you mean `zonemap export {paths[0]} OUT.shp`?")
     zone, dest = (sample_path(), paths[0]) if len(paths) == 1 else paths
-    written = export_layer(zone, dest, layer=layer, encoding=encoding, overwrite=overwrite)
+    written = export_layer(zone, dest, layer=layer, encoding=encoding, overwrite=overwrite, lang=lang, like=like)
     click.echo(f"wrote {written}")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import crs_option, editor_option, encoding_option, mapping_option, print_problems, print_warnings
+from zonemap.cli.options import crs_option, editor_option, encoding_option, mapping_option, print_problems, print_warnings, zone_file_argument
 
 
 @click.command("import")
-@click.argument("zone", type=click.Path())
+@zone_file_argument
 @click.argument("source", type=click.Path())
 @click.option("--layer", default="parcels", show_default=True, type=click.Choice(["parcels", "roads", "buildings", "boundary"]), is_eager=True, help="The zone layer to fill.")
 @click.option("--mode", type=click.Choice(["replace", "update", "append"]), help="replace the layer; update by id (default when parcels exist); append new ids only.")
@@ -30,14 +30,18 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
     is validated before it is written; every change goes to the history.
     """
     from zonemap.intake.importer import import_source
+    from zonemap.intake.sources import read_summary
+
+    def announce(read) -> None:
+        click.echo(f"encoding 编码: {read.encoding}", err=True)
+        click.echo(read_summary(read), err=True)
+        for note in read.notes:
+            click.echo(f"note: {note}", err=True)
 
     report = import_source(
         zone, source, layer=layer, mode=mode, mapping=mapping, encoding=encoding, crs=crs,
-        from_layer=from_layer, where=where, prune=prune, fix=fix, default_status=default_status, by=by,
+        from_layer=from_layer, where=where, prune=prune, fix=fix, default_status=default_status, by=by, on_read=announce,
     )
-    click.echo(f"encoding 编码: {report.source.encoding}", err=True)
-    for note in report.source.notes:
-        click.echo(f"note: {note}", err=True)
     if report.fields:
         click.echo("fields 字段: " + ", ".join(f"{field}←{column}" for field, column in report.fields.items()), err=True)
     for line in report.fixes:

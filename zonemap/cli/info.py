@@ -8,6 +8,8 @@ from zonemap import store
 from zonemap.cli._table import render
 from zonemap.cli.options import echo_json, json_option, zone_argument
 from zonemap.crs import crs_name
+from zonemap.i18n import word
+from zonemap.intake.edits import ZONE_FIELDS
 
 
 @click.command()
@@ -24,11 +26,16 @@ def info(zone, as_json: bool) -> None:
         "path": str(zone),
         "crs": crs_name(opened.crs),
         "layers": {name: {"geometry": opened.layers[name], "features": counts[name]} for name in opened.layers},
+        "figures": {field: opened.figure(field) for field in ZONE_FIELDS if field != "name"},
     }
     if as_json:
         echo_json(data)
         return
     click.echo(f"{data['zone']}  ({data['path']})")
     click.echo(f"CRS 坐标系: {data['crs']}")
+    for field, value in data["figures"].items():
+        code = {"planned_mu": "planned", "infrastructure_wan": "infrastructure"}.get(field, field)
+        shown = "—" if value is None else f"{value:,.2f}" if isinstance(value, float) else str(value)
+        click.echo(f"{word(code, 'zh')} {word(code, 'en')}: {shown}")
     rows = [(name, layer["geometry"] or "table", str(layer["features"])) for name, layer in data["layers"].items()]
     click.echo(render(rows, header=("layer 图层", "geometry", "features")))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import crs_option, editor_option
+from zonemap.cli.options import crs_option, editor_option, number_option, zone_file_argument
 
 
 @click.command()
-@click.argument("zone", type=click.Path())
+@zone_file_argument
 @click.option("--boundary", "boundary", required=True, type=click.Path(), help="Shapefile/GeoJSON/GPKG/KML/DXF with the zone outline (polygons are joined).")
 @click.option("--name", help="The zone's name (default: the file name).")
-@click.option("--planned-mu", type=click.FloatRange(min=0, min_open=True), help="The plan's declared area in 亩, compared with the measured one.")
+@number_option("--planned-mu", kind="area", help="The plan's declared area in 亩, compared with the measured one.")
 @crs_option
 @editor_option
 def init(zone, boundary, name, planned_mu, crs, by) -> None:

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-import click
+import sqlite3
 
-from zonemap.cli import areas, diff, export, history, import_, indicators, info, init, inspect, map, merge, pull, push, remaining, report, set_, split, validate
-from zonemap.errors import ZonemapError
+import click
+import pyogrio.errors
+
+from zonemap.cli import areas, corners, diff, print_, export, history, import_, indicators, info, init, inspect, map, merge, pull, push, remaining, report, set_, split, validate
+from zonemap.cli import hold, prospect, zone_  # the zone's business: investors, holds, its own figures
+from zonemap.cli._table import terminal_text
+from zonemap.cli.options import ZONE_KEY
+from zonemap.errors import ZonemapError, environment_error
 
 
 class ZonemapGroup(click.Group):
-    """Turns library errors into one-line CLI errors (exit 1), never a traceback."""
+    """Turns library errors, and disk, permission and path failures, into one-line CLI errors (exit 1), never a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ZonemapError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(terminal_text(str(exc))) from exc
+        except (OSError, sqlite3.Error, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            translated = environment_error(exc, ctx.meta.get(ZONE_KEY))
+            if translated is None:
+                raise
+            raise click.ClickException(str(translated)) from exc
 
 
 @click.group(cls=ZonemapGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,5 +39,7 @@ def main() -> None:
     """
 
 
-for command in (info.info, areas.areas, remaining.remaining, validate.validate, init.init, inspect.inspect, import_.import_, export.export, set_.set_, split.split, merge.merge, history.history, map.map_, indicators.indicators, diff.diff, report.report, push.push, pull.pull):
+for command in (info.info, areas.areas, remaining.remaining, validate.validate, init.init, inspect.inspect, import_.import_, export.export, set_.set_, split.split, merge.merge, history.history, map.map_, indicators.indicators, diff.diff, report.report, push.push, pull.pull, corners.corners, print_.print_):
+    main.add_command(command)
+for command in (prospect.prospect, hold.hold, hold.release, zone_.zone_):
     main.add_command(command)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import editor_option, print_problems
+from zonemap.cli.options import editor_option, print_problems, zone_file_argument
 
 
 @click.command()
-@click.argument("zone", type=click.Path())
+@zone_file_argument
 @click.argument("parcel_ids", nargs=-1, required=True)
 @click.option("--id", "new_id", required=True, metavar="NEW", help="Id of the merged parcel (may reuse one of the ids).")
 @editor_option

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -11,6 +12,10 @@ import click
 from zonemap.areas import GROUPINGS, METHODS
 from zonemap.partitioned import ENGINES
 from zonemap.units import UNITS
+
+
+#: Where a command keeps its zone's path (``ctx.meta`` is shared with the group), so a disk failure can name it.
+ZONE_KEY = "zonemap.zone"
 
 
 def as_zone(value: str):
@@ -23,7 +28,8 @@ def as_zone(value: str):
 def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None):
     from zonemap import sample_path
 
-    return as_zone(value) if value else sample_path()
+    ctx.meta[ZONE_KEY] = as_zone(value) if value else sample_path()
+    return ctx.meta[ZONE_KEY]
 
 
 def zone_value(ctx: click.Context, param: click.Parameter, value: str):
@@ -33,6 +39,8 @@ def zone_value(ctx: click.Context, param: click.Parameter, value: str):
 
 #: A folder given as ZONE or SOURCE is a data problem like a missing file (exit 1, from the library), not a usage error.
 zone_argument = click.argument("zone", required=False, type=click.Path(), callback=_zone_path)
+#: The zone a command changes (required).
+zone_file_argument = click.argument("zone", type=click.Path(), callback=_zone_path)
 
 
 def _checked(accepts, problem: str):
@@ -69,6 +77,27 @@ def _is_status(value: str) -> bool:
     from zonemap.status import parse_status
 
     return parse_status(value) is not None
+
+
+def _number(kind: str, positive: bool):
+    """A click callback passing finite figures of ``kind`` in range (see :mod:`zonemap.numbers`), else a usage error naming the option."""
+    from zonemap.numbers import number_problem
+
+    def callback(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+        problem = None if value is None else number_problem(value, kind, positive=positive)
+        if problem:
+            raise click.BadParameter(f"{value:g} {problem}")
+        return value
+
+    return callback
+
+
+def number_option(*decls: str, kind: str, positive: bool = True, **options):
+    """A float option (``kind`` as in :data:`zonemap.numbers.MAXIMA`) that is finite and in range, else exit 2 naming it.
+
+    click's ``FloatRange`` lets ``nan`` and ``inf`` through, so every float option is made here.
+    """
+    return click.option(*decls, type=float, callback=_number(kind, positive), **options)
 
 
 _encoding = _checked(_is_encoding, "is not an encoding; give e.g. GBK, GB18030, UTF-8 or BIG5 (Chinese survey files are usually GBK)")
@@ -131,14 +160,27 @@ def open_zone(path: Path, engine: str = "memory", scheduler: str | None = None):
     return PartitionedZone(path) if engine == "dask" else open_zone_file(path)
 
 
+def _finite(data: object) -> object:
+    """``data`` with every NaN or infinite float as ``None``: JSON has neither."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(value) for value in data]
+    return data
+
+
 def echo_json(data: object) -> None:
-    """Print ``data`` as JSON (Chinese kept readable) to stdout."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Print ``data`` as JSON (Chinese kept readable) to stdout; a missing or non-finite figure is null."""
+    click.echo(json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False))
 
 
 def warn(message: str) -> None:
     """One line on stderr, which stays out of piped data."""
-    click.echo(f"warning: {message}", err=True)
+    from zonemap.cli._table import terminal_text
+
+    click.echo(terminal_text(f"warning: {message}"), err=True)
 
 
 def is_terminal() -> bool:
@@ -162,6 +204,7 @@ def print_problems(callback):
     """Wrap a command so a refused change lists every problem (stderr) before its one-line error."""
     import functools
 
+    from zonemap.cli._table import terminal_text
     from zonemap.intake.changes import RefusedError
 
     @functools.wraps(callback)
@@ -170,7 +213,7 @@ def print_problems(callback):
             return callback(*args, **kwargs)
         except RefusedError as exc:
             for problem in exc.problems[1:]:
-                click.echo(f"  {problem.severity}: [{problem.code}] {problem.message}", err=True)
+                click.echo(terminal_text(f"  {problem.severity}: [{problem.code}] {problem.message}"), err=True)
             raise
 
     return wrapper

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, json_option, method_option, unit_option, warn_about_problems, zone_argument
+from zonemap.cli._table import render, terminal_text
+from zonemap.cli.options import echo_json, json_option, method_option, number_option, unit_option, warn_about_problems, zone_argument
 from zonemap.status import status_label
 from zonemap.units import DECIMALS, UNIT_LABELS
 
@@ -24,7 +24,7 @@ def remaining_summary(ledger: dict) -> dict:
                 "share_of_boundary": ledger[key] / boundary if boundary else 0.0,
                 "share_of_remaining": ledger[key] / remaining if remaining else 0.0,
             }
-            for key in ("remaining", "ready", "raw")
+            for key in ("remaining", "ready", "raw", "held")
         },
     }
 
@@ -82,24 +82,29 @@ def prospects_text(answers: list[dict], unit: str) -> str:
 
 @click.command()
 @zone_argument
-@click.option("--need", type=click.FloatRange(min=0, min_open=True), help="Land a project needs (in --unit, 亩 by default): list where it fits, best first.")
+@number_option("--need", kind="area", help="Land a project needs (in --unit, 亩 by default): list where it fits, best first.")
 @click.option("--prospects", "with_prospects", is_flag=True, help="Also answer for each prospect in the zone's prospects table.")
-@click.option(
+@number_option(
     "--intensity",
-    type=click.FloatRange(min=0, min_open=True),
+    kind="intensity",
     help="With --prospects: target investment intensity in 万元/亩; a prospect without need_mu needs investment_wan / intensity.",
 )
+@click.option("--include-held", is_flag=True, help="With --need: also offer land held (预留) for prospects.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Candidate sites to list.")
 @unit_option
 @method_option
 @json_option
-def remaining(zone, need: float | None, with_prospects: bool, intensity: float | None, top: int, unit: str, method: str, as_json: bool) -> None:
+def remaining(
+    zone, need: float | None, with_prospects: bool, intensity: float | None, include_held: bool, top: int, unit: str, method: str, as_json: bool
+) -> None:
     """Land of ZONE still available: ready (serviced) and raw (vacant or unparcelled).
 
     With --need, the single parcels and groups of edge-adjacent parcels of
     available land (developed or vacant) that can host a project of that
     size, best first: single before groups, serviced before vacant before
-    mixed, tightest fit, most compact.
+    mixed, tightest fit, most compact. Land held for a prospect is
+    passed over unless --include-held; with --prospects, each prospect is
+    also offered the land held for it.
     """
     from zonemap import open as open_zone
     from zonemap.fit import find_sites, largest_sites, prospect_fits
@@ -109,13 +114,13 @@ def remaining(zone, need: float | None, with_prospects: bool, intensity: float |
     opened = open_zone(zone)
     summary = remaining_summary(opened.areas(unit=unit, method=method))
     warn_about_problems(opened)
-    result: dict = {"need": need, "unit": unit, "candidates": find_sites(opened, need, unit=unit, method=method)} if need else dict(summary)
+    result: dict = {"need": need, "unit": unit, "candidates": find_sites(opened, need, unit=unit, method=method, include_held=include_held)} if need else dict(summary)
     if need:
         result["total"] = len(result["candidates"])
         result["candidates"] = result["candidates"][:top]
         if not result["candidates"]:
             left = summary["remaining"]["area"]
-            result["largest"] = {**largest_sites(opened, unit=unit, method=method), "remaining": left, "exceeds_remaining": need > left}
+            result["largest"] = {**largest_sites(opened, unit=unit, method=method, include_held=include_held), "remaining": left, "exceeds_remaining": need > left}
     if with_prospects:
         result["prospects"] = prospect_fits(opened, intensity=intensity, unit=unit, method=method)
         if intensity and not any(p["need_from"] not in (None, "need_mu") for p in result["prospects"]):
@@ -127,6 +132,7 @@ def remaining(zone, need: float | None, with_prospects: bool, intensity: float |
         "remaining": "剩余用地 remaining",
         "ready": "  可即供地 ready (developed, serviced)",
         "raw": "  待开发 raw (vacant + unparcelled)",
+        "held": "  其中预留 of which held for prospects",
     }
     rows = [
         (
@@ -137,7 +143,7 @@ def remaining(zone, need: float | None, with_prospects: bool, intensity: float |
         )
         for key, label in labels.items()
     ]
-    click.echo(f"{summary['zone']} — 剩余用地 remaining land ({UNIT_LABELS[unit]['zh']} {UNIT_LABELS[unit]['en']})")
+    click.echo(terminal_text(f"{summary['zone']}") + f" — 剩余用地 remaining land ({UNIT_LABELS[unit]['zh']} {UNIT_LABELS[unit]['en']})")
     click.echo(render(rows, header=("", "面积 area", "占边界 of boundary", "占剩余 of remaining")))
     if need:
         amount = f"{need:,.{DECIMALS[unit]}f} {UNIT_LABELS[unit]['zh']}"

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import echo_json, json_option, method_option, overwrite_option, warn, zone_argument
+from zonemap.cli.options import echo_json, json_option, method_option, number_option, overwrite_option, warn, zone_argument
 
 
 @click.command()
 @zone_argument
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="report.html (self-contained) or report.md (charts as PNGs beside it).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the report.")
-@click.option("--intensity", type=click.FloatRange(min=0, min_open=True), help="Target 万元/亩 for prospects without need_mu.")
+@number_option("--intensity", kind="intensity", help="Target 万元/亩 for prospects without need_mu.")
 @overwrite_option
 @method_option
 @json_option

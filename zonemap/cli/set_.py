@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import editor_option, print_problems, status_option
+from zonemap.cli._table import terminal_text
+from zonemap.cli.options import editor_option, number_option, print_problems, status_option, zone_file_argument
 
 
 @click.command("set")
-@click.argument("zone", type=click.Path())
+@zone_file_argument
 @click.argument("parcel_id")
 @status_option
 @click.option("--tenant", metavar="T", help="The enterprise on the parcel; '' clears it.")
-@click.option("--investment", type=click.FloatRange(min=0), metavar="W", help="Investment in 万元.")
+@number_option("--investment", kind="wan", positive=False, metavar="W", help="Investment in 万元.")
 @click.option("--note", metavar="N", help="A note; '' clears it.")
 @editor_option
 @print_problems
@@ -26,4 +27,4 @@ def set_(zone, parcel_id, status, tenant, investment, note, by) -> None:
     if not changes:
         click.echo(f"{parcel_id}: nothing changed")
     for field, old, new in changes:
-        click.echo(f"{parcel_id} {field}: {'' if old is None else old} → {'' if new is None else new}")
+        click.echo(terminal_text(f"{parcel_id} {field}: {'' if old is None else old} → {'' if new is None else new}"))

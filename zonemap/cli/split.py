@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import editor_option, print_problems
+from zonemap.cli.options import editor_option, number_option, print_problems, zone_file_argument
 
 
 @click.command()
-@click.argument("zone", type=click.Path())
+@zone_file_argument
 @click.argument("parcel_id")
 @click.option("--line", metavar="WKT", help="Cutting line in the zone's CRS, e.g. 'LINESTRING (x1 y1, x2 y2)'.")
-@click.option("--mu", type=click.FloatRange(min=0, min_open=True), metavar="X", help="Carve exactly X 亩 off --side.")
+@number_option("--mu", kind="area", metavar="X", help="Carve exactly X 亩 off --side.")
 @click.option("--side", type=click.Choice(["north", "south", "east", "west"]), default="west", show_default=True)
 @click.option("--ids", metavar="ID,ID", help="Ids of the pieces (default PARCEL_ID-1, -2 …; with --mu the carved piece first).")
 @editor_option

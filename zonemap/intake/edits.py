@@ -29,6 +29,8 @@ from zonemap.areas import areas_m2, metric_geometries
 from zonemap.errors import ZonemapError
 from zonemap.intake.changes import zone_change
 from zonemap.intake.sources import read_source
+from zonemap.numbers import number_problem
+from zonemap.prospects import parse_date
 from zonemap.status import STATUSES, parse_status
 from zonemap.units import from_m2, to_m2
 
@@ -41,6 +43,13 @@ MIN_PIECE_MU = 0.1
 
 class EditError(ZonemapError):
     """An edit that cannot be made as asked; nothing was written."""
+
+
+def _check_figure(option: str, value: float | None, kind: str, *, positive: bool = True) -> None:
+    """Refuse a NaN, infinite or absurd figure before it reaches the zone (the CLI refuses it earlier, exit 2)."""
+    problem = None if value is None else number_problem(float(value), kind, positive=positive)
+    if problem:
+        raise EditError(f"{option} {value:g}: {problem}; give a finite figure")
 
 
 def _parcel_row(parcels: pd.DataFrame, parcel_id: str, zone) -> int:
@@ -76,6 +85,7 @@ def init_zone(
     zone (with zone prefix) of its centre.
     """
     zone = Path(zone)
+    _check_figure("--planned-mu", planned_mu, "area")
     if zone.suffix.lower() != ".gpkg":
         raise EditError(f"{zone}: a zone is a GeoPackage and its name must end in .gpkg; e.g. `zonemap init {zone.with_suffix('.gpkg')} --boundary …`")
     source = read_source(boundary_source, target="boundary", crs=crs)
@@ -126,6 +136,7 @@ def set_parcel(
     A status in Chinese is accepted (已入驻, 未开发 …). Leaving ``tenant``
     status clears the tenant unless one is given.
     """
+    _check_figure("--investment", investment, "wan", positive=False)
     if status is not None:
         canonical = parse_status(status)
         if canonical is None:
@@ -204,6 +215,8 @@ def _cutting_line(wkt: str, polygon, parcel_id: str, zone):
     if cutter is None or cutter.geom_type != "LineString" or cutter.is_empty:
         kind = "an empty line" if cutter is not None and cutter.geom_type == "LineString" else f"a {getattr(cutter, 'geom_type', 'nothing')}"
         raise EditError(f"--line {wkt[:40]}: is {kind}, not a line across the parcel; {example}")
+    if not np.isfinite(shapely.get_coordinates(cutter)).all():
+        raise EditError(f"--line {wkt[:40]}: has a coordinate that is not a finite number; {example}")
     if not cutter.intersects(polygon):
         x0, y0, x1, y1 = polygon.bounds
         raise EditError(
@@ -240,6 +253,7 @@ def split_parcel(
     """
     if (line is None) == (mu is None):
         raise EditError("give either --line WKT or --mu X, not both or neither")
+    _check_figure("--mu", mu, "area")
     with zone_change(zone, by=by) as change:
         parcels = change.read("parcels")
         row = _parcel_row(parcels, parcel_id, zone)
@@ -376,3 +390,48 @@ def parcel_history(zone: str | os.PathLike, parcel_id: str | None = None) -> pd.
         lineage |= parents
         frontier = parents
     return history[history["parcel_id"].isin(lineage)].reset_index(drop=True)
+
+
+#: The zone's own figures a planner sets (boundary fields), with how each is stored.
+ZONE_FIELDS: dict[str, str] = {"name": "text", "planned_mu": "number", "infrastructure_wan": "number", "approved_by": "text", "approved_on": "date"}
+
+
+def set_zone(zone: str | os.PathLike, *, by: str | None = None, **fields) -> list[tuple[str, object, object]]:
+    """Set the zone's own figures (boundary fields of :data:`ZONE_FIELDS`); returns (field, old, new).
+
+    ``None`` leaves a field as it is; '' clears it. ``approved_on`` is a
+    date (YYYY-MM-DD); numbers must be ≥ 0.
+    """
+    wanted = {}
+    for field, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, str) and not value.strip():
+            wanted[field] = None
+        elif ZONE_FIELDS[field] == "number":
+            if not float(value) >= 0:
+                raise EditError(f"--{field.replace('_', '-')} {value}: must be a number ≥ 0")
+            wanted[field] = float(value)
+        elif ZONE_FIELDS[field] == "date":
+            wanted[field] = parse_date(value, f"--{field.replace('_', '-')}")
+        else:
+            wanted[field] = str(value).strip()
+    if wanted.get("name", "") is None:
+        raise EditError("--name: a zone needs a name; give one, e.g. --name 示例工业集中区")
+    with zone_change(zone, by=by) as change:
+        boundary = change.read("boundary")
+        if len(boundary) != 1:
+            raise EditError(f"{zone}: the boundary has {len(boundary)} features, not 1; fix it (`zonemap validate {zone}`) before setting the zone's figures")
+        changes = []
+        for field, value in wanted.items():
+            old = boundary[field].iloc[0]
+            old = None if pd.isna(old) else old
+            if old != value:
+                changes.append((field, old, value))
+                boundary.iloc[0, boundary.columns.get_loc(field)] = np.nan if value is None else value
+                change.record(None, "update", f"boundary.{field}", old, value)
+        if not changes:
+            change.discard()
+            return []
+        change.write("boundary", boundary.astype({f: store.SCHEMA["boundary"][f] for f in ("planned_mu", "infrastructure_wan")}))
+    return changes

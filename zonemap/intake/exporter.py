@@ -3,8 +3,11 @@
 ``.shp`` (UTF-8 or GB18030, with ``.cpg`` and ``.prj``; field names cut to
 10 bytes by :data:`~zonemap.intake.fieldmap.SHP_FIELD_NAMES`, text over the
 .dbf's 254 bytes refused rather than cut mid-character), ``.geojson``
-(EPSG:4326, full precision), ``.kml``, ``.gpkg`` and ``.csv`` (attributes
-plus areas, UTF-8 with BOM so Excel shows Chinese). The file is written
+(EPSG:4326, full precision), ``.kml``, ``.gpkg``, ``.csv`` (attributes
+plus areas, UTF-8 with BOM so Excel shows Chinese) and ``.xlsx`` (the 台账
+workbook of :mod:`zonemap.render.workbook`). Text that a spreadsheet would
+run as a formula (``=``, ``+``, ``-``, ``@`` first) stays text in both
+(:func:`formula_like`). The file is written
 beside the destination and moved in place, so a failed export never leaves
 half a file or removes the old one.
 """
@@ -27,6 +30,8 @@ from zonemap.intake.fieldmap import SHP_FIELD_NAMES
 from zonemap.units import from_m2
 
 #: Extension → GDAL driver.
+#: What makes Excel and WPS read a cell as a formula (OWASP's CSV-injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DRIVERS: dict[str, str] = {".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON", ".kml": "KML", ".gpkg": "GPKG", ".csv": "CSV"}
 SHP_ENCODINGS: tuple[str, ...] = ("UTF-8", "GB18030")
 #: Bytes a .dbf text field holds.
@@ -36,6 +41,20 @@ _SHP_SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 class ExportError(ZonemapError):
     """The layer cannot be written as asked; nothing was written."""
+
+
+def formula_like(value: object) -> bool:
+    """Whether a spreadsheet would take this text as a formula.
+
+    >>> formula_like("=1+1"), formula_like("惠实业")
+    (True, False)
+    """
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def spreadsheet_text(value: object) -> object:
+    """Text made safe for a CSV opened in Excel: formula-like text gets a leading ``'``, shown as text."""
+    return f"'{value}" if formula_like(value) else value
 
 
 def _check_dbf_text(frame: pd.DataFrame, encoding: str, layer: str) -> None:
@@ -51,6 +70,11 @@ def _check_dbf_text(frame: pd.DataFrame, encoding: str, layer: str) -> None:
                 f"{layer} {frame[id_field].iloc[i]}: {column} is {sizes.iloc[i]} bytes in {encoding.upper()}, over the "
                 f"shapefile limit of {DBF_TEXT_BYTES}; shorten it, or export to .gpkg or .geojson, which keep long text"
             )
+
+
+def _csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    text = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
+    return table.assign(**{c: table[c].map(spreadsheet_text) for c in text})
 
 
 def _prepare(frame: gpd.GeoDataFrame, suffix: str, layer: str, encoding: str) -> tuple[pd.DataFrame, dict]:
@@ -71,6 +95,7 @@ def _prepare(frame: gpd.GeoDataFrame, suffix: str, layer: str, encoding: str) ->
     if suffix == ".csv":
         m2 = areas_m2(frame.geometry.to_numpy(), frame.crs, where=layer)
         table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        table = _csv_safe(table)
         table["area_m2"] = m2.round(1)
         table["area_mu"] = from_m2(m2, "mu").round(2)
         return table, {"layer_options": {"WRITE_BOM": "YES"}}
@@ -84,14 +109,23 @@ def export_layer(
     layer: str = "parcels",
     encoding: str = "UTF-8",
     overwrite: bool = False,
+    lang: str = "zh",
+    like: str | os.PathLike | None = None,
 ) -> Path:
-    """Write ``layer`` of ``zone`` to ``dest``; see the module docstring for formats."""
+    """Write ``layer`` of ``zone`` to ``dest``; see the module docstring for formats.
+
+    ``.xlsx`` is the whole 台账 (every layer it needs), with headers in ``lang``.
+    ``like``: a survey institute's parcels .shp whose schema the parcels are
+    written in (:mod:`zonemap.intake.survey`).
+    """
     dest = Path(dest)
     suffix = dest.suffix.lower()
-    if suffix not in DRIVERS:
-        raise ExportError(f"{dest}: unknown format {dest.suffix or '(none)'}; end the name with one of {', '.join(DRIVERS)}")
+    if suffix not in (*DRIVERS, ".xlsx"):
+        raise ExportError(f"{dest}: unknown format {dest.suffix or '(none)'}; end the name with one of {', '.join((*DRIVERS, '.xlsx'))}")
     if not dest.parent.is_dir():
         raise ExportError(f"{dest}: folder {dest.parent} does not exist; create it first")
+    if dest.is_dir():
+        raise ExportError(f"{dest}: is a folder, not a file; give a file name such as {dest / ('parcels' + suffix)}")
     if dest.exists() and not pgstore.is_database(zone) and Path(zone).exists() and os.path.samefile(dest, zone):
         raise ExportError(f"{dest}: is the zone being exported; give another file as DEST, e.g. `zonemap export {zone} OUT.shp`")
     if store.is_zone_file(dest):
@@ -101,6 +135,18 @@ def export_layer(
         )
     if dest.exists() and not overwrite:
         raise ExportError(f"{dest}: already exists; add --overwrite to replace it")
+    if like is not None:
+        from zonemap.intake.survey import export_like
+        from zonemap.zone import Zone
+
+        if suffix != ".shp" or layer != "parcels":
+            raise ExportError(f"{dest}: --like writes parcels as a shapefile; give DEST ending in .shp (and no --layer)")
+        return export_like(Zone(zone), dest, like)
+    if suffix == ".xlsx":
+        from zonemap.render.workbook import write_workbook
+        from zonemap.zone import Zone
+
+        return write_workbook(Zone(zone), dest, lang=lang)
     frame = store.read_layer(zone, layer)
     if not isinstance(frame, gpd.GeoDataFrame) and suffix != ".csv":
         raise ExportError(f"--layer {layer}: is a table without geometry; export it to .csv")
@@ -108,7 +154,7 @@ def export_layer(
     if isinstance(frame, gpd.GeoDataFrame):
         data, options = _prepare(frame, suffix, layer, encoding)
     else:
-        data, options = frame, {"layer_options": {"WRITE_BOM": "YES"}}
+        data, options = _csv_safe(frame), {"layer_options": {"WRITE_BOM": "YES"}}
     with tempfile.TemporaryDirectory(prefix=f".{dest.name}.", dir=dest.parent) as tmp:
         written = Path(tmp) / dest.name
         try:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from zonemap.errors import ZonemapError
 from zonemap.intake.sources import features_text
+from zonemap.numbers import FIELD_KINDS, MAXIMA, number_problem
 from zonemap.status import STATUS_ALIASES, parse_status
 from zonemap.store import SCHEMA
 
@@ -111,7 +112,7 @@ def _statuses(values: pd.Series, column: str, source_name: str) -> pd.Series:
     return parsed.astype(object)
 
 
-def _numbers(values: pd.Series, column: str, source_name: str) -> pd.Series:
+def _numbers(values: pd.Series, column: str, source_name: str, kind: str = "area") -> pd.Series:
     cleaned = values.map(lambda v: v.replace(",", "").strip() if isinstance(v, str) else v)
     cleaned = cleaned.map(lambda v: None if v == "" else v)
     numbers = pd.to_numeric(cleaned, errors="coerce")
@@ -122,7 +123,17 @@ def _numbers(values: pd.Series, column: str, source_name: str) -> pd.Series:
             f"{source_name}: field {column} holds {cleaned[bad].iloc[0]!r} ({features_text(rows)}), not a number; "
             "correct the source or leave the value empty"
         )
-    return numbers.astype("float64")
+    numbers = numbers.astype("float64")
+    maximum = MAXIMA[kind][0]
+    values_ = numbers.to_numpy()
+    wrong = np.flatnonzero(numbers.notna().to_numpy() & ~(np.abs(values_) <= maximum))  # NaN fails <= too
+    if len(wrong):
+        problem = number_problem(float(values_[wrong[0]]), kind, minimum=-maximum)
+        raise FieldError(
+            f"{source_name}: field {column} holds {cleaned.iloc[wrong[0]]!r} ({features_text(wrong)}), which {problem}; "
+            "correct the source or leave the value empty"
+        )
+    return numbers
 
 
 def map_fields(frame: pd.DataFrame, layer: str, explicit: dict[str, str] | None = None, *, source_name: str) -> pd.DataFrame:
@@ -138,9 +149,9 @@ def map_fields(frame: pd.DataFrame, layer: str, explicit: dict[str, str] | None 
         if field == "status":
             out[field] = _statuses(values, column, source_name)
         elif dtype == "float64":
-            out[field] = _numbers(values, column, source_name)
+            out[field] = _numbers(values, column, source_name, FIELD_KINDS.get(field, "area"))
         elif dtype == "Int32":
-            out[field] = _numbers(values, column, source_name).round().astype("Int32")
+            out[field] = _numbers(values, column, source_name, FIELD_KINDS.get(field, "area")).round().astype("Int32")
         elif dtype.startswith("datetime"):
             out[field] = pd.to_datetime(values, errors="coerce").astype(dtype)
         else:

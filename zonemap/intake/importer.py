@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -25,7 +26,7 @@ from zonemap import store
 from zonemap.areas import areas_m2
 from zonemap.intake.changes import Change, RefusedError, refused, zone_change
 from zonemap.intake.fieldmap import FieldError, map_fields
-from zonemap.intake.sources import Source, features_text, read_source
+from zonemap.intake.sources import Source, features_text, read_source, require_polygons
 from zonemap.units import from_m2
 from zonemap.validate import Problem, _geometry_problems
 
@@ -258,8 +259,14 @@ def import_source(
     fix: bool = False,
     default_status: str | None = None,
     by: str | None = None,
+    on_read: Callable[[Source], None] | None = None,
 ) -> ImportReport:
     """Import ``source_path`` into ``layer`` of ``zone``; see the module docstring.
+
+    ``on_read`` is called with the source once it is read, before anything
+    is checked or written (the CLI prints what was read and left out).
+    A source that yields no polygons is refused, so a layer is never emptied
+    by a filter that matched nothing or a drawing whose land is all hatches.
 
     Raises a :class:`~zonemap.errors.ZonemapError` subclass (nothing written)
     when the source cannot be read or the result would have errors.
@@ -268,6 +275,9 @@ def import_source(
         raise FieldError(f"--layer {layer}: cannot import into it; use one of {', '.join(ID_FIELDS)}")
     store.zone_location(zone)
     source = read_source(source_path, layer=from_layer, target=layer, encoding=encoding, crs=crs, where=where)
+    if on_read is not None:
+        on_read(source)
+    require_polygons(source, layer)
     fixes = _fix_geometries(source) if fix else []
     incoming = _incoming(source, layer, mapping, default_status)
     id_field = ID_FIELDS[layer]

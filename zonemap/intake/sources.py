@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS
@@ -31,6 +32,7 @@ from pyproj.exceptions import CRSError as ProjCrsError
 
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError, ZonemapError
+from zonemap.i18n import word
 from zonemap.intake.encoding import EncodingChoice, detect_encoding, normalise_encoding
 
 #: File extension → what it is, for messages and the choice of reader.
@@ -63,6 +65,12 @@ class Source:
     encoding: str
     #: What the planner should know about how the source was read (e.g. a CRS override).
     notes: tuple[str, ...] = ()
+    #: What was read, by entity or geometry type (e.g. ``{"HATCH": 380, "TEXT": 32}``), after ``--where``.
+    read: dict[str, int] = field(default_factory=dict)
+    #: Features in the layer before ``--where`` (None without a filter).
+    total: int | None = None
+    #: What was left out, and why: reason → count.
+    dropped: dict[str, int] = field(default_factory=dict)
 
     def feature(self, i: int) -> str:
         """How a message names feature ``i`` (0-based) of this source."""
@@ -180,8 +188,8 @@ def _declared_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None, kind: st
     return frame.crs, None
 
 
-def _dxf_polygons(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Closed polylines as parcels, the text inside each as its ``label``; hatches dropped."""
+def _dxf_polygons(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
+    """Closed polylines as parcels, the text inside each as its ``label``; hatches dropped (and counted)."""
     geoms = frame.geometry.to_numpy()
     types = shapely.get_type_id(geoms)
     subclasses = frame.get("SubClasses", gpd.pd.Series("", index=frame.index)).fillna("").astype(str)
@@ -204,7 +212,8 @@ def _dxf_polygons(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         joined = gpd.sjoin(labels, parcels[["geometry"]], predicate="within")
         single = joined.groupby("index_right")["label"].agg(lambda s: s.iloc[0] if len(s) == 1 else None)
         parcels.loc[single.index, "label"] = single.to_numpy()
-    return parcels.reset_index(drop=True)
+    dropped = {"hatches": int(is_hatch.sum()), "text (parcel labels)": int(is_label.sum())}
+    return parcels.reset_index(drop=True), {why: n for why, n in dropped.items() if n}
 
 
 def _coordinate_problems(source: Source) -> None:
@@ -227,6 +236,39 @@ def _present_bounds(geoms: np.ndarray) -> tuple[float, float, float, float]:
     """Bounds of the geometries that have coordinates (NaN when none do)."""
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     return tuple(shapely.total_bounds(geoms[present])) if present.any() else (np.nan,) * 4
+
+
+def type_counts(geoms: np.ndarray) -> dict[str, int]:
+    """How many geometries of each type (``"none"`` for missing ones), most common first."""
+    names = pd.Series([g.geom_type if g is not None else "none" for g in geoms], dtype=object)
+    return {str(k): int(v) for k, v in names.value_counts().items()}
+
+
+def read_summary(source: Source, lang: str = "en") -> str:
+    """One line: what the source held by type, what ``--where`` kept, what was left out and why."""
+    read = sum(source.read.values())
+    line = word("intake_read", lang, name=source.path.name, layer=source.layer, count=read,
+                types=", ".join(f"{kind} ×{n}" for kind, n in source.read.items()) or "—")
+    if source.total is not None:
+        line += "; " + word("intake_matched", lang, matched=read, total=source.total)
+    if source.dropped:
+        line += "; " + word("intake_dropped", lang, items=", ".join(f"{n} {why}" for why, n in source.dropped.items()))
+    return line
+
+
+def require_polygons(source: Source, layer: str) -> None:
+    """Refuse a source that yields nothing for ``layer``: importing it would empty the layer or not touch it.
+
+    Features that are there but not polygons are refused later, each by name.
+    """
+    if len(source.frame):
+        return
+    if source.total is not None and not sum(source.read.values()):
+        why = f"the filter --where matched 0 of {source.total} features; check the filter's field names and values with `zonemap inspect {source.path.name}`"
+    else:
+        held = ", ".join(f"{n} {kind}" for kind, n in {**source.read, **source.dropped}.items() if n) or "nothing"
+        why = f"it holds {held} — 0 polygons; give a file or layer whose {layer} are drawn as polygons (closed outlines)"
+    raise SourceError(f"{source.path}: yields no {layer} to import: {why}; nothing was written")
 
 
 def features_text(rows) -> str:
@@ -275,11 +317,15 @@ def read_source(
         raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
     if not isinstance(frame, gpd.GeoDataFrame):
         raise SourceError(f"{path}: layer {name!r} has no geometry; give a layer of polygons")
+    read = type_counts(frame.geometry.to_numpy())
+    total = pyogrio.read_info(path, layer=name)["features"] if where else None
+    dropped: dict[str, int] = {}
     if kind == "DXF":
-        frame = _dxf_polygons(frame)
+        frame, dropped = _dxf_polygons(frame)
     frame = frame.set_geometry(shapely.force_2d(frame.geometry.to_numpy()), crs=frame.crs)
     source_crs, crs_note = _declared_crs(path, frame, crs, kind)
-    source = Source(path, kind, name, frame, source_crs, str(choice), notes=(crs_note,) if crs_note else ())
+    source = Source(path, kind, name, frame, source_crs, str(choice), notes=(crs_note,) if crs_note else (),
+                    read=read, total=total, dropped=dropped)
     source.frame = source.frame.set_crs(source.crs, allow_override=True)
     _coordinate_problems(source)
     return source

@@ -1,0 +1,280 @@
+"""Hostile numbers, hostile text, full disks (issue 15): one clear line, nothing lost, nothing run.
+
+Each reproduction of the issue is a named test: the message, the exit code,
+no traceback, and the zone byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+from click.testing import CliRunner
+
+import zonemap
+from zonemap import store
+from zonemap.cli.main import main
+
+
+def invoke(*args) -> "object":
+    """The CLI in this process (fast); tracebacks surface as ``result.exception``."""
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def assert_one_line(result, code: int, *phrases: str) -> None:
+    output = result.output if hasattr(result, "output") else result.stderr
+    assert result.exit_code == code if hasattr(result, "exit_code") else result.returncode == code, output
+    assert "Traceback" not in output
+    if hasattr(result, "exception") and code != 0:
+        assert isinstance(result.exception, SystemExit), result.exception
+    error = [line for line in output.splitlines() if line.startswith("Error:")]
+    assert len(error) == 1, output
+    for phrase in phrases:
+        assert phrase in error[0], output
+
+
+def _no_leftovers(folder: Path, zone: Path) -> None:
+    """No working copy, temporary page or lock beside the zone."""
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+BAD_NUMBERS = [
+    (["split", "{zone}", "C03", "--mu", "nan"], "--mu", "not a number"),
+    (["split", "{zone}", "C03", "--mu", "inf"], "--mu", "not a finite number"),
+    (["set", "{zone}", "C03", "--investment", "inf"], "--investment", "not a finite number"),
+    (["set", "{zone}", "C03", "--investment", "nan"], "--investment", "not a number"),
+    (["set", "{zone}", "C03", "--investment", "1e308"], "--investment", "beyond"),
+    (["set", "{zone}", "C03", "--investment", "-5"], "--investment", "at least 0"),
+    (["remaining", "{zone}", "--need", "nan"], "--need", "not a number"),
+    (["remaining", "{zone}", "--need", "-inf"], "--need", "not a finite number"),
+    (["remaining", "{zone}", "--prospects", "--intensity", "inf"], "--intensity", "not a finite number"),
+    (["report", "{zone}", "--json", "--intensity", "nan"], "--intensity", "not a number"),
+    (["init", "{new}", "--boundary", "{zone}", "--planned-mu", "inf"], "--planned-mu", "not a finite number"),
+]
+
+
+@pytest.mark.parametrize("args, option, reason", BAD_NUMBERS, ids=[" ".join(a[0:1] + a[-2:]) for a, _, _ in BAD_NUMBERS])
+def test_a_non_finite_or_absurd_number_is_a_usage_error_naming_the_option(sample_copy, tmp_path, args, option, reason):
+    before = sample_copy.read_bytes()
+    result = invoke(*(a.format(zone=sample_copy, new=tmp_path / "new.gpkg") for a in args))
+    assert_one_line(result, 2, option, reason)
+    assert sample_copy.read_bytes() == before
+    assert not (tmp_path / "new.gpkg").exists()
+
+
+def test_split_nan_mu_through_the_real_cli_leaves_no_sliver(cli, sample_copy):
+    before = sample_copy.read_bytes()
+    result = cli("split", sample_copy, "C03", "--mu", "nan")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Invalid value for '--mu': nan is not a number" in result.stderr
+    assert sample_copy.read_bytes() == before
+
+
+def test_the_library_refuses_what_the_cli_refuses(sample_copy):
+    from zonemap.intake.edits import EditError, set_parcel, split_parcel
+
+    before = sample_copy.read_bytes()
+    with pytest.raises(EditError, match="--investment nan: is not a number"):
+        set_parcel(sample_copy, "C03", investment=float("nan"))
+    with pytest.raises(EditError, match="--mu inf: is not a finite number"):
+        split_parcel(sample_copy, "C03", mu=float("inf"))
+    assert sample_copy.read_bytes() == before
+
+
+def test_a_cutting_line_with_infinite_coordinates_is_one_line(sample_copy):
+    before = sample_copy.read_bytes()
+    result = invoke("split", sample_copy, "C03", "--line", "LINESTRING (-inf -inf, inf inf)")
+    assert_one_line(result, 1, "--line", "not a finite number")
+    assert sample_copy.read_bytes() == before
+
+
+def test_setting_the_same_investment_twice_adds_one_history_row(sample_copy):
+    rows = lambda: len(store.read_layer(sample_copy, "history"))  # noqa: E731
+    start = rows()
+    assert invoke("set", sample_copy, "C03", "--investment", "1200").exit_code == 0
+    assert invoke("set", sample_copy, "C03", "--investment", "1200.0").exit_code == 0
+    assert rows() == start + 1
+
+
+def test_an_infinite_investment_in_a_source_is_refused_naming_field_and_feature(sample_copy, tmp_path):
+    parcels = store.read_layer(sample_copy, "parcels").rename(columns={"investment_wan": "TZE"})
+    parcels["TZE"] = parcels["TZE"].astype(object)
+    parcels.loc[parcels["parcel_id"] == "C03", "TZE"] = "Infinity"
+    source = tmp_path / "survey.geojson"
+    parcels.to_file(source, driver="GeoJSON")
+    before = sample_copy.read_bytes()
+    row = int(np.flatnonzero(parcels["parcel_id"] == "C03")[0]) + 1
+    result = invoke("import", sample_copy, source, "--mode", "update")
+    assert_one_line(result, 1, "survey.geojson", "field TZE", f"feature {row}", "not a finite number")
+    assert sample_copy.read_bytes() == before
+
+
+@pytest.fixture
+def zone_with_infinities(sample_copy):
+    """A zone another tool wrote with inf figures (SQLite REAL holds them)."""
+    with store.transaction(sample_copy) as txn:
+        parcels = txn.read("parcels")
+        parcels.loc[parcels["parcel_id"] == "C01", "investment_wan"] = np.inf
+        txn.write("parcels", parcels)
+        boundary = txn.read("boundary")
+        boundary["planned_mu"] = -np.inf
+        txn.write("boundary", boundary)
+    return sample_copy
+
+
+def _strict_json(text: str):
+    def refuse(constant):
+        raise AssertionError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_infinite_figures_in_a_zone_are_named_by_validate_and_outputs_still_work(zone_with_infinities, tmp_path):
+    before = zone_with_infinities.read_bytes()
+    checked = invoke("validate", zone_with_infinities, "--json")
+    problems = _strict_json(checked.output)["problems"]
+    named = {(p["layer"], p["id"]) for p in problems if p["code"] == "not_finite"}
+    assert named == {("parcels", "C01"), ("boundary", "T1" if False else zonemap.open(zone_with_infinities).boundary["zone_id"].iloc[0])}
+    for args in (["report", "--json"], ["indicators", "--json"], ["areas", "--json"], ["remaining", "--json"]):
+        result = invoke(args[0], zone_with_infinities, *args[1:])
+        assert result.exit_code == 0, result.output
+        _strict_json(result.stdout)  # no NaN, no Infinity
+    assert invoke("map", zone_with_infinities, "-o", tmp_path / "m.html").exit_code == 0
+    assert invoke("report", zone_with_infinities, "-o", tmp_path / "r.html").exit_code == 0
+    assert zone_with_infinities.read_bytes() == before
+
+
+def test_echo_json_writes_null_for_nan_and_infinity(capsys):
+    from zonemap.cli.options import echo_json
+
+    echo_json({"a": float("nan"), "b": [float("inf"), 1.5], "c": np.float64("-inf")})
+    assert _strict_json(capsys.readouterr().out) == {"a": None, "b": [None, 1.5], "c": None}
+
+
+# --- terminals and spreadsheets ----------------------------------------------------------------
+
+ESCAPE_TENANT = "Acme\x1b]0;pwned\x07\x1b[2J Ltd"
+
+
+def test_a_tenant_holding_terminal_escapes_is_printed_as_escapes(sample_copy):
+    assert invoke("set", sample_copy, "C03", "--status", "tenant", "--tenant", ESCAPE_TENANT).exit_code == 0
+    result = invoke("areas", sample_copy, "--by", "tenant")
+    assert result.exit_code == 0
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "Acme\\x1b]0;pwned\\x07\\x1b[2J Ltd" in result.output
+
+
+def test_terminal_text_escapes_controls_and_invisible_characters_only():
+    from zonemap.cli._table import clip, render, terminal_text
+
+    assert terminal_text("绿源\u3000科技 (C1)\u202e\u200b\x9b") == "绿源\u3000科技 (C1)\\u202e\\u200b\\x9b"
+    long = "长" * 100
+    table = render([(long, "1.00")])
+    assert "…" in table and "长" * 29 + "…" in table and "长" * 30 not in table
+
+
+def test_csv_export_cannot_run_formulas(sample_copy, tmp_path):
+    hostile = {"C03": '=HYPERLINK("http://127.0.0.1:9/x","click")', "C04": "+1+cmd|' /C calc'!A0", "C05": "@SUM(1)", "B05": "-2+3"}
+    for pid, tenant in hostile.items():
+        assert invoke("set", sample_copy, pid, "--status", "tenant", f"--tenant={tenant}").exit_code == 0
+    out = tmp_path / "parcels.csv"
+    assert invoke("export", sample_copy, out).exit_code == 0
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = {row["parcel_id"]: row for row in csv.DictReader(f)}
+    for pid, tenant in hostile.items():
+        assert rows[pid]["tenant"] == "'" + tenant
+    assert not any(row["tenant"].startswith(("=", "+", "-", "@")) for row in rows.values())
+    assert float(rows["C03"]["area_mu"]) > 0  # numbers stay numbers
+
+
+# --- the environment ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2 MB tmpfs (needs root, as on the build machine); its folder is the fixture's value."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def _fill(folder: Path, leave_kb: int) -> None:
+    free = shutil.disk_usage(folder).free
+    with (folder / "filler").open("wb") as f:
+        f.write(b"\0" * max(free - leave_kb * 1024, 0))
+
+
+def test_a_full_disk_is_one_line_and_leaves_the_zone_and_no_temporary_file(small_disk):
+    zone = small_disk / "z.gpkg"
+    shutil.copy(zonemap.sample_path(), zone)
+    (small_disk / "m.html").write_text("old map", encoding="utf-8")
+    _fill(small_disk, leave_kb=40)
+    before = zone.read_bytes()
+    for args, names in (
+        (["set", zone, "C03", "--investment", "7"], str(zone)),
+        (["split", zone, "C03", "--mu", "5"], str(zone)),
+        (["map", zone, "-o", small_disk / "m.html", "--overwrite"], "m.html"),
+        (["report", zone, "-o", small_disk / "r.html"], "r.html"),
+    ):
+        result = invoke(*args)
+        assert_one_line(result, 1, names, "the disk is full", "free some space")
+        assert ".tmp" not in result.output
+    assert zone.read_bytes() == before
+    assert (small_disk / "m.html").read_text(encoding="utf-8") == "old map"
+    assert not (small_disk / "r.html").exists()
+    _no_leftovers(small_disk, zone)
+
+
+def test_a_read_only_file_system_is_one_line(small_disk):
+    zone = small_disk / "z.gpkg"
+    shutil.copy(zonemap.sample_path(), zone)
+    before = zone.read_bytes()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    for args, names in (
+        (["set", zone, "C03", "--investment", "7"], str(zone)),
+        (["map", zone, "-o", small_disk / "m.html"], "m.html"),
+        (["export", zone, small_disk / "p.csv"], "p.csv"),
+    ):
+        assert_one_line(invoke(*args), 1, names, "read-only file system")
+    assert invoke("areas", zone).exit_code == 0  # reading still works
+    assert zone.read_bytes() == before
+    _no_leftovers(small_disk, zone)
+
+
+def test_a_full_disk_through_the_real_cli_has_no_traceback(cli, small_disk):
+    zone = small_disk / "z.gpkg"
+    shutil.copy(zonemap.sample_path(), zone)
+    _fill(small_disk, leave_kb=40)
+    before = zone.read_bytes()
+    result = cli("set", zone, "C03", "--investment", "7")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"Error: {zone}: the disk is full; free some space (or write elsewhere) and run it again; nothing was changed"
+    assert zone.read_bytes() == before
+
+
+def test_export_to_a_folder_is_one_line(sample_copy, tmp_path):
+    folder = tmp_path / "dir.geojson"
+    folder.mkdir()
+    assert_one_line(invoke("export", sample_copy, folder, "--overwrite"), 1, "dir.geojson", "is a folder", "give a file name")
+
+
+def test_temporary_names_are_shown_as_the_file_they_stand_for():
+    from zonemap.errors import shown_path
+
+    assert shown_path("/d/.z.gpkg.tmp-8u_pq577.gpkg") == "/d/z.gpkg"
+    assert shown_path("/d/.z.gpkg.lock") == "/d/z.gpkg"
+    assert shown_path("/d/.out.shp.k2j3h4g5/out.shp") == "/d/out.shp"
+    assert shown_path("/d/.hidden/zone.gpkg") == "/d/.hidden/zone.gpkg"

@@ -1,0 +1,178 @@
+"""zonemap prospect, hold, release and zone set: investors, land held for them, the zone's own figures."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from conftest import MU, geodesic_m2
+from intake_helpers import file_bytes
+import zonemap
+from zonemap import ZonemapError, store
+from zonemap.intake.edits import set_parcel, set_zone
+from zonemap.prospects import add_prospect, hold_parcels, land_prospect, release_parcels, set_prospect
+
+
+def _json(result):
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_prospect_moves_from_intent_to_landed(cli, grid_zone):
+    zone, _, placed, _ = grid_zone()
+    assert cli("prospect", "add", zone, "惠实业有限公司", "--industry", "铝制品", "--investment", "2000", "--need", "20", "--by", "李主任").returncode == 0
+    assert cli("prospect", "set", zone, "惠实业有限公司", "--stage", "洽谈", "--contact", "王经理 138").returncode == 0
+    held = cli("hold", zone, "P2", "--for", "惠实业有限公司", "--until", "2099-06-30")
+    assert held.returncode == 0 and "P2" in held.stdout
+    listed = _json(cli("prospect", "list", zone, "--json"))
+    assert [(p["name"], p["stage"], p["need_mu"], p["contact"], p["holds"]) for p in listed] == [
+        ("惠实业有限公司", "negotiating", 20.0, "王经理 138", [{"parcel_id": "P2", "until": "2099-06-30"}])
+    ]
+
+    landed = cli("prospect", "land", zone, "惠实业有限公司", "P2", "P4")
+    assert landed.returncode == 0, landed.stderr
+    parcels = store.read_layer(zone, "parcels").set_index("parcel_id")
+    assert parcels.loc[["P2", "P4"], "status"].tolist() == ["tenant", "tenant"]
+    assert parcels.loc[["P2", "P4"], "tenant"].tolist() == ["惠实业有限公司"] * 2
+    # The investment is shared by area: P2 and P4 measure the same here (200 × 140 m).
+    p2, p4 = geodesic_m2(placed[1][1], "EPSG:4528"), geodesic_m2(placed[3][1], "EPSG:4528")
+    assert parcels.loc["P2", "investment_wan"] == pytest.approx(2000 * p2 / (p2 + p4), rel=1e-6)
+    assert len(store.read_layer(zone, "holds")) == 0  # its hold is used up
+    assert _json(cli("prospect", "list", zone, "--json")) == []  # landed: no longer looking
+    prospect = _json(cli("prospect", "list", zone, "--all", "--json"))[0]
+    assert (prospect["stage"], prospect["parcel_id"]) == ("landed", "P2")
+
+    log = _json(cli("history", zone, "--json"))
+    link = [r for r in log if r["field"] == "prospects.parcels"]
+    assert [(r["parcel_id"], r["new"]) for r in link] == [("P2", "P2,P4")]
+    p4_log = _json(cli("history", zone, "P4", "--json"))
+    assert {(r["field"], r["new"]) for r in p4_log} >= {("status", "tenant"), ("tenant", "惠实业有限公司")}
+    assert all("prospect 惠实业有限公司 landed" in r["note"] for r in p4_log if r["field"] in ("status", "tenant"))
+    stages = [(r["old"], r["new"], r["by"]) for r in log if r["field"] == "prospects.stage"]
+    assert [s[:2] for s in stages] == [("intent", "negotiating"), ("negotiating", "landed")]
+    assert log[0]["action"] == "create" and log[0]["by"] == "李主任"
+
+
+def test_held_land_is_in_the_ledger_and_offered_only_to_its_prospect(cli, grid_zone):
+    zone, _, placed, _ = grid_zone()
+    for name in ("甲公司", "乙公司"):
+        add_prospect(zone, name, need_mu=35)
+    hold_parcels(zone, ["P2"], prospect="甲公司", until="2099-12-31")
+
+    ledger = zonemap.open(zone).areas()
+    p2_mu = geodesic_m2(placed[1][1], "EPSG:4528") / MU  # 200 × 140 m, developed
+    assert ledger["held"] == pytest.approx(p2_mu, abs=1e-6)
+    assert ledger["remaining"] == pytest.approx(ledger["ready"] + ledger["raw"], abs=1e-9)
+    assert re.search(rf"其中预留 of which held for prospects +{p2_mu:.2f} ", cli("areas", zone).stdout)
+
+    def sites(**options):
+        return [c["parcels"] for c in zonemap.open(zone).find_sites(35, **options)]
+
+    assert sites() == [["P4"]]  # P2 (developed, 42 亩) would come first, but it is held
+    assert sites(include_held=True) == sites(prospect="甲公司") == [["P2"], ["P4"]]
+    assert [c["parcels"] for c in _json(cli("remaining", zone, "--need", "35", "--json", "--include-held"))["candidates"]] == [["P2"], ["P4"]]
+    answers = {a["name"]: [c["parcels"] for c in a["candidates"]] for a in _json(cli("remaining", zone, "--prospects", "--json"))["prospects"]}
+    assert answers == {"甲公司": [["P2"], ["P4"]], "乙公司": [["P4"]]}
+
+    released = cli("release", zone, "--for", "甲公司")
+    assert released.returncode == 0 and "P2" in released.stdout
+    assert zonemap.open(zone).areas()["held"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def held_zone(tmp_path_factory):
+    """The grid zone with prospects 甲公司 and 乙公司, P2 held for 甲公司 until 2099-12-31 (built once)."""
+    from conftest import GRID_PARCELS, GRID_ROADS, ORIGINS, make_zone_file
+    from shapely import affinity, box
+
+    x0, y0 = ORIGINS["EPSG:4528"]
+
+    def place(bounds):
+        return affinity.translate(box(*bounds), x0, y0)
+
+    zone = make_zone_file(
+        tmp_path_factory.mktemp("held") / "zone.gpkg",
+        boundary=place((0, 0, 420, 300)),
+        parcels=[{"parcel_id": i, "status": s, "tenant": t, "geometry": place(b)} for i, s, t, b in GRID_PARCELS],
+        roads=[{"name": n, "axis": a, "width_m": w, "geometry": place(b)} for n, a, w, b in GRID_ROADS],
+    )
+    for name in ("甲公司", "乙公司"):
+        add_prospect(zone, name)
+    hold_parcels(zone, ["P2"], prospect="甲公司", until="2099-12-31")
+    return zone
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("hold", "{zone}", "P3", "--for", "丙公司", "--until", "2099-01-01"), "no prospect '丙公司'"),
+        (("hold", "{zone}", "P1", "--for", "甲公司", "--until", "2099-01-01"), "parcel P1 is let to 厚翔服装厂"),
+        (("hold", "{zone}", "P2", "--for", "乙公司", "--until", "2099-01-01"), "parcel P2 is already held for 甲公司 until 2099-12-31"),
+        (("prospect", "land", "{zone}", "乙公司", "P2"), "parcel P2 is held for 甲公司"),
+    ],
+)
+def test_refusals_are_one_line_and_leave_the_zone_byte_identical(cli, held_zone, tmp_path, args, expected):
+    zone = shutil.copy(held_zone, tmp_path / "zone.gpkg")
+    before = file_bytes(zone)
+    result = cli(*(str(zone) if a == "{zone}" else a for a in args))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert expected in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert file_bytes(zone) == before
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda z: hold_parcels(z, ["P3"], prospect="甲公司", until="31/12/2099"), "--until 31/12/2099: not a date"),
+        (lambda z: land_prospect(z, "乙公司", ["P1"]), "parcel P1 is already let to 厚翔服装厂"),
+        (lambda z: land_prospect(z, "乙公司", ["P9"]), "no parcel 'P9'"),
+        (lambda z: add_prospect(z, "甲公司"), "prospect '甲公司' is already recorded"),
+        (lambda z: set_prospect(z, "甲公司", stage="sold"), "--stage sold: not a stage"),
+        (lambda z: set_prospect(z, "甲公司", parcel_id="P9"), "no parcel 'P9'"),
+        (lambda z: release_parcels(z, ["P3"]), "no hold on parcel 'P3'"),
+        (lambda z: set_zone(z, approved_on="2020-13-01"), "--approved-on 2020-13-01: not a date"),
+        (lambda z: set_zone(z, name=""), "--name: a zone needs a name"),
+    ],
+)
+def test_library_refusals_name_the_fix_and_write_nothing(held_zone, tmp_path, call, expected):
+    zone = shutil.copy(held_zone, tmp_path / "zone.gpkg")
+    before = file_bytes(zone)
+    with pytest.raises(ZonemapError, match=re.escape(expected)):
+        call(zone)
+    assert file_bytes(zone) == before
+
+
+def test_validate_warns_on_expired_holds_and_holds_on_tenant_land(cli, grid_zone):
+    zone, *_ = grid_zone()
+    add_prospect(zone, "甲公司")
+    hold_parcels(zone, ["P2"], prospect="甲公司", until="2020-01-01")
+    hold_parcels(zone, ["P3"], prospect="甲公司", until="2099-01-01")
+    set_parcel(zone, "P3", status="tenant", tenant="乙公司")
+    report = _json(cli("validate", zone, "--json"))
+    assert report["ok"] is True  # warnings, not errors
+    assert {(p["code"], p["id"]) for p in report["problems"]} == {("hold_expired", "P2"), ("hold_on_tenant", "P3")}
+
+
+def test_zone_set_records_the_zone_figures_and_info_shows_them(cli, grid_zone):
+    zone, *_ = grid_zone()
+    result = cli("zone", "set", zone, "--name", "河西工业集中区", "--planned-mu", "189", "--infrastructure-wan", "50",
+                 "--approved-by", "淮安市人民政府", "--approved-on", "2020/6/1", "--by", "李主任")
+    assert result.returncode == 0, result.stderr
+    boundary = store.read_layer(zone, "boundary").iloc[0]
+    assert (boundary["name"], boundary["planned_mu"], boundary["infrastructure_wan"], boundary["approved_by"], boundary["approved_on"]) == (
+        "河西工业集中区", 189.0, 50.0, "淮安市人民政府", "2020-06-01"
+    )
+    log = _json(cli("history", zone, "--json"))
+    assert {(r["field"], r["new"], r["by"]) for r in log} == {
+        ("boundary.name", "河西工业集中区", "李主任"), ("boundary.planned_mu", "189", "李主任"),
+        ("boundary.infrastructure_wan", "50", "李主任"), ("boundary.approved_by", "淮安市人民政府", "李主任"),
+        ("boundary.approved_on", "2020-06-01", "李主任"),
+    }
+    info = cli("info", zone)
+    assert "河西工业集中区" in info.stdout and "批准机关 Approved by: 淮安市人民政府" in info.stdout and "2020-06-01" in info.stdout
+    assert _json(cli("info", zone, "--json"))["figures"]["infrastructure_wan"] == 50.0
+    assert "nothing changed" in cli("zone", "set", zone, "--planned-mu", "189").stdout

@@ -1,0 +1,34 @@
+"""``zonemap zone set``: the zone's own figures (name, planned area, infrastructure, approval)."""
+
+from __future__ import annotations
+
+import click
+
+from zonemap.cli.options import editor_option, number_option, print_problems
+
+
+@click.group("zone")
+def zone_() -> None:
+    """The zone's own figures."""
+
+
+@zone_.command("set")
+@click.argument("zone", type=click.Path())
+@click.option("--name", metavar="TEXT", help="The zone's name.")
+@number_option("--planned-mu", kind="area", positive=False, metavar="MU", help="The plan's declared area, 亩.")
+@number_option("--infrastructure-wan", kind="wan", positive=False, metavar="W", help="万元 invested in roads, water, power, telecom.")
+@click.option("--approved-by", metavar="TEXT", help="The authority that approved the plan; '' clears it.")
+@click.option("--approved-on", metavar="DATE", help="Date of approval, YYYY-MM-DD; '' clears it.")
+@editor_option
+@print_problems
+def set_(zone, by, **fields) -> None:
+    """Set the figures of ZONE, each change recorded in the history."""
+    from zonemap.intake.edits import set_zone
+
+    if all(v is None for v in fields.values()):
+        raise click.UsageError("give at least one of --name, --planned-mu, --infrastructure-wan, --approved-by, --approved-on")
+    changes = set_zone(zone, by=by, **fields)
+    if not changes:
+        click.echo("nothing changed")
+    for field, old, new in changes:
+        click.echo(f"{field}: {'' if old is None else old} → {'' if new is None else new}")
