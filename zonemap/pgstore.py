@@ -270,11 +270,11 @@ def layer_counts(location) -> dict[str, int]:
     return counts
 
 
-def _frame(rows: list[tuple], columns: dict[str, str], name: str, srid: int | None) -> gpd.GeoDataFrame | pd.DataFrame:
+def _frame(rows: list[tuple], columns: dict[str, str], name: str, srid: int | None, *, complete: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
     """Rows read from a layer's table as the frame :func:`zonemap.store.read_layer` gives for a GeoPackage."""
     from zonemap.store import SCHEMA
 
-    schema = SCHEMA.get(name, {})
+    schema = SCHEMA.get(name, {}) if complete else {}
     values = list(zip(*rows)) if rows else [()] * len(columns)
     data = {}
     for (column, kind), column_values in zip(columns.items(), values):
@@ -310,8 +310,11 @@ def _select(location: DatabaseZone, name: str, columns: dict[str, str], *, with_
     return sql.SQL("SELECT {} FROM {} ORDER BY fid").format(sql.SQL(", ").join(fields), _table(location, name))
 
 
-def read_layer(location, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
-    """Read one layer of a database zone; absent optional layers come back empty, as from a GeoPackage."""
+def read_layer(location, name: str, *, complete: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Read one layer of a database zone; absent optional layers come back empty, as from a GeoPackage.
+
+    Fields of SPEC the table lacks are added empty unless ``complete`` is False (a copy keeps the table's own).
+    """
     from zonemap.store import REQUIRED_LAYERS, empty_layer
 
     location = parse_location(location)
@@ -327,7 +330,7 @@ def read_layer(location, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
             rows = cursor.execute(_select(location, name, columns)).fetchall()
         if location.connection is None:
             conn.rollback()
-    return _frame(rows, columns, name, srid)
+    return _frame(rows, columns, name, srid, complete=complete)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -354,12 +357,12 @@ def _fields(frame: pd.DataFrame) -> list[str]:
 
 
 def _create_layer(conn, location: DatabaseZone, name: str, frame: pd.DataFrame, srid: int) -> None:
-    """Create a layer's table: the frame's fields, the schema's missing ones, and a geometry column with its index."""
+    """Create a layer's table: the frame's fields (as a GeoPackage layer has the file's), and a geometry column with its index."""
     from psycopg import sql
 
-    from zonemap.store import SCHEMA, SPATIAL_LAYERS
+    from zonemap.store import SPATIAL_LAYERS
 
-    dtypes = {c: frame[c].dtype for c in _fields(frame)} | {c: d for c, d in SCHEMA.get(name, {}).items() if c not in frame.columns}
+    dtypes = {c: frame[c].dtype for c in _fields(frame)}
     columns = [sql.SQL("fid bigserial PRIMARY KEY")]
     columns += [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_pg_type(d))) for c, d in dtypes.items()]
     if name in SPATIAL_LAYERS:
@@ -377,16 +380,24 @@ def _geometry_hex(frame: pd.DataFrame, srid: int) -> list:
     return list(shapely.to_wkb(geoms, hex=True, include_srid=True))
 
 
+def _add_columns(conn, location: DatabaseZone, name: str, frame: pd.DataFrame) -> bool:
+    """Add to the layer's table the fields ``frame`` has and it lacks (as rewriting a GeoPackage layer would); True if any."""
+    from psycopg import sql
+
+    table_columns = _columns(conn, location, name)
+    missing = [c for c in _fields(frame) if c not in table_columns]
+    for column in missing:
+        conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} {}").format(_table(location, name), sql.Identifier(column), sql.SQL(_pg_type(frame[column].dtype))))
+    return bool(missing)
+
+
 def _insert(conn, location: DatabaseZone, name: str, frame: pd.DataFrame, srid: int) -> None:
     """Append the frame's rows to the layer's table with COPY (fast, and parameter-free by construction)."""
     from psycopg import sql
 
+    _add_columns(conn, location, name, frame)
     table_columns = _columns(conn, location, name)
     fields = [c for c in table_columns if c != GEOMETRY_COLUMN]
-    missing = [c for c in _fields(frame) if c not in table_columns]
-    for column in missing:  # a field the zone's file carries beyond SPEC's
-        conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} {}").format(_table(location, name), sql.Identifier(column), sql.SQL(_pg_type(frame[column].dtype))))
-    fields += missing
     data = [_python(frame[c]) if c in frame.columns else [None] * len(frame) for c in fields]
     names = list(fields)
     if GEOMETRY_COLUMN in table_columns:
@@ -439,6 +450,17 @@ def _epsg(frame, where: str) -> int:
     return code
 
 
+def _as_in_file(source, name: str) -> pd.DataFrame:
+    """A layer of a zone file with the file's own fields only (the store adds SPEC's missing ones as empty)."""
+    import pyogrio
+
+    from zonemap import store
+
+    frame = store.read_layer(source, name)
+    own = set(pyogrio.read_info(source, layer=name)["fields"])
+    return frame[[c for c in frame.columns if c in own or (isinstance(frame, gpd.GeoDataFrame) and c == frame.geometry.name)]]
+
+
 def push(source, location, *, by: str | None = None) -> dict[str, int]:
     """Create or replace the database zone ``location`` with the layers of the zone GeoPackage ``source``.
 
@@ -452,7 +474,7 @@ def push(source, location, *, by: str | None = None) -> dict[str, int]:
 
     location = parse_location(location)
     source_layers = store.list_layers(source)
-    frames = {name: store.read_layer(source, name) for name in _layers() if name in source_layers}
+    frames = {name: _as_in_file(source, name) for name in _layers() if name in source_layers}
     srid = _epsg(frames["parcels"], str(source))
     with _connection(location, f"zonemap push (by {by})" if by else "zonemap push") as conn:
         try:
@@ -503,7 +525,7 @@ def pull(location, destination, *, overwrite: bool = False) -> dict[str, int]:
     with _connection(location, "zonemap pull") as conn:
         conn.isolation_level = 3  # REPEATABLE READ: every layer from one snapshot
         frozen = DatabaseZone(location.url, location.zone, conn)
-        frames = {name: read_layer(frozen, name) for name in list_layers(frozen) if name in _layers()}
+        frames = {name: read_layer(frozen, name, complete=False) for name in list_layers(frozen) if name in _layers()}
         conn.rollback()
     with store.transaction(destination, create=not destination.exists()) as txn:
         for name, frame in frames.items():
@@ -555,6 +577,13 @@ class _Snapshot:
     signatures: list[tuple]
     frame: pd.DataFrame
 
+    def widen(self, fields: list[str]) -> None:
+        """Take in fields just added to the table: empty in every row as read (read before they existed)."""
+        added = len(fields) - len(self.fields)
+        n = len(self.fields)
+        self.signatures = [(*s[:n], *([None] * added), *s[n:]) for s in self.signatures]
+        self.fields = fields
+
 
 class Transaction:
     """An edit of a database zone: layers read and written inside one database transaction.
@@ -604,6 +633,8 @@ class Transaction:
 
         if not _columns(self.conn, self.location, name):
             _create_layer(self.conn, self.location, name, frame, self.srid)
+        elif name in self._snapshots and _add_columns(self.conn, self.location, name, frame):
+            self._snapshots[name].widen([c for c in _columns(self.conn, self.location, name) if c != GEOMETRY_COLUMN])
         if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None and self.srid and frame.crs.to_epsg() != self.srid:
             frame = frame.to_crs(CRS.from_epsg(self.srid))
         before = self._snapshot(name)
