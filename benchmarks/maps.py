@@ -16,6 +16,9 @@ every sampled parcel painted (the pixel at a point inside each of
 :data:`SAMPLES` random parcels differs from the map's bare background;
 points under a control are skipped), taken after the screenshot returns.
 For zonemap the page's own flag (every parcel drawn) is recorded too.
+folium's pages cannot draw offline (Leaflet comes from a CDN): they are
+opened as a copy that takes Leaflet from a local copy of the same files,
+as with the internet, and marked not offline.
 **Pan** moves the map 20 times by 200 px across and 120 px down, each step
 timed to the next animation frame; the mean and the slowest step are kept.
 
@@ -185,34 +188,36 @@ def _painted(png: bytes, at: list, background: list[int]) -> tuple[int, int]:
     return int((np.abs(colours - np.array(background)).max(axis=1) >= PAINTED).sum()), len(shown)
 
 
-def _offline(route) -> None:
-    """Pages' own files only; Leaflet's CDN files from a local copy of the same release, all else refused.
+#: Every host name fails to resolve: no request leaves the machine, and none waits on a
+#: request handler of the harness (Playwright's routing would cost every tile a round trip).
+OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND"]
+_LEAFLET_CDN = re.compile(r"https://cdn\.jsdelivr\.net/npm/leaflet@[\d.]+/dist/(leaflet\.(?:js|css))")
 
-    folium's pages (``explore()``) cannot draw without Leaflet from its CDN: they
-    get it here, as a user with the internet would, and are marked not offline.
-    """
-    url = route.request.url
-    if url.startswith(("file:", "data:", "blob:")):
-        return route.continue_()
-    leaflet = re.search(r"/leaflet@[\d.]+/dist/(leaflet\.(?:js|css))$", url)
-    if leaflet:
-        from zonemap.render.assets import LEAFLET_DIR
 
-        return route.fulfill(path=LEAFLET_DIR / leaflet.group(1))
-    return route.abort()
+def _with_local_leaflet(page_path: Path) -> tuple[Path, bool]:
+    """The page to open, and whether it is the page itself (True) or a copy that takes
+    Leaflet from a local copy of its CDN files: folium's pages cannot draw without them."""
+    from zonemap.render.assets import LEAFLET_DIR
+
+    text = page_path.read_text(encoding="utf-8")
+    if not _LEAFLET_CDN.search(text):
+        return page_path, True
+    copy = page_path.with_name(f"{page_path.stem}_local_leaflet.html")
+    copy.write_text(_LEAFLET_CDN.sub(lambda match: (LEAFLET_DIR / match.group(1)).as_uri(), text), encoding="utf-8")
+    return copy, False
 
 
 def open_page(browser, page_path: Path, points: list, *, pan: bool) -> dict:
     """One opening of a page with no internet: drawn (screenshot), the page's flag (zonemap), pan steps."""
+    opened, offline = _with_local_leaflet(page_path)
     context = browser.new_context(viewport=VIEWPORT)
-    asked: list[str] = []
-    context.on("request", lambda request: asked.append(request.url))
-    context.route("**/*", _offline)
+    refused: list[str] = []
     page = context.new_page()
+    page.on("requestfailed", lambda request: refused.append(request.url))
     page.add_init_script(f"({_FLAG})()")
     devtools = context.new_cdp_session(page)  # its bare screenshot: Playwright's own waits for fonts and animations
     try:
-        page.goto(page_path.as_uri(), wait_until="commit")
+        page.goto(opened.as_uri(), wait_until="commit")
         deadline = time.monotonic() + DRAW_TIMEOUT_S
         result = {"drawn_s": None, "checked": 0}
         while time.monotonic() < deadline:
@@ -228,10 +233,9 @@ def open_page(browser, page_path: Path, points: list, *, pan: bool) -> dict:
                 result = {"drawn_s": page.evaluate("performance.now()") / 1000, "checked": checked}
                 break
         if result["drawn_s"] is None:
-            refused = sum(not url.startswith(("file:", "data:", "blob:")) and not re.search(r"/leaflet@", url) for url in asked)
-            why = f"no map appeared; {refused} requests off the machine refused" if not where["map"] else f"{painted} of {checked} sampled parcels painted"
+            why = f"no map appeared; {len(refused)} requests off the machine refused" if not where["map"] else f"{painted} of {checked} sampled parcels painted"
             return {**result, "why": why}
-        result["offline"] = not any(re.search(r"/leaflet@", url) for url in asked)
+        result["offline"] = offline
         flag = page.evaluate("window.__zmFlag || null")
         result["flag_s"] = flag / 1000 if flag else None
         if pan:
@@ -248,7 +252,7 @@ def browser_timings(pages: dict[str, Path], points: list, repeats: int) -> dict[
 
     runs: dict[str, list[dict]] = {tool: [] for tool in pages}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", *OFFLINE_ARGS])
         try:
             for _ in range(repeats):
                 for tool, path in pages.items():

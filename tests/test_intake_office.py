@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 import geopandas as gpd
 import pyogrio
+import pytest
 import shapely
 
 from intake_helpers import file_bytes, survey_frame, write_shapefile
@@ -35,3 +39,148 @@ def test_every_import_says_what_it_read_before_writing(cli, sample_copy, tmp_pat
     kept = int((survey_frame(sample_copy)["ZT"] != "未开发").sum())
     assert f"read survey.shp layer survey: {kept} features (Polygon ×{kept}); --where matched {kept} of 15" in result.stderr
     assert result.stderr.index("read survey.shp") < result.stderr.index("fields 字段")
+
+
+# --- DXF: one reader (ezdxf) for inspect and import -------------------------------------------
+
+def _drawing(version: str = "R2010"):
+    ezdxf = pytest.importorskip("ezdxf")
+    doc = ezdxf.new(version)
+    return doc, doc.modelspace()
+
+
+def _save(doc, path, *, codepage: str | None = None, encoding: str | None = None):
+    """Save as CAD does: ``encoding`` for the bytes, ``codepage`` written into $DWGCODEPAGE."""
+    if encoding:
+        doc.encoding = encoding
+    doc.saveas(path)
+    if codepage:  # ezdxf writes its own code page; a Chinese or Korean AutoCAD writes theirs
+        data = path.read_bytes().replace(b"$DWGCODEPAGE\n  3\nANSI_1252", b"$DWGCODEPAGE\n  3\n" + codepage.encode())
+        path.write_bytes(data)
+    return path
+
+
+def _parcels_as_polylines(space, parcels, *, label=True):
+    for pid, geom in zip(parcels["parcel_id"], parcels.geometry):
+        add = space.add_lwpolyline if space.doc.dxfversion >= "AC1015" else space.add_polyline2d  # R12 has no LWPOLYLINE
+        add(list(geom.exterior.coords)[:-1], close=True, dxfattribs={"layer": "地块"})
+        if label:
+            point = geom.representative_point()
+            space.add_text(pid, dxfattribs={"layer": "注记", "insert": (point.x, point.y)})
+
+
+@pytest.mark.parametrize(
+    "version, codepage, encoding, text",
+    [
+        ("R2000", "ANSI_936", "cp936", "已入驻地块A1"),   # Chinese AutoCAD before 2007: GBK bytes
+        ("R2018", "ANSI_949", None, "도로_아스콘"),        # AutoCAD 2007+: UTF-8 whatever the header says
+        ("R2018", "ANSI_936", None, "已入驻地块A1"),
+        ("R12", "ANSI_949", "cp949", "도로_아스콘"),
+    ],
+)
+def test_dxf_text_is_decoded_by_version_and_code_page(cli, sample_copy, tmp_path, version, codepage, encoding, text):
+    parcels = store.read_layer(sample_copy, "parcels").iloc[:1]
+    doc, space = _drawing(version)
+    _parcels_as_polylines(space, parcels.assign(parcel_id=[text]))
+    path = _save(doc, tmp_path / "plan.dxf", codepage=codepage, encoding=encoding)
+
+    shown = cli("inspect", path, "--json")
+    assert shown.returncode == 0, shown.stderr
+    info = json.loads(shown.stdout)
+    assert info["encoding"] == ("utf-8" if encoding is None else encoding.replace("cp936", "gbk"))
+    assert codepage in info["encoding_reason"]
+    fields = {f["name"]: f for f in info["layers"][0]["fields"]}
+    assert fields["label"]["samples"] == [text]
+
+    result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--layer", "buildings")
+    assert result.returncode == 0, result.stderr
+    result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "replace", "--default-status", "vacant")
+    assert result.returncode == 0, result.stderr
+    assert store.read_layer(sample_copy, "parcels")["parcel_id"].tolist() == [text]
+
+
+def test_dxf_encoding_flag_is_honoured_by_inspect_and_import_alike(cli, sample_copy, tmp_path):
+    parcels = store.read_layer(sample_copy, "parcels").iloc[:1]
+    doc, space = _drawing("R2000")
+    _parcels_as_polylines(space, parcels.assign(parcel_id=["厚翔服装厂"]))
+    path = _save(doc, tmp_path / "plan.dxf", encoding="cp936")  # GBK bytes, header left at ANSI_1252
+    shown = cli("inspect", path, "--encoding", "GBK", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["layers"][0]["fields"][3]["samples"] == ["厚翔服装厂"]
+    result = cli("import", sample_copy, path, "--encoding", "GBK", "--crs", "EPSG:4528", "--mode", "replace", "--default-status", "vacant")
+    assert result.returncode == 0, result.stderr
+    assert store.read_layer(sample_copy, "parcels")["parcel_id"].tolist() == ["厚翔服装厂"]
+
+
+def test_dxf_hatches_become_parcels_with_their_holes(cli, sample_copy, tmp_path):
+    parcels = store.read_layer(sample_copy, "parcels")
+    doc, space = _drawing()
+    expected = {}
+    for pid, geom in zip(parcels["parcel_id"], parcels.geometry):
+        hatch = space.add_hatch(dxfattribs={"layer": "用地"})
+        hatch.paths.add_polyline_path(list(geom.exterior.coords)[:-1], is_closed=True)
+        shape = geom
+        if pid == "A01":  # a courtyard not part of the parcel
+            hole = shapely.box(*geom.centroid.buffer(5).bounds)
+            hatch.paths.add_polyline_path(list(hole.exterior.coords)[:-1], is_closed=True)
+            shape = geom.difference(hole)
+        corner = shapely.get_coordinates(shape.exterior)[0]
+        point = shapely.Point(corner).buffer(2).intersection(shape).representative_point()  # inside, off the hole
+        space.add_text(pid, dxfattribs={"layer": "注记", "insert": (point.x, point.y)})
+        expected[pid] = shape.area
+    path = _save(doc, tmp_path / "hatches.dxf")
+
+    result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "replace", "--default-status", "vacant", "--by", "王工")
+    assert result.returncode == 0, result.stderr
+    assert "HATCH ×15" in result.stderr and "15 texts (parcel labels)" in result.stderr
+    got = store.read_layer(sample_copy, "parcels").set_index("parcel_id")
+    assert set(got.index) == set(expected)
+    assert got.loc["A01"].geometry.interiors and len(got.loc["A01"].geometry.interiors) == 1
+    for pid, area in expected.items():
+        assert got.loc[pid].geometry.area == pytest.approx(area, abs=1e-4)
+
+
+def test_dxf_of_text_only_is_refused_and_the_zone_kept(cli, sample_copy, tmp_path):
+    doc, space = _drawing()
+    for i in range(3):
+        space.add_text(f"A{i}", dxfattribs={"insert": (40430000 + i, 3708300)})
+    space.add_point((40430000, 3708300))
+    path = _save(doc, tmp_path / "notes.dxf")
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "replace"),
+             "notes.dxf", "yields no parcels", "3 TEXT, 1 POINT", "0 polygons")
+    line = _refused(cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "replace", "--where", "Layer = '地块'"),
+                    "matched 0 of 4")
+    assert "notes.dxf" in line
+    assert file_bytes(sample_copy) == before
+
+
+def test_dxf_near_closed_outlines_and_line_arc_loops_become_parcels(cli, make_zone, tmp_path):
+    x0, y0 = 40525000.0, 3706000.0
+    boundary = shapely.box(x0, y0 - 50, x0 + 400, y0 + 250)  # not tangent to P2's arc: no sliver of land
+    zone = make_zone(boundary=boundary, parcels=[])
+    doc, space = _drawing()
+    # P1: a polyline whose ends are 1.7e-6 m apart, not flagged closed
+    space.add_lwpolyline([(x0, y0), (x0 + 100, y0), (x0 + 100, y0 + 200), (x0, y0 + 200), (x0, y0 + 1.7e-6)], dxfattribs={"layer": "地块"})
+    space.add_text("P1", dxfattribs={"layer": "地块", "insert": (x0 + 50, y0 + 100)})
+    # P2: two LINEs and a half-circle ARC (a rounded east end), their ends 0.4 mm apart
+    space.add_line((x0 + 100, y0), (x0 + 200, y0), dxfattribs={"layer": "地块"})
+    space.add_arc((x0 + 200, y0 + 100), 100, 270, 90, dxfattribs={"layer": "地块"})
+    space.add_line((x0 + 200, y0 + 200.0004), (x0 + 100, y0 + 200), dxfattribs={"layer": "地块"})
+    space.add_line((x0 + 100, y0 + 200), (x0 + 100, y0), dxfattribs={"layer": "地块"})
+    space.add_text("P2", dxfattribs={"layer": "地块", "insert": (x0 + 150, y0 + 100)})
+    path = _save(doc, tmp_path / "lines.dxf")
+
+    result = cli("import", zone, path, "--crs", "EPSG:4528", "--default-status", "vacant")
+    assert result.returncode == 0, result.stderr
+    got = store.read_layer(zone, "parcels").set_index("parcel_id")
+    assert got.loc["P1"].geometry.area == pytest.approx(100 * 200, abs=1e-3)
+    half_disc = math.pi * 100**2 / 2
+    assert got.loc["P2"].geometry.area == pytest.approx(100 * 200 + half_disc, abs=0.5)  # arcs as 1 mm chords
+    assert "1 open outline(s) closed" in result.stderr and "1 outline(s) polygonised" in result.stderr
+
+    zone2 = make_zone(boundary=boundary, parcels=[])
+    before = file_bytes(zone2)
+    line = _refused(cli("import", zone2, path, "--crs", "EPSG:4528", "--default-status", "vacant", "--snap", "0"), "lines.dxf", "entit", "CAD layer 地块")
+    assert "not polygons" in line or "not a polygon" in line
+    assert file_bytes(zone2) == before

@@ -91,7 +91,7 @@ def test_two_processes_editing_at_once_lose_nothing(grid_job, tmp_path):
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         results = {name: (p.wait(timeout=300), p.stderr.read()) for name, p in (("import", slow), ("set", quick))}
         for name, (code, err) in results.items():
-            assert code == 0 or (code == 1 and "another zonemap process" in err), (name, code, err)
+            assert code == 0 or (code == 1 and "busy: the zone is being written" in err), (name, code, err)
         _valid_geopackage(zone)
         parcels = store.read_layer(zone, "parcels").set_index("parcel_id")
         history = store.read_layer(zone, "history")
@@ -110,7 +110,7 @@ def test_a_busy_zone_gives_a_clear_error(sample_copy, monkeypatch):
     monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.2)
     before = file_bytes(sample_copy)
     with store.transaction(sample_copy):
-        with pytest.raises(BusyError, match="another zonemap process is changing this zone"):
+        with pytest.raises(BusyError, match="busy: the zone is being written by another program"):
             set_parcel(sample_copy, "C01", note="blocked")
     assert file_bytes(sample_copy) == before
 

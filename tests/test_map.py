@@ -9,6 +9,7 @@ pyproj, the GCJ-02 shift with a separate implementation of the algorithm.
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import math
 import os
@@ -27,7 +28,7 @@ from pyproj import Geod
 
 import zonemap
 from zonemap.cli.main import main
-from zonemap.render.map import web_geometries
+from zonemap.render.web import web_geometries
 
 from conftest import geodesic_m2
 
@@ -38,15 +39,27 @@ SAMPLE_TENANTS = {"A01": "厚翔服装厂", "A03": "佳电机械厂"}
 
 
 def page_data(html: str) -> dict:
-    """The JSON block the page script reads, parsed as the browser would."""
-    match = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', html, re.S)
-    return json.loads(match.group(1))
+    """The data block the page script reads, unpacked as the browser does (base64, gzip, JSON + binary),
+    with each binary section's bytes in place of its reference."""
+    match = re.search(r'<script type="application/octet-stream" id="[^"]+">(.*?)</script>', html, re.S)
+    raw = gzip.decompress(base64.b64decode(match.group(1)))
+    length = int.from_bytes(raw[:4], "little")
+    sections = raw[4 + length :]
+
+    def resolve(value):
+        if isinstance(value, dict):
+            if set(value) == {"at", "bytes"}:
+                return sections[value["at"] : value["at"] + value["bytes"]]
+            return {key: resolve(item) for key, item in value.items()}
+        return [resolve(item) for item in value] if isinstance(value, list) else value
+
+    return resolve(json.loads(raw[4 : 4 + length].decode("utf-8")))
 
 
-def decode_varints(b64: str) -> list[int]:
+def decode_varints(data: bytes) -> list[int]:
     """LEB128 varints, byte by byte: a decoder independent of zonemap's numpy encoder."""
     values, value, shift = [], 0, 0
-    for byte in base64.b64decode(b64):
+    for byte in data:
         value |= (byte & 0x7F) << shift
         shift += 7
         if not byte & 0x80:
@@ -55,9 +68,9 @@ def decode_varints(b64: str) -> list[int]:
     return values
 
 
-def decode_coordinates(b64: str, quantum: float) -> list[tuple[float, float]]:
+def decode_coordinates(data: bytes, quantum: float) -> list[tuple[float, float]]:
     """(lon, lat) pairs, undoing zig-zag and deltas one value at a time."""
-    raw = decode_varints(b64)
+    raw = decode_varints(data)
     signed = [(v >> 1) if v % 2 == 0 else -((v + 1) >> 1) for v in raw]
     points, x, y = [], 0, 0
     for dx, dy in zip(signed[0::2], signed[1::2]):
@@ -489,7 +502,7 @@ def test_encoding_keeps_holes_and_multipolygons(make_zone, tmp_path):
 def test_varints_round_trip(values):
     from zonemap.render.encode import varint_bytes
 
-    assert decode_varints(base64.b64encode(varint_bytes(values)).decode()) == values
+    assert decode_varints(varint_bytes(values)) == values
 
 
 @given(st.lists(st.tuples(st.floats(-180, 180), st.floats(-85, 85)), min_size=1, max_size=100))

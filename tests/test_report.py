@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import base64
 import json
-import warnings
 
 import pytest
 import shapely
@@ -58,6 +58,16 @@ def test_html_report_offline_shows_charts_and_the_clis_figures(sample_copy, cli,
     page.wait_for_timeout(300)  # time for any late request to show up
     assert page.blocked == [] and page.errors == []
 
+    # On paper: the print map (legend beside its frame, no buttons) replaces the live map; tables stay whole.
+    page.emulate_media(media="print")
+    assert not page.is_visible("#zone-map")
+    assert page.eval_on_selector("#print-map img", "img => img.complete ? img.naturalWidth : 0") > 300
+    assert page.eval_on_selector("table", "t => getComputedStyle(t).breakInside") == "avoid"
+    html = out.read_text(encoding="utf-8")
+    src = html.split('<figure id="print-map" class="print-only"><img src="data:image/svg+xml;base64,')[1].split('"')[0]
+    svg = base64.b64decode(src).decode("utf-8")
+    assert "图例" in svg and "比例尺 1:" in svg and "<text" in svg  # text the browser draws, legend beside the frame
+
     ledger = json_of(cli, "areas", sample_copy)
     for key in ("planned", "boundary", "roads", "unparcelled", "developed_total", "remaining", "ready", "raw"):
         assert page.inner_text(f'[data-ledger="{key}"]') == f"{ledger[key]:,.2f}", key
@@ -102,20 +112,24 @@ def test_markdown_report_escapes_and_writes_charts_beside_it(hostile_zone, tmp_p
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "五金 \\| 工具" in text and "V\\|1" in text
     for name in ("land", "intensity"):
-        png = tmp_path / f"report-{name}.png"
-        assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-        assert f"]({png.name})" in text
+        svg = tmp_path / f"report-{name}.svg"
+        assert b"<svg" in svg.read_bytes()[:1000]
+        assert f"]({svg.name})" in text
     assert "](report-map.html)" in text
     assert SCRIPT not in (tmp_path / "report-map.html").read_text(encoding="utf-8")
 
 
-def test_charts_draw_chinese_without_missing_glyphs():
+def test_charts_are_svg_with_text_as_text_and_need_no_chinese_font(monkeypatch):
+    from zonemap.render import fonts
+
+    monkeypatch.setattr(fonts, "cjk_font", lambda: None)  # a fresh machine: no font with Chinese glyphs
     data = report_data(zonemap.open(zonemap.sample_path()))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        pngs = charts(data, "zh")
-    assert not [w for w in caught if "missing from font" in str(w.message)]
-    assert all(png.startswith(b"\x89PNG") for png in pngs.values())
+    svgs = charts(data, "zh")
+    for svg in svgs.values():
+        assert svg.lstrip().startswith(b"<?xml") and b"<text" in svg
+    land = svgs["land"].decode("utf-8")
+    assert "已入驻" in land and "用地" in land  # the labels are text the browser draws, not glyph paths
+    assert "厚翔服装厂" in svgs["intensity"].decode("utf-8")
 
 
 def test_report_refuses_to_clobber_and_wrong_formats(sample_copy, tmp_path, cli):

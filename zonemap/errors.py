@@ -82,3 +82,7 @@ def environment_error(exc: BaseException, where: str | os.PathLike | None = None
     filename = getattr(exc, "filename", None) or where
     place = shown_path(filename) if filename else "zonemap"
     return ZonemapError(f"{place}: {what}; {fix}; nothing was changed")
+
+
+class ZonemapWarning(UserWarning):
+    """Something the user should know that does not stop the command (the CLI prints it as one line)."""

@@ -74,6 +74,10 @@ _MAP: dict[str, tuple[str, str]] = {
         "底图为高德地图（GCJ-02坐标）：地块、边界和道路已由WGS84偏移至GCJ-02以与底图对齐。",
         "Basemap: AMap (GCJ-02). Parcels, boundary and roads are shifted from WGS84 to GCJ-02 to line up with it.",
     ),
+    "browser_too_old": (
+        "此浏览器版本过旧，无法显示地块：请用新版 Edge、Chrome、Firefox 或 Safari（2023 年以后）打开本文件。",
+        "This browser is too old to draw the parcels: open this file in a current Edge, Chrome, Firefox or Safari (2023 or later).",
+    ),
     "osm": ("OpenStreetMap", "OpenStreetMap"),
     "tianditu": ("天地图矢量", "Tianditu"),
     "tianditu_labels": ("天地图注记", "Tianditu labels"),

@@ -47,11 +47,10 @@ import shapely
 from pyproj import CRS
 
 from zonemap.errors import BusyError, ZonemapError, ZoneFileError
+from zonemap.store import ROW_KEYS, lock_wait_seconds  # one wait and one row key for every backend
 
 SCHEMES = ("postgresql://", "postgres://")
 GEOMETRY_COLUMN = "geom"
-#: The field that names a row to a planner, per layer, for conflict messages and in-place updates.
-ROW_KEYS = {"parcels": "parcel_id", "buildings": "building_id", "prospects": "name", "boundary": "zone_id"}
 
 _PG_TYPES = {"object": "text", "float64": "double precision", "float32": "real", "Int32": "integer", "int32": "integer",
              "Int64": "bigint", "int64": "bigint", "bool": "boolean", "boolean": "boolean"}
@@ -68,6 +67,7 @@ class ReadOnlyError(ZonemapError):
     """The database login may read the zone but not change it."""
 
 
+<<<<<<< HEAD
 def _layers() -> tuple[str, ...]:
     """The layers a zone holds (those of :data:`zonemap.store.SCHEMA`), in the order they are written."""
     from zonemap.store import SCHEMA
@@ -76,13 +76,10 @@ def _layers() -> tuple[str, ...]:
 
 
 def lock_wait_seconds() -> float:
-    """How long an edit waits for a row another planner holds: ``ZONEMAP_LOCK_WAIT`` seconds, default 10."""
-    from zonemap.store import LOCK_WAIT_SECONDS
+    """How long an edit waits for a row another planner holds: the store's wait (``ZONEMAP_LOCK_WAIT``)."""
+    from zonemap.store import lock_wait_seconds as store_wait
 
-    try:
-        return max(0.0, float(os.environ.get("ZONEMAP_LOCK_WAIT", LOCK_WAIT_SECONDS)))
-    except ValueError:
-        return LOCK_WAIT_SECONDS
+    return store_wait()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import crs_option, editor_option, encoding_option, mapping_option, print_problems, print_warnings, zone_file_argument
+from zonemap.cli.options import crs_option, editor_option, encoding_option, mapping_option, print_problems, print_warnings, snap_option, zone_file_argument
 
 
 @click.command("import")
@@ -13,16 +13,17 @@ from zonemap.cli.options import crs_option, editor_option, encoding_option, mapp
 @click.option("--layer", default="parcels", show_default=True, type=click.Choice(["parcels", "roads", "buildings", "boundary"]), is_eager=True, help="The zone layer to fill.")
 @click.option("--mode", type=click.Choice(["replace", "update", "append"]), help="replace the layer; update by id (default when parcels exist); append new ids only.")
 @click.option("--prune", is_flag=True, help="With --mode update: delete parcels absent from SOURCE.")
-@encoding_option("Read a shapefile's text as E (e.g. GBK), overriding detection.")
+@encoding_option("Read the source's text as E (e.g. GBK), overriding detection (shapefile, DXF).")
 @crs_option
 @mapping_option
 @click.option("--from-layer", metavar="NAME", help="The layer of SOURCE to read, when it has several.")
-@click.option("--where", metavar="SQL", help="Only features matching this OGR SQL filter, e.g. \"Layer = '地块'\" for a DXF.")
+@click.option("--where", metavar="SQL", help="Only features matching this SQL filter, e.g. \"ZT = '已入驻'\"; for a DXF on Layer, EntityHandle, Entity, Text, Color, e.g. \"Layer = '地块'\".")
+@snap_option
 @click.option("--default-status", type=click.Choice(["developed", "vacant", "tenant"]), help="Status for features without one (e.g. CAD drawings).")
 @click.option("--fix", is_flag=True, help="Repair invalid polygons with make_valid, reporting each area change.")
 @editor_option
 @print_problems
-def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer, where, default_status, fix, by) -> None:
+def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer, where, snap, default_status, fix, by) -> None:
     """Import SOURCE (.shp, .geojson, .gpkg, .kml, .dxf) into ZONE.
 
     Fields named DKBH/地块编号, ZT/状态, QYMC/企业名称, TZE/投资额 … are
@@ -40,7 +41,7 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
 
     report = import_source(
         zone, source, layer=layer, mode=mode, mapping=mapping, encoding=encoding, crs=crs,
-        from_layer=from_layer, where=where, prune=prune, fix=fix, default_status=default_status, by=by, on_read=announce,
+        from_layer=from_layer, where=where, prune=prune, fix=fix, default_status=default_status, by=by, snap=snap, on_read=announce,
     )
     if report.fields:
         click.echo("fields 字段: " + ", ".join(f"{field}←{column}" for field, column in report.fields.items()), err=True)

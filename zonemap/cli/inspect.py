@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, encoding_option, json_option, warn
+from zonemap.cli.options import echo_json, encoding_option, json_option, snap_option, warn
 
 
 def _sample(value) -> str:
@@ -15,17 +15,19 @@ def _sample(value) -> str:
 
 @click.command()
 @click.argument("source", type=click.Path())
-@encoding_option("Read a shapefile's text as E (e.g. GBK) instead of detecting it.")
+@encoding_option("Read the source's text as E (e.g. GBK) instead of detecting it (shapefile, DXF).")
+@snap_option
 @json_option
-def inspect(source, encoding, as_json: bool) -> None:
+def inspect(source, encoding, snap: float, as_json: bool) -> None:
     """Layers, fields (with samples), encoding, CRS, geometry types, count and bounds of SOURCE.
 
-    SOURCE is a .shp, .geojson, .gpkg, .kml or .dxf file. The arrow shows
-    the zone field each source field would fill on `zonemap import`.
+    SOURCE is a .shp, .geojson, .gpkg, .kml or .dxf file, read exactly as
+    `zonemap import` reads it (a DXF: the outlines it yields). The arrow
+    shows the zone field each source field would fill on import.
     """
     from zonemap.intake.sources import describe_source
 
-    info = describe_source(source, encoding=encoding)
+    info = describe_source(source, encoding=encoding, snap=snap)
     for layer in info["layers"]:
         if layer["crs_warning"]:
             warn(f"{layer['crs_warning']} (as `zonemap import` would refuse it)")
@@ -41,6 +43,9 @@ def inspect(source, encoding, as_json: bool) -> None:
             types = ", ".join(f"{kind} ×{n}" for kind, n in layer["geometry_types"].items()) or "none"
             click.echo(f"\nlayer 图层 {layer['name']}: {layer['features']} features ({types})")
             click.echo(f"CRS 坐标系: {layer['crs'] or 'none — give --crs EPSG:NNNN when importing'}")
+            click.echo(layer["summary"])
+            for note in layer["notes"]:
+                click.echo(f"note: {note}")
         if layer["bounds"]:
             x0, y0, x1, y1 = layer["bounds"]
             digits = 6 if max(map(abs, layer["bounds"])) <= 360 else 2  # degrees or metres

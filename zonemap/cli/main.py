@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
+import warnings
 
 import click
 import pyogrio.errors
@@ -11,11 +13,28 @@ from zonemap.cli import areas, corners, diff, print_, export, history, import_, 
 from zonemap.cli import hold, prospect, zone_  # the zone's business: investors, holds, its own figures
 from zonemap.cli._table import terminal_text
 from zonemap.cli.options import ZONE_KEY
-from zonemap.errors import ZonemapError, environment_error
+from zonemap.errors import ZonemapError, ZonemapWarning, environment_error
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None, _default=warnings.showwarning) -> None:
+    """A :class:`ZonemapWarning` as one line on stderr; other warnings as Python shows them."""
+    if issubclass(category, ZonemapWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        _default(message, category, filename, lineno, file, line)
 
 
 class ZonemapGroup(click.Group):
     """Turns library errors, and disk, permission and path failures, into one-line CLI errors (exit 1), never a traceback."""
+
+    def main(self, *args, **kwargs):
+        # A Chinese Windows console is cp936 (GBK): a character it cannot show becomes '?', never a UnicodeEncodeError.
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
         try:

@@ -109,6 +109,10 @@ def encoding_option(help: str):  # noqa: A002 - click's own keyword
     return click.option("--encoding", metavar="E", callback=_encoding, help=help)
 
 
+snap_option = number_option(
+    "--snap", kind="length", positive=False, default=0.001, show_default=True, metavar="M",
+    help="DXF: outline ends this close (metres) are joined, so near-closed outlines and LINE/ARC loops close.",
+)
 crs_option = click.option("--crs", metavar="EPSG:NNNN", callback=_crs, help="CRS of a source that carries none (e.g. a shapefile without .prj), or that overrides one its coordinates contradict.")
 status_option = click.option("--status", metavar="S", callback=_status, help="developed / vacant / tenant (or 已开发 / 未开发 / 已入驻).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")

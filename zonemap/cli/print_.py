@@ -13,7 +13,7 @@ from zonemap.render.printmap import FORMATS, PAPERS_MM
 
 @click.command(name="print")
 @zone_argument
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="The .pdf (vector) or .png to write [default: ZONE's name with .pdf, in the current folder].")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="The .pdf (vector), .svg or .png to write [default: ZONE's name with .pdf, in the current folder].")
 @click.option("--paper", type=click.Choice(list(PAPERS_MM), case_sensitive=False), default="A4", show_default=True)
 @click.option("--landscape", is_flag=True, help="Landscape sheet (portrait by default).")
 @click.option("--scale", type=click.IntRange(min=1), help="The ratio's denominator, e.g. 2000 for 1:2000 [default: the largest of 1:500, 1:1000, 1:2000, 1:5000 … that fits].")
@@ -34,7 +34,7 @@ def print_(zone, out, paper, landscape, scale, dpi, old, by, title, lang, overwr
 
     out = out or Path.cwd() / f"{Path(zone).stem}.pdf"
     if out.suffix.lower() not in FORMATS:
-        raise click.UsageError(f"{out}: a print map is a .pdf or .png; give -o {out.with_suffix('.pdf').name}")
+        raise click.UsageError(f"{out}: a print map is a .pdf, .svg or .png; give -o {out.with_suffix('.pdf').name}")
     if not out.parent.is_dir():
         raise click.FileError(str(out), hint=f"folder {out.parent} does not exist; create it first or choose another -o")
     if out.exists() and not overwrite:

@@ -97,7 +97,7 @@ def _text(values: pd.Series) -> pd.Series:
     return values.map(one).astype(object)
 
 
-def _statuses(values: pd.Series, column: str, source_name: str) -> pd.Series:
+def _statuses(values: pd.Series, column: str, source_name: str, named=features_text) -> pd.Series:
     text = _text(values)
     parsed = text.map(lambda v: None if v is None else parse_status(v))
     unknown = text.notna() & parsed.isna()
@@ -106,13 +106,13 @@ def _statuses(values: pd.Series, column: str, source_name: str) -> pd.Series:
         rows = np.flatnonzero((text == value).to_numpy())
         accepted = " / ".join(aliases[1] for aliases in STATUS_ALIASES.values())
         raise FieldError(
-            f"{source_name}: status {value!r} in field {column} ({features_text(rows)}) is not a known status; "
+            f"{source_name}: status {value!r} in field {column} ({named(rows)}) is not a known status; "
             f"use {accepted} (or tenant / developed / vacant), or correct the source"
         )
     return parsed.astype(object)
 
 
-def _numbers(values: pd.Series, column: str, source_name: str, kind: str = "area") -> pd.Series:
+def _numbers(values: pd.Series, column: str, source_name: str, kind: str = "area", named=features_text) -> pd.Series:
     cleaned = values.map(lambda v: v.replace(",", "").strip() if isinstance(v, str) else v)
     cleaned = cleaned.map(lambda v: None if v == "" else v)
     numbers = pd.to_numeric(cleaned, errors="coerce")
@@ -120,7 +120,7 @@ def _numbers(values: pd.Series, column: str, source_name: str, kind: str = "area
     if bad.any():
         rows = np.flatnonzero(bad.to_numpy())
         raise FieldError(
-            f"{source_name}: field {column} holds {cleaned[bad].iloc[0]!r} ({features_text(rows)}), not a number; "
+            f"{source_name}: field {column} holds {cleaned[bad].iloc[0]!r} ({named(rows)}), not a number; "
             "correct the source or leave the value empty"
         )
     numbers = numbers.astype("float64")
@@ -130,28 +130,28 @@ def _numbers(values: pd.Series, column: str, source_name: str, kind: str = "area
     if len(wrong):
         problem = number_problem(float(values_[wrong[0]]), kind, minimum=-maximum)
         raise FieldError(
-            f"{source_name}: field {column} holds {cleaned.iloc[wrong[0]]!r} ({features_text(wrong)}), which {problem}; "
+            f"{source_name}: field {column} holds {cleaned.iloc[wrong[0]]!r} ({named(wrong)}), which {problem}; "
             "correct the source or leave the value empty"
         )
     return numbers
 
 
-def map_fields(frame: pd.DataFrame, layer: str, explicit: dict[str, str] | None = None, *, source_name: str) -> pd.DataFrame:
+def map_fields(frame: pd.DataFrame, layer: str, explicit: dict[str, str] | None = None, *, source_name: str, named=features_text) -> pd.DataFrame:
     """The zone fields found in ``frame``, renamed and converted to the zone's types.
 
     Only fields the source has come back, so an update can tell "absent"
-    from "empty".
+    from "empty". ``named(rows)`` names source rows in messages.
     """
     fields = find_fields([c for c in frame.columns if c != frame.geometry.name] if hasattr(frame, "geometry") else list(frame.columns), layer, explicit, source_name=source_name)
     out = pd.DataFrame(index=frame.index)
     for field, column in fields.items():
         values, dtype = frame[column], SCHEMA[layer][field]
         if field == "status":
-            out[field] = _statuses(values, column, source_name)
+            out[field] = _statuses(values, column, source_name, named)
         elif dtype == "float64":
-            out[field] = _numbers(values, column, source_name, FIELD_KINDS.get(field, "area"))
+            out[field] = _numbers(values, column, source_name, FIELD_KINDS.get(field, "area"), named)
         elif dtype == "Int32":
-            out[field] = _numbers(values, column, source_name, FIELD_KINDS.get(field, "area")).round().astype("Int32")
+            out[field] = _numbers(values, column, source_name, FIELD_KINDS.get(field, "area"), named).round().astype("Int32")
         elif dtype.startswith("datetime"):
             out[field] = pd.to_datetime(values, errors="coerce").astype(dtype)
         else:

@@ -24,9 +24,10 @@ import shapely
 
 from zonemap import store
 from zonemap.areas import areas_m2
+from zonemap.intake.cad import SNAP_M
 from zonemap.intake.changes import Change, RefusedError, refused, zone_change
 from zonemap.intake.fieldmap import FieldError, map_fields
-from zonemap.intake.sources import Source, features_text, read_source, require_polygons
+from zonemap.intake.sources import Source, read_source, require_polygons
 from zonemap.units import from_m2
 from zonemap.validate import Problem, _geometry_problems
 
@@ -92,7 +93,7 @@ _PLURALS = {"Point": "points", "MultiPoint": "multi-points", "LineString": "line
 def _check_geometries(source: Source, ids: np.ndarray, layer: str) -> None:
     """Empty, invalid or non-polygon features; several of one non-polygon type make one line."""
     name, geoms = source.path.name, source.frame.geometry.to_numpy()
-    labels = np.array([f"feature {i + 1}" + (f" ({v})" if v else "") for i, v in enumerate(ids)], dtype=object)
+    labels = np.array([source.feature(i).removeprefix(f"{name} ") + (f" ({v})" if v else "") for i, v in enumerate(ids)], dtype=object)
     types = shapely.get_type_id(geoms)
     wrong = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & ~np.isin(types, [3, 6])
     single = np.ones(len(geoms), dtype=bool)
@@ -103,7 +104,7 @@ def _check_geometries(source: Source, ids: np.ndarray, layer: str) -> None:
             kind = geoms[rows[0]].geom_type
             fix = "; close them into polygons" if "Line" in kind or "Ring" in kind else "; draw the parcels as polygons"
             problems.append(Problem("error", "invalid_geometry", name, ",".join(map(str, ids[rows])),
-                                    f"{name} {features_text(rows)}: {len(rows)} features are {_PLURALS.get(kind, kind)}, "
+                                    f"{name} {source.features(rows)}: {len(rows)} features are {_PLURALS.get(kind, kind)}, "
                                     f"not polygons; a {layer} layer needs polygons{fix}"))
             single[rows] = False
     problems += _geometry_problems(name, labels[single], geoms[single])
@@ -124,7 +125,7 @@ def _check_parcel_ids(source: Source, ids: np.ndarray, column: str | None) -> No
     for value, rows in present.groupby(present, sort=False).groups.items():
         if len(rows) > 1:
             times = "twice" if len(rows) == 2 else f"{len(rows)} times"
-            shown = features_text(rows).replace(", ", " and ") if len(rows) == 2 else features_text(rows)
+            shown = source.features(rows).replace(", ", " and ") if len(rows) == 2 else source.features(rows)
             problems.append(Problem("error", "duplicate_id", name, str(value),
                                     f"{name} {shown}: parcel_id {value} is used {times}; give each a unique id"))
     if problems:
@@ -141,7 +142,7 @@ def _named_by_source(exc: RefusedError, zone, origins: dict[str, str]) -> Refuse
 
 
 def _incoming(source: Source, layer: str, mapping: dict[str, str] | None, default_status: str | None) -> gpd.GeoDataFrame:
-    mapped = map_fields(source.frame, layer, mapping, source_name=str(source.path))
+    mapped = map_fields(source.frame, layer, mapping, source_name=str(source.path), named=source.features)
     if layer == "parcels" and default_status:
         if "status" not in mapped:
             mapped["status"] = None
@@ -259,6 +260,7 @@ def import_source(
     fix: bool = False,
     default_status: str | None = None,
     by: str | None = None,
+    snap: float = SNAP_M,
     on_read: Callable[[Source], None] | None = None,
 ) -> ImportReport:
     """Import ``source_path`` into ``layer`` of ``zone``; see the module docstring.
@@ -274,7 +276,7 @@ def import_source(
     if layer not in ID_FIELDS:
         raise FieldError(f"--layer {layer}: cannot import into it; use one of {', '.join(ID_FIELDS)}")
     store.zone_location(zone)
-    source = read_source(source_path, layer=from_layer, target=layer, encoding=encoding, crs=crs, where=where)
+    source = read_source(source_path, layer=from_layer, target=layer, encoding=encoding, crs=crs, where=where, snap=snap)
     if on_read is not None:
         on_read(source)
     require_polygons(source, layer)

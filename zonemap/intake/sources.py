@@ -33,7 +33,8 @@ from pyproj.exceptions import CRSError as ProjCrsError
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError, ZonemapError
 from zonemap.i18n import word
-from zonemap.intake.encoding import EncodingChoice, detect_encoding, normalise_encoding
+from zonemap.intake.cad import SNAP_M
+from zonemap.intake.encoding import EncodingChoice, detect_encoding
 
 #: File extension → what it is, for messages and the choice of reader.
 FORMATS: dict[str, str] = {
@@ -46,7 +47,7 @@ FORMATS: dict[str, str] = {
 }
 #: Text reported for formats whose encoding the format itself fixes.
 _FIXED_ENCODING = {"GeoJSON": "UTF-8 (fixed by GeoJSON)", "GeoPackage": "UTF-8 (fixed by GeoPackage)",
-                   "KML": "as declared in the KML (XML)", "DXF": "from the DXF header ($DWGCODEPAGE)"}
+                   "KML": "as declared in the KML (XML)"}
 
 
 class SourceError(ZonemapError):
@@ -61,7 +62,7 @@ class Source:
     kind: str
     layer: str
     frame: gpd.GeoDataFrame
-    crs: CRS
+    crs: CRS | None
     encoding: str
     #: What the planner should know about how the source was read (e.g. a CRS override).
     notes: tuple[str, ...] = ()
@@ -71,10 +72,22 @@ class Source:
     total: int | None = None
     #: What was left out, and why: reason → count.
     dropped: dict[str, int] = field(default_factory=dict)
+    #: How messages name each feature, where the format has better names than row numbers (DXF handles).
+    names: list[str] | None = None
+    #: The encoding and why it was chosen (``encoding`` is its text).
+    choice: EncodingChoice | None = None
 
     def feature(self, i: int) -> str:
         """How a message names feature ``i`` (0-based) of this source."""
-        return f"{self.path.name} feature {i + 1}"
+        return self.names[i] if self.names else f"{self.path.name} feature {i + 1}"
+
+    def features(self, rows) -> str:
+        """How a message names several features (0-based rows): ``features 3, 7`` or DXF handles."""
+        if not self.names:
+            return features_text(rows)
+        rows = list(rows)
+        shown = "; ".join(self.names[i].removeprefix(f"{self.path.name} ") for i in rows[:8]) + ("; …" if len(rows) > 8 else "")
+        return shown
 
 
 def source_kind(path: Path) -> str:
@@ -146,8 +159,6 @@ def source_encoding(path: Path, kind: str, override: str | None = None) -> Encod
     if kind == "shapefile":
         parts = check_shapefile_parts(path)
         return detect_encoding(path, parts[".dbf"], override=override)
-    if override and kind == "DXF":
-        return EncodingChoice(normalise_encoding(override), "given with --encoding")
     ignored = "; --encoding does not apply" if override else ""
     return EncodingChoice("utf-8", _FIXED_ENCODING[kind] + ignored)
 
@@ -188,34 +199,6 @@ def _declared_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None, kind: st
     return frame.crs, None
 
 
-def _dxf_polygons(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
-    """Closed polylines as parcels, the text inside each as its ``label``; hatches dropped (and counted)."""
-    geoms = frame.geometry.to_numpy()
-    types = shapely.get_type_id(geoms)
-    subclasses = frame.get("SubClasses", gpd.pd.Series("", index=frame.index)).fillna("").astype(str)
-    texts = frame.get("Text", gpd.pd.Series(None, index=frame.index))
-    is_label = (types == 0) & texts.notna().to_numpy()
-    is_hatch = subclasses.str.contains("AcDbHatch").to_numpy()
-    lines = types == 1
-    closed = np.zeros(len(frame), dtype=bool)
-    closed[lines] = shapely.is_closed(geoms[lines]) & (shapely.get_num_coordinates(geoms[lines]) >= 4)
-    shapes = np.array(geoms, dtype=object)
-    if closed.any():
-        rings = geoms[closed]
-        owner = np.repeat(np.arange(len(rings)), shapely.get_num_coordinates(rings))
-        shapes[closed] = shapely.polygons(shapely.linearrings(shapely.get_coordinates(rings), indices=owner))
-    keep = ~is_label & ~is_hatch
-    parcels = gpd.GeoDataFrame(frame.loc[keep, [c for c in ("Layer", "EntityHandle") if c in frame]].copy(), geometry=shapes[keep], crs=frame.crs)
-    parcels["label"] = None
-    if is_label.any():
-        labels = gpd.GeoDataFrame({"label": texts[is_label].to_numpy()}, geometry=geoms[is_label], crs=frame.crs)
-        joined = gpd.sjoin(labels, parcels[["geometry"]], predicate="within")
-        single = joined.groupby("index_right")["label"].agg(lambda s: s.iloc[0] if len(s) == 1 else None)
-        parcels.loc[single.index, "label"] = single.to_numpy()
-    dropped = {"hatches": int(is_hatch.sum()), "text (parcel labels)": int(is_label.sum())}
-    return parcels.reset_index(drop=True), {why: n for why, n in dropped.items() if n}
-
-
 def _coordinate_problems(source: Source) -> None:
     geoms = source.frame.geometry.to_numpy()
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
@@ -239,8 +222,8 @@ def _present_bounds(geoms: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def type_counts(geoms: np.ndarray) -> dict[str, int]:
-    """How many geometries of each type (``"none"`` for missing ones), most common first."""
-    names = pd.Series([g.geom_type if g is not None else "none" for g in geoms], dtype=object)
+    """How many geometries of each type (``"None"`` for missing ones), most common first."""
+    names = pd.Series([g.geom_type if g is not None else "None" for g in geoms], dtype=object)
     return {str(k): int(v) for k, v in names.value_counts().items()}
 
 
@@ -266,8 +249,8 @@ def require_polygons(source: Source, layer: str) -> None:
     if source.total is not None and not sum(source.read.values()):
         why = f"the filter --where matched 0 of {source.total} features; check the filter's field names and values with `zonemap inspect {source.path.name}`"
     else:
-        held = ", ".join(f"{n} {kind}" for kind, n in {**source.read, **source.dropped}.items() if n) or "nothing"
-        why = f"it holds {held} — 0 polygons; give a file or layer whose {layer} are drawn as polygons (closed outlines)"
+        held = ", ".join(f"{n} {kind}" for kind, n in source.read.items()) or "nothing"
+        why = f"it holds {held} — 0 polygons; give a file or layer whose {layer} are drawn as closed outlines"
     raise SourceError(f"{source.path}: yields no {layer} to import: {why}; nothing was written")
 
 
@@ -286,6 +269,7 @@ def read_source(
     encoding: str | None = None,
     crs: str | None = None,
     where: str | None = None,
+    snap: float = SNAP_M,
 ) -> Source:
     """Read one layer of a planner's file, decoded, with its CRS, checked.
 
@@ -296,113 +280,115 @@ def read_source(
     target : the zone layer it is meant for, used to pick a layer
     encoding : overrides the detected encoding
     crs : the CRS of a source that carries none (e.g. a shapefile without .prj)
-    where : an attribute filter in OGR SQL, e.g. ``"Layer = '地块'"`` for a DXF
+    where : an attribute filter in OGR SQL, e.g. ``"ZT = '已入驻'"``; for a DXF, SQL on
+        ``Layer``, ``EntityHandle``, ``Entity``, ``Text``, ``Color``, e.g. ``"Layer = '地块'"``
+    snap : DXF only: outline ends this close (metres) are joined
     """
     path = Path(path)
     kind = source_kind(path)
-    choice = source_encoding(path, kind, encoding)
-    name = pick_layer(path, list_source_layers(path), layer, target)
-    options = {"encoding": choice.encoding} if kind == "shapefile" else {}
-    if kind == "DXF":  # a config option, not an open option, in GDAL's DXF driver
-        pyogrio.set_gdal_config_options({"DXF_ENCODING": choice.encoding if encoding else None})
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            frame = pyogrio.read_dataframe(path, layer=name, where=where, **options)
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
-    except Exception as exc:  # GDAL raises several types for unreadable files
-        if where and "SQL" in str(exc):
-            raise SourceError(f"--where {where}: not a filter GDAL understands ({_first_line(exc)}); e.g. --where \"Layer = '地块'\"") from None
-        raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
-    if not isinstance(frame, gpd.GeoDataFrame):
-        raise SourceError(f"{path}: layer {name!r} has no geometry; give a layer of polygons")
-    read = type_counts(frame.geometry.to_numpy())
-    total = pyogrio.read_info(path, layer=name)["features"] if where else None
-    dropped: dict[str, int] = {}
-    if kind == "DXF":
-        frame, dropped = _dxf_polygons(frame)
-    frame = frame.set_geometry(shapely.force_2d(frame.geometry.to_numpy()), crs=frame.crs)
-    source_crs, crs_note = _declared_crs(path, frame, crs, kind)
-    source = Source(path, kind, name, frame, source_crs, str(choice), notes=(crs_note,) if crs_note else (),
-                    read=read, total=total, dropped=dropped)
+    source = _load(path, kind, layer, target, encoding, where, snap)
+    source.frame = source.frame.set_geometry(shapely.force_2d(source.frame.geometry.to_numpy()), crs=source.frame.crs)
+    source_crs, crs_note = _declared_crs(path, source.frame, crs, kind)
+    source.crs = source_crs
+    source.notes = (*source.notes, *((crs_note,) if crs_note else ()))
     source.frame = source.frame.set_crs(source.crs, allow_override=True)
     _coordinate_problems(source)
     return source
 
 
-def _records(path: Path, layer: str, kind: str, encoding: str, spatial: bool):
-    """(schema, CRS, bounds, iterator of (geometry type, properties)) of one layer.
+def _load(path: Path, kind: str, layer: str | None, target: str, encoding: str | None, where: str | None, snap: float) -> Source:
+    """One layer as read, before any CRS check: the one reading path of ``inspect`` and ``import``."""
+    if kind == "DXF":
+        from zonemap.intake.cad import DxfError, read_dxf
 
-    fiona gives the record-level view; its bundled GDAL reads KML without
-    LIBKML, which drops ExtendedData fields, so KML goes through pyogrio.
-    A table without geometry (``spatial`` false) has no CRS nor bounds.
-    """
-    import fiona
-
-    if kind == "KML":
-        frame = pyogrio.read_dataframe(path, layer=layer)
-        info = pyogrio.read_info(path, layer=layer)
-        schema = dict(zip(info["fields"], info["dtypes"]))
-        rows = frame.drop(columns=frame.geometry.name).astype(object).where(frame.notna(), None).to_dict("records")
-        kinds = [g.geom_type if g is not None else "None" for g in frame.geometry]
-        bounds = tuple(frame.total_bounds) if len(frame) else None
-        return schema, frame.crs, bounds, zip(kinds, rows)
-    fiona.supported_drivers.setdefault("DXF", "r")  # GDAL reads it; fiona lists only what it has tested
-    options = {"encoding": encoding} if kind == "shapefile" else {}
-    with fiona.open(path, layer=layer, **options) as collection:
-        schema = dict(collection.schema["properties"])
-        crs = CRS.from_user_input(collection.crs.to_wkt()) if spatial and collection.crs else None
-        records = [(f.geometry.type if f.geometry else "None", dict(f.properties)) for f in collection]
-        has_geometry = any(kind != "None" for kind, _ in records)
-        bounds = collection.bounds if has_geometry and spatial else None  # GDAL cannot bound null geometries
-    return schema, crs, bounds, records
+        try:
+            drawing = read_dxf(path, encoding=encoding, where=where, snap=snap)
+        except DxfError as exc:
+            raise SourceError(str(exc)) from None
+        names = [f"{path.name} entity {h} (CAD layer {cad})" for h, cad in zip(drawing.frame["EntityHandle"], drawing.frame["Layer"])]
+        return Source(path, kind, "entities", drawing.frame, None, str(drawing.encoding), notes=tuple(drawing.notes),
+                      read=drawing.read, total=drawing.total if where else None, dropped=drawing.dropped, names=names,
+                      choice=drawing.encoding)
+    choice = source_encoding(path, kind, encoding)
+    name = pick_layer(path, list_source_layers(path), layer, target)
+    frame = _read_layer(path, kind, name, choice, where)
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise SourceError(f"{path}: layer {name!r} has no geometry; give a layer of polygons")
+    total = pyogrio.read_info(path, layer=name)["features"] if where else None
+    return Source(path, kind, name, frame, frame.crs, str(choice), read=type_counts(frame.geometry.to_numpy()), total=total, choice=choice)
 
 
-def describe_source(path: str | os.PathLike, *, encoding: str | None = None, samples: int = 3) -> dict:
-    """What a source holds, read record by record: the look before an import.
+def _read_layer(path: Path, kind: str, name: str, choice: EncodingChoice, where: str | None = None):
+    """A GDAL layer in bulk (pyogrio), text decoded with ``choice``; a table without geometry as a DataFrame."""
+    options = {"encoding": choice.encoding} if kind == "shapefile" else {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return pyogrio.read_dataframe(path, layer=name, where=where, **options)
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
+    except Exception as exc:  # GDAL raises several types for unreadable files
+        if where and "SQL" in str(exc):
+            raise SourceError(f"--where {where}: not a filter GDAL understands ({_first_line(exc)}); e.g. --where \"ZT = '已入驻'\"") from None
+        raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
+
+
+def describe_source(path: str | os.PathLike, *, encoding: str | None = None, samples: int = 3, snap: float = SNAP_M) -> dict:
+    """What a source holds, read as ``zonemap import`` reads it: the look before an import.
 
     Returns the format, the encoding and how it was decided, and per layer
-    its CRS, feature count, geometry types, bounds and fields with sample
-    values and the zone field each would fill.
+    its CRS, feature count, geometry types, bounds, what was read and left
+    out, and fields with sample values and the zone field each would fill.
+    A DXF is one layer of outlines (see :mod:`zonemap.intake.cad`).
     """
     from zonemap.intake.fieldmap import find_fields
 
     path = Path(path)
     kind = source_kind(path)
-    choice = source_encoding(path, kind, encoding)
-    description = {"source": str(path), "format": kind, "encoding": choice.encoding, "encoding_reason": choice.reason, "layers": []}
-    for name, spatial in list_source_layers(path, with_geometry=True):
-        try:
-            schema, crs, bounds, records = _records(path, name, kind, choice.encoding, spatial)
-            types: dict[str, int] = {}
-            values: dict[str, list] = {field: [] for field in schema}
-            count = 0
-            for kind_name, properties in records:
-                count += 1
-                types[kind_name] = types.get(kind_name, 0) + 1
-                for field, value in properties.items():
-                    if value not in (None, "") and len(values[field]) < samples and value not in values[field]:
-                        values[field].append(value)
-        except UnicodeDecodeError as exc:
-            raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
-        except Exception as exc:  # fiona raises several types for unreadable files
-            raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
-        fills = {column: field for field, column in find_fields(list(schema), "parcels", source_name=str(path)).items()} if spatial else {}
+    if kind == "DXF":
+        layers = [("entities", True)]
+    else:
+        choice = source_encoding(path, kind, encoding)
+        layers = list_source_layers(path, with_geometry=True)
+    description = {"source": str(path), "format": kind, "layers": []}
+    for name, spatial in layers:
+        if spatial:
+            source = _load(path, kind, name, name, encoding, None, snap)
+            frame, crs, choice = source.frame, source.crs, source.choice
+        else:
+            frame, crs, source = _read_layer(path, kind, name, choice), None, None
+        description.setdefault("encoding", choice.encoding)
+        description.setdefault("encoding_reason", choice.reason)
+        columns = [c for c in frame.columns if c != getattr(frame, "_geometry_column_name", None)]
+        geoms = frame.geometry.to_numpy() if spatial else np.array([], dtype=object)
+        bounds = _present_bounds(geoms) if spatial and len(geoms) else None
+        bounds = None if bounds is None or np.isnan(bounds).any() else bounds
         warning = None
         if crs is not None and bounds:
             try:
                 check_coordinates_fit(crs, tuple(bounds), where=f"{path.name} layer {name}")
             except CrsError as exc:
                 warning = str(exc)
+        fills = {column: field for field, column in find_fields(columns, "parcels", source_name=str(path)).items()} if spatial else {}
         description["layers"].append({
             "name": name,
             "spatial": spatial,
             "crs_warning": warning,
             "crs": crs_name(crs) if crs else None,
-            "features": count,
-            "geometry_types": types,
+            "features": len(frame),
+            "geometry_types": type_counts(geoms) if spatial else {},
             "bounds": [float(b) for b in bounds] if bounds else None,
-            "fields": [{"name": f, "type": str(t), "samples": values[f], "parcels_field": fills.get(f)} for f, t in schema.items()],
+            "read": source.read if source else {},
+            "dropped": source.dropped if source else {},
+            "notes": list(source.notes) if source else [],
+            "summary": read_summary(source) if source else None,
+            "fields": [{"name": str(c), "type": str(frame[c].dtype), "samples": _samples(frame[c], samples), "parcels_field": fills.get(c)}
+                       for c in columns],
         })
     return description
+
+
+def _samples(values: pd.Series, n: int) -> list:
+    """Up to ``n`` distinct non-empty values, as plain Python values."""
+    present = values[values.notna() & (values.astype(str).str.strip() != "")]
+    return [v.item() if hasattr(v, "item") else v for v in present.drop_duplicates().head(n)]

@@ -8,8 +8,8 @@ fonts-wqy-microhei or fonts-noto-cjk, macOS's PingFang.
 Examples
 --------
 >>> rc = print_rc("en")
->>> rc["pdf.fonttype"]
-42
+>>> rc["pdf.fonttype"], rc["svg.fonttype"]
+(42, 'none')
 """
 
 from __future__ import annotations
@@ -64,14 +64,16 @@ def has_cjk(text: str) -> bool:
     return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
 
 
-def print_rc(lang: str, *, what: str = "this page", texts: Iterable[str] = ()) -> dict:
+def print_rc(lang: str, *, what: str = "this page", texts: Iterable[str] = (), required: bool = True) -> dict:
     """matplotlib settings for a printable page in ``lang``: TrueType embedded, a CJK font when there is one.
 
     A Chinese page, or ``texts`` (names from the data) with Chinese in them,
-    without a CJK font raises :class:`FontError` naming what to install: never boxes for glyphs.
+    without a CJK font raises :class:`FontError` naming what to install: never
+    boxes for glyphs. ``required=False`` is for SVG, whose text the browser
+    draws with its own fonts (``svg.fonttype`` none): then no font is needed here.
     """
     font = cjk_font()
-    if font is None and (lang == "zh" or any(has_cjk(text) for text in texts)):
+    if required and font is None and (lang == "zh" or any(has_cjk(text) for text in texts)):
         raise FontError(f"no font with Chinese glyphs found for {what}: {INSTALL_HINT}")
     return {
         "pdf.fonttype": 42,

@@ -1,13 +1,13 @@
 """The shareable zone map: one HTML file that draws offline and is safe to forward.
 
 The page is a :class:`folium.Map` whose parcels, roads, buildings and
-boundary are not GeoJSON features but one compact JSON block
+boundary are not GeoJSON features but one compact data block
 (:mod:`zonemap.render.encode`) drawn by ``static/zonemap.js`` on canvases,
 so the same code serves a zone of a dozen parcels and a county of 10^5.
 What it shows is the zone's :class:`~zonemap.render.page.Page`; every string reaches the page
-as JSON data that the script puts in with ``textContent``
-(:mod:`zonemap.render.escape`). None of our data passes through Jinja:
-branca re-parses macro output as a template, so data markup is placed raw.
+inside that block (gzipped, base64: no text can end its element), and the
+script puts it in with ``textContent``. None of our data passes through
+Jinja: branca re-parses macro output as a template, so data markup is placed raw.
 
 Examples
 --------
@@ -20,19 +20,20 @@ False
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import folium
-import shapely
 from branca.element import Element, MacroElement
 from folium.template import Template
 
 from zonemap.i18n import LANGS
 from zonemap.render.assets import LEAFLET_CDN, page_assets
+from zonemap.render.encode import pack
 from zonemap.render.escape import html_text, script_json
 from zonemap.render.page import STYLES, MapError, build_page
 from zonemap.render.tiles import BASEMAPS, MAX_ZOOM, tile_layers
-from zonemap.render.web import GCJ02_BASEMAPS, web_geometries, web_layers
+from zonemap.render.web import GCJ02_BASEMAPS, web_layers
 from zonemap.units import DECIMALS, M2_PER_UNIT
 
 if TYPE_CHECKING:
@@ -53,23 +54,27 @@ class _Raw(Element):
 
 
 class _ZonePage(MacroElement):
-    """Our assets, the JSON data block and the script that builds the page from it."""
+    """Our assets, the data block and the script that builds the page from it."""
 
-    def __init__(self, data: dict, *, cdn: bool):
+    def __init__(self, data: dict, *, cdn: bool, too_old: str):
         super().__init__()
         self._name = "ZonePage"
         self.data = data
         self.cdn = cdn
+        self.too_old = too_old
+        self.keys = [key for key in ("parcels", "labels", "roads", "buildings", "boundary") if key in data["layers"] or key == "labels"]
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
         data_id = f"{self.get_name()}_data"
         figure.header.add_child(_Raw(page_assets(cdn=self.cdn)), name="zonemap_assets")
         figure.html.add_child(
-            _Raw(f'<script type="application/json" id="{data_id}">{script_json(self.data)}</script>'), name=data_id
+            _Raw(f'<script type="application/octet-stream" id="{data_id}">{pack(self.data)}</script>'), name=data_id
         )
+        # The layers exist at once, for the layer control; they draw once the block is unpacked.
         figure.script.add_child(
-            _Raw(f'var {self.get_name()} = zonemap.page({self._parent.get_name()}, "{data_id}");'), name=self.get_name()
+            _Raw(f'var {self.get_name()} = zonemap.page({self._parent.get_name()}, "{data_id}", {json.dumps(self.keys)}, {script_json(self.too_old)});'),
+            name=self.get_name(),
         )
 
 
@@ -117,11 +122,9 @@ def build_map(
         raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     tiles = tile_layers(basemap, lang=lang, tianditu_key=tianditu_key)
     page = build_page(zone, lang=lang, title=title, compare=compare)
-    specs = web_layers(page, basemap=basemap)
+    specs, bounds = web_layers(page, basemap=basemap)
     text = page.words
-
-    outline = zone.boundary if len(zone.boundary) else zone.parcels
-    west, south, east, north = shapely.total_bounds(web_geometries(outline.geometry, basemap=basemap))
+    (south, west), (north, east) = bounds
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=15,
@@ -148,14 +151,14 @@ def build_map(
             "summary": page.summary,
             "note": text["gcj02_note"] if basemap in GCJ02_BASEMAPS else None,
             "highlight": STYLES["highlight"],
-            "bounds": [[south, west], [north, east]],
+            "bounds": bounds,
             "layers": specs,
         },
         cdn=cdn,
+        too_old=text["browser_too_old"],
     )
     m.add_child(zone_page)
-    for key in ("parcels", "labels", "roads", "buildings", "boundary"):
-        if key in specs or key == "labels":
-            m.add_child(_ZoneLayer(zone_page, key, text[key]))
+    for key in zone_page.keys:
+        m.add_child(_ZoneLayer(zone_page, key, text[key]))
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     return m

@@ -28,6 +28,7 @@ import itertools
 import math
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 PAPERS_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 #: The ratio scales of Chinese planning and survey maps, largest first.
 SCALES: tuple[int, ...] = (500, 1000, 2000, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000)
-FORMATS = (".pdf", ".png")
+FORMATS = (".pdf", ".png", ".svg")
 MARGIN_MM, TITLE_MM, GAP_MM = 10.0, 20.0, 4.0
 #: The panel of legend, scale and notes: below the frame (portrait) or beside it (landscape).
 PANEL_MM = {"portrait": 52.0, "landscape": 72.0}
@@ -295,6 +296,7 @@ def print_map(
     title: str | None = None,
     compare_with: Zone | None = None,
     today: str | None = None,
+    font_required: bool = True,
 ) -> tuple[Figure, PrintLayout]:
     """The print map of ``zone`` as a matplotlib Figure (A4/A3) and where its parts landed.
 
@@ -308,6 +310,7 @@ def print_map(
     title : 图名; by default the page's (zone name and 用地现状图)
     compare_with : an older version of the zone: parcels coloured by what changed, both dates named
     today : 制图日期 (ISO date); by default today
+    font_required : False for SVG, whose text the browser draws: then no CJK font is needed to lay it out
     """
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -341,8 +344,10 @@ def print_map(
     extent = (centre[0] - half[0], centre[1] - half[1], centre[0] + half[0], centre[1] + half[1])
 
     words = [page.title, *(row["label"] for row in page.legend), *page.layers["parcels"].frame["tenant"].dropna().astype(str)]
-    rc = print_rc(lang, what="the print map", texts=words)
-    with matplotlib.rc_context(rc):
+    rc = print_rc(lang, what="the print map", texts=words, required=font_required)
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        if not font_required:
+            warnings.filterwarnings("ignore", message=".*missing from font")
         figure = Figure(figsize=(paper_mm[0] / _MM_PER_INCH, paper_mm[1] / _MM_PER_INCH), dpi=100)
         canvas = FigureCanvasAgg(figure)
         renderer = canvas.get_renderer()
@@ -458,22 +463,28 @@ def print_map(
     return figure, layout
 
 
-def write_print(zone: Zone, path: str | os.PathLike, *, dpi: int = 200, **options) -> PrintLayout:
-    """Write the print map to ``path`` (.pdf vector, or .png at ``dpi``) whole or not at all; see :func:`print_map`."""
+def render_print(zone: Zone, fmt: str = "pdf", *, dpi: int = 200, **options) -> tuple[bytes, PrintLayout]:
+    """The print map as ``pdf`` (vector, fonts embedded), ``svg`` (text as text: no CJK font needed) or ``png`` bytes."""
     import io
 
     import matplotlib
 
+    figure, layout = print_map(zone, font_required=fmt != "svg", **options)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(figure.zonemap_rc), warnings.catch_warnings():
+        # SVG text is drawn by the reader's browser; here a missing glyph only approximates its width.
+        warnings.filterwarnings("ignore", message=".*missing from font")
+        metadata = {"pdf": {"Creator": "zonemap"}, "svg": {"Date": None}, "png": {"Software": None}}[fmt]
+        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    return buffer.getvalue(), layout
+
+
+def write_print(zone: Zone, path: str | os.PathLike, *, dpi: int = 200, **options) -> PrintLayout:
+    """Write the print map to ``path`` (.pdf, .svg or .png at ``dpi``) whole or not at all; see :func:`print_map`."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise PrintError(f"{path}: a print map is written as {' or '.join(FORMATS)}; end -o with one of them")
-    figure, layout = print_map(zone, **options)
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(figure.zonemap_rc):
-        if suffix == ".pdf":
-            figure.savefig(buffer, format="pdf", metadata={"Creator": "zonemap"})
-        else:
-            figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    write_page(buffer.getvalue(), path)
+    data, layout = render_print(zone, suffix[1:], dpi=dpi, **options)
+    write_page(data, path)
     return layout

@@ -1,8 +1,11 @@
 """The zone report: ledger, indicators, tenants, prospects, checks, charts, map.
 
-One self-contained HTML file a leader can open offline (charts are PNGs
-drawn by matplotlib and embedded as base64; nothing is loaded from the
-network), or Markdown with the charts as PNG files beside it. Every string
+One self-contained HTML file a leader can open offline (charts are SVGs
+drawn by matplotlib with their text left as text, embedded as base64, so
+writing them needs no Chinese font; nothing is loaded from the network), or
+Markdown with the charts as SVG files beside it. On paper the HTML shows the
+print map (:mod:`zonemap.render.printmap`, legend beside the frame) in place
+of the interactive one, and keeps tables whole. Every string
 from the data is escaped: the HTML template autoescapes, and the Markdown
 escapes HTML and table pipes. The figures come from the same library calls
 as ``zonemap areas --json`` and ``zonemap indicators --json``, and the HTML
@@ -22,6 +25,7 @@ import base64
 import html
 import io
 import os
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,17 +45,6 @@ if TYPE_CHECKING:
 
 LANGS = ("zh", "en")
 FORMATS = (".html", ".md")
-#: Fonts with Chinese glyphs, most wanted first (Debian's fonts-wqy-microhei is what CI installs).
-CJK_FONTS = (
-    "WenQuanYi Micro Hei",
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "WenQuanYi Zen Hei",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-    "AR PL UMing CN",
-)
 ROAD_COLOUR, UNPARCELLED_COLOUR = "#999999", "#DDDDDD"
 
 TEXT = {
@@ -167,46 +160,27 @@ def report_data(zone: Zone, *, method: str = "ellipsoidal", intensity: float | N
     }
 
 
-def _cjk_font() -> str | None:
-    from matplotlib import font_manager
-
-    names = {font.name for font in font_manager.fontManager.ttflist}
-    for wanted in CJK_FONTS:
-        if wanted in names:
-            return wanted
-    # Fonts installed after matplotlib built its cache are not in it yet.
-    for path in font_manager.findSystemFonts():
-        if any(key in Path(path).name.lower() for key in ("wqy", "notosanscjk", "sourcehansans")):
-            font_manager.fontManager.addfont(path)
-    names = {font.name for font in font_manager.fontManager.ttflist}
-    return next((wanted for wanted in CJK_FONTS if wanted in names), None)
-
-
-def chart_font(lang: str) -> list[str]:
-    """The sans-serif font list for charts; a one-line error when Chinese has no font."""
-    font = _cjk_font()
-    if font is None and lang == "zh":
-        raise ZonemapError(
-            "no font with Chinese glyphs found for the charts; install one (Debian: apt-get install fonts-wqy-microhei) "
-            "or write the report in English with --lang en"
-        )
-    return [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-
-
-def _png(figure) -> bytes:
+def _svg(figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     return buffer.getvalue()
 
 
 def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
-    """The report's charts as PNG bytes: ``land`` (by status) and ``intensity`` (per tenant)."""
+    """The report's charts as SVG bytes: ``land`` (by status) and ``intensity`` (per tenant).
+
+    Their text stays text (``svg.fonttype`` none), drawn by the reader's
+    browser in its own font: writing them needs no Chinese font.
+    """
     import matplotlib
     from matplotlib.figure import Figure
 
+    from zonemap.render.fonts import print_rc
+
     text = TEXT[lang]
     ledger = data["ledger"]
-    with matplotlib.rc_context({"font.sans-serif": chart_font(lang), "font.family": "sans-serif", "axes.unicode_minus": False}):
+    with matplotlib.rc_context(print_rc(lang, required=False)), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*missing from font")  # the browser draws the glyphs
         keys = [*STATUSES, "roads", "unparcelled"]
         values = [ledger["by_status"][k]["area"] if k in STATUSES else ledger[k] for k in keys]
         colours = [STATUS_COLOURS.get(k, ROAD_COLOUR if k == "roads" else UNPARCELLED_COLOUR) for k in keys]
@@ -218,7 +192,7 @@ def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
         axes.set_title(text["chart_land"])
         axes.set_xlim(0, max(values + [1.0]) * 1.2)
         axes.spines[["top", "right"]].set_visible(False)
-        land = _png(figure)
+        land = _svg(figure)
 
         tenants = [t for t in data["indicators"]["tenants"] if t["intensity_wan_per_mu"] is not None]
         figure = Figure(figsize=(6.4, 0.6 + 0.5 * max(len(tenants), 1)))
@@ -238,7 +212,7 @@ def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
             axes.set_yticks([])
         axes.set_title(text["chart_intensity"])
         axes.spines[["top", "right"]].set_visible(False)
-        intensity = _png(figure)
+        intensity = _svg(figure)
     return {"land": land, "intensity": intensity}
 
 
@@ -329,11 +303,33 @@ def map_page(zone: Zone, *, lang: str = "zh") -> str:
     return zone.map(basemap="none", lang=lang).get_root().render()
 
 
-def render_html(data: dict, pngs: dict[str, bytes], *, lang: str = "zh", map_html: str | None = None) -> str:
-    """The report as one self-contained HTML page; ``map_html`` (a whole page) is framed in it."""
-    images = {name: "data:image/png;base64," + base64.b64encode(png).decode("ascii") for name, png in pngs.items()}
+def _svg_uri(svg: bytes) -> str:
+    # As an <img>, an SVG runs no script and reaches no network, whatever text it holds.
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def print_map_svg(zone: Zone, *, lang: str = "zh") -> bytes | None:
+    """The print map as SVG for the report's printed page; None when the zone has no projected CRS to scale it."""
+    from zonemap.render.printmap import PrintError, render_print
+
+    try:
+        return render_print(zone, "svg", lang=lang, landscape=True)[0]
+    except PrintError:
+        return None
+
+
+def render_html(data: dict, svgs: dict[str, bytes], *, lang: str = "zh", map_html: str | None = None, print_svg: bytes | None = None) -> str:
+    """The report as one self-contained HTML page; ``map_html`` (a whole page) is framed in it, ``print_svg`` shown on paper."""
+    images = {name: _svg_uri(svg) for name, svg in svgs.items()}
     return _HTML.get_template("report.html").render(
-        data=data, rows=rows(data, lang), t=TEXT[lang], lang=lang, images=images, method=METHOD_LABELS[data["method"]][lang], map_html=map_html
+        data=data,
+        rows=rows(data, lang),
+        t=TEXT[lang],
+        lang=lang,
+        images=images,
+        method=METHOD_LABELS[data["method"]][lang],
+        map_html=map_html,
+        print_map=_svg_uri(print_svg) if print_svg else None,
     )
 
 
@@ -390,7 +386,7 @@ def write_report(
 ) -> list[Path]:
     """Write the report to ``out`` (``.html`` or ``.md``); return the files written.
 
-    Markdown gets its charts as ``<stem>-land.png`` and ``<stem>-intensity.png``
+    Markdown gets its charts as ``<stem>-land.svg`` and ``<stem>-intensity.svg``
     and the map as ``<stem>-map.html`` beside it; HTML holds them all.
     """
     out = Path(out)
@@ -400,19 +396,19 @@ def write_report(
         raise ZonemapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     if not out.parent.is_dir():
         raise ZonemapError(f"{out}: folder {out.parent} does not exist; create it first")
-    beside = {name: out.with_name(f"{out.stem}-{name}.png") for name in ("land", "intensity")}
+    beside = {name: out.with_name(f"{out.stem}-{name}.svg") for name in ("land", "intensity")}
     beside["map"] = out.with_name(f"{out.stem}-map.html")
     targets = [out, *beside.values()] if out.suffix.lower() == ".md" else [out]
     existing = [str(p) for p in targets if p.exists()]
     if existing and not overwrite:
         raise ZonemapError(f"{existing[0]}: already exists; choose another name or pass --overwrite")
     data = report_data(zone, method=method, intensity=intensity)
-    pngs = charts(data, lang)
+    svgs = charts(data, lang)
     if out.suffix.lower() == ".html":
-        write_page(render_html(data, pngs, lang=lang, map_html=map_page(zone, lang=lang)), out)
+        write_page(render_html(data, svgs, lang=lang, map_html=map_page(zone, lang=lang), print_svg=print_map_svg(zone, lang=lang)), out)
         return [out]
-    for name, png in pngs.items():
-        write_page(png, beside[name])
+    for name, svg in svgs.items():
+        write_page(svg, beside[name])
     write_page(map_page(zone, lang=lang), beside["map"])
     write_page(render_markdown(data, {name: path.name for name, path in beside.items()}, lang=lang), out)
     return targets

@@ -1,27 +1,31 @@
-"""The page's layers for the web: lon/lat (WGS84, or GCJ-02 for AMap tiles) in compact JSON.
+"""The page's layers for the web: lon/lat (WGS84, or GCJ-02 for AMap tiles) in compact data.
 
 Each :class:`zonemap.render.page.Layer` becomes the spec ``static/zonemap.js``
 draws: the geometry as one encoded block (:mod:`zonemap.render.encode`), each
 feature's class, the styles, the columns as JSON lists and the rows of the
-popup, tooltip, search and labels.
+popup, tooltip, search and labels. Coordinates go from the zone's CRS to
+lon/lat in one pass over one array per layer (no geometry is rebuilt).
 
 Examples
 --------
 >>> import zonemap
 >>> from zonemap.render.page import build_page
->>> specs = web_layers(build_page(zonemap.open(zonemap.sample_path())), basemap="none")
+>>> specs, bounds = web_layers(build_page(zonemap.open(zonemap.sample_path())), basemap="none")
 >>> list(specs)
 ['parcels', 'roads', 'buildings', 'boundary']
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS, Transformer
 
-from zonemap.render.encode import encode_points, encode_polygons
+from zonemap.render.encode import encode_polygons, polygon_rings
 from zonemap.render.gcj02 import wgs84_to_gcj02
 from zonemap.render.page import Layer, Page
 from zonemap.units import DECIMALS, M2_PER_UNIT, UNIT_LABELS
@@ -30,16 +34,22 @@ from zonemap.units import DECIMALS, M2_PER_UNIT, UNIT_LABELS
 GCJ02_BASEMAPS = frozenset({"gaode"})
 
 
+@lru_cache(maxsize=8)
+def _to_wgs84(crs: CRS) -> Transformer:
+    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+
+
+def web_lonlat(xy: np.ndarray, crs: CRS, *, basemap: str) -> np.ndarray:
+    """(n, 2) coordinates in ``crs`` as the web map's lon/lat: WGS84, or GCJ-02 for AMap tiles."""
+    lon, lat = _to_wgs84(crs).transform(xy[:, 0], xy[:, 1])
+    if basemap in GCJ02_BASEMAPS:
+        lon, lat = wgs84_to_gcj02(lon, lat)
+    return np.column_stack([lon, lat])
+
+
 def web_geometries(geoms: gpd.GeoSeries, *, basemap: str) -> np.ndarray:
-    """A layer's geometries in lon/lat for the web map: WGS84, or GCJ-02 for AMap tiles."""
-    lonlat = np.asarray(geoms.to_crs("EPSG:4326").values, dtype=object)
-    if basemap not in GCJ02_BASEMAPS:
-        return lonlat
-
-    def shift(xy: np.ndarray) -> np.ndarray:
-        return np.column_stack(wgs84_to_gcj02(xy[:, 0], xy[:, 1]))
-
-    return shapely.transform(lonlat, shift)
+    """A layer's geometries in the web map's lon/lat (see :func:`web_lonlat`)."""
+    return shapely.transform(np.asarray(geoms.values, dtype=object), lambda xy: web_lonlat(xy, geoms.crs, basemap=basemap))
 
 
 def _json_values(series: pd.Series, *, decimals: int | None = None) -> list | dict:
@@ -73,7 +83,7 @@ def _number_row(key: str, label: str, column: str, decimals: int, unit: str = ""
     }
 
 
-def _parcels_spec(layer: Layer, words: dict, lang: str, geoms: np.ndarray) -> dict:
+def _parcels_spec(layer: Layer, words: dict, lang: str, geometry: dict) -> dict:
     frame = layer.frame
     mu_unit = UNIT_LABELS["mu"][lang]
     status_row = {"key": "status", "label": words["status"], "format": "class"}
@@ -85,7 +95,7 @@ def _parcels_spec(layer: Layer, words: dict, lang: str, geoms: np.ndarray) -> di
         change_columns = {"status_label": _json_values(frame["status_label"])}
     return {
         "name": layer.name,
-        "geometry": encode_polygons(geoms),
+        "geometry": geometry,
         "class_of": layer.class_of,
         "styles": layer.styles,
         "columns": {
@@ -112,8 +122,7 @@ def _parcels_spec(layer: Layer, words: dict, lang: str, geoms: np.ndarray) -> di
         ],
         "tooltip": ["parcel_id", "tenant"],
         "search": ["parcel_id", "tenant"],
-        "labels": {
-            "points": encode_points(shapely.point_on_surface(geoms)),
+        "labels": {  # at a point inside each parcel, which the page finds where a label fits
             "lines": [
                 {"column": "parcel_id"},
                 _number_row("area_mu", "", "area_m2", DECIMALS["mu"], mu_unit, 1 / M2_PER_UNIT["mu"]),
@@ -122,11 +131,11 @@ def _parcels_spec(layer: Layer, words: dict, lang: str, geoms: np.ndarray) -> di
     }
 
 
-def _roads_spec(layer: Layer, words: dict, geoms: np.ndarray) -> dict:
+def _roads_spec(layer: Layer, words: dict, geometry: dict) -> dict:
     frame = layer.frame
     return {
         "name": layer.name,
-        "geometry": encode_polygons(geoms),
+        "geometry": geometry,
         "styles": layer.styles,
         "columns": {
             "name": _json_values(frame["name"]),
@@ -142,11 +151,11 @@ def _roads_spec(layer: Layer, words: dict, geoms: np.ndarray) -> dict:
     }
 
 
-def _buildings_spec(layer: Layer, words: dict, geoms: np.ndarray) -> dict:
+def _buildings_spec(layer: Layer, words: dict, geometry: dict) -> dict:
     frame = layer.frame
     return {
         "name": layer.name,
-        "geometry": encode_polygons(geoms),
+        "geometry": geometry,
         "class_of": layer.class_of,
         "styles": layer.styles,
         "columns": {
@@ -166,21 +175,28 @@ def _buildings_spec(layer: Layer, words: dict, geoms: np.ndarray) -> dict:
     }
 
 
-def _boundary_spec(layer: Layer, geoms: np.ndarray) -> dict:
-    return {"name": layer.name, "geometry": encode_polygons(geoms), "styles": layer.styles, "columns": {}}
+def _boundary_spec(layer: Layer, geometry: dict) -> dict:
+    return {"name": layer.name, "geometry": geometry, "styles": layer.styles, "columns": {}}
 
 
-def web_layers(page: Page, *, basemap: str) -> dict[str, dict]:
-    """Every layer of ``page`` as the spec ``zonemap.js`` draws, geometry in the basemap's lon/lat."""
-    specs = {}
+def web_layers(page: Page, *, basemap: str) -> tuple[dict[str, dict], list[list[float]]]:
+    """Every layer of ``page`` as the spec ``zonemap.js`` draws, geometry in the basemap's lon/lat,
+    and the ``[[south, west], [north, east]]`` to fit: the boundary's, or the parcels' without one.
+    """
+    specs, extent = {}, {}
     for key, layer in page.layers.items():
-        geoms = web_geometries(layer.frame.geometry, basemap=basemap)
+        coords, ring_sizes, ring_counts = polygon_rings(layer.frame.geometry.values)
+        lonlat = web_lonlat(coords, layer.frame.crs, basemap=basemap) if len(coords) else coords
+        if len(lonlat):
+            (west, south), (east, north) = lonlat.min(axis=0), lonlat.max(axis=0)
+            extent[key] = [[float(south), float(west)], [float(north), float(east)]]
+        geometry = encode_polygons(lonlat, ring_sizes, ring_counts)
         if key == "parcels":
-            specs[key] = _parcels_spec(layer, page.words, page.lang, geoms)
+            specs[key] = _parcels_spec(layer, page.words, page.lang, geometry)
         elif key == "roads":
-            specs[key] = _roads_spec(layer, page.words, geoms)
+            specs[key] = _roads_spec(layer, page.words, geometry)
         elif key == "buildings":
-            specs[key] = _buildings_spec(layer, page.words, geoms)
+            specs[key] = _buildings_spec(layer, page.words, geometry)
         else:
-            specs[key] = _boundary_spec(layer, geoms)
-    return specs
+            specs[key] = _boundary_spec(layer, geometry)
+    return specs, extent.get("boundary") or extent.get("parcels") or [[0.0, 0.0], [0.0, 0.0]]

@@ -14,15 +14,30 @@
 
   /* ---------- decoding (see zonemap/render/encode.py) ---------- */
 
-  function varints(b64, count) {
-    var bytes = atob(b64), out = new Float64Array(count), pos = 0;
+  // The data block: base64 of gzip of [JSON length (4 bytes LE), JSON, binary sections].
+  // The browser's own DecompressionStream inflates it, from file:// too.
+  function unpack(node) {
+    var text = atob(node.textContent.trim()), packed = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) packed[i] = text.charCodeAt(i);
+    var stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).arrayBuffer().then(function (buffer) {
+      var length = new DataView(buffer).getUint32(0, true);
+      var data = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, length)));
+      data.bytes = new Uint8Array(buffer, 4 + length);
+      return data;
+    });
+  }
+
+  // `count` LEB128 varints from the binary section `ref` ({at, bytes}).
+  function varints(bytes, ref, count) {
+    var out = new Float64Array(count), pos = ref.at;
     for (var i = 0; i < count; i++) {
-      var value = 0, scale = 1, byte;
-      do {
-        byte = bytes.charCodeAt(pos++);
+      var byte = bytes[pos++], value = byte & 127, scale = 128;
+      while (byte & 128) {
+        byte = bytes[pos++];
         value += (byte & 127) * scale;
         scale *= 128;
-      } while (byte & 128);
+      }
       out[i] = value;
     }
     return out;
@@ -43,8 +58,8 @@
   }
 
   // Vertices in world pixels at zoom 0: [x0, y0, x1, y1, …].
-  function decodeCoordinates(b64, count, quantum) {
-    var raw = varints(b64, 2 * count), out = new Float64Array(2 * count), qx = 0, qy = 0;
+  function decodeCoordinates(bytes, ref, count, quantum) {
+    var raw = varints(bytes, ref, 2 * count), out = new Float64Array(2 * count), qx = 0, qy = 0;
     for (var i = 0; i < count; i++) {
       qx += unzigzag(raw[2 * i]);
       qy += unzigzag(raw[2 * i + 1]);
@@ -54,11 +69,11 @@
     return out;
   }
 
-  function decodePolygons(blob) {
+  function decodePolygons(blob, bytes) {
     var n = blob.features,
-      ringCounts = varints(blob.ring_counts, n),
-      ringSizes = varints(blob.ring_sizes, blob.rings),
-      xy = decodeCoordinates(blob.coordinates, blob.vertices, blob.quantum),
+      ringCounts = varints(bytes, blob.ring_counts, n),
+      ringSizes = varints(bytes, blob.ring_sizes, blob.rings),
+      xy = decodeCoordinates(bytes, blob.coordinates, blob.vertices, blob.quantum),
       firstRing = new Int32Array(n + 1),
       ringStart = new Int32Array(blob.rings + 1),
       box = new Float64Array(4 * n);
@@ -96,6 +111,28 @@
     return inside;
   }
 
+  // A point inside feature i, for its label: the middle of the widest stretch of the
+  // horizontal line through its box's middle that lies inside it (even-odd, holes too).
+  function interiorPoint(geom, i) {
+    var b = geom.box, y = (b[4 * i + 1] + b[4 * i + 3]) / 2, xy = geom.xy, xs = [];
+    for (var r = geom.firstRing[i]; r < geom.firstRing[i + 1]; r++) {
+      var start = geom.ringStart[r], end = geom.ringStart[r + 1];
+      for (var v = start, w = end - 1; v < end; w = v++) {
+        var yv = xy[2 * v + 1], yw = xy[2 * w + 1];
+        if (yv > y !== yw > y) xs.push(xy[2 * v] + ((y - yv) * (xy[2 * w] - xy[2 * v])) / (yw - yv));
+      }
+    }
+    xs.sort(function (p, q) { return p - q; });
+    var best = -1, x = (b[4 * i] + b[4 * i + 2]) / 2;
+    for (var k = 0; k + 1 < xs.length; k += 2) {
+      if (xs[k + 1] - xs[k] > best) {
+        best = xs[k + 1] - xs[k];
+        x = (xs[k] + xs[k + 1]) / 2;
+      }
+    }
+    return [x, y];
+  }
+
   /* ---------- text ---------- */
 
   function el(tag, className, text, parent) {
@@ -122,7 +159,9 @@
 
 
   // One canvas per layer, positioned and zoom-animated by L.Canvas; we
-  // replace its per-path drawing with a pass over our typed arrays.
+  // replace its per-path drawing with a pass over our typed arrays. A pan
+  // keeps what is drawn: inside the canvas's padding nothing is redrawn, and
+  // past it the pixels shift and only the strips that came into view are painted.
   var SetCanvas = L.Canvas.extend({
     options: { padding: 0.2 },
 
@@ -135,30 +174,90 @@
       if (!this._postponeUpdatePaths) this.repaint();
     },
 
-    repaint: function () {
-      var ctx = this._ctx, map = this._map;
-      if (!ctx || !map || !this._bounds) return;
+    _update: function () {
+      var map = this._map, old = this._bounds, size = map.getSize();
+      if (map._animatingZoom && old) return;
+      var same = old && this._zoom === map.getZoom() && this._size && this._size.equals(size);
+      var view = L.bounds(map.containerPointToLayerPoint([0, 0]), map.containerPointToLayerPoint(size));
+      if (same && old.contains(view)) return;
+      this._size = size;
+      // A layer of few vertices (roads, the boundary, one highlighted parcel) is quicker drawn anew.
+      var few = !this.layer || this.only !== null || this.layer.geom.xy.length < 2 * SHIFT_MIN_VERTICES;
+      if (!same || few) return L.Canvas.prototype._update.call(this);
+      L.Renderer.prototype._update.call(this);
+      var b = this._bounds, ctx = this._ctx, m = L.Browser.retina ? 2 : 1;
+      L.DomUtil.setPosition(this._container, b.min);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      if (!this.blank) {  // an empty canvas (no label fits here) has nothing to keep
+        ctx.globalCompositeOperation = 'copy';
+        ctx.drawImage(this._container, (old.min.x - b.min.x) * m, (old.min.y - b.min.y) * m);
+        ctx.globalCompositeOperation = 'source-over';
+      }
+      ctx.setTransform(m, 0, 0, m, -b.min.x * m, -b.min.y * m);
+      uncovered(b, old).forEach(function (strip) { this.repaint(strip); }, this);
+    },
+
+    // Everything, or only `region` (layer pixels) of the canvas.
+    repaint: function (region) {
+      var ctx = this._ctx, map = this._map, b = this._bounds;
+      if (!ctx || !map || !b) return;
+      var area = region || b, m = L.Browser.retina ? 2 : 1;
       ctx.save();
       ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, this._container.width, this._container.height);
+      ctx.clearRect((area.min.x - b.min.x) * m, (area.min.y - b.min.y) * m, (area.max.x - area.min.x) * m, (area.max.y - area.min.y) * m);
       ctx.restore();
-      var scale = map.getZoomScale(this._zoom, 0), origin = map.getPixelOrigin(), b = this._bounds;
-      this.drawn = this._paint(ctx, {
+      if (!this.layer) return;
+      ctx.save();
+      if (region) {
+        ctx.beginPath();
+        ctx.rect(area.min.x, area.min.y, area.max.x - area.min.x, area.max.y - area.min.y);
+        ctx.clip();
+      }
+      // Features reaching into the area by a stroke or a label's edge are drawn too.
+      var scale = map.getZoomScale(this._zoom, 0), origin = map.getPixelOrigin();
+      var drawn = this._paint(ctx, {
         scale: scale,
         ox: origin.x,
         oy: origin.y,
-        x0: (b.min.x + origin.x) / scale,
-        y0: (b.min.y + origin.y) / scale,
-        x1: (b.max.x + origin.x) / scale,
-        y1: (b.max.y + origin.y) / scale
+        x0: (area.min.x - MARGIN_PX + origin.x) / scale,
+        y0: (area.min.y - MARGIN_PX + origin.y) / scale,
+        x1: (area.max.x + MARGIN_PX + origin.x) / scale,
+        y1: (area.max.y + MARGIN_PX + origin.y) / scale,
+        pixels: [Math.round((area.min.x - b.min.x) * m), Math.round((area.min.y - b.min.y) * m),
+          Math.round((area.max.x - area.min.x) * m), Math.round((area.max.y - area.min.y) * m)],
+        bx: b.min.x,
+        by: b.min.y,
+        m: m
       });
+      ctx.restore();
+      if (!region) this.drawn = drawn;
+      this.blank = (region ? this.blank : true) && !drawn;
+      // An empty canvas is left out of compositing: each costs a full-screen blend a frame.
+      this._container.style.display = this.blank ? 'none' : '';
     }
   });
 
-  var STROKE_MIN_PX = 8;
+  var STROKE_MIN_PX = 8, TINY_PX = 5, MARGIN_PX = 16, SHIFT_MIN_VERTICES = 20000;
+
+  // The parts of bounds b outside bounds old: up to four strips.
+  function uncovered(b, old) {
+    var strips = [], y0 = Math.max(b.min.y, old.min.y), y1 = Math.min(b.max.y, old.max.y);
+    if (y0 >= y1 || Math.max(b.min.x, old.min.x) >= Math.min(b.max.x, old.max.x)) return [b];
+    if (b.min.y < old.min.y) strips.push(L.bounds([b.min.x, b.min.y], [b.max.x, old.min.y]));
+    if (b.max.y > old.max.y) strips.push(L.bounds([b.min.x, old.max.y], [b.max.x, b.max.y]));
+    if (b.min.x < old.min.x) strips.push(L.bounds([b.min.x, y0], [old.min.x, y1]));
+    if (b.max.x > old.max.x) strips.push(L.bounds([old.max.x, y0], [b.max.x, y1]));
+    return strips;
+  }
 
   function visible(box, i, view) {
     return box[4 * i + 2] >= view.x0 && box[4 * i] <= view.x1 && box[4 * i + 3] >= view.y0 && box[4 * i + 1] <= view.y1;
+  }
+
+  // A colour as one RGBA pixel of ImageData (bytes r, g, b, a in memory).
+  function pixel(hex, alpha) {
+    var v = parseInt(hex.slice(1), 16);
+    return ((Math.round(alpha * 255) << 24) | ((v & 255) << 16) | (v & 0xff00) | (v >> 16)) >>> 0;
   }
 
   // Polygons of one layer, filled and stroked once per style class.
@@ -170,53 +269,72 @@
       this.drawn = 0;
     },
 
-    // One path per feature: Skia slows down badly on paths of many contours.
-    // Outlines are left off features under STROKE_MIN_PX, where they would
-    // only grey the fill; features under two pixels are drawn as their box.
+    // Features under TINY_PX are a box of their size, set straight into the
+    // pixels in feature order (neighbours overwrite, never darken, each other,
+    // and no class covers the others); a box shrunk to 80% has about the area
+    // of the polygon in it. The others are one path each: Skia slows down
+    // badly on paths of many contours. Outlines are left off features under
+    // STROKE_MIN_PX, where they would only grey the fill.
     _paint: function (ctx, view) {
-      var layer = this.layer, geom = layer.geom, xy = geom.xy, box = geom.box, drawn = 0;
-      var groups = this.only === null ? layer.members : this.only < 0 ? [] : [[this.only]];
+      var layer = this.layer, geom = layer.geom, xy = geom.xy, box = geom.box, drawn = 0, that = this;
+      var area = view.pixels, image = null, pixels = null, m = view.m, style, i;
+      var styles = layer.styles.map(function (s) { return that.options.style || s; });
+      var colours = styles.map(function (s) { return s.fill ? pixel(s.fill, s.fillOpacity) : pixel(s.stroke, 1); });
+      var big = styles.map(function () { return []; });
+      var count = this.only === null ? geom.n : this.only < 0 ? 0 : 1;
+      for (var k = 0; k < count; k++) {
+        i = this.only === null ? k : this.only;
+        if (!hasGeometry(geom, i) || !visible(box, i, view)) continue;
+        drawn++;
+        var bw = (box[4 * i + 2] - box[4 * i]) * view.scale, bh = (box[4 * i + 3] - box[4 * i + 1]) * view.scale;
+        if (bw >= TINY_PX || bh >= TINY_PX) {
+          big[layer.classOf[i]].push(i);
+          continue;
+        }
+        if (!image) {
+          image = ctx.createImageData(Math.max(area[2], 1), Math.max(area[3], 1));
+          pixels = new Uint32Array(image.data.buffer);
+        }
+        var cx = (((box[4 * i] + box[4 * i + 2]) / 2) * view.scale - view.ox - view.bx) * m - area[0],
+          cy = (((box[4 * i + 1] + box[4 * i + 3]) / 2) * view.scale - view.oy - view.by) * m - area[1];
+        var w = Math.max(0.8 * bw * m, 1) / 2, h = Math.max(0.8 * bh * m, 1) / 2, colour = colours[layer.classOf[i]];
+        var x0 = Math.max(Math.round(cx - w), 0), x1 = Math.min(Math.max(Math.round(cx + w), x0 + 1), area[2]);
+        var y0 = Math.max(Math.round(cy - h), 0), y1 = Math.min(Math.max(Math.round(cy + h), y0 + 1), area[3]);
+        for (var y = y0; y < y1; y++) {
+          for (var x = y * area[2] + x0, end = y * area[2] + x1; x < end; x++) pixels[x] = colour;
+        }
+      }
+      if (image) ctx.putImageData(image, area[0], area[1]);
       ctx.lineJoin = 'round';
-      for (var c = 0; c < groups.length; c++) {
-        var members = groups[c];
-        if (!members.length) continue;
-        var style = this.options.style || layer.styles[layer.classOf[members[0]]];
-        var fill = style.fill ? rgba(style.fill, style.fillOpacity) : null, dot = fill || style.stroke;
+      for (var c = 0; c < styles.length; c++) {
+        if (!big[c].length) continue;
+        style = styles[c];
+        var fill = style.fill ? rgba(style.fill, style.fillOpacity) : null;
         ctx.strokeStyle = style.stroke || 'transparent';
         ctx.lineWidth = style.weight || 0;
         ctx.setLineDash(style.dash || []);
-        for (var k = 0; k < members.length; k++) {
-          var i = members[k];
-          if (!hasGeometry(geom, i) || !visible(box, i, view)) continue;
-          drawn++;
-          var bx = box[4 * i] * view.scale - view.ox, by = box[4 * i + 1] * view.scale - view.oy,
-            bw = (box[4 * i + 2] - box[4 * i]) * view.scale, bh = (box[4 * i + 3] - box[4 * i + 1]) * view.scale;
-          if (bw < 2 && bh < 2) {
-            ctx.fillStyle = dot;
-            ctx.fillRect(bx, by, Math.max(bw, 1), Math.max(bh, 1));
-            continue;
-          }
+        if (fill) ctx.fillStyle = fill;
+        for (var j = 0; j < big[c].length; j++) {
+          i = big[c][j];
           ctx.beginPath();
           for (var r = geom.firstRing[i]; r < geom.firstRing[i + 1]; r++) {
             for (var v = geom.ringStart[r]; v < geom.ringStart[r + 1]; v++) {
-              var x = xy[2 * v] * view.scale - view.ox, y = xy[2 * v + 1] * view.scale - view.oy;
-              if (v === geom.ringStart[r]) ctx.moveTo(x, y);
-              else ctx.lineTo(x, y);
+              var px = xy[2 * v] * view.scale - view.ox, py = xy[2 * v + 1] * view.scale - view.oy;
+              if (v === geom.ringStart[r]) ctx.moveTo(px, py);
+              else ctx.lineTo(px, py);
             }
             ctx.closePath();
           }
-          if (fill) {
-            ctx.fillStyle = fill;
-            ctx.fill('evenodd');
-          }
-          if (style.weight && (bw >= STROKE_MIN_PX || bh >= STROKE_MIN_PX || !style.fill)) ctx.stroke();
+          if (fill) ctx.fill('evenodd');
+          var sw = (box[4 * i + 2] - box[4 * i]) * view.scale, sh = (box[4 * i + 3] - box[4 * i + 1]) * view.scale;
+          if (style.weight && (sw >= STROKE_MIN_PX || sh >= STROKE_MIN_PX || !style.fill)) ctx.stroke();
         }
       }
       return drawn;
     }
   });
 
-  // Parcel labels (id and area) at representative points, where they fit.
+  // Parcel labels (id and area) at a point inside each parcel, where they fit.
   var LabelCanvas = SetCanvas.extend({
     initialize: function (layer, options) {
       SetCanvas.prototype.initialize.call(this, options);
@@ -225,7 +343,7 @@
     },
 
     _paint: function (ctx, view) {
-      var layer = this.layer, geom = layer.geom, box = geom.box, at = layer.labelAt, drawn = 0;
+      var layer = this.layer, geom = layer.geom, box = geom.box, drawn = 0;
       ctx.font = '600 12px "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif';
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
@@ -236,7 +354,7 @@
         if (height < 34 || width < 40) continue;
         var lines = layer.labelLines(i);
         if (ctx.measureText(lines[0]).width > width - 4 || ctx.measureText(lines[1]).width > width - 4) continue;
-        var x = at[2 * i] * view.scale - view.ox, y = at[2 * i + 1] * view.scale - view.oy;
+        var at = labelPoint(layer, i), x = at[0] * view.scale - view.ox, y = at[1] * view.scale - view.oy;
         for (var k = 0; k < 2; k++) {
           ctx.lineWidth = 3;
           ctx.strokeStyle = 'rgba(255,255,255,0.9)';
@@ -250,19 +368,22 @@
     }
   });
 
+  // A feature's label point (world pixels at zoom 0), found once when first needed.
+  function labelPoint(layer, i) {
+    if (!layer.labelAt[i]) layer.labelAt[i] = interiorPoint(layer.geom, i);
+    return layer.labelAt[i];
+  }
+
   /* ---------- layers ---------- */
 
-  function makeLayer(spec, key) {
-    var geom = decodePolygons(spec.geometry), n = geom.n, classOf = spec.class_of || [];
-    var members = spec.styles.map(function () { return []; });
-    for (var i = 0; i < n; i++) members[classOf[i] || 0].push(i);
+  function makeLayer(spec, key, bytes) {
+    var geom = decodePolygons(spec.geometry, bytes), n = geom.n, classOf = spec.class_of || [];
     var layer = {
       key: key,
       spec: spec,
       geom: geom,
       styles: spec.styles,
       classOf: classOf.length ? classOf : new Int32Array(n),
-      members: members.map(function (m) { return Int32Array.from(m); }),
       value: function (column, i) {
         var values = spec.columns[column];
         if (!values) return null;
@@ -271,8 +392,7 @@
       }
     };
     if (spec.labels) {
-      var points = spec.labels.points;
-      layer.labelAt = decodeCoordinates(points.coordinates, points.count, points.quantum);
+      layer.labelAt = [];
       layer.labelLines = function (i) {
         return spec.labels.lines.map(function (row) { return formatValue(layer, row, i) || ''; });
       };
@@ -426,7 +546,7 @@
     var b = layer.geom.box, map = page.map;
     var sw = map.unproject([b[4 * i], b[4 * i + 3]], 0), ne = map.unproject([b[4 * i + 2], b[4 * i + 1]], 0);
     map.fitBounds(L.latLngBounds(sw, ne), { maxZoom: 18, padding: [60, 60], animate: false });
-    var at = layer.labelAt ? map.unproject([layer.labelAt[2 * i], layer.labelAt[2 * i + 1]], 0) : L.latLngBounds(sw, ne).getCenter();
+    var at = map.unproject(layer.labelAt ? labelPoint(layer, i) : interiorPoint(layer.geom, i), 0);
     var hits = hitsAt(page, at).filter(function (h) { return h.layer === layer && h.index === i; });
     openPopup(page, hits.length ? hits : [{ layer: layer, index: i }], at);
   }
@@ -543,23 +663,45 @@
 
   /* ---------- the page ---------- */
 
-  zonemap.page = function (map, dataId) {
-    var data = JSON.parse(document.getElementById(dataId).textContent);
-    var page = { map: map, data: data, layers: {}, interactive: [], measuring: false, ready: false };
+  // The layers exist at once (the layer control lists them); they draw, and the
+  // panels appear, once the data block is unpacked.
+  zonemap.page = function (map, dataId, keys, tooOld) {
+    var page = { map: map, layers: {}, interactive: [], measuring: false, ready: false };
     page.narrow = map.getSize().x < 700;
     if (page.narrow) L.DomUtil.addClass(map.getContainer(), 'zm-narrow');
     var paneZ = 410;
-    Object.keys(data.layers).forEach(function (key) {
-      var spec = data.layers[key], model = makeLayer(spec, key);
+    keys.forEach(function (key) {
+      if (key === 'labels') {
+        map.createPane('zm-labels').style.zIndex = 480;
+        page.layers.labels = new LabelCanvas(null, { pane: 'zm-labels' });
+        return;
+      }
       map.createPane('zm-' + key).style.zIndex = paneZ++;
-      page.layers[key] = new PolygonCanvas(model, { pane: 'zm-' + key });
+      page.layers[key] = new PolygonCanvas(null, { pane: 'zm-' + key });
+    });
+    map.createPane('zm-highlight').style.zIndex = 470;
+    page.highlight = new PolygonCanvas(null, { pane: 'zm-highlight', only: -1 }).addTo(map);
+    zonemap.current = page; // for tests and the console
+    if (!window.DecompressionStream) {
+      el('div', 'zm-title', tooOld, map.getContainer());
+      return page;
+    }
+    unpack(document.getElementById(dataId)).then(function (data) { show(page, data); });
+    return page;
+  };
+
+  function show(page, data) {
+    var map = page.map;
+    page.data = data;
+    Object.keys(data.layers).forEach(function (key) {
+      var spec = data.layers[key], model = makeLayer(spec, key, data.bytes);
+      page.layers[key].layer = model;
       if (spec.popup) page.interactive.push(model);
       if (spec.search) page.searchable = model;
       if (spec.labels) {
-        map.createPane('zm-labels').style.zIndex = 480;
-        page.layers.labels = new LabelCanvas(model, { pane: 'zm-labels' });
-        map.createPane('zm-highlight').style.zIndex = 470;
-        page.highlight = new PolygonCanvas(model, { pane: 'zm-highlight', only: -1, style: data.highlight }).addTo(map);
+        page.layers.labels.layer = model;
+        page.highlight.layer = model;
+        page.highlight.options.style = data.highlight;
         page.highlighted = model;
       }
     });
@@ -570,13 +712,10 @@
     control('bottomright', 'zm-legend-panel', function (box) { legend(page, box); }).addTo(map);
     control('topright', 'zm-summary-panel', function (box) { summary(page, box); }).addTo(map);
     L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
-
-    // Folium adds the layer control and our layers after this script: fit once they are in.
-    setTimeout(function () {
-      if (page.narrow) foldLayerControl(map);
-      fitZone(page);
-      page.ready = true;
-    }, 0);
+    if (page.narrow) foldLayerControl(map);
+    fitZone(page);
+    Object.keys(page.layers).forEach(function (key) { page.layers[key].repaint(); });
+    page.ready = true;
 
     var tooltip = L.tooltip({ direction: 'top', offset: [0, -10], className: 'zm-tooltip' });
     var pending = null;
@@ -617,7 +756,5 @@
       var hits = hitsAt(page, e.latlng);
       if (hits.length) openPopup(page, hits, e.latlng);
     });
-    zonemap.current = page; // for tests and the console
-    return page;
-  };
+  }
 })();
