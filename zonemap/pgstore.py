@@ -16,7 +16,7 @@ QGIS styles go in ``public.layer_styles``, QGIS's own table.
 
 Edits are database transactions. Rows are written as a difference against
 what the edit read: rows it changed are locked (``FOR UPDATE``, waiting at
-most :func:`lock_wait_seconds`) and checked to be as it read them, so two
+most :func:`zonemap.store.lock_wait_seconds`) and checked to be as it read them, so two
 planners editing different parcels both land, and an edit of a parcel
 someone else holds or has just changed is refused whole, naming the
 parcel, the holder and since when.
@@ -47,7 +47,7 @@ import shapely
 from pyproj import CRS
 
 from zonemap.errors import BusyError, ZonemapError, ZoneFileError
-from zonemap.store import ROW_KEYS, lock_wait_seconds  # one wait and one row key for every backend
+from zonemap import store  # one SCHEMA, ROW_KEYS and lock wait for every backend (used at call time: store imports this module)
 
 SCHEMES = ("postgresql://", "postgres://")
 GEOMETRY_COLUMN = "geom"
@@ -67,19 +67,9 @@ class ReadOnlyError(ZonemapError):
     """The database login may read the zone but not change it."""
 
 
-<<<<<<< HEAD
 def _layers() -> tuple[str, ...]:
     """The layers a zone holds (those of :data:`zonemap.store.SCHEMA`), in the order they are written."""
-    from zonemap.store import SCHEMA
-
-    return tuple(SCHEMA)
-
-
-def lock_wait_seconds() -> float:
-    """How long an edit waits for a row another planner holds: the store's wait (``ZONEMAP_LOCK_WAIT``)."""
-    from zonemap.store import lock_wait_seconds as store_wait
-
-    return store_wait()
+    return tuple(store.SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -269,9 +259,7 @@ def layer_counts(location) -> dict[str, int]:
 
 def _frame(rows: list[tuple], columns: dict[str, str], name: str, srid: int | None, *, complete: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
     """Rows read from a layer's table as the frame :func:`zonemap.store.read_layer` gives for a GeoPackage."""
-    from zonemap.store import SCHEMA
-
-    schema = SCHEMA.get(name, {}) if complete else {}
+    schema = store.SCHEMA.get(name, {}) if complete else {}
     values = list(zip(*rows)) if rows else [()] * len(columns)
     data = {}
     for (column, kind), column_values in zip(columns.items(), values):
@@ -312,16 +300,14 @@ def read_layer(location, name: str, *, complete: bool = True) -> gpd.GeoDataFram
 
     Fields of SPEC the table lacks are added empty unless ``complete`` is False (a copy keeps the table's own).
     """
-    from zonemap.store import REQUIRED_LAYERS, empty_layer
-
     location = parse_location(location)
     with _connection(location) as conn:
         _require_zone(conn, location)
         columns = _columns(conn, location, name)
         if not columns:
-            if name in REQUIRED_LAYERS:
+            if name in store.REQUIRED_LAYERS:
                 raise ZoneFileError(f"{location}: no '{name}' layer; push the zone again with `zonemap push`")
-            return empty_layer(name)
+            return store.empty_layer(name)
         srid = zone_srid(conn, location)
         with conn.cursor(binary=True) as cursor:
             rows = cursor.execute(_select(location, name, columns)).fetchall()
@@ -357,18 +343,16 @@ def _create_layer(conn, location: DatabaseZone, name: str, frame: pd.DataFrame, 
     """Create a layer's table: the frame's fields (as a GeoPackage layer has the file's), and a geometry column with its index."""
     from psycopg import sql
 
-    from zonemap.store import SPATIAL_LAYERS
-
     dtypes = {c: frame[c].dtype for c in _fields(frame)}
     columns = [sql.SQL("fid bigserial PRIMARY KEY")]
     columns += [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_pg_type(d))) for c, d in dtypes.items()]
-    if name in SPATIAL_LAYERS:
+    if name in store.SPATIAL_LAYERS:
         columns.append(sql.SQL("{} geometry(Geometry, {})").format(sql.Identifier(GEOMETRY_COLUMN), sql.Literal(srid)))
     conn.execute(sql.SQL("CREATE TABLE {} ({})").format(_table(location, name), sql.SQL(", ").join(columns)))
-    if name in SPATIAL_LAYERS:
+    if name in store.SPATIAL_LAYERS:
         conn.execute(sql.SQL("CREATE INDEX ON {} USING gist ({})").format(_table(location, name), sql.Identifier(GEOMETRY_COLUMN)))
-    if name in ROW_KEYS:
-        conn.execute(sql.SQL("CREATE INDEX ON {} ({})").format(_table(location, name), sql.Identifier(ROW_KEYS[name])))
+    if name in store.ROW_KEYS:
+        conn.execute(sql.SQL("CREATE INDEX ON {} ({})").format(_table(location, name), sql.Identifier(store.ROW_KEYS[name])))
 
 
 def _geometry_hex(frame: pd.DataFrame, srid: int) -> list:
@@ -451,7 +435,6 @@ def _as_in_file(source, name: str) -> pd.DataFrame:
     """A layer of a zone file with the file's own fields only (the store adds SPEC's missing ones as empty)."""
     import pyogrio
 
-    from zonemap import store
 
     frame = store.read_layer(source, name)
     own = set(pyogrio.read_info(source, layer=name)["fields"])
@@ -467,7 +450,6 @@ def push(source, location, *, by: str | None = None) -> dict[str, int]:
     """
     from psycopg import errors, sql
 
-    from zonemap import store
 
     location = parse_location(location)
     source_layers = store.list_layers(source)
@@ -485,7 +467,7 @@ def push(source, location, *, by: str | None = None) -> dict[str, int]:
                     )
             else:
                 conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(location.zone)))
-            conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{int(lock_wait_seconds() * 1000)}ms")))
+            conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{int(store.lock_wait_seconds() * 1000)}ms")))
             for name in _columns_by_layer(conn, location) & set(_layers()):  # replaced whole: the file's fields and types
                 conn.execute(sql.SQL("DROP TABLE {}").format(_table(location, name)))
             for name, frame in frames.items():
@@ -512,7 +494,6 @@ def pull(location, destination, *, overwrite: bool = False) -> dict[str, int]:
     """
     from pathlib import Path
 
-    from zonemap import store
     from zonemap.intake import qgis_styles
 
     location = parse_location(location)
@@ -611,9 +592,7 @@ class Transaction:
     def read(self, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
         """Layer ``name`` as this transaction sees it (a copy the caller may change)."""
         if not _columns(self.conn, self.location, name):
-            from zonemap.store import empty_layer
-
-            return empty_layer(name, CRS.from_epsg(self.srid) if self.srid else None)
+            return store.empty_layer(name, CRS.from_epsg(self.srid) if self.srid else None)
         return self._snapshot(name).frame.copy()
 
     def editor(self, by: str | None) -> str:
@@ -640,7 +619,7 @@ class Transaction:
         if not gone and not added:
             return
         self._lock(name, [before.fids[i] for i in gone], [before.versions[i] for i in gone], [before.signatures[i] for i in gone], before.fields)
-        pairs = _same_key(ROW_KEYS.get(name), before.fields, before.signatures, gone, wanted, added)
+        pairs = _same_key(store.ROW_KEYS.get(name), before.fields, before.signatures, gone, wanted, added)
         table = _table(self.location, name)
         if pairs:  # a row edited in place keeps its fid, and so its place in the layer's order
             names = [*before.fields, GEOMETRY_COLUMN] if isinstance(frame, gpd.GeoDataFrame) else before.fields
@@ -668,7 +647,7 @@ class Transaction:
 
         if not fids:
             return
-        wait = int(lock_wait_seconds() * 1000)
+        wait = int(store.lock_wait_seconds() * 1000)
         self.conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{max(wait, 1)}ms")))
         table = _table(self.location, name)
         try:
@@ -684,7 +663,7 @@ class Transaction:
                 )
 
     def _describe(self, name: str, signature: tuple, fields: list[str]) -> str:
-        key = ROW_KEYS.get(name)
+        key = store.ROW_KEYS.get(name)
         if key in fields and signature[fields.index(key)] is not None:
             return f"{name[:-1] if name.endswith('s') else name} {signature[fields.index(key)]}"
         return f"a row of {name}"
@@ -710,7 +689,7 @@ class Transaction:
                 who += f" since {since.astimezone().strftime('%Y-%m-%d %H:%M:%S')}"
         return ConflictError(
             f"{self.location}: {self._describe(name, signatures[held], fields)} is being edited by {who}; "
-            f"waited {lock_wait_seconds():g} s; nothing was written; try again when that edit has landed"
+            f"waited {store.lock_wait_seconds():g} s; nothing was written; try again when that edit has landed"
         )
 
 
