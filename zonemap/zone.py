@@ -139,6 +139,12 @@ class Zone:
 
         return indicators(self, method=method)
 
+    def evaluate(self, year: int, **options) -> dict:
+        """The 亩均效益评价 of ``year``; see :func:`zonemap.evaluate.evaluate` for ``options``."""
+        from zonemap.evaluate import evaluate
+
+        return evaluate(self, year, **options)
+
     def validate(self) -> list:
         """Every problem found, checked once per Zone; see :func:`zonemap.validate.validate`."""
         from zonemap.validate import validate

@@ -45,26 +45,27 @@ GZIP_LEVEL = 1
 
 
 def _zigzag(values: np.ndarray) -> np.ndarray:
-    values = values.astype(np.int64)
-    return ((values << 1) ^ (values >> 63)).astype(np.uint64)
+    values = np.asarray(values, dtype=np.int64)
+    return ((values << 1) ^ (values >> 63)).view(np.uint64)
 
 
 def varint_bytes(values) -> bytes:
     """Unsigned integers as LEB128 varints (7 bits a byte, high bit = more follows)."""
-    values = np.asarray(values, dtype=np.uint64)
+    values = np.asarray(values, dtype=np.uint64).ravel()
     if values.size == 0:
         return b""
-    lengths = np.ones(values.shape, dtype=np.int8)
-    rest = values >> np.uint64(7)
-    while rest.any():
-        lengths += rest > 0
-        rest >>= np.uint64(7)
+    top = int(values.max())
+    width = max(1, (top.bit_length() + 6) // 7)
+    # A value takes one byte, plus one for each multiple of 7 bits it reaches.
+    lengths = np.ones(values.size, dtype=np.int8)
+    for k in range(1, width):
+        lengths += values >= np.uint64(1 << (7 * k))
     # One row of bytes per value, then only each row's first `length` bytes, in order.
-    rows = np.empty((values.size, int(lengths.max())), dtype=np.uint8)
-    for k in range(rows.shape[1]):
-        more = np.where(lengths > k + 1, 0x80, 0).astype(np.uint8)
-        rows[:, k] = ((values >> np.uint64(7 * k)) & np.uint64(0x7F)).astype(np.uint8) | more
-    return rows[np.arange(rows.shape[1]) < lengths[:, None]].tobytes()
+    rows = np.empty((values.size, width), dtype=np.uint8)
+    for k in range(width):
+        rows[:, k] = (values >> np.uint64(7 * k)).astype(np.uint8) & 0x7F
+        rows[lengths > k + 1, k] |= 0x80
+    return rows[np.arange(width) < lengths[:, None]].tobytes()
 
 
 def encode_coordinates(xy: np.ndarray) -> bytes:

@@ -183,13 +183,12 @@ def web_layers(page: Page, *, basemap: str) -> tuple[dict[str, dict], list[list[
     """Every layer of ``page`` as the spec ``zonemap.js`` draws, geometry in the basemap's lon/lat,
     and the ``[[south, west], [north, east]]`` to fit: the boundary's, or the parcels' without one.
     """
-    specs, extent = {}, {}
+    specs, outlines = {}, {}
     for key, layer in page.layers.items():
         coords, ring_sizes, ring_counts = polygon_rings(layer.frame.geometry.values)
         lonlat = web_lonlat(coords, layer.frame.crs, basemap=basemap) if len(coords) else coords
-        if len(lonlat):
-            (west, south), (east, north) = lonlat.min(axis=0), lonlat.max(axis=0)
-            extent[key] = [[float(south), float(west)], [float(north), float(east)]]
+        if len(lonlat) and key in ("boundary", "parcels"):
+            outlines[key] = lonlat
         geometry = encode_polygons(lonlat, ring_sizes, ring_counts)
         if key == "parcels":
             specs[key] = _parcels_spec(layer, page.words, page.lang, geometry)
@@ -199,4 +198,6 @@ def web_layers(page: Page, *, basemap: str) -> tuple[dict[str, dict], list[list[
             specs[key] = _buildings_spec(layer, page.words, geometry)
         else:
             specs[key] = _boundary_spec(layer, geometry)
-    return specs, extent.get("boundary") or extent.get("parcels") or [[0.0, 0.0], [0.0, 0.0]]
+    outline = outlines.get("boundary", outlines.get("parcels", np.zeros((1, 2))))
+    (west, south), (east, north) = outline.min(axis=0), outline.max(axis=0)
+    return specs, [[float(south), float(west)], [float(north), float(east)]]
