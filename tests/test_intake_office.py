@@ -228,3 +228,47 @@ def test_trailing_bytes_after_the_last_shapefile_record_are_ignored(cli, sample_
     before = file_bytes(sample_copy)
     _refused(cli("import", sample_copy, path), "padded.shp", "truncated")
     assert file_bytes(sample_copy) == before
+
+
+# --- every layer's vocabulary ------------------------------------------------------------------
+
+def _buildings_file(sample_copy, path, *, use=True):
+    buildings = store.read_layer(sample_copy, "buildings")
+    columns = {"JZBH": buildings["building_id"], "建筑名称": buildings["name"], "层数": buildings["floors"].astype(float),
+               "建筑面积": buildings["floor_area_m2"], "结构": ["钢结构"] * len(buildings)}
+    if use:
+        columns["使用状态"] = buildings["use"].map({"in_use": "在用", "idle": "闲置"})
+    frame = gpd.GeoDataFrame(columns, geometry=buildings.geometry.to_numpy(), crs=buildings.crs)
+    return write_shapefile(frame, path, encoding="GBK"), buildings
+
+
+def test_buildings_keep_name_and_use_in_chinese(cli, sample_copy, tmp_path):
+    path, expected = _buildings_file(sample_copy, tmp_path / "建筑.shp")
+    result = cli("import", sample_copy, path, "--layer", "buildings")
+    assert result.returncode == 0, result.stderr
+    assert "not imported 未导入的字段: 结构; keep one with --map FIELD=SRCFIELD" in result.stderr
+    got = store.read_layer(sample_copy, "buildings").set_index("building_id")
+    want = expected.set_index("building_id")
+    assert got["name"].to_dict() == want["name"].to_dict() and got["use"].to_dict() == want["use"].to_dict()
+    figures = json.loads(cli("indicators", sample_copy, "--json").stdout)["indicators"]
+    assert figures["reused_buildings"]["value"] == int((want["use"] == "in_use").sum())
+    assert figures["built_up_rate"]["value"] > 0
+
+
+def test_buildings_without_a_use_give_n_a_not_zero(cli, sample_copy, tmp_path):
+    path, _ = _buildings_file(sample_copy, tmp_path / "建筑.shp", use=False)
+    assert cli("import", sample_copy, path, "--layer", "buildings").returncode == 0
+    figures = json.loads(cli("indicators", sample_copy, "--json").stdout)["indicators"]
+    for key in ("built_up_rate", "reused_buildings", "idle_buildings"):
+        assert figures[key]["value"] is None and "no building has a use" in figures[key]["reason"], figures[key]
+
+
+def test_unknown_building_use_is_refused_with_the_closest(cli, sample_copy, tmp_path):
+    path, _ = _buildings_file(sample_copy, tmp_path / "建筑.shp")
+    frame = pyogrio.read_dataframe(path, encoding="GBK")
+    frame["使用状态"] = ["在用中", "闲置", "闲置"]
+    write_shapefile(frame, path, encoding="GBK")
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path, "--layer", "buildings"), "unknown use in field 使用状态", "'在用中' ×1")
+    assert "did you mean" in line
+    assert file_bytes(sample_copy) == before
