@@ -51,7 +51,7 @@ from zonemap.store import ROW_KEYS, lock_wait_seconds  # one wait and one row ke
 
 SCHEMES = ("postgresql://", "postgres://")
 #: The layers a database zone holds, in the order they are written.
-LAYERS = ("boundary", "parcels", "roads", "buildings", "prospects", "history")
+LAYERS = ("boundary", "parcels", "roads", "buildings", "prospects", "holds", "results", "history")
 GEOMETRY_COLUMN = "geom"
 
 _PG_TYPES = {"object": "text", "float64": "double precision", "float32": "real", "Int32": "integer", "int32": "integer",

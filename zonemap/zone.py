@@ -21,6 +21,7 @@ from pyproj import CRS
 
 from zonemap import areas as _areas
 from zonemap import store
+from zonemap.crs import require_crs
 from zonemap.units import to_m2
 
 if TYPE_CHECKING:
@@ -105,8 +106,19 @@ class Zone:
         """Each parcel's area in m² (an array), measured once per method: the ledger and the map share it."""
         cache = self.__dict__.setdefault("_parcel_areas_m2", {})
         if method not in cache:
-            cache[method] = _areas.areas_m2(self.parcels.geometry.values, self.parcels.crs, method=method, where="parcels")
+            if method == "ellipsoidal" and "_parcel_rings" in self.__dict__:  # the map's: one inverse projection for both
+                cache[method] = _areas.geodetic_rings_m2(self.parcel_rings(), self.parcels.crs)
+            else:
+                cache[method] = _areas.areas_m2(self.parcels.geometry.values, self.parcels.crs, method=method, where="parcels")
         return cache[method]
+
+    def parcel_rings(self) -> _areas.Rings:
+        """The parcels' rings in lon/lat of the zone's datum, as arrays (:func:`zonemap.areas.geodetic_rings`), made once;
+        ellipsoidal areas not yet measured are then measured from them."""
+        if "_parcel_rings" not in self.__dict__:
+            crs = require_crs(self.parcels.crs, where="parcels")
+            self.__dict__["_parcel_rings"] = _areas.geodetic_rings(self.parcels.geometry.values, crs)
+        return self.__dict__["_parcel_rings"]
 
     @property
     def infrastructure_wan(self) -> float | None:
@@ -138,6 +150,12 @@ class Zone:
         from zonemap.indicators import indicators
 
         return indicators(self, method=method)
+
+    def evaluate(self, year: int, **options) -> dict:
+        """The 亩均效益评价 of ``year``; see :func:`zonemap.evaluate.evaluate` for ``options``."""
+        from zonemap.evaluate import evaluate
+
+        return evaluate(self, year, **options)
 
     def validate(self) -> list:
         """Every problem found, checked once per Zone; see :func:`zonemap.validate.validate`."""

@@ -180,8 +180,10 @@ def is_terminal() -> bool:
 
 
 def warn_about_problems(zone) -> None:
-    """Warn (stderr) that figures of a zone with problems may be off."""
-    problems = zone.validate()
+    """Warn (stderr) that figures of a zone with problems may be off (validation remembered per file content)."""
+    from zonemap.validated import problems as remembered_problems
+
+    problems = remembered_problems(zone)
     errors = sum(p.severity == "error" for p in problems)
     if errors:
         codes = ", ".join(sorted({p.code for p in problems if p.severity == "error"}))

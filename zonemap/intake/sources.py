@@ -121,7 +121,8 @@ def check_shapefile_parts(path: Path) -> dict[str, Path | None]:
             header = f.read(100)
         size = part.stat().st_size
         declared = int.from_bytes(header[24:28], "big") * 2 if len(header) == 100 else None
-        if header[:4] != b"\x00\x00\x27\x0a" or declared != size:
+        # Bytes after the last record (padding some writers leave) are ignored, as GDAL does; a shorter file is not.
+        if header[:4] != b"\x00\x00\x27\x0a" or declared is None or declared < 100 or size < declared:
             state = f"truncated ({size} of {declared} bytes)" if declared and header[:4] == b"\x00\x00\x27\x0a" and size < declared else "not a shapefile part"
             raise SourceError(f"{part}: is {state}; {complete}")
     return parts

@@ -6,8 +6,9 @@ writing them needs no Chinese font; nothing is loaded from the network), or
 Markdown with the charts as SVG files beside it. On paper the HTML shows the
 print map (:mod:`zonemap.render.printmap`, legend beside the frame) in place
 of the interactive one, and keeps tables whole. Every string
-from the data is escaped: the HTML template autoescapes, and the Markdown
-escapes HTML and table pipes. The figures come from the same library calls
+from the data is escaped: the HTML template autoescapes, the Markdown
+backslash-escapes what would make links, images, emphasis or HTML, and chart
+text is drawn as typed (no mathtext: ``$`` is a dollar sign). The figures come from the same library calls
 as ``zonemap areas --json`` and ``zonemap indicators --json``, and the HTML
 carries them as JSON too (``<script id="zonemap-data">``).
 
@@ -22,7 +23,6 @@ Examples
 from __future__ import annotations
 
 import base64
-import html
 import io
 import os
 import warnings
@@ -37,6 +37,7 @@ from zonemap.errors import ZonemapError
 from zonemap.fit import prospect_fits
 from zonemap.indicators import format_indicator
 from zonemap.render import write_page
+from zonemap.render.escape import clip, markdown_text
 from zonemap.status import STATUS_COLOURS, STATUSES, status_label
 from zonemap.units import DECIMALS
 
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
 
 LANGS = ("zh", "en")
 FORMATS = (".html", ".md", ".docx")
+#: Columns of text a chart label shows at most, and a Markdown table cell; longer text is cut with "…" (the data keeps it whole).
+LABEL_COLUMNS = 40
+CELL_COLUMNS = 240
 ROAD_COLOUR, UNPARCELLED_COLOUR = "#999999", "#DDDDDD"
 
 TEXT = {
@@ -202,7 +206,7 @@ def charts(data: dict, lang: str = "zh", *, fmt: str = "svg") -> dict[str, bytes
         axes = figure.subplots()
         if tenants:
             values = [t["intensity_wan_per_mu"] for t in tenants]
-            bars = axes.barh([t["tenant"] for t in tenants], values, color=STATUS_COLOURS["tenant"])
+            bars = axes.barh([clip(str(t["tenant"]), LABEL_COLUMNS) for t in tenants], values, color=STATUS_COLOURS["tenant"])
             axes.bar_label(bars, labels=[f"{v:,.2f}" for v in values], padding=3)
             zone_value = data["indicators"]["indicators"]["investment_intensity_mu"]["value"]
             if zone_value is not None:
@@ -337,8 +341,8 @@ def render_html(data: dict, svgs: dict[str, bytes], *, lang: str = "zh", map_htm
 
 
 def _md(text: object) -> str:
-    """Text safe in a Markdown table cell: HTML escaped (renderers pass raw HTML on), pipes escaped."""
-    return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+    """Text shown as itself in Markdown (no link, image, emphasis or raw HTML), cut at :data:`CELL_COLUMNS`."""
+    return markdown_text(clip(str(text), CELL_COLUMNS))
 
 
 def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
