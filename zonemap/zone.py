@@ -15,8 +15,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import CRS
 
 from zonemap import areas as _areas
@@ -29,19 +31,28 @@ if TYPE_CHECKING:
 
 
 def _finite_figures(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every NaN-free but infinite figure (another tool may write ``inf``) blanked, and noted.
+    """``frame`` with every infinite figure and every geometry with a non-finite vertex (another tool may write them) blanked, and noted.
 
-    A figure that is not finite is no figure: outputs treat it as missing;
+    A figure or shape that is not finite is none: outputs treat it as missing
+    (a shape with an ``inf`` vertex has no area, nor a place on a map);
     ``frame.attrs["not_finite"]`` keeps (row, field, value) for validation to name.
     """
     noted = []
     for field in frame.columns:
         if frame[field].dtype == "float64":
             values = frame[field].to_numpy()
-            for row in np.flatnonzero(np.isinf(values)):
-                noted.append((int(row), field, float(values[row])))
-            if noted and noted[-1][1] == field:
+            bad = np.flatnonzero(np.isinf(values))
+            noted += [(int(row), field, float(values[row])) for row in bad]
+            if len(bad):
                 frame[field] = frame[field].where(~np.isinf(values))
+    if isinstance(frame, gpd.GeoDataFrame) and len(frame):
+        coords, rows = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+        wrong = ~np.isfinite(coords).all(axis=1)
+        if wrong.any():
+            bad, first = np.unique(rows[wrong], return_index=True)
+            values = coords[wrong][first]
+            noted += [(int(row), "geometry", float(xy[~np.isfinite(xy)][0])) for row, xy in zip(bad, values)]
+            frame.loc[frame.index[bad], frame.geometry.name] = None
     frame.attrs["not_finite"] = noted
     return frame
 
@@ -58,7 +69,7 @@ class Zone:
     """One zone, read from its GeoPackage; layers are read when first used."""
 
     def __init__(self, path: str | os.PathLike):
-        self.path = store.require_geopackage(path)
+        self.path = store.zone_location(path)
         self.layers = store.list_layers(self.path)
         missing = [name for name in store.REQUIRED_LAYERS if name not in self.layers]
         if missing:
@@ -167,7 +178,7 @@ class Zone:
 
 
 def open(path: str | os.PathLike) -> Zone:  # noqa: A001 - mirrors rasterio.open / fiona.open
-    """Open the zone GeoPackage at ``path``."""
+    """Open the zone GeoPackage at ``path``, or the database zone a ``postgresql://…?zone=NAME`` URL names."""
     return Zone(path)
 
 
