@@ -267,7 +267,8 @@ def build_layers(count: int, *, seed: int = 0) -> dict[str, gpd.GeoDataFrame | p
     boundary_mu = from_m2(float(areas_m2([boundary], ZONE_CRS)[0]), "mu")
     return {
         "boundary": gpd.GeoDataFrame(
-            {"zone_id": [f"SYN-{count}"], "name": [f"合成园区 {count} 地块"], "planned_mu": [round(boundary_mu, 2)], "infrastructure_wan": [50.0 * count]},
+            {"zone_id": [f"SYN-{count}"], "name": [f"合成园区 {count} 地块"], "planned_mu": [round(boundary_mu, 2)], "infrastructure_wan": [50.0 * count],
+             "approved_by": pd.Series([None], dtype=object), "approved_on": pd.Series([None], dtype=object)},
             geometry=[boundary],
             crs=ZONE_CRS,
         ),

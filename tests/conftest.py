@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,9 @@ from shapely import affinity
 
 import zonemap
 from zonemap import store
+
+# Remembered validations (zonemap.validated) go to a folder of this session, not the user's cache.
+os.environ.setdefault("ZONEMAP_CACHE_DIR", tempfile.mkdtemp(prefix="zonemap-test-cache-"))
 
 MU = 10000 / 15
 #: Where each CRS puts the same spot of Huai'an District (x with and without the zone-40 prefix).
@@ -61,8 +66,9 @@ def make_zone_file(
         columns = {field: pd.Series([row.get(field) for row in rows], dtype=dtype) for field, dtype in store.SCHEMA[layer].items()}
         return gpd.GeoDataFrame(columns, geometry=[row["geometry"] for row in rows], crs=crs)
 
+    figures = {"zone_id": "T1", "name": name, "planned_mu": planned_mu, "infrastructure_wan": infrastructure_wan}
     boundary_frame = gpd.GeoDataFrame(
-        {"zone_id": ["T1"], "name": [name], "planned_mu": [planned_mu], "infrastructure_wan": [infrastructure_wan]},
+        {field: pd.Series([figures.get(field)], dtype=dtype) for field, dtype in store.SCHEMA["boundary"].items()},
         geometry=[boundary],
         crs=crs,
     )

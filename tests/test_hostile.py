@@ -278,3 +278,159 @@ def test_temporary_names_are_shown_as_the_file_they_stand_for():
     assert shown_path("/d/.z.gpkg.lock") == "/d/z.gpkg"
     assert shown_path("/d/.out.shp.k2j3h4g5/out.shp") == "/d/out.shp"
     assert shown_path("/d/.hidden/zone.gpkg") == "/d/.hidden/zone.gpkg"
+
+
+# --- ids -------------------------------------------------------------------------------------
+
+
+def test_look_alike_ids_from_split_are_refused_naming_both_spellings(sample_copy):
+    before = sample_copy.read_bytes()
+    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", " C04 , c04"), 1, "'C04' is already used")
+    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,x1"), 1, "'x1' reads as 'X1'")
+    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,X\u200b2"), 1, "invisible or control character (\\u200b)")
+    assert_one_line(invoke("merge", sample_copy, "C04", "C05", "--id", "ｃ０３"), 1, "'c03' reads as 'C03'")
+    assert sample_copy.read_bytes() == before
+
+
+def test_ids_are_trimmed_and_nfkc_normalised_on_the_way_in(sample_copy):
+    result = invoke("split", sample_copy, " Ｃ０３ ", "--mu", "5", "--ids", " Ｘ１ ,x2")
+    assert result.exit_code == 0, result.output
+    assert {"X1", "x2"} <= set(store.read_layer(sample_copy, "parcels")["parcel_id"])
+
+
+def test_validate_names_ids_another_tool_wrote_that_read_as_one(sample_copy):
+    with store.transaction(sample_copy) as txn:
+        parcels = txn.read("parcels")
+        parcels.loc[parcels["parcel_id"] == "C04", "parcel_id"] = "c03 "
+        parcels.loc[parcels["parcel_id"] == "C05", "parcel_id"] = "C\u200b05"
+        txn.write("parcels", parcels)
+    problems = _strict_json(invoke("validate", sample_copy, "--json").output)["problems"]
+    assert {(p["code"], p["id"]) for p in problems} >= {("duplicate_id", "C03,c03 "), ("invalid_id", "C\u200b05")}
+    message = next(p["message"] for p in problems if p["id"] == "C03,c03 ")
+    assert "'C03' and 'c03 '" in message
+
+
+def test_an_imported_id_is_normalised(sample_copy, tmp_path):
+    parcels = store.read_layer(sample_copy, "parcels")
+    parcels.loc[parcels["parcel_id"] == "C03", "parcel_id"] = "\u3000Ｃ０３ "
+    source = tmp_path / "survey.geojson"
+    parcels.to_file(source, driver="GeoJSON")
+    assert invoke("import", sample_copy, source, "--mode", "update").exit_code == 0
+    assert sorted(store.read_layer(sample_copy, "parcels")["parcel_id"]) == sorted(store.read_layer(zonemap.sample_path(), "parcels")["parcel_id"])
+
+
+# --- text in reports -------------------------------------------------------------------------
+
+LINK_TENANT = "[click me](javascript:window.__x=40) ![b](http://127.0.0.1:9/beacon.png) <b>*bold*</b> &amp; | pipe"
+MATH_TENANT = "$\\foo$ Ltd"
+DOLLAR_TENANT = "Cost $5 and $6 Ltd"
+
+
+@pytest.fixture
+def hostile_tenants(sample_copy):
+    for pid, tenant in (("C03", LINK_TENANT), ("C04", MATH_TENANT), ("C05", DOLLAR_TENANT), ("B05", "长" * 50_000)):
+        assert invoke("set", sample_copy, pid, "--status", "tenant", f"--tenant={tenant}", "--investment", "100").exit_code == 0
+    return sample_copy
+
+
+def test_markdown_report_shows_hostile_tenants_as_text_in_a_renderer_and_chromium(hostile_tenants, tmp_path, offline_page):
+    from markdown_it import MarkdownIt
+
+    out = tmp_path / "r.md"
+    result = invoke("report", hostile_tenants, "-o", out)
+    assert result.exit_code == 0, result.output
+    html = MarkdownIt("commonmark").enable("table").render(out.read_text(encoding="utf-8"))
+    page_file = tmp_path / "r.html"
+    page_file.write_text(f"<!doctype html><meta charset='utf-8'><body>{html}</body>", encoding="utf-8")
+    page = offline_page
+    page.goto(page_file.as_uri())
+    links = page.eval_on_selector_all("a", "els => els.map(a => a.getAttribute('href'))")
+    images = page.eval_on_selector_all("img", "els => els.map(i => i.getAttribute('src'))")
+    assert links == ["r-map.html"]  # only the report's own map
+    assert sorted(images) == ["r-intensity.svg", "r-land.svg"]  # the charts beside it, nothing from afar
+    assert page.eval_on_selector_all("b, em, strong", "els => els.length") == 0
+    text = page.inner_text("body")
+    for tenant in (LINK_TENANT, MATH_TENANT, DOLLAR_TENANT):
+        assert tenant in text
+    assert "长" * 50 + "…" in text and "长" * 300 not in text  # cut in the table
+    page.click("text=click me")
+    assert page.evaluate("window.__x") is None
+    assert page.blocked == [] and page.errors == []
+
+
+def test_chart_text_is_drawn_as_typed_and_long_names_are_cut(hostile_tenants):
+    import matplotlib.figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from zonemap.render.report import LABEL_COLUMNS, charts, report_data
+
+    drawn = []
+    real_savefig = matplotlib.figure.Figure.savefig
+
+    def record(figure, *args, **kwargs):  # what each chart says, read from the drawn figure
+        FigureCanvasAgg(figure).draw()
+        drawn.extend(label.get_text() for axes in figure.axes for label in axes.get_yticklabels())
+        return real_savefig(figure, *args, **kwargs)
+
+    from unittest import mock
+
+    with mock.patch.object(matplotlib.figure.Figure, "savefig", record):
+        pngs = charts(report_data(zonemap.open(hostile_tenants)), "en", fmt="png")
+    assert MATH_TENANT in drawn and DOLLAR_TENANT in drawn
+    assert "长" * (LABEL_COLUMNS // 2 - 1) + "…" in drawn
+    width = int.from_bytes(pngs["intensity"][16:20], "big")  # PNG IHDR width
+    assert width < 2000
+
+
+
+# --- shapes another tool wrote, and messages ------------------------------------------------
+
+
+@pytest.fixture
+def zone_with_an_infinite_vertex(sample_copy):
+    """C03 with one vertex at x = inf, written straight through GDAL as another program would."""
+    import pyogrio
+
+    parcels = pyogrio.read_dataframe(sample_copy, layer="parcels")
+    row = int(np.flatnonzero(parcels["parcel_id"] == "C03")[0])
+    coords = shapely.get_coordinates(parcels.geometry.iloc[row])
+    coords[1, 0] = np.inf
+    parcels.loc[row, "geometry"] = shapely.set_coordinates(parcels.geometry.iloc[row], coords)
+    pyogrio.write_dataframe(parcels, sample_copy, layer="parcels", driver="GPKG")
+    return sample_copy
+
+
+def test_a_zone_with_an_infinite_vertex_is_named_by_every_command_never_a_traceback(zone_with_an_infinite_vertex, tmp_path):
+    zone = zone_with_an_infinite_vertex
+    before = zone.read_bytes()
+    checked = invoke("validate", zone, "--json")
+    assert checked.exit_code == 1
+    problems = _strict_json(checked.stdout)["problems"]
+    assert [(p["code"], p["id"]) for p in problems] == [("not_finite", "C03")]
+    assert "geometry holds inf" in problems[0]["message"]
+    for args in (["areas"], ["remaining", "--need", "5"], ["indicators"], ["map", "-o", tmp_path / "m.html"], ["report", "-o", tmp_path / "r.html"]):
+        result = invoke(args[0], zone, *args[1:])
+        assert result.exit_code == 0 and result.exception is None, result.output
+        assert "Traceback" not in result.output and "run `zonemap validate" in result.output
+    assert invoke("diff", zonemap.sample_path(), zone).exit_code == 0
+    assert zone.read_bytes() == before
+
+
+def test_a_field_mapped_twice_is_a_usage_error(sample_copy, tmp_path):
+    result = invoke("import", sample_copy, tmp_path / "x.shp", "--map", "parcel_id=DKBH", "--map", "parcel_id=ZT")
+    assert_one_line(result, 2, "parcel_id is mapped twice (parcel_id=DKBH and parcel_id=ZT)")
+
+
+def test_a_bad_filter_names_a_chinese_layer_as_text_not_bytes(sample_copy, tmp_path):
+    source = tmp_path / "地块.shp"
+    store.read_layer(sample_copy, "parcels").to_file(source, encoding="utf-8")
+    result = invoke("import", sample_copy, source, "--where", "nosuch = 1")
+    assert_one_line(result, 1, "--where nosuch = 1", "layer '地块'")
+    assert "\\x" not in result.output and "b'" not in result.output
+
+
+def test_long_lists_in_messages_are_summarised():
+    from zonemap.validate import listed
+
+    assert listed([f"P{i}" for i in range(2524)]) == ", ".join(f"P{i}" for i in range(20)) + " and 2504 more"
+    assert listed(["A", "B"]) == "A, B"

@@ -184,3 +184,91 @@ def test_dxf_near_closed_outlines_and_line_arc_loops_become_parcels(cli, make_zo
     line = _refused(cli("import", zone2, path, "--crs", "EPSG:4528", "--default-status", "vacant", "--snap", "0"), "lines.dxf", "entit", "CAD layer 地块")
     assert "not polygons" in line or "not a polygon" in line
     assert file_bytes(zone2) == before
+
+
+# --- attributes: every problem at once; what is not a problem of the land only warns -----------
+
+def test_every_unknown_status_is_listed_at_once_with_the_closest_known(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    frame.loc[[1, 4], "ZT"] = "已入住"
+    frame.loc[[9], "ZT"] = "已开发完成"
+    path = write_shapefile(frame, tmp_path / "status.shp", encoding="GBK")
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path), "status.shp", "2 unknown status values in field ZT")
+    assert "'已入住' ×2 (features 2, 5; did you mean 已入驻?)" in line
+    assert "'已开发完成' ×1 (feature 10; did you mean 已开发?)" in line
+    assert file_bytes(sample_copy) == before
+
+
+def test_a_name_on_vacant_land_warns_and_imports(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    vacant = frame.index[frame["ZT"] == "未开发"][0]
+    frame["QYMC"] = frame["QYMC"].astype(object)
+    frame.loc[vacant, "QYMC"] = "惠实业有限公司(意向)"
+    path = write_shapefile(frame, tmp_path / "intent.shp", encoding="GBK")
+    result = cli("import", sample_copy, path)
+    assert result.returncode == 0, result.stderr
+    pid = frame.loc[vacant, "DKBH"]
+    warning = next(line for line in result.stderr.splitlines() if "tenant_unexpected" in line)
+    assert warning.startswith("warning:") and f"prospect add ZONE NAME --parcel {pid}" in warning
+    parcels = store.read_layer(sample_copy, "parcels").set_index("parcel_id")
+    assert parcels.loc[pid, "status"] == "vacant" and parcels.loc[pid, "tenant"] == "惠实业有限公司(意向)"
+    checked = cli("validate", sample_copy, "--json")
+    assert checked.returncode == 0 and json.loads(checked.stdout)["warnings"] >= 1
+
+
+def test_trailing_bytes_after_the_last_shapefile_record_are_ignored(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "padded.shp", encoding="GBK")
+    whole = path.read_bytes()
+    path.write_bytes(whole + b"\x00" * 7)  # as some writers leave it; GDAL reads it
+    result = cli("import", sample_copy, path, "--mode", "replace")
+    assert result.returncode == 0, result.stderr
+    assert len(store.read_layer(sample_copy, "parcels")) == 15
+    path.write_bytes(whole[:-40])  # shorter than its header says: still refused
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path), "padded.shp", "truncated")
+    assert file_bytes(sample_copy) == before
+
+
+# --- every layer's vocabulary ------------------------------------------------------------------
+
+def _buildings_file(sample_copy, path, *, use=True):
+    buildings = store.read_layer(sample_copy, "buildings")
+    columns = {"JZBH": buildings["building_id"], "建筑名称": buildings["name"], "层数": buildings["floors"].astype(float),
+               "建筑面积": buildings["floor_area_m2"], "结构": ["钢结构"] * len(buildings)}
+    if use:
+        columns["使用状态"] = buildings["use"].map({"in_use": "在用", "idle": "闲置"})
+    frame = gpd.GeoDataFrame(columns, geometry=buildings.geometry.to_numpy(), crs=buildings.crs)
+    return write_shapefile(frame, path, encoding="GBK"), buildings
+
+
+def test_buildings_keep_name_and_use_in_chinese(cli, sample_copy, tmp_path):
+    path, expected = _buildings_file(sample_copy, tmp_path / "建筑.shp")
+    result = cli("import", sample_copy, path, "--layer", "buildings")
+    assert result.returncode == 0, result.stderr
+    assert "not imported 未导入的字段: 结构; keep one with --map FIELD=SRCFIELD" in result.stderr
+    got = store.read_layer(sample_copy, "buildings").set_index("building_id")
+    want = expected.set_index("building_id")
+    assert got["name"].to_dict() == want["name"].to_dict() and got["use"].to_dict() == want["use"].to_dict()
+    figures = json.loads(cli("indicators", sample_copy, "--json").stdout)["indicators"]
+    assert figures["reused_buildings"]["value"] == int((want["use"] == "in_use").sum())
+    assert figures["built_up_rate"]["value"] > 0
+
+
+def test_buildings_without_a_use_give_n_a_not_zero(cli, sample_copy, tmp_path):
+    path, _ = _buildings_file(sample_copy, tmp_path / "建筑.shp", use=False)
+    assert cli("import", sample_copy, path, "--layer", "buildings").returncode == 0
+    figures = json.loads(cli("indicators", sample_copy, "--json").stdout)["indicators"]
+    for key in ("built_up_rate", "reused_buildings", "idle_buildings"):
+        assert figures[key]["value"] is None and "no building has a use" in figures[key]["reason"], figures[key]
+
+
+def test_unknown_building_use_is_refused_with_the_closest(cli, sample_copy, tmp_path):
+    path, _ = _buildings_file(sample_copy, tmp_path / "建筑.shp")
+    frame = pyogrio.read_dataframe(path, encoding="GBK")
+    frame["使用状态"] = ["在用中", "闲置", "闲置"]
+    write_shapefile(frame, path, encoding="GBK")
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path, "--layer", "buildings"), "unknown use in field 使用状态", "'在用中' ×1")
+    assert "did you mean" in line
+    assert file_bytes(sample_copy) == before

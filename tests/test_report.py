@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
 
 import pytest
 import shapely
+from markdown_it import MarkdownIt
 
 import zonemap
 from conftest import make_zone_file
@@ -108,9 +110,10 @@ def test_markdown_report_escapes_and_writes_charts_beside_it(hostile_zone, tmp_p
     assert result.returncode == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert "## Area ledger" in text and "## Indicators" in text
-    assert "<script>" not in text and "<img" not in text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
-    assert "五金 \\| 工具" in text and "V\\|1" in text
+    rendered = MarkdownIt("commonmark").enable("table").render(text)  # as a Markdown viewer shows it
+    assert "<script>" not in rendered and rendered.count("<img") == 2  # the two charts only
+    assert html.escape(SCRIPT) in rendered and html.escape(IMG) in rendered
+    assert "<td>五金 | 工具</td>" in rendered and "V|1" in rendered
     for name in ("land", "intensity"):
         svg = tmp_path / f"report-{name}.svg"
         assert b"<svg" in svg.read_bytes()[:1000]

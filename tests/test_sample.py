@@ -64,11 +64,19 @@ def test_buildings_and_prospects(zone):
     assert prospects.loc["天有限公司", ["investment_wan", "stage"]].tolist() == [1200.0, "negotiating"]
     wujiang = zone.prospects[zone.prospects.name.str.contains("吴江")]
     assert wujiang.stage.item() == "intent" and wujiang.parcel_id.item() == dairy.parcel_id.item()
+    assert dairy.building_id.item() in wujiang.buildings.item()
+
+
+def test_two_years_of_illustrative_results_for_the_two_tenants(zone):
+    results = zone.results
+    assert sorted(zip(results.tenant, results.year)) == sorted((t, y) for t in ("厚翔服装厂", "佳电机械厂") for y in (2024, 2025))
+    assert (results.note == "示意数据 illustrative").all() and results.tax_wan.notna().all()
+    assert len(zone.holds) == 0
 
 
 def test_builder_is_deterministic_and_matches_the_committed_file(tmp_path):
     rebuilt = sample.build_sample(tmp_path / "rebuilt.gpkg")
-    for name in ("boundary", "parcels", "roads", "buildings", "prospects"):
+    for name in ("boundary", "parcels", "roads", "buildings", "prospects", "holds", "results"):
         committed, fresh = store.read_layer(zonemap.sample_path(), name), store.read_layer(rebuilt, name)
         assert committed.drop(columns="geometry", errors="ignore").equals(fresh.drop(columns="geometry", errors="ignore")), name
         if "geometry" in committed:

@@ -128,6 +128,9 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
     )
 
     no_buildings = "buildings 图层未登记建筑 / no buildings recorded in the buildings layer" if len(buildings) == 0 else None
+    # Buildings without any use recorded cannot say which are in use: n/a, not 0 (the import names the field to map).
+    no_use = None if no_buildings or buildings["use"].notna().any() else (
+        "建筑均未填使用状态 / no building has a use (in_use / idle); import it with --map use=FIELD")
     built_ids = set(on_tenant.loc[on_tenant["use"] == "in_use", "parcel_id"])
     built_mask = is_tenant & parcels["parcel_id"].map(_text).isin(built_ids).to_numpy()
     built_mu = from_m2(float(parcel_m2[built_mask].sum()), "mu")
@@ -135,7 +138,7 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
     figures["built_up_rate"] = _indicator(
         "built_up_rate", value, "share",
         "有在用建筑的已入驻地块面积 ÷ 已入驻面积", "tenant parcels with an in-use building ÷ tenant land",
-        {"built_tenant_mu": built_mu, "tenant_mu": tenant_mu, "built_parcels": sorted(built_ids)}, no_buildings or reason,
+        {"built_tenant_mu": built_mu, "tenant_mu": tenant_mu, "built_parcels": sorted(built_ids)}, no_buildings or no_use or reason,
     )
     floor_m2, footprint_m2, tenant_m2 = float(on_tenant["floor_area_m2"].sum()), float(on_tenant["footprint_m2"].sum()), float(parcel_m2[is_tenant].sum())
     unknown_floor = sorted(on_tenant.loc[on_tenant["floor_area_m2"].isna(), "building_id"])
@@ -182,17 +185,17 @@ def indicators(zone: Zone, *, method: str = "ellipsoidal") -> dict:
     in_use, idle = buildings[buildings["use"] == "in_use"], buildings[buildings["use"] == "idle"]
     figures["reused_buildings"] = _indicator(
         "reused_buildings", len(in_use), "count", "在用存量厂房栋数", "stock buildings in use",
-        {"buildings": sorted(in_use["building_id"])}, no_buildings,
+        {"buildings": sorted(in_use["building_id"])}, no_buildings or no_use,
     )
     unknown_floor = sorted(in_use.loc[in_use["floor_area_m2"].isna(), "building_id"])
     figures["reused_floor_area"] = _indicator(
         "reused_floor_area", float(in_use["floor_area_m2"].sum()), "m²", "在用存量厂房建筑面积之和", "floor area of stock buildings in use",
         {"buildings": sorted(in_use["building_id"])},
-        no_buildings or (f"建筑 {', '.join(unknown_floor)} 缺建筑面积和层数 / building(s) {', '.join(unknown_floor)} have neither floor_area_m2 nor floors" if unknown_floor else None),
+        no_buildings or no_use or (f"建筑 {', '.join(unknown_floor)} 缺建筑面积和层数 / building(s) {', '.join(unknown_floor)} have neither floor_area_m2 nor floors" if unknown_floor else None),
     )
     figures["idle_buildings"] = _indicator(
         "idle_buildings", len(idle), "count", "闲置存量厂房栋数", "stock buildings standing idle",
-        {"buildings": sorted(idle["building_id"]), "floor_area_m2": float(idle["floor_area_m2"].sum())}, no_buildings,
+        {"buildings": sorted(idle["building_id"]), "floor_area_m2": float(idle["floor_area_m2"].sum())}, no_buildings or no_use,
     )
     return {"zone": zone.name, "method": method, "indicators": figures, "tenants": tenant_figures(zone, method=method)}
 

@@ -71,9 +71,20 @@ _BUILDINGS = (
     ("BLD-03", "包圩奶牛厂牛舍", 1, 4500.0, "idle", "B05", (240, 260, 330, 310)),
 )
 _PROSPECTS = (
-    ("惠实业有限公司", "铝制品", 2000.0, 20.0, "intent", None, "铝型材及铝制品加工"),
-    ("天有限公司", "出口五金工具", 1200.0, 12.0, "negotiating", None, "外贸五金工具生产"),
-    ("吴江投资人", "待定", np.nan, np.nan, "intent", "B05", "意向租用包圩奶牛厂旧厂房"),
+    {"name": "惠实业有限公司", "industry": "铝制品", "investment_wan": 2000.0, "need_mu": 20.0, "stage": "intent",
+     "note": "铝型材及铝制品加工", "since": "2026-03-15"},
+    {"name": "天有限公司", "industry": "出口五金工具", "investment_wan": 1200.0, "need_mu": 12.0, "stage": "negotiating",
+     "note": "外贸五金工具生产", "since": "2026-05-20"},
+    {"name": "吴江投资人", "industry": "待定", "stage": "intent", "parcel_id": "B05", "buildings": "BLD-03 包圩奶牛厂牛舍",
+     "note": "意向租用包圩奶牛厂旧厂房", "since": "2026-09-01"},
+)
+#: Tenants' results for two years (税收, 产值, 营业收入 万元; 能耗 吨标煤; 用工 人; 研发 万元). Illustrative, not real figures.
+RESULTS_NOTE = "示意数据 illustrative"
+_RESULTS = (
+    ("厚翔服装厂", 2024, 95.0, 2600.0, 2500.0, 380.0, 180, 40.0),
+    ("佳电机械厂", 2024, 70.0, 2300.0, 2250.0, 520.0, 120, 55.0),
+    ("厚翔服装厂", 2025, 110.0, 2900.0, 2800.0, 400.0, 190, 45.0),
+    ("佳电机械厂", 2025, 64.0, 2100.0, 2050.0, 500.0, 115, 60.0),
 )
 
 
@@ -129,7 +140,8 @@ def build_layers() -> dict[str, pd.DataFrame]:
         return _place(geom, scale, origin)
 
     boundary = gpd.GeoDataFrame(
-        {"zone_id": ["HA-GYJZQ-01"], "name": ["示例工业集中区"], "planned_mu": [PLANNED_MU], "infrastructure_wan": [50.0]},
+        {"zone_id": ["HA-GYJZQ-01"], "name": ["示例工业集中区"], "planned_mu": [PLANNED_MU], "infrastructure_wan": [50.0],
+         "approved_by": pd.Series([None], dtype=object), "approved_on": pd.Series([None], dtype=object)},
         geometry=[place(shapely.box(0, 0, WIDTH, HEIGHT))],
         crs=ZONE_CRS,
     )
@@ -171,13 +183,17 @@ def build_layers() -> dict[str, pd.DataFrame]:
         geometry=[place(shapely.box(*b[6])) for b in _BUILDINGS],
         crs=ZONE_CRS,
     )
-    prospects = pd.DataFrame(_PROSPECTS, columns=list(store.SCHEMA["prospects"]))
+    prospects = pd.DataFrame(list(_PROSPECTS), columns=list(store.SCHEMA["prospects"])).astype(store.SCHEMA["prospects"])
+    fields = [f for f in store.SCHEMA["results"] if f != "note"]
+    results = pd.DataFrame(_RESULTS, columns=fields).assign(note=RESULTS_NOTE).astype(store.SCHEMA["results"])
     return {
         "boundary": boundary,
         "parcels": parcels,
         "roads": roads,
         "buildings": buildings,
         "prospects": prospects,
+        "holds": store.empty_layer("holds"),
+        "results": results,
         "history": store.empty_layer("history"),
     }
 

@@ -4,7 +4,7 @@ Codes (SPEC §4): ``invalid_geometry``, ``empty_geometry``, ``overlap``,
 ``gap``, ``outside_boundary``, ``duplicate_id``, ``missing_id``,
 ``unknown_status``, ``tenant_missing``, ``tenant_unexpected``,
 ``negative_investment``, ``planned_mismatch``, ``crs_missing``,
-``crs_geographic``, plus ``not_finite`` (a figure stored as ±inf), ``crs_mismatch`` (coordinates that cannot be in
+``crs_geographic``, plus ``not_finite`` (a figure stored as ±inf), ``invalid_id`` (an id holding an invisible or control character), ``crs_mismatch`` (coordinates that cannot be in
 the layer's CRS), ``boundary_count`` (the boundary is not one feature) and
 ``dangling_parcel_ref`` (a warning: a building, prospect or hold names a
 parcel id that no parcel has), and the hold (预留) warnings ``hold_expired``,
@@ -33,6 +33,7 @@ from zonemap.areas import areas_m2, metric_geometries
 from zonemap.coverage import rim_edges
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError
+from zonemap.ids import INVISIBLE, id_key, id_problem
 from zonemap.progress import stages
 from zonemap.status import STATUSES
 from zonemap.units import from_m2
@@ -78,6 +79,16 @@ def _feature_ids(frame: pd.DataFrame, id_field: str | None, *, first: int = 0) -
     ids = ids.astype(str).astype(object)
     ids[blank] = [f"#{first + i + 1}" for i in np.flatnonzero(blank)]
     return ids
+
+
+def listed(names: list[str], limit: int = 20) -> str:
+    """``names`` joined for a message: the first ``limit``, then how many more (JSON ids keep them all).
+
+    >>> listed([f"P{i}" for i in range(25)], 3)
+    'P0, P1, P2 and 22 more'
+    """
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
 
 
 def _where(geom) -> str:
@@ -167,14 +178,18 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
         problems.append(
             _error("tenant_missing", "parcels", ids[i], f"parcels {ids[i]}: status is tenant but no tenant is named; fill in the tenant field")
         )
+    # A name on land not let is an attribute to tidy (often an intent: 某某公司(意向)), not a problem of the land:
+    # the ledger counts status, so it warns and shows how to record the firm as a prospect.
     for i in np.flatnonzero((status.isin(["developed", "vacant"]) & has_tenant).to_numpy()):
         problems.append(
-            _error(
+            Problem(
+                "warning",
                 "tenant_unexpected",
                 "parcels",
                 ids[i],
-                f"parcels {ids[i]}: status is {status.iloc[i]} but tenant {tenant.iloc[i]!r} is named; "
-                "set status to tenant or clear the tenant",
+                f"parcels {ids[i]}: status is {status.iloc[i]} but tenant {tenant.iloc[i]!r} is named; the ledger counts it as "
+                f"{status.iloc[i]}; if the firm is interested, record it with `zonemap prospect add ZONE NAME --parcel {ids[i]}` "
+                "and clear the tenant, or set status to tenant if it is let",
             )
         )
     investment = pd.to_numeric(parcels["investment_wan"], errors="coerce")
@@ -195,10 +210,25 @@ def _duplicate_ids(raw_ids: pd.Series) -> list[Problem]:
     present = raw_ids[raw_ids.notna()].astype(str)
     present = present[present.str.strip() != ""]
     counts = present.value_counts()
-    return [
+    problems = [
         _error("duplicate_id", "parcels", value, f"parcels {value}: the id is used by {count} parcels; give each a unique parcel_id")
         for value, count in sorted(counts[counts > 1].items())
     ]
+    # Ids a reader takes for one: they differ only in case, surrounding spaces or width (C04, ' c04', Ｃ０４).
+    spellings = pd.Series(counts.index, dtype=object)
+    for _, group in spellings.groupby(spellings.map(id_key).to_numpy(), sort=True):
+        if len(group) > 1:
+            names = sorted(group)
+            listed = " and ".join(repr(n) for n in names)
+            problems.append(
+                _error("duplicate_id", "parcels", ",".join(names),
+                       f"parcels {listed}: these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id")
+            )
+    for value in spellings[spellings.str.contains(INVISIBLE.pattern, regex=True)]:
+        problems.append(
+            _error("invalid_id", "parcels", value, f"parcels {value!r}: the id {id_problem(value)}; retype it without it")
+        )
+    return problems
 
 
 @dataclass
@@ -305,8 +335,12 @@ def _free_land(
     return np.delete(free, np.unique(piece[~near_rim[feature]]))
 
 
-def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree) -> list[Problem]:
-    """Slivers of free land narrower than GAP_WIDTH_M between features."""
+def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree, boundary: object) -> list[Problem]:
+    """Slivers of free land narrower than GAP_WIDTH_M between two features, or a feature and the boundary.
+
+    A sliver next to one feature only is a notch in that feature's own
+    outline: its shape, not land lost between neighbours.
+    """
     half = GAP_WIDTH_M / 2
     # Morphological opening with mitred joins keeps square corners of real
     # unparcelled land; what it removes is land narrower than the gap width.
@@ -314,9 +348,12 @@ def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree) -> list[Prob
     slivers = shapely.get_parts(shapely.difference(free, opened))
     slivers = slivers[shapely.area(slivers) > AREA_TOLERANCE_M2]
     problems = []
+    rim = shapely.boundary(boundary)
     for sliver in slivers:
         neighbours = tree.query(shapely.buffer(sliver, half), predicate="intersects")
-        names = ", ".join(sorted(ids[n] for n in neighbours)) or "the boundary"
+        if len(np.unique(neighbours)) < 2 and not shapely.dwithin(sliver, rim, half):
+            continue
+        names = listed(sorted(ids[n] for n in neighbours)) or "the boundary"
         problems.append(
             _error(
                 "gap",
@@ -370,21 +407,21 @@ def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.n
     if not shapely.is_empty(boundary):
         stage("gaps")
         clean = not crossing[near_rim & ~is_road].any()
-        problems += _gaps(_free_land(boundary, geoms, tree, near_rim, is_road, clean=clean), ids, tree)
+        problems += _gaps(_free_land(boundary, geoms, tree, near_rim, is_road, clean=clean), ids, tree, boundary)
         stage("outside the boundary")
         problems += _outside(boundary, ids, layers, geoms, near_rim)
     return problems
 
 
 def _not_finite(layer: str, frame: pd.DataFrame, ids: np.ndarray) -> list[Problem]:
-    """Figures another tool stored as ±inf (the zone reads them as missing): named per feature and field."""
+    """Figures another tool stored as ±inf, and shapes with such a vertex (the zone reads them as missing): named per feature and field."""
     return [
         _error(
             "not_finite",
             layer,
             ids[row],
-            f"{layer} {ids[row]}: {field} is {value:g}, not a finite number (outputs treat it as empty); "
-            "correct it in the zone (QGIS, or `zonemap set` for investment_wan)",
+            f"{layer} {ids[row]}: {field} holds {value:g}, not a finite number (outputs treat it as empty); "
+            + ("redraw it in QGIS or re-import the layer" if field == "geometry" else "correct it in the zone (QGIS, or `zonemap set` for investment_wan)"),
         )
         for row, field, value in frame.attrs.get("not_finite", [])
     ]
@@ -482,8 +519,9 @@ def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str],
     problems += found
     problems += _geometry_problems("buildings", _feature_ids(buildings, "building_id"), buildings.geometry.to_numpy())
     problems += _dangling_references(parcels.raw_ids, buildings, zone.prospects)
-    for layer, (frame, id_field) in frames.items():
-        problems += _not_finite(layer, frame, _feature_ids(frame, id_field))
+    found = [p for layer, (frame, id_field) in frames.items() for p in _not_finite(layer, frame, _feature_ids(frame, id_field))]
+    unshaped = {(p.layer, p.id) for p in found if ": geometry holds" in p.message}  # read as empty: say why, once
+    problems = [p for p in problems if p.code != "empty_geometry" or (p.layer, p.id) not in unshaped] + found
     problems += _hold_problems(zone, date.today())
 
     if any(p.code.startswith("crs_") for p in problems):

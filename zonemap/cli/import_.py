@@ -45,6 +45,10 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
     )
     if report.fields:
         click.echo("fields 字段: " + ", ".join(f"{field}←{column}" for field, column in report.fields.items()), err=True)
+    if report.unmapped:
+        into = f", FIELD one of {', '.join(report.unfilled)}" if report.unfilled else ""
+        click.echo(f"not imported 未导入的字段: {', '.join(report.unmapped)}; keep one with --map FIELD=SRCFIELD{into}"
+                   f" (e.g. --map {(report.unfilled or ['note'])[-1]}={report.unmapped[0]})", err=True)
     for line in report.fixes:
         click.echo(f"fixed: {line}", err=True)
     print_warnings(report.warnings)

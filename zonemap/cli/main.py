@@ -10,7 +10,7 @@ import click
 import pyogrio.errors
 
 from zonemap.cli import areas, corners, diff, print_, export, history, import_, indicators, info, init, inspect, map, merge, pull, push, remaining, report, set_, split, validate
-from zonemap.cli import hold, prospect, zone_  # the zone's business: investors, holds, its own figures
+from zonemap.cli import evaluate, hold, prospect, results, zone_  # the zone's business: investors, holds, results, its own figures
 from zonemap.cli._table import terminal_text
 from zonemap.cli.options import ZONE_KEY
 from zonemap.errors import ZonemapError, ZonemapWarning, environment_error
@@ -60,5 +60,5 @@ def main() -> None:
 
 for command in (info.info, areas.areas, remaining.remaining, validate.validate, init.init, inspect.inspect, import_.import_, export.export, set_.set_, split.split, merge.merge, history.history, map.map_, indicators.indicators, diff.diff, report.report, push.push, pull.pull, corners.corners, print_.print_):
     main.add_command(command)
-for command in (prospect.prospect, hold.hold, hold.release, zone_.zone_):
+for command in (prospect.prospect, hold.hold, hold.release, zone_.zone_, results.results, evaluate.evaluate):
     main.add_command(command)

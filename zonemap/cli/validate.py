@@ -15,7 +15,12 @@ from zonemap.cli.options import echo_json, engine_option, json_option, open_zone
 @scheduler_option
 def validate(zone, as_json: bool, engine: str, scheduler: str | None) -> None:
     """Check ZONE: geometry, topology (overlaps, gaps, outside the boundary), ids, statuses, CRS."""
-    problems = open_zone(zone, engine, scheduler).validate()
+    from zonemap.validated import remember
+
+    opened = open_zone(zone, engine, scheduler)
+    problems = opened.validate()
+    if engine == "memory":  # the next map or ledger of this very file need not validate again
+        remember(opened, problems)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if as_json:

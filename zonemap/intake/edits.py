@@ -29,7 +29,8 @@ from zonemap.areas import areas_m2, metric_geometries
 from zonemap.errors import ZonemapError
 from zonemap.intake.changes import zone_change
 from zonemap.intake.sources import read_source
-from zonemap.numbers import number_problem
+from zonemap.ids import id_key, id_problem, normalise_id
+from zonemap.limits import number_problem
 from zonemap.prospects import parse_date
 from zonemap.status import STATUSES, parse_status
 from zonemap.units import from_m2, to_m2
@@ -63,10 +64,22 @@ def _parcel_row(parcels: pd.DataFrame, parcel_id: str, zone) -> int:
     return int(matches[0])
 
 
-def _fresh_id(parcels: pd.DataFrame, wanted: str, zone) -> str:
-    if (parcels["parcel_id"] == wanted).any():
-        raise EditError(f"{zone}: parcel id {wanted!r} is already used; choose another")
-    return wanted
+def _fresh_ids(parcels: pd.DataFrame, wanted: list[str], zone) -> list[str]:
+    """``wanted`` normalised (see :mod:`zonemap.ids`), or a refusal naming an id that is blank, invisible-laden or taken.
+
+    Taken means equal to another id of ``parcels`` or of ``wanted`` once case, spaces and width are ignored.
+    """
+    ids = [normalise_id(pid) for pid in wanted]
+    taken = {id_key(pid): pid for pid in parcels["parcel_id"].dropna().astype(str)}
+    for given, pid in zip(wanted, ids):
+        problem = "is blank" if not pid else id_problem(pid)
+        if problem:
+            raise EditError(f"{zone}: parcel id {given!r} {problem}; choose another")
+        if id_key(pid) in taken:
+            same = "is already used" if taken[id_key(pid)] == pid else f"reads as {taken[id_key(pid)]!r}, already used"
+            raise EditError(f"{zone}: parcel id {pid!r} {same}; choose another")
+        taken[id_key(pid)] = pid
+    return ids
 
 
 def init_zone(
@@ -137,6 +150,7 @@ def set_parcel(
     status clears the tenant unless one is given.
     """
     _check_figure("--investment", investment, "wan", positive=False)
+    parcel_id = normalise_id(parcel_id)
     if status is not None:
         canonical = parse_status(status)
         if canonical is None:
@@ -254,6 +268,7 @@ def split_parcel(
     if (line is None) == (mu is None):
         raise EditError("give either --line WKT or --mu X, not both or neither")
     _check_figure("--mu", mu, "area")
+    parcel_id = normalise_id(parcel_id)
     with zone_change(zone, by=by) as change:
         parcels = change.read("parcels")
         row = _parcel_row(parcels, parcel_id, zone)
@@ -280,11 +295,12 @@ def split_parcel(
         if len(ids) != len(pieces):
             raise EditError(f"--ids: the cut makes {len(pieces)} pieces but {len(ids)} ids were given")
         others = parcels.drop(index=parcels.index[row])
+        ids = _fresh_ids(others, ids, zone)
         children = gpd.GeoDataFrame(
             pd.concat([parcels.iloc[[row]]] * len(pieces), ignore_index=True).drop(columns="geometry"),
             geometry=pieces, crs=parcels.crs,
         )
-        children["parcel_id"] = [_fresh_id(others, pid, zone) for pid in ids]
+        children["parcel_id"] = ids
         children["updated"] = pd.Timestamp(change.at)
         piece_m2 = areas_m2(children.geometry.to_numpy(), parcels.crs)
         change.record(parcel_id, "split", "children", None, ",".join(ids), f"{how}; {from_m2(area_m2, 'mu'):.2f} mu")
@@ -341,6 +357,7 @@ def merge_parcels(zone: str | os.PathLike, parcel_ids: list[str], *, new_id: str
 
     The parcels must have one status and tenant; investments are summed.
     """
+    parcel_ids = [normalise_id(pid) for pid in parcel_ids]
     if len(set(parcel_ids)) < 2:
         raise EditError("give at least two different parcel ids to merge")
     with zone_change(zone, by=by) as change:
@@ -362,7 +379,7 @@ def merge_parcels(zone: str | os.PathLike, parcel_ids: list[str], *, new_id: str
             raise EditError(f"{zone}: {apart} shares no edge with {parcel_ids[0]} (touching at a corner is not enough); merge only adjacent parcels")
         others = parcels.drop(index=parcels.index[rows])
         merged = chosen.iloc[[0]].copy()
-        merged["parcel_id"] = _fresh_id(others, new_id, zone)
+        new_id = merged["parcel_id"] = _fresh_ids(others, [new_id], zone)[0]
         investment = chosen["investment_wan"]
         merged["investment_wan"] = investment.sum() if investment.notna().any() else np.nan
         notes = [n for n in dict.fromkeys(chosen["note"].dropna().astype(str)) if n]

@@ -17,13 +17,16 @@ Examples
 
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 import pandas as pd
 
 from zonemap.errors import ZonemapError
 from zonemap.intake.sources import features_text
-from zonemap.numbers import FIELD_KINDS, MAXIMA, number_problem
-from zonemap.status import STATUS_ALIASES, parse_status
+from zonemap.ids import normalise_id
+from zonemap.limits import FIELD_KINDS, MAXIMA, number_problem
+from zonemap.status import STATUS_ALIASES
 from zonemap.store import SCHEMA
 
 #: Zone field → the 10-byte name it takes in a shapefile (names that fit keep theirs).
@@ -42,17 +45,29 @@ FIELD_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "tenant": ("QYMC", "企业名称", "企业", "入驻企业", "DWMC", "单位名称", "QLR", "权利人"),
         "investment_wan": ("TZE", "投资额", "投资额万元", "投资", "TZJE"),
         "land_use": ("YDXZ", "用地性质", "DLBM", "地类编码", "用途"),
-        "note": ("BZ", "备注"),
+        "note": ("BZ", "备注", "说明", "备注1", "BZXX"),
     },
     "boundary": {"name": ("MC", "名称"), "planned_mu": ("GHMJ", "规划面积")},
     "roads": {"name": ("DLMC", "道路名称", "名称", "MC"), "width_m": ("KD", "宽度", "DLKD")},
     "buildings": {
-        "building_id": ("JZBH", "建筑编号"),
-        "name": ("MC", "名称"),
-        "floors": ("CS", "层数"),
-        "floor_area_m2": ("JZMJ", "建筑面积"),
+        "building_id": ("JZBH", "建筑编号", "编号", "label"),
+        "name": ("JZMC", "建筑名称", "MC", "名称", "Name"),
+        "floors": ("CS", "层数", "JZCS"),
+        "floor_area_m2": ("JZMJ", "建筑面积", "ZDMJ", "占地面积"),
+        "use": ("SYZT", "使用状态", "ZT", "状态", "现状"),
         "parcel_id": ("DKBH", "地块编号"),
     },
+}
+
+#: Values sources write for each building use (matched ignoring case).
+USE_ALIASES: dict[str, tuple[str, ...]] = {
+    "in_use": ("in_use", "在用", "使用中", "生产", "生产中", "使用", "已使用", "in use", "used"),
+    "idle": ("idle", "闲置", "空置", "停用", "停产", "未使用", "unused"),
+}
+#: Fields whose values are words from a fixed vocabulary: (layer, field) → canonical value → aliases.
+VOCABULARIES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
+    ("parcels", "status"): STATUS_ALIASES,
+    ("buildings", "use"): USE_ALIASES,
 }
 
 
@@ -97,17 +112,35 @@ def _text(values: pd.Series) -> pd.Series:
     return values.map(one).astype(object)
 
 
-def _statuses(values: pd.Series, column: str, source_name: str, named=features_text) -> pd.Series:
+def closest_word(value: str, vocabulary: dict[str, tuple[str, ...]] = STATUS_ALIASES) -> str | None:
+    """The known word most like ``value`` (``已入住`` → ``已入驻``), or None when none is close.
+
+    >>> closest_word("已入住"), closest_word("已开发完成"), closest_word("待定")
+    ('已入驻', '已开发', None)
+    """
+    words = [alias for aliases in vocabulary.values() for alias in aliases]
+    found = difflib.get_close_matches(value.strip(), words, n=1, cutoff=0.5)
+    return found[0] if found else None
+
+
+def _words(values: pd.Series, column: str, source_name: str, vocabulary: dict[str, tuple[str, ...]], what: str,
+           named=features_text) -> pd.Series:
+    """Canonical values of a vocabulary; every unknown value is refused at once, with its count and the closest known one."""
+    lookup = {alias.casefold(): value for value, aliases in vocabulary.items() for alias in aliases}
     text = _text(values)
-    parsed = text.map(lambda v: None if v is None else parse_status(v))
+    parsed = text.map(lambda v: None if v is None else lookup.get(v.strip().casefold()))
     unknown = text.notna() & parsed.isna()
     if unknown.any():
-        value = text[unknown].iloc[0]
-        rows = np.flatnonzero((text == value).to_numpy())
-        accepted = " / ".join(aliases[1] for aliases in STATUS_ALIASES.values())
+        parts = []
+        for value, count in text[unknown].value_counts(sort=True).items():
+            rows = np.flatnonzero((text == value).to_numpy())
+            guess = closest_word(value, vocabulary)
+            parts.append(f"{value!r} ×{count} ({named(rows)}{f'; did you mean {guess}?' if guess else ''})")
+        accepted = " / ".join(aliases[1] for aliases in vocabulary.values())
+        several = f"{len(parts)} unknown {what} values" if len(parts) > 1 else f"unknown {what}"
         raise FieldError(
-            f"{source_name}: status {value!r} in field {column} ({named(rows)}) is not a known status; "
-            f"use {accepted} (or tenant / developed / vacant), or correct the source"
+            f"{source_name}: {several} in field {column}: {', '.join(parts)}; "
+            f"use {accepted} (or {' / '.join(vocabulary)}), or correct the source"
         )
     return parsed.astype(object)
 
@@ -146,14 +179,16 @@ def map_fields(frame: pd.DataFrame, layer: str, explicit: dict[str, str] | None 
     out = pd.DataFrame(index=frame.index)
     for field, column in fields.items():
         values, dtype = frame[column], SCHEMA[layer][field]
-        if field == "status":
-            out[field] = _statuses(values, column, source_name, named)
+        if (layer, field) in VOCABULARIES:
+            out[field] = _words(values, column, source_name, VOCABULARIES[layer, field], field.replace("_", " "), named)
         elif dtype == "float64":
             out[field] = _numbers(values, column, source_name, FIELD_KINDS.get(field, "area"), named)
         elif dtype == "Int32":
             out[field] = _numbers(values, column, source_name, FIELD_KINDS.get(field, "area"), named).round().astype("Int32")
         elif dtype.startswith("datetime"):
             out[field] = pd.to_datetime(values, errors="coerce").astype(dtype)
+        elif field.endswith("_id"):  # parcel_id, building_id, zone_id: see zonemap.ids
+            out[field] = _text(values).map(lambda v: (normalise_id(v) or None) if isinstance(v, str) else None).astype(object)
         else:
             out[field] = _text(values)
     out.attrs["fields"] = fields

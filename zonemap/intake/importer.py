@@ -34,6 +34,8 @@ from zonemap.validate import Problem, _geometry_problems
 MODES: tuple[str, ...] = ("replace", "update", "append")
 #: The field that identifies a feature of each importable layer.
 ID_FIELDS: dict[str, str] = {"parcels": "parcel_id", "roads": "name", "buildings": "building_id", "boundary": "zone_id"}
+#: Columns a reader adds to describe where a feature came from, not data of the land.
+SOURCE_INTERNAL: dict[str, tuple[str, ...]] = {"DXF": ("Layer", "EntityHandle", "Entity")}
 #: Two geometries no further apart than this (metres, Hausdorff) are the same: format round-off.
 SAME_GEOMETRY_M = 0.001
 
@@ -53,6 +55,18 @@ class ImportReport:
     kept: int = 0
     fixes: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def unmapped(self) -> list[str]:
+        """Source fields no zone field takes: they are not imported (``--map FIELD=SRCFIELD`` keeps one)."""
+        frame = self.source.frame
+        skip = {frame.geometry.name, *self.fields.values(), *SOURCE_INTERNAL.get(self.source.kind, ())}
+        return [str(c) for c in frame.columns if c not in skip]
+
+    @property
+    def unfilled(self) -> list[str]:
+        """Fields of the layer the source fills with nothing."""
+        return [f for f in store.SCHEMA[self.layer] if f not in self.fields and f != "updated"]
 
 
 def _fix_geometries(source: Source) -> list[tuple[int, float, float]]:
@@ -275,7 +289,7 @@ def import_source(
     """
     if layer not in ID_FIELDS:
         raise FieldError(f"--layer {layer}: cannot import into it; use one of {', '.join(ID_FIELDS)}")
-    store.require_geopackage(zone)
+    store.zone_location(zone)
     source = read_source(source_path, layer=from_layer, target=layer, encoding=encoding, crs=crs, where=where, snap=snap)
     if on_read is not None:
         on_read(source)

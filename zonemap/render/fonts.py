@@ -82,4 +82,7 @@ def print_rc(lang: str, *, what: str = "this page", texts: Iterable[str] = (), r
         "font.family": "sans-serif",
         "font.sans-serif": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
         "axes.unicode_minus": False,
+        # Names from the data are drawn as typed: no mathtext ("$5 and $6" keeps its dollars, "$\\foo$" is no command).
+        "text.parse_math": False,
+        "text.usetex": False,
     }

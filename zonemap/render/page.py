@@ -117,22 +117,21 @@ def _parcels_layer(zone: Zone, words: dict, lang: str, changes: dict[str, str] |
     investment = pd.to_numeric(parcels["investment_wan"], errors="coerce").to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         intensity = np.where((status == "tenant").to_numpy() & (area_mu > 0), investment / area_mu, np.nan)
+    labels = {s: status_label(s, lang) for s in status.unique()}  # once per status, not per parcel
     frame = parcels.assign(
-        status_label=status.map(lambda s: status_label(s, lang)),
+        status_label=status.map(labels),
         area_m2=area_m2,
         area_mu=area_mu,
         intensity=intensity,
     )
     if changes is None:
-        classes = list(STATUSES) + sorted(set(status) - set(STATUSES))
-        class_index = {s: i for i, s in enumerate(classes)}
-        class_of = [class_index[s] for s in status]
+        classes = list(STATUSES) + sorted(set(labels) - set(STATUSES))
+        class_of = pd.Categorical(status, categories=classes).codes.tolist()
         styles = [{"label": status_label(s, lang), **status_style(s)} for s in classes]
     else:
-        kinds = parcels["parcel_id"].map(lambda pid: changes.get(pid, "unchanged")).tolist()
-        kind_index = {kind: i for i, kind in enumerate(CHANGE_COLOURS)}
-        frame = frame.assign(change=kinds)
-        class_of = [kind_index[kind] for kind in kinds]
+        kinds = parcels["parcel_id"].map(changes).fillna("unchanged")
+        frame = frame.assign(change=kinds.tolist())
+        class_of = pd.Categorical(kinds, categories=list(CHANGE_COLOURS)).codes.tolist()
         styles = [
             {"label": CHANGE_LABELS[kind][lang], **status_style(""), "fill": colour} for kind, colour in CHANGE_COLOURS.items()
         ]

@@ -6,8 +6,9 @@ writing them needs no Chinese font; nothing is loaded from the network), or
 Markdown with the charts as SVG files beside it. On paper the HTML shows the
 print map (:mod:`zonemap.render.printmap`, legend beside the frame) in place
 of the interactive one, and keeps tables whole. Every string
-from the data is escaped: the HTML template autoescapes, and the Markdown
-escapes HTML and table pipes. The figures come from the same library calls
+from the data is escaped: the HTML template autoescapes, the Markdown
+backslash-escapes what would make links, images, emphasis or HTML, and chart
+text is drawn as typed (no mathtext: ``$`` is a dollar sign). The figures come from the same library calls
 as ``zonemap areas --json`` and ``zonemap indicators --json``, and the HTML
 carries them as JSON too (``<script id="zonemap-data">``).
 
@@ -22,7 +23,6 @@ Examples
 from __future__ import annotations
 
 import base64
-import html
 import io
 import os
 import warnings
@@ -37,6 +37,7 @@ from zonemap.errors import ZonemapError
 from zonemap.fit import prospect_fits
 from zonemap.indicators import format_indicator
 from zonemap.render import write_page
+from zonemap.render.escape import clip, markdown_text
 from zonemap.status import STATUS_COLOURS, STATUSES, status_label
 from zonemap.units import DECIMALS
 
@@ -44,7 +45,10 @@ if TYPE_CHECKING:
     from zonemap.zone import Zone
 
 LANGS = ("zh", "en")
-FORMATS = (".html", ".md")
+FORMATS = (".html", ".md", ".docx")
+#: Columns of text a chart label shows at most, and a Markdown table cell; longer text is cut with "…" (the data keeps it whole).
+LABEL_COLUMNS = 40
+CELL_COLUMNS = 240
 ROAD_COLOUR, UNPARCELLED_COLOUR = "#999999", "#DDDDDD"
 
 TEXT = {
@@ -160,17 +164,19 @@ def report_data(zone: Zone, *, method: str = "ellipsoidal", intensity: float | N
     }
 
 
-def _svg(figure) -> bytes:
+def _chart(figure, fmt: str) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    figure.savefig(buffer, format=fmt, dpi=150, bbox_inches="tight", metadata=metadata)
     return buffer.getvalue()
 
 
-def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
-    """The report's charts as SVG bytes: ``land`` (by status) and ``intensity`` (per tenant).
+def charts(data: dict, lang: str = "zh", *, fmt: str = "svg") -> dict[str, bytes]:
+    """The report's charts as SVG (or ``fmt="png"``) bytes: ``land`` (by status) and ``intensity`` (per tenant).
 
-    Their text stays text (``svg.fonttype`` none), drawn by the reader's
-    browser in its own font: writing them needs no Chinese font.
+    SVG text stays text (``svg.fonttype`` none), drawn by the reader's
+    browser in its own font: writing them needs no Chinese font. PNG (for
+    the .docx) draws the glyphs here, so Chinese needs a font with them.
     """
     import matplotlib
     from matplotlib.figure import Figure
@@ -179,7 +185,8 @@ def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
 
     text = TEXT[lang]
     ledger = data["ledger"]
-    with matplotlib.rc_context(print_rc(lang, required=False)), warnings.catch_warnings():
+    names = [t["tenant"] for t in data["indicators"]["tenants"]]
+    with matplotlib.rc_context(print_rc(lang, what="the charts", texts=names, required=fmt == "png")), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*missing from font")  # the browser draws the glyphs
         keys = [*STATUSES, "roads", "unparcelled"]
         values = [ledger["by_status"][k]["area"] if k in STATUSES else ledger[k] for k in keys]
@@ -192,14 +199,14 @@ def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
         axes.set_title(text["chart_land"])
         axes.set_xlim(0, max(values + [1.0]) * 1.2)
         axes.spines[["top", "right"]].set_visible(False)
-        land = _svg(figure)
+        land = _chart(figure, fmt)
 
         tenants = [t for t in data["indicators"]["tenants"] if t["intensity_wan_per_mu"] is not None]
         figure = Figure(figsize=(6.4, 0.6 + 0.5 * max(len(tenants), 1)))
         axes = figure.subplots()
         if tenants:
             values = [t["intensity_wan_per_mu"] for t in tenants]
-            bars = axes.barh([t["tenant"] for t in tenants], values, color=STATUS_COLOURS["tenant"])
+            bars = axes.barh([clip(str(t["tenant"]), LABEL_COLUMNS) for t in tenants], values, color=STATUS_COLOURS["tenant"])
             axes.bar_label(bars, labels=[f"{v:,.2f}" for v in values], padding=3)
             zone_value = data["indicators"]["indicators"]["investment_intensity_mu"]["value"]
             if zone_value is not None:
@@ -212,7 +219,7 @@ def charts(data: dict, lang: str = "zh") -> dict[str, bytes]:
             axes.set_yticks([])
         axes.set_title(text["chart_intensity"])
         axes.spines[["top", "right"]].set_visible(False)
-        intensity = _svg(figure)
+        intensity = _chart(figure, fmt)
     return {"land": land, "intensity": intensity}
 
 
@@ -334,8 +341,8 @@ def render_html(data: dict, svgs: dict[str, bytes], *, lang: str = "zh", map_htm
 
 
 def _md(text: object) -> str:
-    """Text safe in a Markdown table cell: HTML escaped (renderers pass raw HTML on), pipes escaped."""
-    return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+    """Text shown as itself in Markdown (no link, image, emphasis or raw HTML), cut at :data:`CELL_COLUMNS`."""
+    return markdown_text(clip(str(text), CELL_COLUMNS))
 
 
 def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
@@ -384,14 +391,14 @@ def write_report(
     intensity: float | None = None,
     overwrite: bool = False,
 ) -> list[Path]:
-    """Write the report to ``out`` (``.html`` or ``.md``); return the files written.
+    """Write the report to ``out`` (``.html``, ``.md`` or ``.docx``); return the files written.
 
     Markdown gets its charts as ``<stem>-land.svg`` and ``<stem>-intensity.svg``
-    and the map as ``<stem>-map.html`` beside it; HTML holds them all.
+    and the map as ``<stem>-map.html`` beside it; HTML and .docx hold them all.
     """
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
-        raise ZonemapError(f"{out}: a report is .html or .md; give -o report.html or -o report.md")
+        raise ZonemapError(f"{out}: a report is .html, .md or .docx; give -o report.html, -o report.md or -o report.docx")
     if lang not in LANGS:
         raise ZonemapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     if not out.parent.is_dir():
@@ -403,6 +410,11 @@ def write_report(
     if existing and not overwrite:
         raise ZonemapError(f"{existing[0]}: already exists; choose another name or pass --overwrite")
     data = report_data(zone, method=method, intensity=intensity)
+    if out.suffix.lower() == ".docx":
+        from zonemap.render.docx import render_docx
+
+        write_page(render_docx(zone, data, lang=lang), out)
+        return [out]
     svgs = charts(data, lang)
     if out.suffix.lower() == ".html":
         write_page(render_html(data, svgs, lang=lang, map_html=map_page(zone, lang=lang), print_svg=print_map_svg(zone, lang=lang)), out)
