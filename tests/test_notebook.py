@@ -25,5 +25,7 @@ def test_notebook_runs_top_to_bottom(tmp_path):
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "惠实业有限公司: best site A05" in printed
     assert "status changed: [{'parcel_id': 'A05', 'old': 'developed', 'new': 'tenant'}]" in printed
+    assert "offered to others: False" in printed and "惠实业有限公司: intent → landed; A05 is let to 惠实业有限公司" in printed
+    assert "low-yield land: [('A03', '佳电机械厂')]" in printed
     pages = "".join(o.get("data", {}).get("text/html", "") for o in outputs if o.output_type == "execute_result")
     assert "用地变化对比图" in pages  # the compare map, inline
