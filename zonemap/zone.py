@@ -29,12 +29,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import CRS
 
 from zonemap import areas as _areas
 from zonemap import store
+from zonemap.crs import require_crs
 from zonemap.units import to_m2
 
 if TYPE_CHECKING:
@@ -42,19 +45,28 @@ if TYPE_CHECKING:
 
 
 def _finite_figures(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every NaN-free but infinite figure (another tool may write ``inf``) blanked, and noted.
+    """``frame`` with every infinite figure and every geometry with a non-finite vertex (another tool may write them) blanked, and noted.
 
-    A figure that is not finite is no figure: outputs treat it as missing;
+    A figure or shape that is not finite is none: outputs treat it as missing
+    (a shape with an ``inf`` vertex has no area, nor a place on a map);
     ``frame.attrs["not_finite"]`` keeps (row, field, value) for validation to name.
     """
     noted = []
     for field in frame.columns:
         if frame[field].dtype == "float64":
             values = frame[field].to_numpy()
-            for row in np.flatnonzero(np.isinf(values)):
-                noted.append((int(row), field, float(values[row])))
-            if noted and noted[-1][1] == field:
+            bad = np.flatnonzero(np.isinf(values))
+            noted += [(int(row), field, float(values[row])) for row in bad]
+            if len(bad):
                 frame[field] = frame[field].where(~np.isinf(values))
+    if isinstance(frame, gpd.GeoDataFrame) and len(frame):
+        coords, rows = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+        wrong = ~np.isfinite(coords).all(axis=1)
+        if wrong.any():
+            bad, first = np.unique(rows[wrong], return_index=True)
+            values = coords[wrong][first]
+            noted += [(int(row), "geometry", float(xy[~np.isfinite(xy)][0])) for row, xy in zip(bad, values)]
+            frame.loc[frame.index[bad], frame.geometry.name] = None
     frame.attrs["not_finite"] = noted
     return frame
 
@@ -63,13 +75,15 @@ class ZoneChangedWarning(UserWarning):
     """A Zone's file changed since it was read; the Zone has read it again."""
 
 
-def file_stamp(path: Path) -> tuple:
+def file_stamp(path) -> tuple:
     """What changes whenever a GeoPackage is written: size and time of the file and its ``-wal``, and SQLite's change counter.
 
     The change counter (bytes 24–27 of the SQLite header) moves on every
     committed write in rollback-journal mode, even one within the same
     clock tick and of the same size; in WAL mode the ``-wal`` file moves.
     """
+    if not isinstance(path, Path):
+        return ()  # a zone in PostgreSQL: its transactions are the database's; no file to watch
     stamps = []
     for candidate in (path, Path(f"{path}-wal")):
         try:
@@ -78,11 +92,13 @@ def file_stamp(path: Path) -> tuple:
             stamps.append(None)
             continue
         stamps.append((stat.st_mtime_ns, stat.st_size))
-    try:
-        with path.open("rb") as handle:
-            counter = handle.read(28)[24:]
-    except OSError:
-        counter = b""
+    counter = b""
+    if not store.writing(path):  # closing a handle would drop the lock of our own write in progress
+        try:
+            with path.open("rb") as handle:
+                counter = handle.read(28)[24:]
+        except OSError:
+            pass
     return (*stamps, counter)
 
 
@@ -105,7 +121,7 @@ class Zone:
     """
 
     def __init__(self, path: str | os.PathLike):
-        self.path = store.require_geopackage(path)
+        self.path = store.zone_location(path)
         self._read()
 
     def _read(self) -> None:
@@ -175,8 +191,19 @@ class Zone:
         parcels = self.parcels  # first: a changed file is read again before the cache is used
         cache = self._cache.setdefault("parcel_areas_m2", {})
         if method not in cache:
-            cache[method] = _areas.areas_m2(parcels.geometry.values, parcels.crs, method=method, where="parcels")
+            if method == "ellipsoidal" and "parcel_rings" in self._cache:  # the map's: one inverse projection for both
+                cache[method] = _areas.geodetic_rings_m2(self.parcel_rings(), parcels.crs)
+            else:
+                cache[method] = _areas.areas_m2(parcels.geometry.values, parcels.crs, method=method, where="parcels")
         return cache[method]
+
+    def parcel_rings(self) -> _areas.Rings:
+        """The parcels' rings in lon/lat of the zone's datum, as arrays (:func:`zonemap.areas.geodetic_rings`), made once;
+        ellipsoidal areas not yet measured are then measured from them."""
+        parcels = self.parcels  # first: a changed file is read again before the cache is used
+        if "parcel_rings" not in self._cache:
+            self._cache["parcel_rings"] = _areas.geodetic_rings(parcels.geometry.values, require_crs(parcels.crs, where="parcels"))
+        return self._cache["parcel_rings"]
 
     @property
     def infrastructure_wan(self) -> float | None:
@@ -227,7 +254,7 @@ class Zone:
 
 
 def open(path: str | os.PathLike) -> Zone:  # noqa: A001 - mirrors rasterio.open / fiona.open
-    """Open the zone GeoPackage at ``path``."""
+    """Open the zone GeoPackage at ``path``, or the database zone a ``postgresql://…?zone=NAME`` URL names."""
     return Zone(path)
 
 

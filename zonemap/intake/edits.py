@@ -33,7 +33,7 @@ from zonemap.errors import ZonemapError
 from zonemap.intake.changes import zone_change
 from zonemap.intake.sources import read_source
 from zonemap.ids import id_key, id_problem, normalise_id
-from zonemap.numbers import number_problem
+from zonemap.limits import number_problem
 from zonemap.prospects import parse_date
 from zonemap.status import STATUSES, parse_status
 from zonemap.units import from_m2, to_m2
@@ -203,11 +203,11 @@ def set_parcel(
             if old != value:
                 parcels.at[row, field] = np.nan if value is None and field == "investment_wan" else value
                 change.record(parcel_id, "update", field, old, value)
-        if not change.rows:
+        if change.rows:
+            parcels.at[row, "updated"] = pd.Timestamp(change.at)
+            change.write("parcels", parcels)
+        else:
             change.discard()
-            return _edited(zone, [])
-        parcels.at[row, "updated"] = pd.Timestamp(change.at)
-        change.write("parcels", parcels)
     return _edited(zone, change.rows)
 
 

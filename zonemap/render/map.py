@@ -121,8 +121,9 @@ def build_map(
     if lang not in LANGS:
         raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     tiles = tile_layers(basemap, lang=lang, tianditu_key=tianditu_key)
+    rings = {"parcels": zone.parcel_rings()}  # first: the ledger's areas are measured from them
     page = build_page(zone, lang=lang, title=title, compare=compare)
-    specs, bounds = web_layers(page, basemap=basemap)
+    specs, bounds = web_layers(page, basemap=basemap, rings=rings)
     text = page.words
     (south, west), (north, east) = bounds
     m = folium.Map(

@@ -25,7 +25,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-from zonemap.render.encode import encode_polygons, polygon_rings
+from zonemap.areas import Rings, geodetic_rings
+from zonemap.render.encode import encode_polygons, varint_bytes, zigzag
 from zonemap.render.gcj02 import wgs84_to_gcj02
 from zonemap.render.page import Layer, Page
 from zonemap.units import DECIMALS, M2_PER_UNIT, UNIT_LABELS
@@ -35,13 +36,18 @@ GCJ02_BASEMAPS = frozenset({"gaode"})
 
 
 @lru_cache(maxsize=8)
-def _to_wgs84(crs: CRS) -> Transformer:
-    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+def _to_wgs84(geodetic: CRS) -> Transformer | None:
+    """lon/lat of a datum to WGS84's, or None where that changes no coordinate (CGCS2000: PROJ's
+    ballpark, below the page's centimetre quantum anyway)."""
+    transformer = Transformer.from_crs(geodetic, "EPSG:4326", always_xy=True)
+    probe = (np.array([73.0, 119.0, 135.0]), np.array([18.0, 33.0, 53.0]))
+    return None if np.array_equal(np.column_stack(transformer.transform(*probe)), np.column_stack(probe)) else transformer
 
 
-def web_lonlat(xy: np.ndarray, crs: CRS, *, basemap: str) -> np.ndarray:
-    """(n, 2) coordinates in ``crs`` as the web map's lon/lat: WGS84, or GCJ-02 for AMap tiles."""
-    lon, lat = _to_wgs84(crs).transform(xy[:, 0], xy[:, 1])
+def web_lonlat(xy: np.ndarray, geodetic: CRS, *, basemap: str) -> np.ndarray:
+    """(n, 2) lon/lat of the ``geodetic`` datum as the web map's: WGS84, or GCJ-02 for AMap tiles."""
+    to_wgs84 = _to_wgs84(geodetic)
+    lon, lat = to_wgs84.transform(xy[:, 0], xy[:, 1]) if to_wgs84 else (xy[:, 0], xy[:, 1])
     if basemap in GCJ02_BASEMAPS:
         lon, lat = wgs84_to_gcj02(lon, lat)
     return np.column_stack([lon, lat])
@@ -49,26 +55,37 @@ def web_lonlat(xy: np.ndarray, crs: CRS, *, basemap: str) -> np.ndarray:
 
 def web_geometries(geoms: gpd.GeoSeries, *, basemap: str) -> np.ndarray:
     """A layer's geometries in the web map's lon/lat (see :func:`web_lonlat`)."""
-    return shapely.transform(np.asarray(geoms.values, dtype=object), lambda xy: web_lonlat(xy, geoms.crs, basemap=basemap))
+    lonlat = np.asarray(geoms.to_crs(geoms.crs.geodetic_crs).values, dtype=object)
+    return shapely.transform(lonlat, lambda xy: web_lonlat(xy, geoms.crs.geodetic_crs, basemap=basemap))
 
 
 def _json_values(series: pd.Series, *, decimals: int | None = None) -> list | dict:
-    """A column as JSON: a list (None for missing; numbers rounded, text as str), or,
-    when few values repeat over many rows, ``{"values": [...], "codes": [...]}``
-    with code -1 for missing, which ``zonemap.js`` reads the same way.
+    """A column for the page, which ``zonemap.js`` reads in each of its three forms:
+
+    - numbers (``decimals`` given): ``{"scaled": varints, "decimals": d, "count": n}``,
+      each value × 10^d rounded, zig-zagged, plus one (0 for missing);
+    - text where few values repeat over many rows: ``{"values": [...], "codes": varints, "count": n}``,
+      each row's value index plus one (0 for missing);
+    - other text: a JSON list (None for missing).
     """
-    if decimals is None:
-        missing = series.isna().to_numpy()
-        values = series.astype(str).to_numpy(dtype=object, copy=True)
-    else:
-        numbers = pd.to_numeric(series, errors="coerce").round(decimals)
-        missing = numbers.isna().to_numpy()
-        values = numbers.to_numpy(dtype=object, copy=True)
+    if decimals is not None:
+        numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        missing = np.isnan(numbers)
+        scaled = np.rint(np.where(missing, 0.0, numbers) * 10**decimals).astype(np.int64)
+        codes = np.where(missing, 0, zigzag(scaled) + np.uint64(1))
+        return {"scaled": varint_bytes(codes), "decimals": decimals, "count": len(series)}
+    missing = series.isna().to_numpy()
+    values = series.astype(str).to_numpy(dtype=object, copy=True)
     values[missing] = None
-    codes, uniques = pd.factorize(values)
+    codes, uniques = pd.factorize(values)  # missing: -1
     if len(values) >= 64 and len(uniques) * 4 <= len(values):
-        return {"values": list(uniques), "codes": codes.tolist()}
+        return {"values": list(uniques), "codes": varint_bytes(codes + 1), "count": len(series)}
     return values.tolist()
+
+
+def _classes(class_of: list[int]) -> dict:
+    """Each feature's class (index into the styles) as varints."""
+    return {"codes": varint_bytes(np.asarray(class_of, dtype=np.uint64)), "count": len(class_of)}
 
 
 def _number_row(key: str, label: str, column: str, decimals: int, unit: str = "", factor: float = 1.0) -> dict:
@@ -96,7 +113,7 @@ def _parcels_spec(layer: Layer, words: dict, lang: str, geometry: dict) -> dict:
     return {
         "name": layer.name,
         "geometry": geometry,
-        "class_of": layer.class_of,
+        "class_of": _classes(layer.class_of),
         "styles": layer.styles,
         "columns": {
             **change_columns,
@@ -156,7 +173,7 @@ def _buildings_spec(layer: Layer, words: dict, geometry: dict) -> dict:
     return {
         "name": layer.name,
         "geometry": geometry,
-        "class_of": layer.class_of,
+        "class_of": _classes(layer.class_of),
         "styles": layer.styles,
         "columns": {
             "name": _json_values(frame["name"]),
@@ -179,17 +196,20 @@ def _boundary_spec(layer: Layer, geometry: dict) -> dict:
     return {"name": layer.name, "geometry": geometry, "styles": layer.styles, "columns": {}}
 
 
-def web_layers(page: Page, *, basemap: str) -> tuple[dict[str, dict], list[list[float]]]:
+def web_layers(page: Page, *, basemap: str, rings: dict[str, Rings] | None = None) -> tuple[dict[str, dict], list[list[float]]]:
     """Every layer of ``page`` as the spec ``zonemap.js`` draws, geometry in the basemap's lon/lat,
     and the ``[[south, west], [north, east]]`` to fit: the boundary's, or the parcels' without one.
+
+    ``rings`` may give a layer's :func:`zonemap.areas.geodetic_rings` already made (the parcels' by the ledger).
     """
     specs, outlines = {}, {}
     for key, layer in page.layers.items():
-        coords, ring_sizes, ring_counts = polygon_rings(layer.frame.geometry.values)
-        lonlat = web_lonlat(coords, layer.frame.crs, basemap=basemap) if len(coords) else coords
+        crs = layer.frame.crs
+        geodetic = (rings or {}).get(key) or geodetic_rings(layer.frame.geometry.values, crs)
+        lonlat = web_lonlat(geodetic.xy, crs.geodetic_crs, basemap=basemap) if len(geodetic.xy) else geodetic.xy
         if len(lonlat) and key in ("boundary", "parcels"):
             outlines[key] = lonlat
-        geometry = encode_polygons(lonlat, ring_sizes, ring_counts)
+        geometry = encode_polygons(geodetic._replace(xy=lonlat))
         if key == "parcels":
             specs[key] = _parcels_spec(layer, page.words, page.lang, geometry)
         elif key == "roads":
