@@ -65,6 +65,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from zonemap import pgstore
 from zonemap.errors import BusyError, ZonemapWarning, ZoneFileError, environment_error
 
 #: The layers of SPEC §3: field name → pandas dtype. ``None`` geometry means a table.
@@ -183,9 +184,17 @@ def is_zone_file(path: str | os.PathLike) -> bool:
     return set(REQUIRED_LAYERS) <= names
 
 
+#: Zones this process is writing. POSIX file locks belong to a process, and closing *any* handle on the file
+#: drops them; GDAL carries its own SQLite, which does not know ours holds the lock. So while a zone is being
+#: written here, nothing here may open it but that write (read through ``txn.read``).
+_WRITING: set[Path] = set()
+
+
 def require_geopackage(path: str | os.PathLike) -> Path:
     """``path`` as a Path, or a one-line :class:`ZoneFileError` saying what is wrong."""
     path = Path(path)
+    if _WRITING and path.resolve() in _WRITING:
+        raise RuntimeError(f"{path}: opened while this process writes it, which would drop SQLite's lock; read it through txn.read")
     if not path.exists():
         raise ZoneFileError(f"{path}: no such file; check the path, or create a zone with `zonemap init`")
     if path.is_dir():
@@ -198,6 +207,11 @@ def require_geopackage(path: str | os.PathLike) -> Path:
     return path
 
 
+def zone_location(path) -> Path | pgstore.DatabaseZone:
+    """Where a zone is: a :class:`~zonemap.pgstore.DatabaseZone` for a ``postgresql://…?zone=NAME`` URL, else its checked file."""
+    return pgstore.parse_location(path) if pgstore.is_database(path) else require_geopackage(path)
+
+
 def _damaged(path: str | os.PathLike, exc: Exception) -> ZoneFileError:
     """A GDAL/SQLite failure on a zone file as one line: what, where, and the fix."""
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -206,7 +220,9 @@ def _damaged(path: str | os.PathLike, exc: Exception) -> ZoneFileError:
 
 
 def list_layers(path: str | os.PathLike) -> dict[str, str | None]:
-    """Layer name → geometry type (``None`` for tables) of a GeoPackage."""
+    """Layer name → geometry type (``None`` for tables) of a GeoPackage (or a database zone)."""
+    if pgstore.is_database(path):
+        return pgstore.list_layers(path)
     path = require_geopackage(path)
     try:
         return {name: geometry_type for name, geometry_type in pyogrio.list_layers(path)}
@@ -229,6 +245,8 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
     Every field of the layer's schema is present in the result, missing
     ones filled with nulls, so code downstream never tests for columns.
     """
+    if pgstore.is_database(path):
+        return pgstore.read_layer(path, name)
     layers = list_layers(path)
     if name not in layers:
         if name in REQUIRED_LAYERS:
@@ -249,6 +267,8 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
 
 def layer_counts(path: str | os.PathLike) -> dict[str, int]:
     """Feature count of every layer, read from the file's metadata only."""
+    if pgstore.is_database(path):
+        return pgstore.layer_counts(path)
     layers = list_layers(path)
     try:
         return {name: int(pyogrio.read_info(path, layer=name)["features"]) for name in layers}
@@ -621,13 +641,20 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
     Reads done inside the block see the zone as it is under the lock, so two
     writers (zonemap or QGIS) never lose an edit. A symlinked zone is written
     through its link. With ``create=True`` the zone must not exist yet and
-    the copy starts empty.
+    the copy starts empty. A database zone's edit is a database transaction
+    instead (:func:`zonemap.pgstore.transaction`).
     """
+    if pgstore.is_database(path):
+        with pgstore.transaction(path, create=create) as txn:
+            yield txn
+        return
     path = Path(path).resolve()  # one file, one lock, whichever link names it
     if create:
         with _create(path) as txn:
             yield txn
         return
+    if path in _WRITING:  # a write nested in this process's own: waiting for it would never end
+        raise _busy(path)
     list_layers(path)  # a damaged zone is named as itself, not as its working copy
     _warn_if_network_share(path)
     with closing(register_gpkg_functions(sqlite3.connect(path, timeout=lock_wait_seconds(), isolation_level=None))) as db:
@@ -635,6 +662,7 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
             db.execute("BEGIN IMMEDIATE")  # SQLite's write lock: the one QGIS and GDAL take too
         except sqlite3.OperationalError as exc:
             raise _busy(path) if "locked" in str(exc) or "busy" in str(exc) else _damaged(path, exc) from None
+        _WRITING.add(path)
         try:
             _refuse_foreign_triggers(db, path)
             # Working copies of writers killed midway (SIGKILL skips their cleanup); no one else holds the lock.
@@ -665,3 +693,5 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+        finally:
+            _WRITING.discard(path)

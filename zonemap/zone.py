@@ -69,7 +69,7 @@ class Zone:
     """One zone, read from its GeoPackage; layers are read when first used."""
 
     def __init__(self, path: str | os.PathLike):
-        self.path = store.require_geopackage(path)
+        self.path = store.zone_location(path)
         self.layers = store.list_layers(self.path)
         missing = [name for name in store.REQUIRED_LAYERS if name not in self.layers]
         if missing:
@@ -178,7 +178,7 @@ class Zone:
 
 
 def open(path: str | os.PathLike) -> Zone:  # noqa: A001 - mirrors rasterio.open / fiona.open
-    """Open the zone GeoPackage at ``path``."""
+    """Open the zone GeoPackage at ``path``, or the database zone a ``postgresql://…?zone=NAME`` URL names."""
     return Zone(path)
 
 

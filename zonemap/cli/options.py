@@ -18,11 +18,23 @@ from zonemap.units import UNITS
 ZONE_KEY = "zonemap.zone"
 
 
-def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None) -> Path:
+def as_zone(value: str):
+    """A zone argument as a Path, or a database zone for a ``postgresql://…?zone=NAME`` URL."""
+    from zonemap import pgstore
+
+    return pgstore.parse_location(value) if pgstore.is_database(value) else Path(value)
+
+
+def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None):
     from zonemap import sample_path
 
-    ctx.meta[ZONE_KEY] = Path(value) if value else sample_path()
+    ctx.meta[ZONE_KEY] = as_zone(value) if value else sample_path()
     return ctx.meta[ZONE_KEY]
+
+
+def zone_value(ctx: click.Context, param: click.Parameter, value: str):
+    """Callback for a required zone argument: a Path, or a database zone (see :func:`as_zone`)."""
+    return as_zone(value)
 
 
 #: A folder given as ZONE or SOURCE is a data problem like a missing file (exit 1, from the library), not a usage error.

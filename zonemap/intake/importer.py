@@ -289,7 +289,7 @@ def import_source(
     """
     if layer not in ID_FIELDS:
         raise FieldError(f"--layer {layer}: cannot import into it; use one of {', '.join(ID_FIELDS)}")
-    store.require_geopackage(zone)
+    store.zone_location(zone)
     source = read_source(source_path, layer=from_layer, target=layer, encoding=encoding, crs=crs, where=where, snap=snap)
     if on_read is not None:
         on_read(source)
@@ -331,5 +331,10 @@ def _land(zone, source: Source, incoming: gpd.GeoDataFrame, layer: str, id_field
             change.record(None, "import", layer, f"{len(current)} features", f"{len(result)} features", f"{mode} from {source.path.name}")
             report.added = [str(i) for i in range(len(incoming))]
         change.write(layer, result)
+        if layer == "parcels" and source.path.suffix.lower() == ".shp":
+            from zonemap.intake.survey import SCHEMA_LAYER, schema_record
+
+            # So that `export ZONE 地块.shp` goes back in the institute's own fields and words.
+            change.write(SCHEMA_LAYER, schema_record(source.path, source.choice.encoding if source.choice else None))
     report.warnings = change.warnings
     return report
