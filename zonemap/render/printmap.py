@@ -58,6 +58,8 @@ MARGIN_MM, TITLE_MM, GAP_MM = 10.0, 20.0, 4.0
 PANEL_MM = {"portrait": 52.0, "landscape": 72.0}
 _MM_PER_INCH = 25.4
 _PARCEL_EDGE = "#555555"
+#: Font size of parcel labels (points).
+_LABEL_POINTS = 6.5
 _CRS_DATUMS = {"China 2000": "crs_cgcs2000", "Xian 1980": "crs_xian80", "Beijing 1954": "crs_beijing54", "World Geodetic System 1984": "crs_wgs84"}
 
 
@@ -208,8 +210,16 @@ def _place_labels(axes, page: Page, renderer, taken: list) -> tuple[list, list[s
     buildings = page.layers.get("buildings")
     built = shapely.union_all(buildings.frame.geometry.values) if buildings is not None else None
     to_display = axes.transData.transform
+    # Parcels too small on paper for even their id are passed over before any text is laid out.
+    bounds = shapely.bounds(frame.geometry.values)
+    corners = to_display(np.nan_to_num(bounds).reshape(-1, 2)).reshape(-1, 4)
+    points = _LABEL_POINTS * axes.figure.dpi / 72
+    ids_len = frame["parcel_id"].astype(str).str.len().to_numpy()
+    roomy = (corners[:, 2] - corners[:, 0] >= 0.5 * points * ids_len) & (corners[:, 3] - corners[:, 1] >= points)
     placed, ids = [], []
     for i in np.argsort(-frame["area_m2"].to_numpy(), kind="stable"):
+        if not roomy[i]:
+            continue
         row = frame.iloc[i]
         geometry = row.geometry
         if geometry is None or geometry.is_empty:
@@ -223,7 +233,7 @@ def _place_labels(axes, page: Page, renderer, taken: list) -> tuple[list, list[s
                 continue
             anchor = shapely.point_on_surface(ground)
             lines = [str(line) for line in lines if line]
-            text = axes.text(anchor.x, anchor.y, "\n".join(lines), ha="center", va="center", fontsize=6.5, linespacing=1.15, color="#111111")
+            text = axes.text(anchor.x, anchor.y, "\n".join(lines), ha="center", va="center", fontsize=_LABEL_POINTS, linespacing=1.15, color="#111111")
             extent = text.get_window_extent(renderer)
             box = shapely.box(extent.x0, extent.y0, extent.x1, extent.y1)
             if shapely.transform(ground, to_display).contains(box) and not any(box.intersects(other) for other in taken):
