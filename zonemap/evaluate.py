@@ -199,3 +199,14 @@ def evaluate(
         "unlet": unlet,
         "idle_buildings": idle_buildings,
     }
+
+
+def latest_evaluation(zone: Zone, **options) -> dict | None:
+    """The evaluation of the latest year the zone has results for; None without results."""
+    years = zone.results["year"].dropna()
+    return evaluate(zone, int(years.max()), **options) if len(years) else None
+
+
+def parcel_classes(evaluation: dict) -> dict[str, str]:
+    """Parcel id → the class of the tenant it is let to, for the tenants the evaluation classed."""
+    return {pid: t["class"] for t in evaluation["tenants"] if t["class"] for pid in t["parcels"]}

@@ -34,6 +34,7 @@ import jinja2
 
 from zonemap.areas import ledger_label
 from zonemap.errors import ZonemapError
+from zonemap.evaluate import latest_evaluation
 from zonemap.fit import prospect_fits
 from zonemap.i18n import table as words, word
 from zonemap.indicators import format_indicator
@@ -164,12 +165,6 @@ def report_data(zone: Zone, *, method: str = "ellipsoidal", intensity: float | N
             "problems": [p.to_dict() for p in problems],
         },
     }
-
-
-def latest_evaluation(zone: Zone) -> dict | None:
-    """The 亩均效益 evaluation of the latest year the zone has results for; None without results."""
-    years = zone.results["year"].dropna()
-    return zone.evaluate(int(years.max())) if len(years) else None
 
 
 def evaluation_chart(evaluation: dict, lang: str = "zh", *, fmt: str = "svg") -> bytes:
