@@ -146,3 +146,14 @@ def test_the_report_carries_the_latest_evaluation_table_and_chart(tmp_path):
     text = (tmp_path / "r.md").read_text(encoding="utf-8")
     assert "## 示例工业集中区 2025年度亩均效益评价" in text and "| 佳电机械厂 | 17.16 | 3.73 | 122.38 | D |" in text
     assert "亩均税收（万元/亩） · 2025" in (tmp_path / "r-evaluation.svg").read_text(encoding="utf-8")
+
+
+def test_the_workbook_has_the_evaluation_sheet():
+    from zonemap.render.workbook import build_workbook
+
+    zone = zonemap.open(zonemap.sample_path())
+    sheet = build_workbook(zone)["亩均效益评价"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    a03_mu = geodesic_m2(zone.parcels.set_index("parcel_id").geometry["A03"], "EPSG:4528") / MU
+    assert rows["佳电机械厂"][1] == 2025 and rows["佳电机械厂"][-1] == "D"
+    assert rows["佳电机械厂"][5] == pytest.approx(64.0 / a03_mu, rel=1e-9)  # 亩均税收 of the sample's 2025 results

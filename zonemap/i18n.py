@@ -130,6 +130,8 @@ _BUSINESS: dict[str, tuple[str, str]] = {
     "class_title": ("{zone} 亩均效益评价图（{year}年）", "{zone}: land-use efficiency classes, {year}"),
     "class_label": ("{grade}类", "Class {grade}"),
     "class_none": ("未评价", "Not evaluated"),
+    "wb_sheet_evaluation": ("亩均效益评价", "Efficiency evaluation"),
+    "year": ("年度", "Year"),
 }
 
 #: Bringing a planner's file in (zonemap inspect / import).
