@@ -417,7 +417,8 @@ def render_markdown(data: dict, files: dict[str, str], *, lang: str = "zh") -> s
             [t["tenant"], t["area"], word("tax_per_mu", lang), word("output_per_mu", lang), word("class", lang)],
             [[r["tenant"], r["area"], r["tax_per_mu"], r["output_per_mu"], r["class"]] for r in table["evaluation"]],
         )
-        lines += [f"![{_md(word('tax_per_mu', lang))}]({files['evaluation']})", ""]
+        if "evaluation" in files:
+            lines += [f"![{_md(word('tax_per_mu', lang))}]({files['evaluation']})", ""]
     validation = data["validation"]
     lines += [f"## {t['checks']}", ""]
     if validation["problems"]:
