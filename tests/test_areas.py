@@ -133,3 +133,18 @@ def test_ledger_by_tenant(grid_zone):
     tenant_mu = geodesic_m2(parcels[0][1], "EPSG:4528") / MU
     assert ledger["by_tenant"]["厚翔服装厂"] == {"parcels": 1, "area": pytest.approx(tenant_mu, abs=1e-5), "share": pytest.approx(tenant_mu / ledger["boundary"])}
     assert ledger["by_tenant"][""]["parcels"] == 3
+
+
+def test_areas_from_the_maps_lon_lat_rings_equal_the_geodesic_area():
+    """The map measures parcels from the lon/lat rings it draws: holes, multipolygons and gaps in the list too."""
+    from zonemap.areas import geodetic_rings, geodetic_rings_m2
+
+    x0, y0 = ORIGINS["EPSG:4528"]
+    outer = shapely.box(x0, y0, x0 + 100, y0 + 80)
+    holed = outer.difference(shapely.box(x0 + 40, y0 + 30, x0 + 60, y0 + 50))
+    multi = shapely.MultiPolygon([shapely.box(x0 + 200, y0, x0 + 250, y0 + 50), affinity.translate(holed, 300, 0)])
+    geoms = np.array([holed, None, multi, shapely.Polygon(), affinity.rotate(outer, 33)], dtype=object)
+    got = geodetic_rings_m2(geodetic_rings(geoms, CRS("EPSG:4528")), CRS("EPSG:4528"))
+    expected = [0.0 if g is None or g.is_empty else geodesic_m2(g, "EPSG:4528") for g in geoms]
+    assert np.abs(got - np.array(expected)).max() < 0.01
+    assert got[0] == pytest.approx(8000 - 400, abs=1)  # the hole is taken out, not added

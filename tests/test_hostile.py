@@ -381,3 +381,56 @@ def test_chart_text_is_drawn_as_typed_and_long_names_are_cut(hostile_tenants):
     width = int.from_bytes(pngs["intensity"][16:20], "big")  # PNG IHDR width
     assert width < 2000
 
+
+
+# --- shapes another tool wrote, and messages ------------------------------------------------
+
+
+@pytest.fixture
+def zone_with_an_infinite_vertex(sample_copy):
+    """C03 with one vertex at x = inf, written straight through GDAL as another program would."""
+    import pyogrio
+
+    parcels = pyogrio.read_dataframe(sample_copy, layer="parcels")
+    row = int(np.flatnonzero(parcels["parcel_id"] == "C03")[0])
+    coords = shapely.get_coordinates(parcels.geometry.iloc[row])
+    coords[1, 0] = np.inf
+    parcels.loc[row, "geometry"] = shapely.set_coordinates(parcels.geometry.iloc[row], coords)
+    pyogrio.write_dataframe(parcels, sample_copy, layer="parcels", driver="GPKG")
+    return sample_copy
+
+
+def test_a_zone_with_an_infinite_vertex_is_named_by_every_command_never_a_traceback(zone_with_an_infinite_vertex, tmp_path):
+    zone = zone_with_an_infinite_vertex
+    before = zone.read_bytes()
+    checked = invoke("validate", zone, "--json")
+    assert checked.exit_code == 1
+    problems = _strict_json(checked.stdout)["problems"]
+    assert [(p["code"], p["id"]) for p in problems] == [("not_finite", "C03")]
+    assert "geometry holds inf" in problems[0]["message"]
+    for args in (["areas"], ["remaining", "--need", "5"], ["indicators"], ["map", "-o", tmp_path / "m.html"], ["report", "-o", tmp_path / "r.html"]):
+        result = invoke(args[0], zone, *args[1:])
+        assert result.exit_code == 0 and result.exception is None, result.output
+        assert "Traceback" not in result.output and "run `zonemap validate" in result.output
+    assert invoke("diff", zonemap.sample_path(), zone).exit_code == 0
+    assert zone.read_bytes() == before
+
+
+def test_a_field_mapped_twice_is_a_usage_error(sample_copy, tmp_path):
+    result = invoke("import", sample_copy, tmp_path / "x.shp", "--map", "parcel_id=DKBH", "--map", "parcel_id=ZT")
+    assert_one_line(result, 2, "parcel_id is mapped twice (parcel_id=DKBH and parcel_id=ZT)")
+
+
+def test_a_bad_filter_names_a_chinese_layer_as_text_not_bytes(sample_copy, tmp_path):
+    source = tmp_path / "地块.shp"
+    store.read_layer(sample_copy, "parcels").to_file(source, encoding="utf-8")
+    result = invoke("import", sample_copy, source, "--where", "nosuch = 1")
+    assert_one_line(result, 1, "--where nosuch = 1", "layer '地块'")
+    assert "\\x" not in result.output and "b'" not in result.output
+
+
+def test_long_lists_in_messages_are_summarised():
+    from zonemap.validate import listed
+
+    assert listed([f"P{i}" for i in range(2524)]) == ", ".join(f"P{i}" for i in range(20)) + " and 2504 more"
+    assert listed(["A", "B"]) == "A, B"

@@ -16,7 +16,7 @@ QGIS styles go in ``public.layer_styles``, QGIS's own table.
 
 Edits are database transactions. Rows are written as a difference against
 what the edit read: rows it changed are locked (``FOR UPDATE``, waiting at
-most :func:`lock_wait_seconds`) and checked to be as it read them, so two
+most :func:`zonemap.store.lock_wait_seconds`) and checked to be as it read them, so two
 planners editing different parcels both land, and an edit of a parcel
 someone else holds or has just changed is refused whole, naming the
 parcel, the holder and since when.
@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import geopandas as gpd
 import numpy as np
@@ -47,11 +47,9 @@ import shapely
 from pyproj import CRS
 
 from zonemap.errors import BusyError, ZonemapError, ZoneFileError
-from zonemap.store import ROW_KEYS, lock_wait_seconds  # one wait and one row key for every backend
+from zonemap import store  # one SCHEMA, ROW_KEYS and lock wait for every backend (used at call time: store imports this module)
 
 SCHEMES = ("postgresql://", "postgres://")
-#: The layers a database zone holds, in the order they are written.
-LAYERS = ("boundary", "parcels", "roads", "buildings", "prospects", "holds", "results", "history")
 GEOMETRY_COLUMN = "geom"
 
 _PG_TYPES = {"object": "text", "float64": "double precision", "float32": "real", "Int32": "integer", "int32": "integer",
@@ -69,6 +67,11 @@ class ReadOnlyError(ZonemapError):
     """The database login may read the zone but not change it."""
 
 
+def _layers() -> tuple[str, ...]:
+    """The layers a zone holds (those of :data:`zonemap.store.SCHEMA`), in the order they are written."""
+    return tuple(store.SCHEMA)
+
+
 @dataclass(frozen=True)
 class DatabaseZone:
     """A zone in a PostGIS database: the connection URL (never with a password) and the zone's name.
@@ -82,7 +85,9 @@ class DatabaseZone:
     connection: Any = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
-        return f"{self.url}{'&' if '?' in self.url else '?'}{urlencode({'zone': self.zone})}"
+        # Chinese names stay readable; only what would break the URL is escaped.
+        name = "".join(c if c.isalnum() or c in "-_.~" else quote(c) for c in self.zone)
+        return f"{self.url}{'&' if '?' in self.url else '?'}zone={name}"
 
     @property
     def stem(self) -> str:
@@ -149,9 +154,13 @@ def _connection(location: DatabaseZone, application: str = "zonemap") -> Iterato
     if location.connection is not None:
         yield location.connection
         return
+    import psycopg
+
     conn = connect(location, application=application)
     try:
         yield conn
+    except psycopg.Error as exc:
+        raise ZoneFileError(f"{location}: the database stopped the work ({_first_line(exc)}); nothing was changed") from None
     finally:
         conn.close()
 
@@ -226,7 +235,7 @@ def list_layers(location) -> dict[str, str | None]:
         _require_zone(conn, location)
         present = {name for (name,) in conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (location.zone,))}
         spatial = _srids(conn, location)
-        layers = {name: (_geometry_type(conn, location, name) if name in spatial else None) for name in LAYERS if name in present}
+        layers = {name: (_geometry_type(conn, location, name) if name in spatial else None) for name in _layers() if name in present}
         if _styles_table(conn) and conn.execute("SELECT 1 FROM public.layer_styles WHERE f_table_schema = %s LIMIT 1", (location.zone,)).fetchone():
             layers["layer_styles"] = None
     return layers
@@ -248,11 +257,9 @@ def layer_counts(location) -> dict[str, int]:
     return counts
 
 
-def _frame(rows: list[tuple], columns: dict[str, str], name: str, srid: int | None) -> gpd.GeoDataFrame | pd.DataFrame:
+def _frame(rows: list[tuple], columns: dict[str, str], name: str, srid: int | None, *, complete: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
     """Rows read from a layer's table as the frame :func:`zonemap.store.read_layer` gives for a GeoPackage."""
-    from zonemap.store import SCHEMA
-
-    schema = SCHEMA.get(name, {})
+    schema = store.SCHEMA.get(name, {}) if complete else {}
     values = list(zip(*rows)) if rows else [()] * len(columns)
     data = {}
     for (column, kind), column_values in zip(columns.items(), values):
@@ -288,24 +295,25 @@ def _select(location: DatabaseZone, name: str, columns: dict[str, str], *, with_
     return sql.SQL("SELECT {} FROM {} ORDER BY fid").format(sql.SQL(", ").join(fields), _table(location, name))
 
 
-def read_layer(location, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
-    """Read one layer of a database zone; absent optional layers come back empty, as from a GeoPackage."""
-    from zonemap.store import REQUIRED_LAYERS, empty_layer
+def read_layer(location, name: str, *, complete: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Read one layer of a database zone; absent optional layers come back empty, as from a GeoPackage.
 
+    Fields of SPEC the table lacks are added empty unless ``complete`` is False (a copy keeps the table's own).
+    """
     location = parse_location(location)
     with _connection(location) as conn:
         _require_zone(conn, location)
         columns = _columns(conn, location, name)
         if not columns:
-            if name in REQUIRED_LAYERS:
+            if name in store.REQUIRED_LAYERS:
                 raise ZoneFileError(f"{location}: no '{name}' layer; push the zone again with `zonemap push`")
-            return empty_layer(name)
+            return store.empty_layer(name)
         srid = zone_srid(conn, location)
         with conn.cursor(binary=True) as cursor:
             rows = cursor.execute(_select(location, name, columns)).fetchall()
         if location.connection is None:
             conn.rollback()
-    return _frame(rows, columns, name, srid)
+    return _frame(rows, columns, name, srid, complete=complete)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -332,21 +340,19 @@ def _fields(frame: pd.DataFrame) -> list[str]:
 
 
 def _create_layer(conn, location: DatabaseZone, name: str, frame: pd.DataFrame, srid: int) -> None:
-    """Create a layer's table: the frame's fields, the schema's missing ones, and a geometry column with its index."""
+    """Create a layer's table: the frame's fields (as a GeoPackage layer has the file's), and a geometry column with its index."""
     from psycopg import sql
 
-    from zonemap.store import SCHEMA, SPATIAL_LAYERS
-
-    dtypes = {c: frame[c].dtype for c in _fields(frame)} | {c: d for c, d in SCHEMA.get(name, {}).items() if c not in frame.columns}
+    dtypes = {c: frame[c].dtype for c in _fields(frame)}
     columns = [sql.SQL("fid bigserial PRIMARY KEY")]
     columns += [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_pg_type(d))) for c, d in dtypes.items()]
-    if name in SPATIAL_LAYERS:
+    if name in store.SPATIAL_LAYERS:
         columns.append(sql.SQL("{} geometry(Geometry, {})").format(sql.Identifier(GEOMETRY_COLUMN), sql.Literal(srid)))
     conn.execute(sql.SQL("CREATE TABLE {} ({})").format(_table(location, name), sql.SQL(", ").join(columns)))
-    if name in SPATIAL_LAYERS:
+    if name in store.SPATIAL_LAYERS:
         conn.execute(sql.SQL("CREATE INDEX ON {} USING gist ({})").format(_table(location, name), sql.Identifier(GEOMETRY_COLUMN)))
-    if name in ROW_KEYS:
-        conn.execute(sql.SQL("CREATE INDEX ON {} ({})").format(_table(location, name), sql.Identifier(ROW_KEYS[name])))
+    if name in store.ROW_KEYS:
+        conn.execute(sql.SQL("CREATE INDEX ON {} ({})").format(_table(location, name), sql.Identifier(store.ROW_KEYS[name])))
 
 
 def _geometry_hex(frame: pd.DataFrame, srid: int) -> list:
@@ -355,16 +361,24 @@ def _geometry_hex(frame: pd.DataFrame, srid: int) -> list:
     return list(shapely.to_wkb(geoms, hex=True, include_srid=True))
 
 
+def _add_columns(conn, location: DatabaseZone, name: str, frame: pd.DataFrame) -> bool:
+    """Add to the layer's table the fields ``frame`` has and it lacks (as rewriting a GeoPackage layer would); True if any."""
+    from psycopg import sql
+
+    table_columns = _columns(conn, location, name)
+    missing = [c for c in _fields(frame) if c not in table_columns]
+    for column in missing:
+        conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} {}").format(_table(location, name), sql.Identifier(column), sql.SQL(_pg_type(frame[column].dtype))))
+    return bool(missing)
+
+
 def _insert(conn, location: DatabaseZone, name: str, frame: pd.DataFrame, srid: int) -> None:
     """Append the frame's rows to the layer's table with COPY (fast, and parameter-free by construction)."""
     from psycopg import sql
 
+    _add_columns(conn, location, name, frame)
     table_columns = _columns(conn, location, name)
     fields = [c for c in table_columns if c != GEOMETRY_COLUMN]
-    missing = [c for c in _fields(frame) if c not in table_columns]
-    for column in missing:  # a field the zone's file carries beyond SPEC's
-        conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} {}").format(_table(location, name), sql.Identifier(column), sql.SQL(_pg_type(frame[column].dtype))))
-    fields += missing
     data = [_python(frame[c]) if c in frame.columns else [None] * len(frame) for c in fields]
     names = list(fields)
     if GEOMETRY_COLUMN in table_columns:
@@ -417,6 +431,16 @@ def _epsg(frame, where: str) -> int:
     return code
 
 
+def _as_in_file(source, name: str) -> pd.DataFrame:
+    """A layer of a zone file with the file's own fields only (the store adds SPEC's missing ones as empty)."""
+    import pyogrio
+
+
+    frame = store.read_layer(source, name)
+    own = set(pyogrio.read_info(source, layer=name)["fields"])
+    return frame[[c for c in frame.columns if c in own or (isinstance(frame, gpd.GeoDataFrame) and c == frame.geometry.name)]]
+
+
 def push(source, location, *, by: str | None = None) -> dict[str, int]:
     """Create or replace the database zone ``location`` with the layers of the zone GeoPackage ``source``.
 
@@ -426,11 +450,10 @@ def push(source, location, *, by: str | None = None) -> dict[str, int]:
     """
     from psycopg import errors, sql
 
-    from zonemap import store
 
     location = parse_location(location)
     source_layers = store.list_layers(source)
-    frames = {name: store.read_layer(source, name) for name in LAYERS if name in source_layers}
+    frames = {name: _as_in_file(source, name) for name in _layers() if name in source_layers}
     srid = _epsg(frames["parcels"], str(source))
     with _connection(location, f"zonemap push (by {by})" if by else "zonemap push") as conn:
         try:
@@ -444,8 +467,8 @@ def push(source, location, *, by: str | None = None) -> dict[str, int]:
                     )
             else:
                 conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(location.zone)))
-            conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{int(lock_wait_seconds() * 1000)}ms")))
-            for name in _columns_by_layer(conn, location) & set(LAYERS):  # replaced whole: the file's fields and types
+            conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{int(store.lock_wait_seconds() * 1000)}ms")))
+            for name in _columns_by_layer(conn, location) & set(_layers()):  # replaced whole: the file's fields and types
                 conn.execute(sql.SQL("DROP TABLE {}").format(_table(location, name)))
             for name, frame in frames.items():
                 _create_layer(conn, location, name, frame, srid)
@@ -471,7 +494,6 @@ def pull(location, destination, *, overwrite: bool = False) -> dict[str, int]:
     """
     from pathlib import Path
 
-    from zonemap import store
     from zonemap.intake import qgis_styles
 
     location = parse_location(location)
@@ -481,7 +503,7 @@ def pull(location, destination, *, overwrite: bool = False) -> dict[str, int]:
     with _connection(location, "zonemap pull") as conn:
         conn.isolation_level = 3  # REPEATABLE READ: every layer from one snapshot
         frozen = DatabaseZone(location.url, location.zone, conn)
-        frames = {name: read_layer(frozen, name) for name in list_layers(frozen) if name in LAYERS}
+        frames = {name: read_layer(frozen, name, complete=False) for name in list_layers(frozen) if name in _layers()}
         conn.rollback()
     with store.transaction(destination, create=not destination.exists()) as txn:
         for name, frame in frames.items():
@@ -513,6 +535,18 @@ def _unmatched(rows: list[tuple], others: list[tuple]) -> list[int]:
     return left
 
 
+def _same_key(key: str | None, fields: list[str], old: list[tuple], gone: list[int], new: list[tuple], added: list[int]) -> list[tuple[int, int]]:
+    """(gone, added) positions of rows that are one row edited: the only ones with their key on each side."""
+    if key not in fields:
+        return []
+    k = fields.index(key)
+    before = Counter(old[i][k] for i in gone)
+    after = Counter(new[i][k] for i in added)
+    single = {value for value, n in before.items() if n == 1 and after.get(value) == 1 and value is not None}
+    first = {old[i][k]: i for i in gone if old[i][k] in single}
+    return [(first[new[i][k]], i) for i in added if new[i][k] in single]
+
+
 @dataclass
 class _Snapshot:
     fields: list[str]
@@ -520,6 +554,13 @@ class _Snapshot:
     versions: list[str]
     signatures: list[tuple]
     frame: pd.DataFrame
+
+    def widen(self, fields: list[str]) -> None:
+        """Take in fields just added to the table: empty in every row as read (read before they existed)."""
+        added = len(fields) - len(self.fields)
+        n = len(self.fields)
+        self.signatures = [(*s[:n], *([None] * added), *s[n:]) for s in self.signatures]
+        self.fields = fields
 
 
 class Transaction:
@@ -551,15 +592,16 @@ class Transaction:
     def read(self, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
         """Layer ``name`` as this transaction sees it (a copy the caller may change)."""
         if not _columns(self.conn, self.location, name):
-            from zonemap.store import empty_layer
-
-            return empty_layer(name, CRS.from_epsg(self.srid) if self.srid else None)
+            return store.empty_layer(name, CRS.from_epsg(self.srid) if self.srid else None)
         return self._snapshot(name).frame.copy()
 
     def editor(self, by: str | None) -> str:
         """Who the history names: the database user, and the planner's ``--by`` when it differs."""
         user = self.conn.info.user
-        return user if not by or by == user else f"{by} ({user})"
+        who = user if not by or by == user else f"{by} ({user})"
+        # Shown to a planner whose edit waits on this one (see _held).
+        self.conn.execute("SELECT set_config('application_name', %s, true)", (f"zonemap (by {who})"[:63],))
+        return who
 
     def write(self, name: str, frame: gpd.GeoDataFrame | pd.DataFrame, **options) -> None:
         """Make layer ``name`` hold ``frame``: delete, update and insert only the rows that differ."""
@@ -567,6 +609,8 @@ class Transaction:
 
         if not _columns(self.conn, self.location, name):
             _create_layer(self.conn, self.location, name, frame, self.srid)
+        elif name in self._snapshots and _add_columns(self.conn, self.location, name, frame):
+            self._snapshots[name].widen([c for c in _columns(self.conn, self.location, name) if c != GEOMETRY_COLUMN])
         if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None and self.srid and frame.crs.to_epsg() != self.srid:
             frame = frame.to_crs(CRS.from_epsg(self.srid))
         before = self._snapshot(name)
@@ -575,10 +619,26 @@ class Transaction:
         if not gone and not added:
             return
         self._lock(name, [before.fids[i] for i in gone], [before.versions[i] for i in gone], [before.signatures[i] for i in gone], before.fields)
-        if gone:
-            self.conn.execute(sql.SQL("DELETE FROM {} WHERE fid = ANY(%s)").format(_table(self.location, name)), ([before.fids[i] for i in gone],))
-        if added:
-            _insert(self.conn, self.location, name, frame.iloc[added], self.srid)
+        pairs = _same_key(store.ROW_KEYS.get(name), before.fields, before.signatures, gone, wanted, added)
+        table = _table(self.location, name)
+        if pairs:  # a row edited in place keeps its fid, and so its place in the layer's order
+            names = [*before.fields, GEOMETRY_COLUMN] if isinstance(frame, gpd.GeoDataFrame) else before.fields
+            assignments = sql.SQL(", ").join(
+                sql.SQL("{} = %s::geometry" if c == GEOMETRY_COLUMN else "{} = %s").format(sql.Identifier(c)) for c in names
+            )
+            rows = frame.iloc[[a for _, a in pairs]]
+            values = [_python(rows[c]) if c in rows.columns else [None] * len(rows) for c in before.fields]
+            if isinstance(frame, gpd.GeoDataFrame):
+                values.append(_geometry_hex(rows, self.srid))
+            fids = [before.fids[g] for g, _ in pairs]
+            with self.conn.cursor() as cursor:
+                cursor.executemany(sql.SQL("UPDATE {} SET {} WHERE fid = %s").format(table, assignments), [(*row, fid) for row, fid in zip(zip(*values), fids)])
+        deleted = [before.fids[i] for i in gone if i not in {g for g, _ in pairs}]
+        if deleted:
+            self.conn.execute(sql.SQL("DELETE FROM {} WHERE fid = ANY(%s)").format(table), (deleted,))
+        inserted = [i for i in added if i not in {a for _, a in pairs}]
+        if inserted:
+            _insert(self.conn, self.location, name, frame.iloc[inserted], self.srid)
         del self._snapshots[name]
 
     def _lock(self, name: str, fids: list[int], versions: list[str], signatures: list[tuple], fields: list[str]) -> None:
@@ -587,7 +647,7 @@ class Transaction:
 
         if not fids:
             return
-        wait = int(lock_wait_seconds() * 1000)
+        wait = int(store.lock_wait_seconds() * 1000)
         self.conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{max(wait, 1)}ms")))
         table = _table(self.location, name)
         try:
@@ -603,7 +663,7 @@ class Transaction:
                 )
 
     def _describe(self, name: str, signature: tuple, fields: list[str]) -> str:
-        key = ROW_KEYS.get(name)
+        key = store.ROW_KEYS.get(name)
         if key in fields and signature[fields.index(key)] is not None:
             return f"{name[:-1] if name.endswith('s') else name} {signature[fields.index(key)]}"
         return f"a row of {name}"
@@ -629,7 +689,7 @@ class Transaction:
                 who += f" since {since.astimezone().strftime('%Y-%m-%d %H:%M:%S')}"
         return ConflictError(
             f"{self.location}: {self._describe(name, signatures[held], fields)} is being edited by {who}; "
-            f"waited {lock_wait_seconds():g} s; nothing was written; try again when that edit has landed"
+            f"waited {store.lock_wait_seconds():g} s; nothing was written; try again when that edit has landed"
         )
 
 
@@ -639,6 +699,7 @@ def transaction(location, *, create: bool = False, by: str | None = None) -> Ite
 
     A login that may only read the zone is refused before anything is done.
     """
+    import psycopg
     from psycopg import errors
 
     location = parse_location(location)
@@ -660,6 +721,8 @@ def transaction(location, *, create: bool = False, by: str | None = None) -> Ite
             yield txn
         except errors.InsufficientPrivilege:
             raise ReadOnlyError(f"{location}: database user {conn.info.user} may not change every layer of this zone (read-only); nothing was written") from None
+        except psycopg.Error as exc:
+            raise ZoneFileError(f"{location}: the database stopped the edit ({_first_line(exc)}); nothing was written") from None
         if txn.discarded:
             conn.rollback()
         else:

@@ -65,6 +65,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from zonemap import pgstore
 from zonemap.errors import BusyError, ZonemapWarning, ZoneFileError, environment_error
 
 #: The layers of SPEC §3: field name → pandas dtype. ``None`` geometry means a table.
@@ -198,6 +199,11 @@ def require_geopackage(path: str | os.PathLike) -> Path:
     return path
 
 
+def zone_location(path) -> Path | pgstore.DatabaseZone:
+    """Where a zone is: a :class:`~zonemap.pgstore.DatabaseZone` for a ``postgresql://…?zone=NAME`` URL, else its checked file."""
+    return pgstore.parse_location(path) if pgstore.is_database(path) else require_geopackage(path)
+
+
 def _damaged(path: str | os.PathLike, exc: Exception) -> ZoneFileError:
     """A GDAL/SQLite failure on a zone file as one line: what, where, and the fix."""
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -206,7 +212,9 @@ def _damaged(path: str | os.PathLike, exc: Exception) -> ZoneFileError:
 
 
 def list_layers(path: str | os.PathLike) -> dict[str, str | None]:
-    """Layer name → geometry type (``None`` for tables) of a GeoPackage."""
+    """Layer name → geometry type (``None`` for tables) of a GeoPackage (or a database zone)."""
+    if pgstore.is_database(path):
+        return pgstore.list_layers(path)
     path = require_geopackage(path)
     try:
         return {name: geometry_type for name, geometry_type in pyogrio.list_layers(path)}
@@ -229,6 +237,8 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
     Every field of the layer's schema is present in the result, missing
     ones filled with nulls, so code downstream never tests for columns.
     """
+    if pgstore.is_database(path):
+        return pgstore.read_layer(path, name)
     layers = list_layers(path)
     if name not in layers:
         if name in REQUIRED_LAYERS:
@@ -249,6 +259,8 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
 
 def layer_counts(path: str | os.PathLike) -> dict[str, int]:
     """Feature count of every layer, read from the file's metadata only."""
+    if pgstore.is_database(path):
+        return pgstore.layer_counts(path)
     layers = list_layers(path)
     try:
         return {name: int(pyogrio.read_info(path, layer=name)["features"]) for name in layers}
@@ -621,8 +633,13 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
     Reads done inside the block see the zone as it is under the lock, so two
     writers (zonemap or QGIS) never lose an edit. A symlinked zone is written
     through its link. With ``create=True`` the zone must not exist yet and
-    the copy starts empty.
+    the copy starts empty. A database zone's edit is a database transaction
+    instead (:func:`zonemap.pgstore.transaction`).
     """
+    if pgstore.is_database(path):
+        with pgstore.transaction(path, create=create) as txn:
+            yield txn
+        return
     path = Path(path).resolve()  # one file, one lock, whichever link names it
     if create:
         with _create(path) as txn:

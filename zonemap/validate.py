@@ -81,6 +81,16 @@ def _feature_ids(frame: pd.DataFrame, id_field: str | None, *, first: int = 0) -
     return ids
 
 
+def listed(names: list[str], limit: int = 20) -> str:
+    """``names`` joined for a message: the first ``limit``, then how many more (JSON ids keep them all).
+
+    >>> listed([f"P{i}" for i in range(25)], 3)
+    'P0, P1, P2 and 22 more'
+    """
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
 def _where(geom) -> str:
     point = shapely.point_on_surface(geom)
     return f"near ({point.x:.1f}, {point.y:.1f})"
@@ -343,7 +353,7 @@ def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree, boundary: ob
         neighbours = tree.query(shapely.buffer(sliver, half), predicate="intersects")
         if len(np.unique(neighbours)) < 2 and not shapely.dwithin(sliver, rim, half):
             continue
-        names = ", ".join(sorted(ids[n] for n in neighbours)) or "the boundary"
+        names = listed(sorted(ids[n] for n in neighbours)) or "the boundary"
         problems.append(
             _error(
                 "gap",
@@ -404,14 +414,14 @@ def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.n
 
 
 def _not_finite(layer: str, frame: pd.DataFrame, ids: np.ndarray) -> list[Problem]:
-    """Figures another tool stored as ±inf (the zone reads them as missing): named per feature and field."""
+    """Figures another tool stored as ±inf, and shapes with such a vertex (the zone reads them as missing): named per feature and field."""
     return [
         _error(
             "not_finite",
             layer,
             ids[row],
-            f"{layer} {ids[row]}: {field} is {value:g}, not a finite number (outputs treat it as empty); "
-            "correct it in the zone (QGIS, or `zonemap set` for investment_wan)",
+            f"{layer} {ids[row]}: {field} holds {value:g}, not a finite number (outputs treat it as empty); "
+            + ("redraw it in QGIS or re-import the layer" if field == "geometry" else "correct it in the zone (QGIS, or `zonemap set` for investment_wan)"),
         )
         for row, field, value in frame.attrs.get("not_finite", [])
     ]
@@ -509,8 +519,9 @@ def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str],
     problems += found
     problems += _geometry_problems("buildings", _feature_ids(buildings, "building_id"), buildings.geometry.to_numpy())
     problems += _dangling_references(parcels.raw_ids, buildings, zone.prospects)
-    for layer, (frame, id_field) in frames.items():
-        problems += _not_finite(layer, frame, _feature_ids(frame, id_field))
+    found = [p for layer, (frame, id_field) in frames.items() for p in _not_finite(layer, frame, _feature_ids(frame, id_field))]
+    unshaped = {(p.layer, p.id) for p in found if ": geometry holds" in p.message}  # read as empty: say why, once
+    problems = [p for p in problems if p.code != "empty_geometry" or (p.layer, p.id) not in unshaped] + found
     problems += _hold_problems(zone, date.today())
 
     if any(p.code.startswith("crs_") for p in problems):

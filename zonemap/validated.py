@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zonemap import coverage
+from zonemap import coverage, pgstore
 from zonemap import validate as _validate
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ def _key(path: Path) -> str:
 
 def remember(zone: Zone, found: list, key: str | None = None) -> None:
     """Keep ``found`` (``zone.validate()``) for the file's content; unless the file changed meanwhile."""
+    if pgstore.is_database(zone.path):
+        return
     key = key or _key(zone.path)
     if _key(zone.path) != key:
         return
@@ -81,7 +83,9 @@ def remember(zone: Zone, found: list, key: str | None = None) -> None:
 
 
 def problems(zone: Zone) -> list:
-    """``zone.validate()``, remembered for the zone file's exact content."""
+    """``zone.validate()``, remembered for the zone file's exact content (a database zone, shared and edited row by row, is validated each time)."""
+    if pgstore.is_database(zone.path):
+        return zone.validate()
     key = _key(zone.path)
     try:
         kept = json.loads((cache_dir() / f"{key}.json").read_text(encoding="utf-8"))

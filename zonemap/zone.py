@@ -15,12 +15,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import CRS
 
 from zonemap import areas as _areas
 from zonemap import store
+from zonemap.crs import require_crs
 from zonemap.units import to_m2
 
 if TYPE_CHECKING:
@@ -28,19 +31,28 @@ if TYPE_CHECKING:
 
 
 def _finite_figures(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every NaN-free but infinite figure (another tool may write ``inf``) blanked, and noted.
+    """``frame`` with every infinite figure and every geometry with a non-finite vertex (another tool may write them) blanked, and noted.
 
-    A figure that is not finite is no figure: outputs treat it as missing;
+    A figure or shape that is not finite is none: outputs treat it as missing
+    (a shape with an ``inf`` vertex has no area, nor a place on a map);
     ``frame.attrs["not_finite"]`` keeps (row, field, value) for validation to name.
     """
     noted = []
     for field in frame.columns:
         if frame[field].dtype == "float64":
             values = frame[field].to_numpy()
-            for row in np.flatnonzero(np.isinf(values)):
-                noted.append((int(row), field, float(values[row])))
-            if noted and noted[-1][1] == field:
+            bad = np.flatnonzero(np.isinf(values))
+            noted += [(int(row), field, float(values[row])) for row in bad]
+            if len(bad):
                 frame[field] = frame[field].where(~np.isinf(values))
+    if isinstance(frame, gpd.GeoDataFrame) and len(frame):
+        coords, rows = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+        wrong = ~np.isfinite(coords).all(axis=1)
+        if wrong.any():
+            bad, first = np.unique(rows[wrong], return_index=True)
+            values = coords[wrong][first]
+            noted += [(int(row), "geometry", float(xy[~np.isfinite(xy)][0])) for row, xy in zip(bad, values)]
+            frame.loc[frame.index[bad], frame.geometry.name] = None
     frame.attrs["not_finite"] = noted
     return frame
 
@@ -57,7 +69,7 @@ class Zone:
     """One zone, read from its GeoPackage; layers are read when first used."""
 
     def __init__(self, path: str | os.PathLike):
-        self.path = store.require_geopackage(path)
+        self.path = store.zone_location(path)
         self.layers = store.list_layers(self.path)
         missing = [name for name in store.REQUIRED_LAYERS if name not in self.layers]
         if missing:
@@ -105,8 +117,19 @@ class Zone:
         """Each parcel's area in m² (an array), measured once per method: the ledger and the map share it."""
         cache = self.__dict__.setdefault("_parcel_areas_m2", {})
         if method not in cache:
-            cache[method] = _areas.areas_m2(self.parcels.geometry.values, self.parcels.crs, method=method, where="parcels")
+            if method == "ellipsoidal" and "_parcel_rings" in self.__dict__:  # the map's: one inverse projection for both
+                cache[method] = _areas.geodetic_rings_m2(self.parcel_rings(), self.parcels.crs)
+            else:
+                cache[method] = _areas.areas_m2(self.parcels.geometry.values, self.parcels.crs, method=method, where="parcels")
         return cache[method]
+
+    def parcel_rings(self) -> _areas.Rings:
+        """The parcels' rings in lon/lat of the zone's datum, as arrays (:func:`zonemap.areas.geodetic_rings`), made once;
+        ellipsoidal areas not yet measured are then measured from them."""
+        if "_parcel_rings" not in self.__dict__:
+            crs = require_crs(self.parcels.crs, where="parcels")
+            self.__dict__["_parcel_rings"] = _areas.geodetic_rings(self.parcels.geometry.values, crs)
+        return self.__dict__["_parcel_rings"]
 
     @property
     def infrastructure_wan(self) -> float | None:
@@ -155,7 +178,7 @@ class Zone:
 
 
 def open(path: str | os.PathLike) -> Zone:  # noqa: A001 - mirrors rasterio.open / fiona.open
-    """Open the zone GeoPackage at ``path``."""
+    """Open the zone GeoPackage at ``path``, or the database zone a ``postgresql://…?zone=NAME`` URL names."""
     return Zone(path)
 
 

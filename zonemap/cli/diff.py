@@ -8,7 +8,7 @@ import click
 
 from zonemap.areas import ledger_label
 from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, json_option, method_option, unit_option
+from zonemap.cli.options import echo_json, json_option, method_option, unit_option, zone_value
 from zonemap.diff import LEDGER_KEYS
 from zonemap.status import status_label
 from zonemap.units import DECIMALS, UNIT_LABELS
@@ -63,17 +63,14 @@ def diff_text(report: dict) -> str:
     return "\n".join(lines)
 
 
-zone_file = click.Path(exists=False, dir_okay=False, path_type=Path)
-
-
 @click.command()
-@click.argument("old", type=zone_file)
-@click.argument("new", type=zone_file)
+@click.argument("old", type=click.Path(dir_okay=False), callback=zone_value)
+@click.argument("new", type=click.Path(dir_okay=False), callback=zone_value)
 @unit_option
 @method_option
 @json_option
 def diff(old: Path, new: Path, unit: str, method: str, as_json: bool) -> None:
-    """What changed from OLD to NEW (two .gpkg versions of a zone): parcels added,
+    """What changed from OLD to NEW (two versions of a zone: .gpkg files or database zones): parcels added,
     removed, split or merged; status, tenant, investment and area changes; the ledger before and after."""
     from zonemap import open as open_zone
     from zonemap.diff import diff as diff_zones

@@ -80,7 +80,7 @@ def map_(
     from zonemap import open as open_zone
     from zonemap.diff import diff
 
-    out = out or Path.cwd() / f"{Path(zone).stem}.html"
+    out = out or Path.cwd() / f"{zone.stem}.html"
     if out.suffix.lower() not in (".html", ".htm"):
         raise ZonemapError(f"{out}: a map is an HTML page; give -o {out.with_suffix('.html').name}")
     if not out.parent.is_dir():

@@ -18,11 +18,23 @@ from zonemap.units import UNITS
 ZONE_KEY = "zonemap.zone"
 
 
-def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None) -> Path:
+def as_zone(value: str):
+    """A zone argument as a Path, or a database zone for a ``postgresql://…?zone=NAME`` URL."""
+    from zonemap import pgstore
+
+    return pgstore.parse_location(value) if pgstore.is_database(value) else Path(value)
+
+
+def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None):
     from zonemap import sample_path
 
-    ctx.meta[ZONE_KEY] = Path(value) if value else sample_path()
+    ctx.meta[ZONE_KEY] = as_zone(value) if value else sample_path()
     return ctx.meta[ZONE_KEY]
+
+
+def zone_value(ctx: click.Context, param: click.Parameter, value: str):
+    """Callback for a required zone argument: a Path, or a database zone (see :func:`as_zone`)."""
+    return as_zone(value)
 
 
 #: A folder given as ZONE or SOURCE is a data problem like a missing file (exit 1, from the library), not a usage error.
@@ -68,8 +80,8 @@ def _is_status(value: str) -> bool:
 
 
 def _number(kind: str, positive: bool):
-    """A click callback passing finite figures of ``kind`` in range (see :mod:`zonemap.numbers`), else a usage error naming the option."""
-    from zonemap.numbers import number_problem
+    """A click callback passing finite figures of ``kind`` in range (see :mod:`zonemap.limits`), else a usage error naming the option."""
+    from zonemap.limits import number_problem
 
     def callback(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
         problem = None if value is None else number_problem(value, kind, positive=positive)
@@ -81,7 +93,7 @@ def _number(kind: str, positive: bool):
 
 
 def number_option(*decls: str, kind: str, positive: bool = True, **options):
-    """A float option (``kind`` as in :data:`zonemap.numbers.MAXIMA`) that is finite and in range, else exit 2 naming it.
+    """A float option (``kind`` as in :data:`zonemap.limits.MAXIMA`) that is finite and in range, else exit 2 naming it.
 
     click's ``FloatRange`` lets ``nan`` and ``inf`` through, so every float option is made here.
     """
@@ -230,6 +242,8 @@ def _mapping(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
             raise click.BadParameter(f"{value!r} is not FIELD=SRCFIELD (e.g. --map parcel_id=DKBH)")
         if field not in SCHEMA[layer]:
             raise click.BadParameter(f"{value!r}: {layer} has no field {field!r}; its fields are {', '.join(SCHEMA[layer])}")
+        if field in mapping:
+            raise click.BadParameter(f"{field} is mapped twice ({field}={mapping[field]} and {field}={column}); give one --map per field")
         mapping[field] = column
     return mapping
 

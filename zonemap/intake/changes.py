@@ -20,7 +20,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from zonemap import store
+from zonemap import pgstore, store
 from zonemap.errors import ZonemapError
 from zonemap.intake import qgis_styles
 from zonemap.validate import Problem
@@ -101,7 +101,7 @@ def zone_change(path, *, by: str | None = None, create: bool = False, check: boo
     """
     with store.transaction(path, create=create) as txn:
         before = set() if create else {_key(p) for p in _errors(txn.work)}
-        change = Change(txn, by or default_editor())
+        change = Change(txn, txn.editor(by) if isinstance(txn, pgstore.Transaction) else by or default_editor())
         yield change
         if txn.discarded:
             return

@@ -30,7 +30,7 @@ from zonemap.errors import ZonemapError
 from zonemap.intake.changes import zone_change
 from zonemap.intake.sources import read_source
 from zonemap.ids import id_key, id_problem, normalise_id
-from zonemap.numbers import number_problem
+from zonemap.limits import number_problem
 from zonemap.prospects import parse_date
 from zonemap.status import STATUSES, parse_status
 from zonemap.units import from_m2, to_m2

@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from zonemap import store
+from zonemap import pgstore, store
 from zonemap.areas import areas_m2
 from zonemap.errors import ZonemapError
 from zonemap.intake.encoding import normalise_encoding
@@ -126,7 +126,7 @@ def export_layer(
         raise ExportError(f"{dest}: folder {dest.parent} does not exist; create it first")
     if dest.is_dir():
         raise ExportError(f"{dest}: is a folder, not a file; give a file name such as {dest / ('parcels' + suffix)}")
-    if dest.exists() and Path(zone).exists() and os.path.samefile(dest, zone):
+    if dest.exists() and not pgstore.is_database(zone) and Path(zone).exists() and os.path.samefile(dest, zone):
         raise ExportError(f"{dest}: is the zone being exported; give another file as DEST, e.g. `zonemap export {zone} OUT.shp`")
     if store.is_zone_file(dest):
         raise ExportError(

@@ -25,7 +25,7 @@ import pandas as pd
 from zonemap.errors import ZonemapError
 from zonemap.intake.sources import features_text
 from zonemap.ids import normalise_id
-from zonemap.numbers import FIELD_KINDS, MAXIMA, number_problem
+from zonemap.limits import FIELD_KINDS, MAXIMA, number_problem
 from zonemap.status import STATUS_ALIASES
 from zonemap.store import SCHEMA
 

@@ -289,7 +289,7 @@ def import_source(
     """
     if layer not in ID_FIELDS:
         raise FieldError(f"--layer {layer}: cannot import into it; use one of {', '.join(ID_FIELDS)}")
-    store.require_geopackage(zone)
+    store.zone_location(zone)
     source = read_source(source_path, layer=from_layer, target=layer, encoding=encoding, crs=crs, where=where, snap=snap)
     if on_read is not None:
         on_read(source)

@@ -99,8 +99,13 @@ def ensure_styles(path: str | Path) -> None:
     """Give every styled layer of the GeoPackage at ``path`` a default QGIS style.
 
     Creates ``layer_styles`` (registered in ``gpkg_contents``) if absent;
-    layers that already have a style keep it.
+    layers that already have a style keep it. A database zone's styles go
+    in ``public.layer_styles`` (:func:`zonemap.pgstore.ensure_styles`).
     """
+    from zonemap import pgstore
+
+    if pgstore.is_database(path):
+        return pgstore.ensure_styles(path)
     with sqlite3.connect(path) as db:
         geometry_columns = dict(db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
         exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'layer_styles'").fetchone()

@@ -17,7 +17,9 @@ Examples
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,8 +153,14 @@ def pick_layer(path: Path, layers: list[str], wanted: str | None, target: str) -
     raise SourceError(f"{path}: has layers {', '.join(layers)}; choose one with --from-layer NAME")
 
 
+# pyogrio names a layer by the repr of its UTF-8 bytes: "layer 'b'\\xe5\\x9c\\xb0\\xe5\\x9d\\x97''".
+_BYTES_REPR = re.compile(r"""b'((?:\\x[0-9a-fA-F]{2}|[^'\\])*)'""")
+
+
 def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    """The first line of a GDAL error, with byte reprs decoded (``b'\\xe5\\x9c\\xb0\\xe5\\x9d\\x97'`` reads 地块)."""
+    line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return _BYTES_REPR.sub(lambda m: ast.literal_eval(m.group()).decode("utf-8", errors="replace"), line)
 
 
 def source_encoding(path: Path, kind: str, override: str | None = None) -> EncodingChoice:

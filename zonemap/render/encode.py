@@ -17,7 +17,8 @@ reads it (``unpack``, ``decodePolygons``).
 Examples
 --------
 >>> import shapely
->>> blob = encode_polygons(*polygon_rings([shapely.box(119.0, 33.0, 119.001, 33.001), None]))
+>>> from zonemap.areas import polygon_rings
+>>> blob = encode_polygons(polygon_rings([shapely.box(119.0, 33.0, 119.001, 33.001), None]))
 >>> blob["features"], blob["rings"], blob["vertices"]
 (2, 1, 4)
 >>> varint_bytes([1, 127, 128, 300]).hex()
@@ -34,7 +35,8 @@ import json
 import struct
 
 import numpy as np
-import shapely
+
+from zonemap.areas import Rings
 
 #: Coordinates are rounded to this many degrees: ~1 cm, far below a pixel at
 #: the highest zoom, and the same rounding for the shared vertex of two
@@ -75,40 +77,19 @@ def encode_coordinates(xy: np.ndarray) -> bytes:
     return varint_bytes(_zigzag(deltas.ravel()))
 
 
-def polygon_rings(geoms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every ring's vertices in one pass: (n, 2) coordinates without closing vertices,
-    each ring's vertex count, each feature's ring count (exteriors and holes alike).
+def encode_polygons(rings: Rings) -> dict:
+    """:func:`zonemap.areas.polygon_rings` in lon/lat as the blob ``zonemap.js`` decodes (``bytes`` for :func:`pack`).
 
-    Missing or empty geometries are features with no rings. The coordinates
-    are the geometries' own: transform them as one array (no geometry is rebuilt).
+    The page fills with the even-odd rule, so exteriors and holes go alike.
     """
-    geoms = np.asarray(geoms, dtype=object)
-    if not len(geoms) or shapely.is_missing(geoms).all() or shapely.is_empty(geoms[~shapely.is_missing(geoms)]).all():
-        return np.empty((0, 2)), np.zeros(0, dtype=np.int64), np.zeros(len(geoms), dtype=np.int64)
-    kind, coords, offsets = shapely.to_ragged_array(geoms)
-    if kind == shapely.GeometryType.POLYGON:
-        ring_offsets, feature_rings = offsets
-    elif kind == shapely.GeometryType.MULTIPOLYGON:
-        ring_offsets, part_rings, feature_parts = offsets
-        feature_rings = part_rings[feature_parts]
-    else:
-        raise ValueError(f"polygons expected, got {kind.name.lower()}s")
-    ring_sizes = np.diff(ring_offsets).astype(np.int64) - 1
-    is_open = np.ones(len(coords), dtype=bool)
-    is_open[ring_offsets[1:] - 1] = False
-    return coords[is_open], ring_sizes, np.diff(feature_rings).astype(np.int64)
-
-
-def encode_polygons(coords: np.ndarray, ring_sizes: np.ndarray, ring_counts: np.ndarray) -> dict:
-    """:func:`polygon_rings`' arrays (lon/lat) as the blob ``zonemap.js`` decodes (``bytes`` for :func:`pack`)."""
     return {
-        "features": int(len(ring_counts)),
-        "rings": int(len(ring_sizes)),
-        "vertices": int(len(coords)),
+        "features": int(len(rings.counts)),
+        "rings": int(len(rings.sizes)),
+        "vertices": int(len(rings.xy)),
         "quantum": QUANTUM_DEG,
-        "ring_counts": varint_bytes(ring_counts),
-        "ring_sizes": varint_bytes(ring_sizes),
-        "coordinates": encode_coordinates(coords),
+        "ring_counts": varint_bytes(rings.counts),
+        "ring_sizes": varint_bytes(rings.sizes),
+        "coordinates": encode_coordinates(rings.xy),
     }
 
 

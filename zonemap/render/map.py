@@ -132,8 +132,9 @@ def build_map(
             raise EvaluationError(f"{zone.path}: --color-by class needs tenants' results; import them with `zonemap results import {zone.path} FILE.xlsx --year Y`")
     elif color_by != "status":
         raise MapError(f"unknown --color-by {color_by!r}; use status or class")
+    rings = {"parcels": zone.parcel_rings()}  # first: the ledger's areas are measured from them
     page = build_page(zone, lang=lang, title=title, compare=compare, evaluation=evaluation)
-    specs, bounds = web_layers(page, basemap=basemap)
+    specs, bounds = web_layers(page, basemap=basemap, rings=rings)
     text = page.words
     (south, west), (north, east) = bounds
     m = folium.Map(

@@ -25,7 +25,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-from zonemap.render.encode import encode_polygons, polygon_rings
+from zonemap.areas import Rings, geodetic_rings
+from zonemap.render.encode import encode_polygons
 from zonemap.render.gcj02 import wgs84_to_gcj02
 from zonemap.render.page import Layer, Page
 from zonemap.units import DECIMALS, M2_PER_UNIT, UNIT_LABELS
@@ -35,13 +36,18 @@ GCJ02_BASEMAPS = frozenset({"gaode"})
 
 
 @lru_cache(maxsize=8)
-def _to_wgs84(crs: CRS) -> Transformer:
-    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+def _to_wgs84(geodetic: CRS) -> Transformer | None:
+    """lon/lat of a datum to WGS84's, or None where that changes no coordinate (CGCS2000: PROJ's
+    ballpark, below the page's centimetre quantum anyway)."""
+    transformer = Transformer.from_crs(geodetic, "EPSG:4326", always_xy=True)
+    probe = (np.array([73.0, 119.0, 135.0]), np.array([18.0, 33.0, 53.0]))
+    return None if np.array_equal(np.column_stack(transformer.transform(*probe)), np.column_stack(probe)) else transformer
 
 
-def web_lonlat(xy: np.ndarray, crs: CRS, *, basemap: str) -> np.ndarray:
-    """(n, 2) coordinates in ``crs`` as the web map's lon/lat: WGS84, or GCJ-02 for AMap tiles."""
-    lon, lat = _to_wgs84(crs).transform(xy[:, 0], xy[:, 1])
+def web_lonlat(xy: np.ndarray, geodetic: CRS, *, basemap: str) -> np.ndarray:
+    """(n, 2) lon/lat of the ``geodetic`` datum as the web map's: WGS84, or GCJ-02 for AMap tiles."""
+    to_wgs84 = _to_wgs84(geodetic)
+    lon, lat = to_wgs84.transform(xy[:, 0], xy[:, 1]) if to_wgs84 else (xy[:, 0], xy[:, 1])
     if basemap in GCJ02_BASEMAPS:
         lon, lat = wgs84_to_gcj02(lon, lat)
     return np.column_stack([lon, lat])
@@ -49,7 +55,8 @@ def web_lonlat(xy: np.ndarray, crs: CRS, *, basemap: str) -> np.ndarray:
 
 def web_geometries(geoms: gpd.GeoSeries, *, basemap: str) -> np.ndarray:
     """A layer's geometries in the web map's lon/lat (see :func:`web_lonlat`)."""
-    return shapely.transform(np.asarray(geoms.values, dtype=object), lambda xy: web_lonlat(xy, geoms.crs, basemap=basemap))
+    lonlat = np.asarray(geoms.to_crs(geoms.crs.geodetic_crs).values, dtype=object)
+    return shapely.transform(lonlat, lambda xy: web_lonlat(xy, geoms.crs.geodetic_crs, basemap=basemap))
 
 
 def _json_values(series: pd.Series, *, decimals: int | None = None) -> list | dict:
@@ -194,17 +201,20 @@ def _boundary_spec(layer: Layer, geometry: dict) -> dict:
     return {"name": layer.name, "geometry": geometry, "styles": layer.styles, "columns": {}}
 
 
-def web_layers(page: Page, *, basemap: str) -> tuple[dict[str, dict], list[list[float]]]:
+def web_layers(page: Page, *, basemap: str, rings: dict[str, Rings] | None = None) -> tuple[dict[str, dict], list[list[float]]]:
     """Every layer of ``page`` as the spec ``zonemap.js`` draws, geometry in the basemap's lon/lat,
     and the ``[[south, west], [north, east]]`` to fit: the boundary's, or the parcels' without one.
+
+    ``rings`` may give a layer's :func:`zonemap.areas.geodetic_rings` already made (the parcels' by the ledger).
     """
     specs, outlines = {}, {}
     for key, layer in page.layers.items():
-        coords, ring_sizes, ring_counts = polygon_rings(layer.frame.geometry.values)
-        lonlat = web_lonlat(coords, layer.frame.crs, basemap=basemap) if len(coords) else coords
+        crs = layer.frame.crs
+        geodetic = (rings or {}).get(key) or geodetic_rings(layer.frame.geometry.values, crs)
+        lonlat = web_lonlat(geodetic.xy, crs.geodetic_crs, basemap=basemap) if len(geodetic.xy) else geodetic.xy
         if len(lonlat) and key in ("boundary", "parcels"):
             outlines[key] = lonlat
-        geometry = encode_polygons(lonlat, ring_sizes, ring_counts)
+        geometry = encode_polygons(geodetic._replace(xy=lonlat))
         if key == "parcels":
             specs[key] = _parcels_spec(layer, page.words, page.lang, geometry)
         elif key == "roads":
