@@ -5,7 +5,10 @@ from __future__ import annotations
 import random
 import sqlite3
 import subprocess
+import sys
+import textwrap
 import time
+from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
@@ -40,36 +43,81 @@ def _valid_geopackage(path) -> None:
     db.close()
 
 
-def test_sigkill_during_import_leaves_the_zone_whole(grid_job, tmp_path):
+def _outcome(zone: Path, original: bytes, complete: tuple[int, int]) -> str:
+    """What a killed write left: the old zone ("untouched"), the whole new one ("complete"), or a "mixed" one."""
+    _valid_geopackage(zone)  # opening it also rolls back the journal a killed SQLite writer leaves (a "hot journal")
+    if file_bytes(zone) == original:
+        return "untouched"
+    counts = (len(store.read_layer(zone, "parcels")), len(store.read_layer(zone, "history")))
+    return "complete" if counts == complete else "mixed"
+
+
+def _kill_during_writes(command: list[str], zone: Path, original: bytes, complete: tuple[int, int], window: float, runs: int) -> list[str]:
+    """Run ``command`` ``runs`` times, SIGKILLing it at a random moment of its write itself.
+
+    The write starts when SQLite's rollback journal appears beside the zone
+    (the first page about to change); the kill lands 0 … ``window`` s later.
+    """
+    rng = random.Random(20261126)
+    journal = Path(f"{zone}-journal")
+    outcomes = []
+    for _ in range(runs):
+        zone.write_bytes(original)
+        journal.unlink(missing_ok=True)  # an empty one a kill left is not "hot" and stays; it must not start the clock
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while not journal.exists() and process.poll() is None:
+            time.sleep(0.0005)
+        time.sleep(rng.uniform(0, window))
+        process.kill()  # SIGKILL: no cleanup, no finally blocks
+        process.wait()
+        outcomes.append(_outcome(zone, original, complete))
+    return outcomes
+
+
+def _write_window(command: list[str], zone: Path) -> float:
+    """How long the zone's journal exists during one whole run of ``command``: the write itself."""
+    journal = Path(f"{zone}-journal")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    while not journal.exists() and process.poll() is None:
+        time.sleep(0.0005)
+    started = time.monotonic()
+    while journal.exists() and process.poll() is None:
+        time.sleep(0.0005)
+    window = time.monotonic() - started
+    assert process.wait(timeout=300) == 0, process.stderr.read()
+    return window
+
+
+# A writer that is not atomic, to prove the harness can tell: one SQLite transaction per parcel.
+_ROW_BY_ROW = textwrap.dedent(
+    """
+    import sqlite3, sys
+    from zonemap.store import register_gpkg_functions
+    rows = sqlite3.connect(sys.argv[1]).execute("SELECT parcel_id, status, geom FROM parcels").fetchall()
+    db = register_gpkg_functions(sqlite3.connect(sys.argv[2], isolation_level=None))
+    db.execute("PRAGMA synchronous = OFF")  # quick rows, so a kill lands among them
+    for row in rows:
+        db.execute("INSERT INTO parcels (parcel_id, status, geom) VALUES (?, ?, ?)", row)
+    """
+)
+
+
+def test_sigkill_during_the_write_leaves_the_zone_old_or_new(grid_job, tmp_path):
     zone, source = grid_job
     original = file_bytes(zone)
     command = [*ZONEMAP, "import", str(zone), str(source)]
+    window = _write_window(command, zone)
+    complete = (len(store.read_layer(zone, "parcels")), len(store.read_layer(zone, "history")))
+    assert complete[0] == COLUMNS * ROWS
+    done = tmp_path / "done.gpkg"
+    done.write_bytes(file_bytes(zone))
 
-    started = time.monotonic()
-    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    duration = time.monotonic() - started
-    assert finished.returncode == 0, finished.stderr
-    complete_parcels = len(store.read_layer(zone, "parcels"))
-    complete_history = len(store.read_layer(zone, "history"))
-    assert complete_parcels == COLUMNS * ROWS
+    outcomes = _kill_during_writes(command, zone, original, complete, window, runs=8)
+    print(f"write window {window * 1000:.0f} ms; outcomes after SIGKILL:", outcomes)
+    assert "mixed" not in outcomes and "untouched" in outcomes
 
-    rng = random.Random(20261126)
-    outcomes = []
-    for _ in range(8):
-        zone.write_bytes(original)
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.1, duration))
-        process.kill()  # SIGKILL: no cleanup, no finally blocks
-        process.wait()
-        _valid_geopackage(zone)
-        if file_bytes(zone) == original:
-            outcomes.append("untouched")
-        else:  # killed after the swap: the complete new state, never a part of it
-            assert len(store.read_layer(zone, "parcels")) == complete_parcels
-            assert len(store.read_layer(zone, "history")) == complete_history
-            outcomes.append("complete")
-    print("outcomes after SIGKILL:", outcomes)
-    assert "untouched" in outcomes
+    sabotaged = _kill_during_writes([sys.executable, "-c", _ROW_BY_ROW, str(done), str(zone)], zone, original, complete, 0.1, runs=2)
+    assert "mixed" in sabotaged, sabotaged  # the harness sees a half-written zone when there is one
 
     # The next write clears the working copies the killed writers left behind.
     zone.write_bytes(original)

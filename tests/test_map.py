@@ -459,6 +459,21 @@ def test_page_embeds_only_the_columns_it_shows(sample_copy):
     assert "2026-11-01" not in html  # parcels' `updated` is not shown, so not sent
 
 
+def test_numbers_travel_rounded_and_missing_ones_stay_missing(sample_copy):
+    zone = zonemap.open(sample_copy)
+    columns = page_data(zone.map(basemap="none").get_root().render())["layers"]["parcels"]["columns"]
+
+    def numbers(column: dict) -> list[float | None]:
+        raw = decode_varints(column["scaled"])
+        assert len(raw) == column["count"]
+        return [None if v == 0 else ((v - 1) >> 1 if (v - 1) % 2 == 0 else -(v >> 1)) / 10 ** column["decimals"] for v in raw]
+
+    investment = zone.parcels["investment_wan"].tolist()
+    assert numbers(columns["investment_wan"]) == [None if v != v else round(v, 2) for v in investment]
+    expected_m2 = [geodesic_m2(g, zone.crs) for g in zone.parcels.geometry]
+    assert all(abs(got - want) <= 0.005 + 1e-6 for got, want in zip(numbers(columns["area_m2"]), expected_m2))
+
+
 def test_embedded_coordinates_are_the_parcels_in_wgs84(sample_copy):
     zone = zonemap.open(sample_copy)
     blob = page_data(zone.map(basemap="osm").get_root().render())["layers"]["parcels"]["geometry"]

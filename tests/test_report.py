@@ -142,7 +142,7 @@ def test_report_refuses_to_clobber_and_wrong_formats(sample_copy, tmp_path, cli)
     assert refused.returncode == 1 and "--overwrite" in refused.stderr and out.read_text() == "keep me"
     assert cli("report", sample_copy, "-o", out, "--overwrite").returncode == 0
     pdf = cli("report", sample_copy, "-o", tmp_path / "r.pdf")
-    assert pdf.returncode == 1 and ".html or .md" in pdf.stderr
+    assert pdf.returncode == 1 and ".html, .md or .docx" in pdf.stderr
     missing = cli("report", sample_copy)
     assert missing.returncode == 2 and "-o report.html" in missing.stderr
     english = tmp_path / "en.html"

@@ -41,7 +41,7 @@ def test_absent_optional_layer_reads_empty_with_its_fields(make_zone):
 def test_failed_write_leaves_the_zone_byte_identical(sample_copy):
     before = sample_copy.read_bytes()
     with pytest.raises(RuntimeError), store.transaction(sample_copy) as txn:
-        txn.write("parcels", store.read_layer(sample_copy, "parcels").iloc[:3])
+        txn.write("parcels", txn.read("parcels").iloc[:3])
         raise RuntimeError("the edit failed half way")
     assert sample_copy.read_bytes() == before
     assert [p.name for p in sample_copy.parent.iterdir() if ".tmp-" in p.name] == []
@@ -51,13 +51,13 @@ def test_written_copy_is_verified_before_it_replaces_the_zone(sample_copy, monke
     before = sample_copy.read_bytes()
     monkeypatch.setattr(store, "layer_counts", lambda path: {"parcels": -1})
     with pytest.raises(ZoneFileError, match="left unchanged"), store.transaction(sample_copy) as txn:
-        txn.write("parcels", store.read_layer(sample_copy, "parcels"))
+        txn.write("parcels", txn.read("parcels"))
     assert sample_copy.read_bytes() == before
 
 
 def test_result_is_a_sound_geopackage(sample_copy):
     with store.transaction(sample_copy) as txn:
-        txn.write("roads", store.read_layer(sample_copy, "roads"))
+        txn.write("roads", txn.read("roads"))
     with sqlite3.connect(sample_copy) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("PRAGMA application_id").fetchone() == (0x47504B47,)
@@ -116,7 +116,7 @@ def test_open_refuses_what_is_not_a_zone(tmp_path):
 def test_nothing_is_left_beside_the_zone(sample_copy):
     """The lock is SQLite's own: no lock file; the working copy goes when the write has landed."""
     with store.transaction(sample_copy) as txn:
-        txn.write("roads", store.read_layer(sample_copy, "roads"))
+        txn.write("roads", txn.read("roads"))
         assert not any(p.name.endswith(".lock") for p in sample_copy.parent.iterdir())
     assert sorted(p.name for p in sample_copy.parent.iterdir()) == [sample_copy.name]
 

@@ -90,6 +90,19 @@ def test_round_trip_keeps_the_institutes_fields_words_encoding_and_geometry(cli,
         assert after.loc[pid, "面积_亩"] == pytest.approx(m2 / MU, abs=0.005)
 
 
+def test_export_reuses_the_schema_the_import_recorded(cli, make_zone, survey_file, tmp_path):
+    zone = make_zone(boundary=shapely.box(E0, N0, E0 + 180, N0 + 150), parcels=[])
+    assert cli("import", zone, survey_file, "--by", "测试").returncode == 0
+    again = tmp_path / "again.shp"
+    assert cli("export", zone, again).returncode == 0  # no --like: the import's record
+    source = survey_file.with_suffix(".dbf").read_bytes()
+    assert _descriptors(again.with_suffix(".dbf").read_bytes())[: len(FIELDS)] == _descriptors(source)
+    ours = tmp_path / "ours.shp"
+    assert cli("export", zone, ours, "--schema", "zonemap").returncode == 0
+    names = [d[0] for d in _descriptors(ours.with_suffix(".dbf").read_bytes())]
+    assert names[:3] == [b"parcel_id", b"status", b"tenant"]
+
+
 def test_text_wider_than_the_institutes_field_is_refused(cli, make_zone, survey_file, tmp_path):
     long_name = "一个名字很长的企业" * 4  # 72 bytes in GBK, the field holds 60
     zone = make_zone(

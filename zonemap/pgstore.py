@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import geopandas as gpd
 import numpy as np
@@ -599,8 +599,8 @@ class Transaction:
         """Who the history names: the database user, and the planner's ``--by`` when it differs."""
         user = self.conn.info.user
         who = user if not by or by == user else f"{by} ({user})"
-        # Shown to a planner whose edit waits on this one (see _held).
-        self.conn.execute("SELECT set_config('application_name', %s, true)", (f"zonemap (by {who})"[:63],))
+        # Shown to a planner whose edit waits on this one (see _held); PostgreSQL keeps only ASCII there.
+        self.conn.execute("SELECT set_config('application_name', %s, true)", (f"zonemap by {quote(who)}"[:63],))
         return who
 
     def write(self, name: str, frame: gpd.GeoDataFrame | pd.DataFrame, **options) -> None:
@@ -684,7 +684,9 @@ class Transaction:
         who = "another session"
         if holder:
             user, application, since = holder
+            application = unquote(application or "").removeprefix("zonemap by ")
             who = f"database user {user}" + (f" ({application})" if application and application != "zonemap" else "")
+            # Seeing another role's start time needs pg_read_all_stats (README: grant it to editors).
             if since is not None:
                 who += f" since {since.astimezone().strftime('%Y-%m-%d %H:%M:%S')}"
         return ConflictError(
@@ -705,7 +707,7 @@ def transaction(location, *, create: bool = False, by: str | None = None) -> Ite
     location = parse_location(location)
     if create:
         raise ZoneFileError(f"{location}: a database zone is created from a zone file; make one with `zonemap init` and `zonemap push` it")
-    conn = connect(location, application=f"zonemap (by {by})" if by else "zonemap")
+    conn = connect(location)
     try:
         _require_zone(conn, location)
         (may_write,) = conn.execute(

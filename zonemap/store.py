@@ -184,9 +184,17 @@ def is_zone_file(path: str | os.PathLike) -> bool:
     return set(REQUIRED_LAYERS) <= names
 
 
+#: Zones this process is writing. POSIX file locks belong to a process, and closing *any* handle on the file
+#: drops them; GDAL carries its own SQLite, which does not know ours holds the lock. So while a zone is being
+#: written here, nothing here may open it but that write (read through ``txn.read``).
+_WRITING: set[Path] = set()
+
+
 def require_geopackage(path: str | os.PathLike) -> Path:
     """``path`` as a Path, or a one-line :class:`ZoneFileError` saying what is wrong."""
     path = Path(path)
+    if _WRITING and path.resolve() in _WRITING:
+        raise RuntimeError(f"{path}: opened while this process writes it, which would drop SQLite's lock; read it through txn.read")
     if not path.exists():
         raise ZoneFileError(f"{path}: no such file; check the path, or create a zone with `zonemap init`")
     if path.is_dir():
@@ -645,6 +653,8 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
         with _create(path) as txn:
             yield txn
         return
+    if path in _WRITING:  # a write nested in this process's own: waiting for it would never end
+        raise _busy(path)
     list_layers(path)  # a damaged zone is named as itself, not as its working copy
     _warn_if_network_share(path)
     with closing(register_gpkg_functions(sqlite3.connect(path, timeout=lock_wait_seconds(), isolation_level=None))) as db:
@@ -652,6 +662,7 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
             db.execute("BEGIN IMMEDIATE")  # SQLite's write lock: the one QGIS and GDAL take too
         except sqlite3.OperationalError as exc:
             raise _busy(path) if "locked" in str(exc) or "busy" in str(exc) else _damaged(path, exc) from None
+        _WRITING.add(path)
         try:
             _refuse_foreign_triggers(db, path)
             # Working copies of writers killed midway (SIGKILL skips their cleanup); no one else holds the lock.
@@ -682,3 +693,5 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+        finally:
+            _WRITING.discard(path)

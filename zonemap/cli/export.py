@@ -14,8 +14,9 @@ from zonemap.i18n import LANGS
 @click.option("--encoding", default="UTF-8", show_default=True, type=click.Choice(["UTF-8", "GB18030"], case_sensitive=False), help="Text encoding of a .shp (GB18030 for older Chinese GIS/CAD software).")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of a .xlsx workbook's sheet names and headers.")
 @click.option("--like", type=click.Path(dir_okay=False), help="The survey institute's parcels .shp: write its field names, widths, status words, encoding and .prj, plus 面积_亩 and 面积平方米.")
+@click.option("--schema", type=click.Choice(["source", "zonemap"]), default="source", show_default=True, help="Parcels to .shp: in the schema of the shapefile they were imported from (source), or zonemap's own field names.")
 @overwrite_option
-def export(paths, layer, encoding, lang, like, overwrite) -> None:
+def export(paths, layer, encoding, lang, like, schema, overwrite) -> None:
     """Write a layer of ZONE (default: the sample zone) to DEST; the format follows DEST's extension.
 
     With one path it is DEST, unless it is a zone file: then DEST is missing.
@@ -34,5 +35,5 @@ def export(paths, layer, encoding, lang, like, overwrite) -> None:
     if len(paths) == 1 and is_zone_file(paths[0]):
         raise click.UsageError(f"DEST is missing ({paths[0]} is a zone): did you mean `zonemap export {paths[0]} OUT.shp`?")
     zone, dest = (sample_path(), paths[0]) if len(paths) == 1 else paths
-    written = export_layer(zone, dest, layer=layer, encoding=encoding, overwrite=overwrite, lang=lang, like=like)
+    written = export_layer(zone, dest, layer=layer, encoding=encoding, overwrite=overwrite, lang=lang, like=like, schema=schema)
     click.echo(f"wrote {written}")

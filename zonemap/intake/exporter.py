@@ -111,12 +111,15 @@ def export_layer(
     overwrite: bool = False,
     lang: str = "zh",
     like: str | os.PathLike | None = None,
+    schema: str = "source",
 ) -> Path:
     """Write ``layer`` of ``zone`` to ``dest``; see the module docstring for formats.
 
     ``.xlsx`` is the whole 台账 (every layer it needs), with headers in ``lang``.
     ``like``: a survey institute's parcels .shp whose schema the parcels are
-    written in (:mod:`zonemap.intake.survey`).
+    written in (:mod:`zonemap.intake.survey`); without it, parcels to .shp go
+    in the schema recorded by their last import from a shapefile, unless
+    ``schema="zonemap"`` (zonemap's own field names).
     """
     dest = Path(dest)
     suffix = dest.suffix.lower()
@@ -135,13 +138,15 @@ def export_layer(
         )
     if dest.exists() and not overwrite:
         raise ExportError(f"{dest}: already exists; add --overwrite to replace it")
-    if like is not None:
-        from zonemap.intake.survey import export_like
+    if like is not None and (suffix != ".shp" or layer != "parcels"):
+        raise ExportError(f"{dest}: --like writes parcels as a shapefile; give DEST ending in .shp (and no --layer)")
+    if suffix == ".shp" and layer == "parcels" and schema != "zonemap":
+        from zonemap.intake.survey import export_like, recorded_schema
         from zonemap.zone import Zone
 
-        if suffix != ".shp" or layer != "parcels":
-            raise ExportError(f"{dest}: --like writes parcels as a shapefile; give DEST ending in .shp (and no --layer)")
-        return export_like(Zone(zone), dest, like)
+        like = like if like is not None else recorded_schema(zone)
+        if like is not None:
+            return export_like(Zone(zone), dest, like)
     if suffix == ".xlsx":
         from zonemap.render.workbook import write_workbook
         from zonemap.zone import Zone

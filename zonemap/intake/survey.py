@@ -10,6 +10,11 @@ labels), and two area fields are added when the source has none: 面积_亩
 and 面积平方米 (ellipsoidal, as ``zonemap areas``). pyshp writes the
 ``.dbf`` so every field keeps the exact width the institute gave it.
 
+An import of parcels from a shapefile records that file's schema in the
+zone (the ``survey_schema`` table, :func:`schema_record`), so a later
+``export ZONE 地块.shp`` writes it back the same way without ``--like``;
+``--schema zonemap`` writes zonemap's own field names instead.
+
 Examples
 --------
 >>> default_statuses = {s: status_label(s, "zh") for s in STATUSES}
@@ -20,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import tempfile
 from collections import Counter
@@ -41,6 +47,8 @@ from zonemap.units import M2_PER_UNIT
 AREA_FIELDS = (("面积_亩", 2, "mu"), ("面积平方米", 2, "m2"))
 _AREA_WIDTH = 16
 _SIDECARS = (".shp", ".shx", ".dbf", ".cpg", ".prj")
+#: The zone table holding the schema of the shapefile the parcels were last imported from.
+SCHEMA_LAYER = "survey_schema"
 
 
 class SurveySchemaError(ZonemapError):
@@ -60,16 +68,49 @@ class SurveySchema:
     columns: dict[str, str]  # zone field → source field
     statuses: dict[str, str]  # status → the source's word for it
 
+    def to_json(self) -> str:
+        """The schema as JSON text (what an import records in the zone)."""
+        return json.dumps(
+            {
+                "source": self.path.name,
+                "fields": self.fields,
+                "encoding": self.encoding,
+                "cpg": self.cpg.decode("latin-1") if self.cpg is not None else None,
+                "prj": self.prj.decode("latin-1") if self.prj is not None else None,
+                "columns": self.columns,
+                "statuses": self.statuses,
+            },
+            ensure_ascii=False,
+        )
 
-def read_schema(like: str | os.PathLike) -> SurveySchema:
-    """The schema of the shapefile ``like`` (its .dbf header, .cpg, .prj and status words)."""
+    @classmethod
+    def from_json(cls, text: str) -> SurveySchema:
+        data = json.loads(text)
+        prj = data["prj"].encode("latin-1") if data["prj"] is not None else None
+        return cls(
+            path=Path(data["source"]),
+            fields=[tuple(f) for f in data["fields"]],
+            encoding=data["encoding"],
+            cpg=data["cpg"].encode("latin-1") if data["cpg"] is not None else None,
+            prj=prj,
+            crs=CRS.from_wkt(prj.decode("latin-1")) if prj else None,
+            columns=data["columns"],
+            statuses=data["statuses"],
+        )
+
+
+def read_schema(like: str | os.PathLike, *, encoding: str | None = None) -> SurveySchema:
+    """The schema of the shapefile ``like`` (its .dbf header, .cpg, .prj and status words).
+
+    ``encoding``: as the import read it; by default detected (:func:`~zonemap.intake.encoding.detect_encoding`).
+    """
     import shapefile
 
     like = Path(like)
     if like.suffix.lower() != ".shp" or not like.exists():
         raise SurveySchemaError(f"--like {like}: give the survey institute's .shp (with its .dbf beside it)")
     dbf = like.with_suffix(".dbf")
-    encoding = detect_encoding(like, dbf).encoding
+    encoding = encoding or detect_encoding(like, dbf).encoding
     with shapefile.Reader(str(like), encoding=encoding) as reader:
         fields = [(str(f[0]), str(f[1]), int(f[2]), int(f[3])) for f in reader.fields[1:]]
         records = pd.DataFrame([list(r) for r in reader.records()], columns=[f[0] for f in fields])
@@ -106,11 +147,28 @@ def _cell(value, field: tuple[str, str, int, int]):
     return str(value)
 
 
-def export_like(zone, dest: str | os.PathLike, like: str | os.PathLike) -> Path:
-    """Write the parcels of ``zone`` (a :class:`~zonemap.zone.Zone`) to ``dest`` in the schema of ``like``."""
+def schema_record(source_path: Path, encoding: str | None) -> pd.DataFrame:
+    """The one-row ``survey_schema`` table an import of ``source_path`` writes into the zone."""
+    return pd.DataFrame({"layer": ["parcels"], "schema": [read_schema(source_path, encoding=encoding).to_json()]})
+
+
+def recorded_schema(zone_path: str | os.PathLike) -> SurveySchema | None:
+    """The schema the zone's parcels were last imported with, if they came from a shapefile."""
+    from zonemap import store
+
+    if SCHEMA_LAYER not in store.list_layers(zone_path):
+        return None
+    table = store.read_layer(zone_path, SCHEMA_LAYER)
+    rows = table[table["layer"] == "parcels"]
+    return SurveySchema.from_json(rows["schema"].iloc[-1]) if len(rows) else None
+
+
+def export_like(zone, dest: str | os.PathLike, like: str | os.PathLike | SurveySchema) -> Path:
+    """Write the parcels of ``zone`` (a :class:`~zonemap.zone.Zone`) to ``dest`` in the schema of ``like``
+    (a shapefile, or a recorded :class:`SurveySchema`)."""
     import shapefile
 
-    schema = read_schema(like)
+    schema = like if isinstance(like, SurveySchema) else read_schema(like)
     dest = Path(dest)
     parcels = zone.parcels
     if schema.crs is not None and parcels.crs is not None and not schema.crs.equals(parcels.crs):

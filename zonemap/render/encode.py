@@ -46,7 +46,8 @@ QUANTUM_DEG = 1e-7
 GZIP_LEVEL = 1
 
 
-def _zigzag(values: np.ndarray) -> np.ndarray:
+def zigzag(values: np.ndarray) -> np.ndarray:
+    """Signed integers as unsigned: 0, -1, 1, -2 … → 0, 1, 2, 3 …"""
     values = np.asarray(values, dtype=np.int64)
     return ((values << 1) ^ (values >> 63)).view(np.uint64)
 
@@ -74,7 +75,7 @@ def encode_coordinates(xy: np.ndarray) -> bytes:
     """(n, 2) lon/lat as one delta-encoded varint stream: x0, y0, dx1, dy1, …"""
     quantised = np.rint(np.asarray(xy, dtype=float).reshape(-1, 2) / QUANTUM_DEG).astype(np.int64)
     deltas = np.diff(quantised, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
-    return varint_bytes(_zigzag(deltas.ravel()))
+    return varint_bytes(zigzag(deltas.ravel()))
 
 
 def encode_polygons(rings: Rings) -> dict:

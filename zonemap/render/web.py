@@ -26,7 +26,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from zonemap.areas import Rings, geodetic_rings
-from zonemap.render.encode import encode_polygons
+from zonemap.render.encode import encode_polygons, varint_bytes, zigzag
 from zonemap.render.gcj02 import wgs84_to_gcj02
 from zonemap.render.page import Layer, Page
 from zonemap.units import DECIMALS, M2_PER_UNIT, UNIT_LABELS
@@ -60,22 +60,32 @@ def web_geometries(geoms: gpd.GeoSeries, *, basemap: str) -> np.ndarray:
 
 
 def _json_values(series: pd.Series, *, decimals: int | None = None) -> list | dict:
-    """A column as JSON: a list (None for missing; numbers rounded, text as str), or,
-    when few values repeat over many rows, ``{"values": [...], "codes": [...]}``
-    with code -1 for missing, which ``zonemap.js`` reads the same way.
+    """A column for the page, which ``zonemap.js`` reads in each of its three forms:
+
+    - numbers (``decimals`` given): ``{"scaled": varints, "decimals": d, "count": n}``,
+      each value × 10^d rounded, zig-zagged, plus one (0 for missing);
+    - text where few values repeat over many rows: ``{"values": [...], "codes": varints, "count": n}``,
+      each row's value index plus one (0 for missing);
+    - other text: a JSON list (None for missing).
     """
-    if decimals is None:
-        missing = series.isna().to_numpy()
-        values = series.astype(str).to_numpy(dtype=object, copy=True)
-    else:
-        numbers = pd.to_numeric(series, errors="coerce").round(decimals)
-        missing = numbers.isna().to_numpy()
-        values = numbers.to_numpy(dtype=object, copy=True)
+    if decimals is not None:
+        numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        missing = np.isnan(numbers)
+        scaled = np.rint(np.where(missing, 0.0, numbers) * 10**decimals).astype(np.int64)
+        codes = np.where(missing, 0, zigzag(scaled) + np.uint64(1))
+        return {"scaled": varint_bytes(codes), "decimals": decimals, "count": len(series)}
+    missing = series.isna().to_numpy()
+    values = series.astype(str).to_numpy(dtype=object, copy=True)
     values[missing] = None
-    codes, uniques = pd.factorize(values)
+    codes, uniques = pd.factorize(values)  # missing: -1
     if len(values) >= 64 and len(uniques) * 4 <= len(values):
-        return {"values": list(uniques), "codes": codes.tolist()}
+        return {"values": list(uniques), "codes": varint_bytes(codes + 1), "count": len(series)}
     return values.tolist()
+
+
+def _classes(class_of: list[int]) -> dict:
+    """Each feature's class (index into the styles) as varints."""
+    return {"codes": varint_bytes(np.asarray(class_of, dtype=np.uint64)), "count": len(class_of)}
 
 
 def _number_row(key: str, label: str, column: str, decimals: int, unit: str = "", factor: float = 1.0) -> dict:
@@ -103,7 +113,7 @@ def _parcels_spec(layer: Layer, words: dict, lang: str, geometry: dict) -> dict:
     return {
         "name": layer.name,
         "geometry": geometry,
-        "class_of": layer.class_of,
+        "class_of": _classes(layer.class_of),
         "styles": layer.styles,
         "columns": {
             **change_columns,
@@ -163,7 +173,7 @@ def _buildings_spec(layer: Layer, words: dict, geometry: dict) -> dict:
     return {
         "name": layer.name,
         "geometry": geometry,
-        "class_of": layer.class_of,
+        "class_of": _classes(layer.class_of),
         "styles": layer.styles,
         "columns": {
             "name": _json_values(frame["name"]),

@@ -388,19 +388,31 @@
 
   /* ---------- layers ---------- */
 
+  // A column's i-th value, in any of its three forms (see web.py's _json_values): a list;
+  // {values, codes} with codes one-based (0: missing); {scaled, decimals}, numbers × 10^decimals
+  // zig-zagged and one-based. Binary ones are decoded when first read.
+  function reader(values, bytes) {
+    if (Array.isArray(values)) return function (i) { return values[i]; };
+    if (values.codes) {
+      var codes = varints(bytes, values.codes, values.count);
+      return function (i) { return codes[i] ? values.values[codes[i] - 1] : null; };
+    }
+    var raw = varints(bytes, values.scaled, values.count), scale = Math.pow(10, values.decimals);
+    return function (i) { return raw[i] ? unzigzag(raw[i] - 1) / scale : null; };
+  }
+
   function makeLayer(spec, key, bytes) {
-    var geom = decodePolygons(spec.geometry, bytes), n = geom.n, classOf = spec.class_of || [];
+    var geom = decodePolygons(spec.geometry, bytes), n = geom.n, readers = {};
     var layer = {
       key: key,
       spec: spec,
       geom: geom,
       styles: spec.styles,
-      classOf: classOf.length ? classOf : new Int32Array(n),
+      classOf: spec.class_of ? varints(bytes, spec.class_of.codes, spec.class_of.count) : new Int32Array(n),
       value: function (column, i) {
-        var values = spec.columns[column];
-        if (!values) return null;
-        if (values.codes) return values.codes[i] < 0 ? null : values.values[values.codes[i]];
-        return values[i];
+        if (!spec.columns[column]) return null;
+        if (!readers[column]) readers[column] = reader(spec.columns[column], bytes);
+        return readers[column](i);
       }
     };
     if (spec.labels) {
