@@ -72,6 +72,9 @@ def test_frame_holds_every_parcel_and_nothing_overlaps(tmp_path, landscape):
         assert not _overlap(a, b)
     assert all(_inside(label, boxes["frame"]) for label in layout.labels)
     assert len(layout.label_ids) == len(zone.parcels)  # at 1:5000 every sample parcel has room for its label
+    if landscape:  # the panel has room for the area ledger under the legend (inside the legend's box, checked above)
+        text = pypdf.PdfReader(out).pages[0].extract_text()
+        assert "面积台账（亩）" in text and f"{zone.areas()['remaining']:,.2f} 亩" in text
 
     # To scale: the frame's width on paper times the ratio is its width on the ground.
     frame = boxes["frame"]
