@@ -6,11 +6,13 @@ import json
 import math
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
 import pytest
 import shapely
 
-from intake_helpers import file_bytes, survey_frame, write_shapefile
+from conftest import MU
+from intake_helpers import file_bytes, geodesic_areas_m2, survey_frame, write_shapefile
 from zonemap import store
 
 
@@ -348,3 +350,33 @@ def test_dxf_text_that_reads_implausibly_is_refused_naming_the_encoding(cli, sam
     _refused(cli("import", sample_copy, path, "--crs", "EPSG:4528"), "plan.dxf", "reads implausibly as CP1252", "--encoding GBK")
     assert file_bytes(sample_copy) == before
     assert cli("inspect", path).returncode == 1
+
+
+# --- declared against measured ---------------------------------------------------------------------
+
+def _declared(parcels, factor, *, off=None):
+    """Each parcel's area (independent: pyproj's geodesic) in ``factor`` units; ``off`` {index: +share} altered."""
+    areas = geodesic_areas_m2(parcels.geometry, "EPSG:4528") / factor
+    for i, share in (off or {}).items():
+        areas[i] *= 1 + share
+    return np.round(areas, 2)
+
+
+@pytest.mark.parametrize("name, factor", [("亩数", MU), ("宗地面积", 1.0), ("MJ", MU), ("面积", 1.0)])
+def test_declared_area_is_compared_with_the_measured_one(cli, sample_copy, tmp_path, name, factor):
+    frame = survey_frame(sample_copy)
+    frame[name] = _declared(frame, factor, off={3: 0.02, 7: 0.003})  # 2% off (warned), 0.3% off (within, if under 0.1 亩)
+    path = write_shapefile(frame, tmp_path / "declared.shp", encoding="GBK")
+    result = cli("import", sample_copy, path)
+    assert result.returncode == 0, result.stderr
+    mismatches = [line for line in result.stderr.splitlines() if "[area_mismatch]" in line]
+    unit = "亩" if factor == MU else "m²"
+    pid = frame.loc[3, "DKBH"]
+    line = next(line for line in mismatches if line.startswith(f"warning: [area_mismatch] {pid}: declared {name}"))
+    assert unit in line
+    assert float(line.split("(")[1].split("%")[0]) == pytest.approx(2.0, abs=0.1)  # declared values are rounded to 0.01
+    measured_mu = geodesic_areas_m2(frame.geometry, "EPSG:4528")[7] / MU
+    expect_7 = 0.003 * measured_mu > 0.1
+    assert any(frame.loc[7, "DKBH"] + ":" in line for line in mismatches) == expect_7
+    assert len(mismatches) == 1 + expect_7
+    assert name not in result.stderr.split("not imported")[-1] if "not imported" in result.stderr else True
