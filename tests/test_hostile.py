@@ -434,3 +434,43 @@ def test_long_lists_in_messages_are_summarised():
 
     assert listed([f"P{i}" for i in range(2524)]) == ", ".join(f"P{i}" for i in range(20)) + " and 2504 more"
     assert listed(["A", "B"]) == "A, B"
+
+
+def test_a_densified_parcel_leaving_a_gap_all_round_is_refused_naming_it(sample_copy, tmp_path):
+    """The gap check's neighbour search works on a many-vertex sliver (benchmarks/hostile_import.py times 10⁶)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from hostile_import import inset_source
+
+    source = inset_source(tmp_path, 20_000)
+    before = sample_copy.read_bytes()
+    result = invoke("import", sample_copy, source, "--mode", "update")
+    assert_one_line(result, 1, "refused: [gap] a gap of 295.01 m² narrower than 1 m", "next to C03, 纬一路, 纬二路, 经二路")
+    assert sample_copy.read_bytes() == before
+
+
+def test_sigterm_mid_import_leaves_the_zone_and_nothing_beside_it(sample_copy, tmp_path):
+    import os
+    import signal
+    import sys
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from hostile_import import inset_source
+
+    source = inset_source(tmp_path, 1_000_000)
+    folder = sample_copy.parent
+    before = sample_copy.read_bytes()
+    beside = {p.name for p in folder.iterdir()}
+    process = subprocess.Popen([sys.executable, "-m", "zonemap.cli", "import", str(sample_copy), str(source), "--mode", "update"],
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not any(".tmp-" in p.name for p in folder.iterdir()):  # the write has begun: its working copy exists
+        assert process.poll() is None and time.monotonic() < deadline, "the import ended before its write began"
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1 and "Traceback" not in stderr and "Aborted!" in stderr
+    assert {p.name for p in folder.iterdir()} == beside  # no working copy, journal or lock
+    assert sample_copy.read_bytes() == before

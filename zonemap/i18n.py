@@ -124,6 +124,14 @@ _BUSINESS: dict[str, tuple[str, str]] = {
     "no_results_year": ("无 {year} 年度数据", "no results for {year}"),
     "no_land": ("无入驻用地", "no tenant land"),
     "illustrative_thresholds": ("示意标准（非正式文件）", "illustrative thresholds, not an official scheme"),
+    "holds": ("预留用地", "Held for prospects"),
+    "held_for": ("预留给", "Held for"),
+    "until": ("预留至", "Until"),
+    "class_title": ("{zone} 亩均效益评价图（{year}年）", "{zone}: land-use efficiency classes, {year}"),
+    "class_label": ("{grade}类", "Class {grade}"),
+    "class_none": ("未评价", "Not evaluated"),
+    "wb_sheet_evaluation": ("亩均效益评价", "Efficiency evaluation"),
+    "year": ("年度", "Year"),
 }
 
 #: Bringing a planner's file in (zonemap inspect / import).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import crs_option, editor_option, encoding_option, mapping_option, print_problems, print_warnings, snap_option, zone_file_argument
+from zonemap.cli.options import crs_option, editor_option, encoding_option, mapping_option, print_problems, print_warnings, snap_option, warn, zone_file_argument
 
 
 @click.command("import")
@@ -52,6 +52,8 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
     for line in report.fixes:
         click.echo(f"fixed: {line}", err=True)
     print_warnings(report.warnings)
+    for line in report.declared:
+        warn(f"[area_mismatch] {line}")
     if layer == "parcels":
         click.echo(
             f"{zone}: {report.mode} from {report.source.path.name}: {len(report.added)} added, "

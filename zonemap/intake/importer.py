@@ -26,6 +26,7 @@ from zonemap import store
 from zonemap.areas import areas_m2
 from zonemap.intake.cad import SNAP_M
 from zonemap.intake.changes import Change, RefusedError, refused, zone_change
+from zonemap.intake.declared import compare_declared, declared_area_field
 from zonemap.intake.fieldmap import FieldError, map_fields
 from zonemap.intake.sources import Source, read_source, require_polygons
 from zonemap.units import from_m2
@@ -55,12 +56,15 @@ class ImportReport:
     kept: int = 0
     fixes: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    #: Parcels whose declared area (面积, 亩数 …) differs from the measured one, one line each.
+    declared: list[str] = field(default_factory=list)
 
     @property
     def unmapped(self) -> list[str]:
         """Source fields no zone field takes: they are not imported (``--map FIELD=SRCFIELD`` keeps one)."""
         frame = self.source.frame
-        skip = {frame.geometry.name, *self.fields.values(), *SOURCE_INTERNAL.get(self.source.kind, ())}
+        declared = declared_area_field(frame.columns)
+        skip = {frame.geometry.name, *self.fields.values(), *SOURCE_INTERNAL.get(self.source.kind, ()), *(declared[:1] if declared else ())}
         return [str(c) for c in frame.columns if c not in skip]
 
     @property
@@ -306,6 +310,9 @@ def import_source(
         report = _land(zone, source, incoming, layer, id_field, mode, prune, by, fixes, ids)
     except RefusedError as exc:
         raise _named_by_source(exc, zone, origins) from None
+    if layer == "parcels":
+        names = [str(pid) if pid else source.feature(i) for i, pid in enumerate(ids)]
+        report.declared = compare_declared(source.frame, source.crs, names, where=source.path.name)
     return report
 
 

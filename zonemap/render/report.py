@@ -17,7 +17,7 @@ Examples
 >>> import zonemap
 >>> data = report_data(zonemap.open(zonemap.sample_path()))
 >>> sorted(data)[:4]
-['generated', 'indicators', 'ledger', 'method']
+['evaluation', 'generated', 'indicators', 'ledger']
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ import jinja2
 
 from zonemap.areas import ledger_label
 from zonemap.errors import ZonemapError
+from zonemap.evaluate import latest_evaluation
 from zonemap.fit import prospect_fits
+from zonemap.i18n import table as words, word
 from zonemap.indicators import format_indicator
 from zonemap.render import write_page
 from zonemap.render.escape import clip, markdown_text
@@ -155,6 +157,7 @@ def report_data(zone: Zone, *, method: str = "ellipsoidal", intensity: float | N
         "ledger": zone.areas(unit="mu", method=method),
         "indicators": zone.indicators(method=method),
         "prospects": prospect_fits(zone, intensity=intensity, method=method),
+        "evaluation": latest_evaluation(zone),
         "validation": {
             "ok": not any(p.severity == "error" for p in problems),
             "errors": sum(p.severity == "error" for p in problems),
@@ -162,6 +165,33 @@ def report_data(zone: Zone, *, method: str = "ellipsoidal", intensity: float | N
             "problems": [p.to_dict() for p in problems],
         },
     }
+
+
+def evaluation_chart(evaluation: dict, lang: str = "zh", *, fmt: str = "svg") -> bytes:
+    """亩均税收 per tenant, coloured by class, with the class floors as dashed lines."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from zonemap.evaluate import CLASS_COLOURS
+    from zonemap.render.fonts import print_rc
+
+    tenants = [t for t in evaluation["tenants"] if t["indicators"]["tax_per_mu"] is not None and t["class"]]
+    names = [str(t["tenant"]) for t in tenants]
+    with matplotlib.rc_context(print_rc(lang, what="the charts", texts=names, required=fmt == "png")), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*missing from font")  # the browser draws the glyphs
+        figure = Figure(figsize=(6.4, 0.9 + 0.5 * max(len(tenants), 1)))
+        axes = figure.subplots()
+        values = [t["indicators"]["tax_per_mu"] for t in tenants]
+        bars = axes.barh([clip(n, LABEL_COLUMNS) for n in names], values, color=[CLASS_COLOURS[t["class"]] for t in tenants])
+        axes.bar_label(bars, labels=[f"{v:,.2f} ({t['class']})" for v, t in zip(values, tenants)], padding=3)
+        floors = evaluation["thresholds"].get("tax_per_mu", {})
+        for grade, floor in floors.items():
+            axes.axvline(floor, color=CLASS_COLOURS[grade], linestyle="--", linewidth=1)
+        axes.invert_yaxis()
+        axes.set_xlim(0, max([*values, *floors.values(), 1.0]) * 1.25)
+        axes.set_title(f"{word('tax_per_mu', lang)} · {evaluation['year']}")
+        axes.spines[["top", "right"]].set_visible(False)
+        return _chart(figure, fmt)
 
 
 def _chart(figure, fmt: str) -> bytes:
@@ -293,7 +323,17 @@ def rows(data: dict, lang: str = "zh") -> dict[str, list[dict]]:
                 "fits": fits or [TEXT[lang]["none"]],
             }
         )
-    return {"ledger": ledger_rows, "indicators": indicator_rows, "tenants": tenant_rows, "prospects": prospect_rows}
+    evaluation_rows = [
+        {
+            "tenant": t["tenant"],
+            "area": _format_area(t["land_mu"]),
+            "tax_per_mu": "—" if t["indicators"]["tax_per_mu"] is None else f"{t['indicators']['tax_per_mu']:,.2f}",
+            "output_per_mu": "—" if t["indicators"]["output_per_mu"] is None else f"{t['indicators']['output_per_mu']:,.2f}",
+            "class": t["class"] or "—",
+        }
+        for t in (data.get("evaluation") or {"tenants": []})["tenants"]
+    ]
+    return {"ledger": ledger_rows, "indicators": indicator_rows, "tenants": tenant_rows, "prospects": prospect_rows, "evaluation": evaluation_rows}
 
 
 _HTML = jinja2.Environment(
@@ -327,9 +367,11 @@ def print_map_svg(zone: Zone, *, lang: str = "zh") -> bytes | None:
 
 def render_html(data: dict, svgs: dict[str, bytes], *, lang: str = "zh", map_html: str | None = None, print_svg: bytes | None = None) -> str:
     """The report as one self-contained HTML page; ``map_html`` (a whole page) is framed in it, ``print_svg`` shown on paper."""
-    images = {name: _svg_uri(svg) for name, svg in svgs.items()}
+    images = {name: _svg_uri(svg) for name, svg in svgs.items() if name != "evaluation"}
     return _HTML.get_template("report.html").render(
         data=data,
+        w=words(lang),
+        evaluation_image=_svg_uri(svgs["evaluation"]) if "evaluation" in svgs else None,
         rows=rows(data, lang),
         t=TEXT[lang],
         lang=lang,
@@ -369,6 +411,14 @@ def render_markdown(data: dict, files: dict[str, str], *, lang: str = "zh") -> s
         [t["prospect"], t["industry"], t["stage"], t["investment"], t["need"], t["fits"]],
         [[r["name"], r["industry"], r["stage"], r["investment"], r["need"], "; ".join(r["fits"])] for r in table["prospects"]],
     )
+    if data.get("evaluation"):
+        lines += [f"## {_md(word('evaluation_title', lang, zone=data['zone'], year=data['evaluation']['year']))}", ""]
+        lines += _md_table(
+            [t["tenant"], t["area"], word("tax_per_mu", lang), word("output_per_mu", lang), word("class", lang)],
+            [[r["tenant"], r["area"], r["tax_per_mu"], r["output_per_mu"], r["class"]] for r in table["evaluation"]],
+        )
+        if "evaluation" in files:
+            lines += [f"![{_md(word('tax_per_mu', lang))}]({files['evaluation']})", ""]
     validation = data["validation"]
     lines += [f"## {t['checks']}", ""]
     if validation["problems"]:
@@ -403,7 +453,8 @@ def write_report(
         raise ZonemapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     if not out.parent.is_dir():
         raise ZonemapError(f"{out}: folder {out.parent} does not exist; create it first")
-    beside = {name: out.with_name(f"{out.stem}-{name}.svg") for name in ("land", "intensity")}
+    charted = ("land", "intensity", "evaluation") if len(zone.results) else ("land", "intensity")
+    beside = {name: out.with_name(f"{out.stem}-{name}.svg") for name in charted}
     beside["map"] = out.with_name(f"{out.stem}-map.html")
     targets = [out, *beside.values()] if out.suffix.lower() == ".md" else [out]
     existing = [str(p) for p in targets if p.exists()]
@@ -416,6 +467,8 @@ def write_report(
         write_page(render_docx(zone, data, lang=lang), out)
         return [out]
     svgs = charts(data, lang)
+    if data["evaluation"]:
+        svgs["evaluation"] = evaluation_chart(data["evaluation"], lang)
     if out.suffix.lower() == ".html":
         write_page(render_html(data, svgs, lang=lang, map_html=map_page(zone, lang=lang), print_svg=print_map_svg(zone, lang=lang)), out)
         return [out]

@@ -1,6 +1,7 @@
 """The Excel 台账: the zone's ledger, parcels, tenants, prospects, indicators and change log as one workbook.
 
-Six sheets (面积台账, 地块清单, 入驻企业, 意向项目, 指标, 变更记录), headers in
+Six sheets (面积台账, 地块清单, 入驻企业, 意向项目, 指标, 变更记录), and 亩均效益评价
+(the latest year's evaluation) before the log when the zone has results; headers in
 one language, numbers as numbers with formats (亩 and m² to 2 decimals,
 shares as %), the header row frozen and columns as wide as their text. The
 figures are those of :class:`~zonemap.render.page.Page` (the ledger is
@@ -14,7 +15,7 @@ Examples
 >>> import zonemap
 >>> book = build_workbook(zonemap.open(zonemap.sample_path()), lang="en")
 >>> book.sheetnames
-['Area ledger', 'Parcels', 'Tenants', 'Prospects', 'Indicators', 'Change log']
+['Area ledger', 'Parcels', 'Tenants', 'Prospects', 'Indicators', 'Efficiency evaluation', 'Change log']
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from zonemap.areas import ledger_label
+from zonemap.evaluate import latest_evaluation
 from zonemap.i18n import word
 from zonemap.intake.exporter import formula_like
 from zonemap.render import write_page
@@ -169,6 +171,21 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
     for cell, indicator in zip(values, figures["indicators"].values()):
         if cell.value is not None:
             cell.number_format = {"share": FORMATS["share"], "count": FORMATS["count"]}.get(indicator["unit"], FORMATS["number"])
+
+    evaluation = latest_evaluation(zone)
+    if evaluation is not None:
+        codes = ("tenant_name", "year", "land_mu", "tax", "output", "tax_per_mu", "output_per_mu", "tax_per_tce", "tax_per_employee", "class")
+        add_sheet(
+            book,
+            w("wb_sheet_evaluation"),
+            [w(c) for c in codes],
+            ["text", "count", "area", "money", "money", "money", "money", "money", "money", "text"],
+            [
+                [t["tenant"], evaluation["year"], t["land_mu"], t["tax_wan"], t["output_wan"],
+                 *(t["indicators"][k] for k in ("tax_per_mu", "output_per_mu", "tax_per_tce", "tax_per_employee")), t["class"]]
+                for t in evaluation["tenants"]
+            ],
+        )
 
     history = zone.history
     columns = ["at", "parcel_id", "action", "field", "old", "new", "by", "note"]

@@ -267,6 +267,18 @@
     return ((Math.round(alpha * 255) << 24) | ((v & 255) << 16) | (v & 0xff00) | (v >> 16)) >>> 0;
   }
 
+  // Diagonal hatching (held land): a pattern over what lies beneath, so both show.
+  function hatch(ctx, colour) {
+    var tile = document.createElement('canvas'), t = tile.getContext('2d');
+    tile.width = tile.height = 8;
+    t.strokeStyle = colour;
+    t.lineWidth = 1.5;
+    t.beginPath();
+    t.moveTo(0, 8); t.lineTo(8, 0); t.moveTo(-2, 2); t.lineTo(2, -2); t.moveTo(6, 10); t.lineTo(10, 6);
+    t.stroke();
+    return ctx.createPattern(tile, 'repeat');
+  }
+
   // Polygons of one layer, filled and stroked once per style class.
   var PolygonCanvas = SetCanvas.extend({
     initialize: function (layer, options) {
@@ -316,7 +328,7 @@
       for (var c = 0; c < styles.length; c++) {
         if (!big[c].length) continue;
         style = styles[c];
-        var fill = style.fill ? rgba(style.fill, style.fillOpacity) : null;
+        var fill = style.hatch ? hatch(ctx, style.hatch) : style.fill ? rgba(style.fill, style.fillOpacity) : null;
         ctx.strokeStyle = style.stroke || 'transparent';
         ctx.lineWidth = style.weight || 0;
         ctx.setLineDash(style.dash || []);
@@ -539,7 +551,8 @@
       var tr = el('tr', null, null, table);
       tr.setAttribute('data-key', row.key);
       var swatch = el('span', 'zm-swatch', null, el('td', null, null, tr));
-      swatch.style.background = row.style.fill ? rgba(row.style.fill, row.style.fillOpacity) : 'transparent';
+      swatch.style.background = row.style.hatch ? 'repeating-linear-gradient(135deg, ' + row.style.hatch + ' 0 1.5px, transparent 1.5px 5px)'
+        : row.style.fill ? rgba(row.style.fill, row.style.fillOpacity) : 'transparent';
       swatch.style.borderColor = row.style.stroke || 'transparent';
       swatch.style.borderStyle = row.style.dash ? 'dashed' : 'solid';
       el('td', 'zm-label', row.label, tr);
