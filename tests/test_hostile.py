@@ -434,3 +434,17 @@ def test_long_lists_in_messages_are_summarised():
 
     assert listed([f"P{i}" for i in range(2524)]) == ", ".join(f"P{i}" for i in range(20)) + " and 2504 more"
     assert listed(["A", "B"]) == "A, B"
+
+
+def test_a_densified_parcel_leaving_a_gap_all_round_is_refused_naming_it(sample_copy, tmp_path):
+    """The gap check's neighbour search works on a many-vertex sliver (benchmarks/hostile_import.py times 10⁶)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from hostile_import import inset_source
+
+    source = inset_source(tmp_path, 20_000)
+    before = sample_copy.read_bytes()
+    result = invoke("import", sample_copy, source, "--mode", "update")
+    assert_one_line(result, 1, "refused: [gap] a gap of 295.01 m² narrower than 1 m", "next to C03, 纬一路, 纬二路, 经二路")
+    assert sample_copy.read_bytes() == before
