@@ -95,8 +95,6 @@ def test_dxf_text_is_decoded_by_version_and_code_page(cli, sample_copy, tmp_path
     fields = {f["name"]: f for f in info["layers"][0]["fields"]}
     assert fields["label"]["samples"] == [text]
 
-    result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--layer", "buildings")
-    assert result.returncode == 0, result.stderr
     result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "replace", "--default-status", "vacant")
     assert result.returncode == 0, result.stderr
     assert store.read_layer(sample_copy, "parcels")["parcel_id"].tolist() == [text]
