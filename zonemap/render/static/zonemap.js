@@ -197,6 +197,13 @@
       uncovered(b, old).forEach(function (strip) { this.repaint(strip); }, this);
     },
 
+    // After a view reset (a zoom without animation) the canvas sits where its pixels were drawn,
+    // not at L.Renderer's offset from its centre, which can be fractional: a resampled, blurred canvas.
+    _reset: function () {
+      L.Canvas.prototype._reset.call(this);
+      if (this._bounds) L.DomUtil.setPosition(this._container, this._bounds.min);
+    },
+
     // Everything, or only `region` (layer pixels) of the canvas.
     repaint: function (region) {
       var ctx = this._ctx, map = this._map, b = this._bounds;
