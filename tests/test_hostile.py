@@ -58,6 +58,9 @@ BAD_NUMBERS = [
     (["remaining", "{zone}", "--prospects", "--intensity", "inf"], "--intensity", "not a finite number"),
     (["report", "{zone}", "--json", "--intensity", "nan"], "--intensity", "not a number"),
     (["init", "{new}", "--boundary", "{zone}", "--planned-mu", "inf"], "--planned-mu", "not a finite number"),
+    (["zone", "set", "{zone}", "--infrastructure-wan", "nan"], "--infrastructure-wan", "not a number"),
+    (["prospect", "add", "{zone}", "X", "--need", "inf"], "--need", "not a finite number"),
+    (["evaluate", "{zone}", "--unlet-years", "inf"], "--unlet-years", "not a finite number"),
 ]
 
 
@@ -347,7 +350,7 @@ def test_markdown_report_shows_hostile_tenants_as_text_in_a_renderer_and_chromiu
     links = page.eval_on_selector_all("a", "els => els.map(a => a.getAttribute('href'))")
     images = page.eval_on_selector_all("img", "els => els.map(i => i.getAttribute('src'))")
     assert links == ["r-map.html"]  # only the report's own map
-    assert sorted(images) == ["r-intensity.svg", "r-land.svg"]  # the charts beside it, nothing from afar
+    assert "r-land.svg" in images and all(src.startswith("r-") and (tmp_path / src).exists() for src in images)  # the charts beside it, nothing from afar
     assert page.eval_on_selector_all("b, em, strong", "els => els.length") == 0
     text = page.inner_text("body")
     for tenant in (LINK_TENANT, MATH_TENANT, DOLLAR_TENANT):
