@@ -274,8 +274,8 @@ def _coordinate_problems(source: Source) -> None:
         bad = np.unique(owner[~np.isfinite(coords).all(axis=1)])
         if len(bad):
             raise SourceError(
-                f"{source.path}: {features_text(bad)} have NaN or infinite coordinates; "
-                "redraw them in the source"
+                f"{source.path}: {features_text(bad)} {'have' if len(bad) > 1 else 'has'} NaN or infinite coordinates; "
+                f"redraw {'them' if len(bad) > 1 else 'it'} in the source"
             )
     check_coordinates_fit(source.crs, _present_bounds(geoms), where=str(source.path))
 
