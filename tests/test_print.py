@@ -128,3 +128,20 @@ def test_no_chinese_font_says_what_to_install(monkeypatch):
         printmap.print_map(zonemap.open(zonemap.sample_path()), lang="zh")
     with pytest.raises(fonts.FontError):  # English words, but the zone's names are Chinese: no boxes for glyphs
         printmap.print_map(zonemap.open(zonemap.sample_path()), lang="en")
+
+
+def test_long_names_never_overlap_the_frame_legend_or_north_arrow(make_zone, tmp_path):
+    import shapely
+
+    long = "某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某" * 2
+    zone_path = make_zone(
+        boundary=shapely.box(40525000, 3706000, 40525300, 3706200),
+        parcels=[
+            {"geometry": shapely.box(40525000, 3706000, 40525150, 3706200), "parcel_id": "L1", "status": long, "tenant": long},
+            {"geometry": shapely.box(40525150, 3706000, 40525300, 3706200), "parcel_id": "L2", "status": "vacant"},
+        ],
+    )
+    layout = printmap.write_print(zonemap.open(zone_path), tmp_path / "long.pdf", title=long, by=long)
+    for (a, box_a), (b, box_b) in itertools.combinations(layout.boxes.items(), 2):
+        assert not _overlap(box_a, box_b), (a, b)
+    assert all(_inside(box, (0, 0, *layout.paper_mm)) for box in layout.boxes.values())

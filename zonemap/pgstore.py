@@ -165,6 +165,28 @@ def _connection(location: DatabaseZone, application: str = "zonemap") -> Iterato
         conn.close()
 
 
+#: One open connection per database for reads (autocommit: each statement sees what others committed).
+_READERS: dict[str, Any] = {}
+
+
+@contextmanager
+def _reader(location: DatabaseZone) -> Iterator[Any]:
+    """A connection to read through: the transaction's own, else this process's reader for the database."""
+    import psycopg
+
+    if location.connection is not None:
+        yield location.connection
+        return
+    conn = _READERS.get(location.url)
+    if conn is None or conn.closed or conn.broken:
+        conn = _READERS[location.url] = connect(location)
+        conn.autocommit = True
+    try:
+        yield conn
+    except psycopg.Error as exc:
+        raise ZoneFileError(f"{location}: the database stopped the work ({_first_line(exc)}); nothing was changed") from None
+
+
 def _table(location: DatabaseZone, name: str):
     from psycopg import sql
 
@@ -231,7 +253,7 @@ def _geometry_type(conn, location: DatabaseZone, name: str) -> str:
 def list_layers(location) -> dict[str, str | None]:
     """Layer name → geometry type (``None`` for tables) of a database zone, as for a GeoPackage."""
     location = parse_location(location)
-    with _connection(location) as conn:
+    with _reader(location) as conn:
         _require_zone(conn, location)
         present = {name for (name,) in conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (location.zone,))}
         spatial = _srids(conn, location)
@@ -246,7 +268,7 @@ def layer_counts(location) -> dict[str, int]:
     from psycopg import sql
 
     location = parse_location(location)
-    with _connection(location) as conn:
+    with _reader(location) as conn:
         counts = {}
         for name in list_layers(DatabaseZone(location.url, location.zone, conn)):
             if name == "layer_styles":
@@ -301,7 +323,7 @@ def read_layer(location, name: str, *, complete: bool = True) -> gpd.GeoDataFram
     Fields of SPEC the table lacks are added empty unless ``complete`` is False (a copy keeps the table's own).
     """
     location = parse_location(location)
-    with _connection(location) as conn:
+    with _reader(location) as conn:
         _require_zone(conn, location)
         columns = _columns(conn, location, name)
         if not columns:
@@ -311,8 +333,6 @@ def read_layer(location, name: str, *, complete: bool = True) -> gpd.GeoDataFram
         srid = zone_srid(conn, location)
         with conn.cursor(binary=True) as cursor:
             rows = cursor.execute(_select(location, name, columns)).fetchall()
-        if location.connection is None:
-            conn.rollback()
     return _frame(rows, columns, name, srid, complete=complete)
 
 

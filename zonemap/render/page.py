@@ -29,7 +29,7 @@ import pandas as pd
 from zonemap.diff import CHANGE_LABELS, changed_parcels
 from zonemap.errors import ZonemapError
 from zonemap.evaluate import CLASS_COLOURS, parcel_classes
-from zonemap.i18n import LANGS
+from zonemap.i18n import LANGS, land_use_name
 from zonemap.render.text import TEXT
 from zonemap.status import STATUS_COLOURS, STATUSES, status_label
 from zonemap.units import DECIMALS, M2_PER_UNIT, UNIT_LABELS
@@ -124,6 +124,7 @@ def _parcels_layer(zone: Zone, words: dict, lang: str, changes: dict[str, str] |
     labels = {s: status_label(s, lang) for s in status.unique()}  # once per status, not per parcel
     frame = parcels.assign(
         status_label=status.map(labels),
+        land_use=parcels["land_use"].map(lambda code: land_use_name(code, lang) or None),  # 100101 一类工业用地
         area_m2=area_m2,
         area_mu=area_mu,
         intensity=intensity,

@@ -194,9 +194,11 @@ def _mm_box(bbox, dpi: float) -> tuple[float, float, float, float]:
 
 
 def _fit_text(text, renderer, max_width_px: float, smallest: float = 5.0) -> None:
-    """Shrink a text's font until it is at most ``max_width_px`` wide."""
+    """Shrink a text's font until it is at most ``max_width_px`` wide; past ``smallest``, cut it short with "…"."""
     while text.get_window_extent(renderer).width > max_width_px and text.get_fontsize() > smallest:
         text.set_fontsize(text.get_fontsize() - 0.5)
+    while text.get_window_extent(renderer).width > max_width_px and len(text.get_text()) > 1:
+        text.set_text(text.get_text()[:-2] + "…")
 
 
 def _place_labels(axes, page: Page, renderer, taken: list) -> tuple[list, list[str]]:

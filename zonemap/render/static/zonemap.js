@@ -197,6 +197,13 @@
       uncovered(b, old).forEach(function (strip) { this.repaint(strip); }, this);
     },
 
+    // After a view reset (a zoom without animation) the canvas sits where its pixels were drawn,
+    // not at L.Renderer's offset from its centre, which can be fractional: a resampled, blurred canvas.
+    _reset: function () {
+      L.Canvas.prototype._reset.call(this);
+      if (this._bounds) L.DomUtil.setPosition(this._container, this._bounds.min);
+    },
+
     // Everything, or only `region` (layer pixels) of the canvas.
     repaint: function (region) {
       var ctx = this._ctx, map = this._map, b = this._bounds;
@@ -291,7 +298,10 @@
       var layer = this.layer, geom = layer.geom, xy = geom.xy, box = geom.box, drawn = 0, that = this;
       var area = view.pixels, image = null, pixels = null, m = view.m, style, i;
       var styles = layer.styles.map(function (s) { return that.options.style || s; });
-      var colours = styles.map(function (s) { return s.fill ? pixel(s.fill, s.fillOpacity) : pixel(s.stroke, 1); });
+      // A hatch too small to show its lines is a tint of its colour.
+      var colours = styles.map(function (s) {
+        return s.hatch ? pixel(s.hatch, 0.35) : s.fill ? pixel(s.fill, s.fillOpacity) : pixel(s.stroke, 1);
+      });
       var big = styles.map(function () { return []; });
       var count = this.only === null ? geom.n : this.only < 0 ? 0 : 1;
       for (var k = 0; k < count; k++) {
