@@ -477,3 +477,17 @@ def test_sigterm_mid_import_leaves_the_zone_and_nothing_beside_it(sample_copy, t
     assert process.returncode == 1 and "Traceback" not in stderr and "Aborted!" in stderr
     assert {p.name for p in folder.iterdir()} == beside  # no working copy, journal or lock
     assert sample_copy.read_bytes() == before
+
+
+def test_a_source_feature_with_an_infinite_vertex_is_named_in_the_singular(sample_copy, tmp_path):
+    import pyogrio
+
+    parcels = pyogrio.read_dataframe(sample_copy, layer="parcels")
+    coords = shapely.get_coordinates(parcels.geometry.iloc[0])
+    coords[1, 1] = -np.inf
+    parcels.loc[0, "geometry"] = shapely.set_coordinates(parcels.geometry.iloc[0], coords)
+    source = tmp_path / "survey.gpkg"
+    pyogrio.write_dataframe(parcels, source, layer="parcels", driver="GPKG")
+    before = sample_copy.read_bytes()
+    assert_one_line(invoke("import", sample_copy, source, "--mode", "update"), 1, "survey.gpkg: feature 1 has NaN or infinite coordinates; redraw it")
+    assert sample_copy.read_bytes() == before

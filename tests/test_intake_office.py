@@ -417,3 +417,15 @@ def test_a_layer_shifted_by_a_datum_is_named_with_the_crs_to_declare(cli, sample
     assert f"{expected:.2f} m" in line or f"{expected - 0.01:.2f} m" in line or f"{expected + 0.01:.2f} m" in line, line
     assert "--prune" not in line
     assert file_bytes(sample_copy) == before
+
+
+@pytest.mark.parametrize("content, words", [(b"AC1032\x00\x00\x00binary", "is a DWG drawing (AC1032)"), (b"", "is empty"),
+                                            (bytes(range(256)) * 8, "not a DXF file")])
+def test_a_dwg_or_non_dxf_is_one_line(cli, sample_copy, tmp_path, content, words):
+    path = tmp_path / "总图.dxf"
+    path.write_bytes(content)
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, path, "--crs", "EPSG:4528")
+    _refused(result, "总图.dxf", words)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert file_bytes(sample_copy) == before
