@@ -248,3 +248,15 @@ def test_listed_changes_add_up_to_the_ledger_change_per_status(make_zone, edits)
     for status in ("developed", "vacant", "tenant"):
         assert listed.get(status, 0.0) == pytest.approx(report["ledger"]["change"][status], abs=0.01), (status, edits)
         assert listed.get(status, 0.0) == pytest.approx(independent[status], abs=0.01), (status, edits)
+
+
+def test_diff_against_an_empty_version_and_blank_tenants(make_zone):
+    """Killing two mutation survivors: a version with no parcels, and a tenant of spaces (no tenant)."""
+    outline = box(0, 0, 200, 100)
+    rows = [parcel("A", box(0, 0, 100, 100)), {**parcel("B", box(100, 0, 200, 100)), "tenant": "   "}]
+    full = zonemap.open(make_zone(boundary=outline, parcels=rows))
+    empty = zonemap.open(make_zone(boundary=outline, parcels=[]))
+    report = diff(empty, full, method="planar")
+    assert [e["kind"] for e in report["changes"]] == ["added", "added"] and report["split"] == []
+    assert report["changes"][1]["new"][0]["tenant"] is None  # spaces are no tenant
+    assert [r["parcel_id"] for r in diff(full, empty, method="planar")["removed"]] == ["A", "B"]
