@@ -342,6 +342,9 @@ def render(results: dict) -> str:
     from benchmarks.maps import markdown  # the map's own harness; imported here, as it imports this module
 
     lines += markdown(results.get("maps", {}))
+    from benchmarks.postgis import markdown as postgis_markdown  # the database store's own harness
+
+    lines += postgis_markdown(results.get("postgis", {}))
     lines += [results.get("notes", "")]
     return "\n".join(lines).rstrip() + "\n"
 

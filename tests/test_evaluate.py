@@ -133,3 +133,27 @@ def test_bad_thresholds_are_named(tmp_path, text, expected):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(EvaluationError, match=re.escape(expected)):
         load_thresholds(path)
+
+
+def test_the_report_carries_the_latest_evaluation_table_and_chart(tmp_path):
+    from zonemap.render.report import write_report
+
+    zone = zonemap.open(zonemap.sample_path())
+    expected = {t["tenant"]: t["class"] for t in zone.evaluate(2025)["tenants"]}
+    assert expected == {"厚翔服装厂": "C", "佳电机械厂": "D"}  # 7.33 and 3.73 万元/亩 of tax (sample results)
+    written = write_report(zone, tmp_path / "r.md")
+    assert [p.name for p in written] == ["r.md", "r-land.svg", "r-intensity.svg", "r-evaluation.svg", "r-map.html"]
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "## 示例工业集中区 2025年度亩均效益评价" in text and "| 佳电机械厂 | 17.16 | 3.73 | 122.38 | D |" in text
+    assert "亩均税收（万元/亩） · 2025" in (tmp_path / "r-evaluation.svg").read_text(encoding="utf-8")
+
+
+def test_the_workbook_has_the_evaluation_sheet():
+    from zonemap.render.workbook import build_workbook
+
+    zone = zonemap.open(zonemap.sample_path())
+    sheet = build_workbook(zone)["亩均效益评价"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    a03_mu = geodesic_m2(zone.parcels.set_index("parcel_id").geometry["A03"], "EPSG:4528") / MU
+    assert rows["佳电机械厂"][1] == 2025 and rows["佳电机械厂"][-1] == "D"
+    assert rows["佳电机械厂"][5] == pytest.approx(64.0 / a03_mu, rel=1e-9)  # 亩均税收 of the sample's 2025 results

@@ -6,11 +6,14 @@ import json
 import math
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
 
-from intake_helpers import file_bytes, survey_frame, write_shapefile
+from conftest import MU
+from intake_helpers import file_bytes, geodesic_areas_m2, survey_frame, write_shapefile
 from zonemap import store
 
 
@@ -92,8 +95,6 @@ def test_dxf_text_is_decoded_by_version_and_code_page(cli, sample_copy, tmp_path
     fields = {f["name"]: f for f in info["layers"][0]["fields"]}
     assert fields["label"]["samples"] == [text]
 
-    result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--layer", "buildings")
-    assert result.returncode == 0, result.stderr
     result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "replace", "--default-status", "vacant")
     assert result.returncode == 0, result.stderr
     assert store.read_layer(sample_copy, "parcels")["parcel_id"].tolist() == [text]
@@ -260,7 +261,7 @@ def test_buildings_without_a_use_give_n_a_not_zero(cli, sample_copy, tmp_path):
     assert cli("import", sample_copy, path, "--layer", "buildings").returncode == 0
     figures = json.loads(cli("indicators", sample_copy, "--json").stdout)["indicators"]
     for key in ("built_up_rate", "reused_buildings", "idle_buildings"):
-        assert figures[key]["value"] is None and "no building has a use" in figures[key]["reason"], figures[key]
+        assert figures[key]["value"] is None and figures[key]["reason"] == "no_use", figures[key]  # n/a with its reason, not 0
 
 
 def test_unknown_building_use_is_refused_with_the_closest(cli, sample_copy, tmp_path):
@@ -271,4 +272,160 @@ def test_unknown_building_use_is_refused_with_the_closest(cli, sample_copy, tmp_
     before = file_bytes(sample_copy)
     line = _refused(cli("import", sample_copy, path, "--layer", "buildings"), "unknown use in field 使用状态", "'在用中' ×1")
     assert "did you mean" in line
+    assert file_bytes(sample_copy) == before
+
+
+# --- encodings, both ways ------------------------------------------------------------------------
+
+def _one_text_shapefile(sample_copy, path, values, encoding, *, cpg=False):
+    frame = survey_frame(sample_copy).iloc[: len(values)].copy()
+    frame["QYMC"] = list(values)
+    frame["ZT"] = "vacant"
+    return write_shapefile(frame, path, encoding=encoding, cpg=cpg)
+
+
+def test_latin1_without_cpg_is_read_as_latin_not_as_gbk(sample_copy, tmp_path):
+    from zonemap.intake.sources import read_source
+
+    values = ["México Industrial", "Société Générale", "Müller GmbH"]
+    path = _one_text_shapefile(sample_copy, tmp_path / "latin.shp", values, "cp1252")
+    source = read_source(path)
+    assert source.frame["QYMC"].tolist() == values
+    assert source.encoding.startswith("CP1252") and "nor plausible GB18030" in source.encoding
+
+
+def test_gbk_declared_as_big5_is_refused_naming_gbk(cli, sample_copy, tmp_path):
+    values = ["厚翔服装厂", "佳电机械厂", "惠实业有限公司"]
+    path = _one_text_shapefile(sample_copy, tmp_path / "big5.shp", values, "GBK")
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path, "--encoding", "BIG5"), "big5.dbf", "but is GBK Chinese", "--encoding GBK")
+    assert "厚翔服装厂" in line
+    assert file_bytes(sample_copy) == before
+    real_big5 = _one_text_shapefile(sample_copy, tmp_path / "tw.shp", ["臺北鐵路局", "開發區管理委員會", "張三"], "big5")
+    shown = cli("inspect", real_big5, "--json")  # no .cpg: BIG5 is found, not GBK soup
+    assert shown.returncode == 0, shown.stderr
+    info = json.loads(shown.stdout)
+    assert info["encoding"] == "big5"
+    assert "臺北鐵路局" in {f["name"]: f for f in info["layers"][0]["fields"]}["QYMC"]["samples"]
+
+
+def test_kml_declaring_gb2312_is_read_as_declared(cli, sample_copy, tmp_path):
+    parcels = store.read_layer(sample_copy, "parcels").iloc[:2].to_crs("EPSG:4326")
+    rings = [" ".join(f"{x:.9f},{y:.9f}" for x, y in g.exterior.coords) for g in parcels.geometry]
+    marks = "".join(f"<Placemark><name>{pid}</name><description>已开发</description><Polygon><outerBoundaryIs><LinearRing>"
+                    f"<coordinates>{ring}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>"
+                    for pid, ring in zip(["地块甲", "地块乙"], rings))
+    kml = f'<?xml version="1.0" encoding="gb2312"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>{marks}</Document></kml>'
+    path = tmp_path / "奥维.kml"
+    path.write_bytes(kml.encode("gb2312"))
+    shown = cli("inspect", path)
+    assert shown.returncode == 0, shown.stderr
+    assert "declared in the XML: gb2312" in shown.stdout and "地块甲" in shown.stdout
+    result = cli("import", sample_copy, path, "--mode", "replace", "--default-status", "developed")
+    assert result.returncode == 0, result.stderr
+    assert sorted(store.read_layer(sample_copy, "parcels")["parcel_id"]) == ["地块乙", "地块甲"]
+
+
+def test_broken_cpg_and_prj_are_named_present_but_unreadable_in_60_characters(cli, sample_copy, tmp_path):
+    path = write_shapefile(survey_frame(sample_copy), tmp_path / "web.shp", encoding="UTF-8")
+    page = "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body>" + "x" * 2000 + "</body></html>"
+    path.with_suffix(".cpg").write_text(page, encoding="utf-8")
+    shown = cli("inspect", path)
+    assert shown.returncode == 0, shown.stderr
+    assert "web.cpg is present but unreadable: '<!DOCTYPE html>" in shown.stdout and "x" * 60 not in shown.stdout
+    path.with_suffix(".prj").write_text(page, encoding="utf-8")
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path), "web.shp", "a .prj that is present but unreadable as a CRS", "--crs")
+    assert "'<!DOCTYPE html>" in line and "x" * 60 not in line
+    assert file_bytes(sample_copy) == before
+
+
+def test_dxf_text_that_reads_implausibly_is_refused_naming_the_encoding(cli, sample_copy, tmp_path):
+    parcels = store.read_layer(sample_copy, "parcels").iloc[:2]
+    doc, space = _drawing("R2000")
+    _parcels_as_polylines(space, parcels.assign(parcel_id=["厚翔服装厂", "佳电机械厂"]))
+    path = _save(doc, tmp_path / "plan.dxf", encoding="cp936")  # GBK bytes, header left at ANSI_1252
+    before = file_bytes(sample_copy)
+    _refused(cli("import", sample_copy, path, "--crs", "EPSG:4528"), "plan.dxf", "reads implausibly as CP1252", "--encoding GBK")
+    assert file_bytes(sample_copy) == before
+    assert cli("inspect", path).returncode == 1
+
+
+# --- declared against measured ---------------------------------------------------------------------
+
+def _declared(parcels, factor, *, off=None):
+    """Each parcel's area (independent: pyproj's geodesic) in ``factor`` units; ``off`` {index: +share} altered."""
+    areas = geodesic_areas_m2(parcels.geometry, "EPSG:4528") / factor
+    for i, share in (off or {}).items():
+        areas[i] *= 1 + share
+    return np.round(areas, 2)
+
+
+@pytest.mark.parametrize("name, factor", [("亩数", MU), ("宗地面积", 1.0), ("MJ", MU), ("面积", 1.0)])
+def test_declared_area_is_compared_with_the_measured_one(cli, sample_copy, tmp_path, name, factor):
+    frame = survey_frame(sample_copy)
+    frame[name] = _declared(frame, factor, off={3: 0.02, 7: 0.003})  # 2% off (warned), 0.3% off (within, if under 0.1 亩)
+    path = write_shapefile(frame, tmp_path / "declared.shp", encoding="GBK")
+    result = cli("import", sample_copy, path)
+    assert result.returncode == 0, result.stderr
+    mismatches = [line for line in result.stderr.splitlines() if "[area_mismatch]" in line]
+    unit = "亩" if factor == MU else "m²"
+    pid = frame.loc[3, "DKBH"]
+    line = next(line for line in mismatches if line.startswith(f"warning: [area_mismatch] {pid}: declared {name}"))
+    assert unit in line
+    assert float(line.split("(")[1].split("%")[0]) == pytest.approx(2.0, abs=0.1)  # declared values are rounded to 0.01
+    measured_mu = geodesic_areas_m2(frame.geometry, "EPSG:4528")[7] / MU
+    expect_7 = 0.003 * measured_mu > 0.1
+    assert any(frame.loc[7, "DKBH"] + ":" in line for line in mismatches) == expect_7
+    assert len(mismatches) == 1 + expect_7
+    assert name not in result.stderr.split("not imported")[-1] if "not imported" in result.stderr else True
+
+
+# --- hints -------------------------------------------------------------------------------------------
+
+def test_overlaps_from_a_redrawn_parcel_suggest_prune(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    row = frame.index[frame["DKBH"] == "C03"][0]
+    geom = frame.geometry[row]
+    x0, _, x1, _ = geom.bounds
+    halves = [geom.intersection(shapely.box(x0 - 1, -1e9, (x0 + x1) / 2, 1e9)), geom.intersection(shapely.box((x0 + x1) / 2, -1e9, x1 + 1, 1e9))]
+    redrawn = pd.concat([frame.drop(index=row), gpd.GeoDataFrame(
+        {"DKBH": ["C03A", "C03B"], "ZT": ["未开发", "未开发"], "QYMC": [None, None], "TZE": [None, None]}, geometry=halves, crs=frame.crs)],
+        ignore_index=True)
+    path = write_shapefile(gpd.GeoDataFrame(redrawn, crs=frame.crs), tmp_path / "redrawn.shp", encoding="GBK")
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path), "[overlap]", "hint: C03 is not in the source", "C03A, C03B", "--prune")
+    assert "datum" not in line
+    assert file_bytes(sample_copy) == before
+    result = cli("import", sample_copy, path, "--prune")
+    assert result.returncode == 0, result.stderr
+    assert {"C03A", "C03B"} <= set(store.read_layer(sample_copy, "parcels")["parcel_id"])
+
+
+def test_a_layer_shifted_by_a_datum_is_named_with_the_crs_to_declare(cli, sample_copy, tmp_path):
+    # CGCS2000 coordinates in a file that says Xi'an-80 (same zone 40): PROJ shifts them ~1.7 m on import.
+    frame = survey_frame(sample_copy).set_crs("EPSG:2364", allow_override=True)
+    path = write_shapefile(frame, tmp_path / "xian80.shp", encoding="GBK")
+    from pyproj import Transformer
+
+    x, y = shapely.get_coordinates(frame.geometry.centroid).mean(axis=0)
+    moved = Transformer.from_crs("EPSG:2364", "EPSG:4528", always_xy=True).transform(x, y)
+    expected = math.hypot(moved[0] - x, moved[1] - y)  # independent: pyproj on one point
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path), "[overlap]", "15 of 15 incoming parcels sit", "one constant shift",
+                    "correct its CRS to", "4528")
+    assert f"{expected:.2f} m" in line or f"{expected - 0.01:.2f} m" in line or f"{expected + 0.01:.2f} m" in line, line
+    assert "--prune" not in line
+    assert file_bytes(sample_copy) == before
+
+
+@pytest.mark.parametrize("content, words", [(b"AC1032\x00\x00\x00binary", "is a DWG drawing (AC1032)"), (b"", "is empty"),
+                                            (bytes(range(256)) * 8, "not a DXF file")])
+def test_a_dwg_or_non_dxf_is_one_line(cli, sample_copy, tmp_path, content, words):
+    path = tmp_path / "总图.dxf"
+    path.write_bytes(content)
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, path, "--crs", "EPSG:4528")
+    _refused(result, "总图.dxf", words)
+    assert len(result.stderr.strip().splitlines()) == 1
     assert file_bytes(sample_copy) == before

@@ -326,7 +326,7 @@ def test_windows_cpg_names(sample_copy, tmp_path, cpg, expected):
     source = read_source(path)
     assert source.encoding.startswith(expected) and "厚翔服装厂" in source.frame["QYMC"].tolist()
     if cpg == "System":
-        assert "win.cpg says 'System', which names no encoding" in source.encoding
+        assert "win.cpg is present but unreadable: 'System' names no encoding" in source.encoding
 
 
 def test_unknown_encoding_names_the_file_and_suggests_gbk(sample_copy, tmp_path):

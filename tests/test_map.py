@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
 import math
 import os
@@ -265,6 +266,63 @@ def test_labels_layer_switches_off_and_on(offline_page, sample_map):
     toggle.check()
     assert page.locator(".leaflet-zm-labels-pane canvas").count() == 1
     assert page.evaluate("zonemap.current.layers.labels.drawn") == 15
+
+
+def _screen(page) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(page.locator(".folium-map").screenshot())).convert("RGB"), dtype=int)
+
+
+def test_panning_shows_what_a_full_redraw_shows(offline_page, tmp_path):
+    """Pans keep the drawn pixels (shifted) and draw only the strips coming into view: the picture
+    must be the one a redraw from scratch gives, bar anti-aliasing along the strips' seams."""
+    from benchmarks.generate import generate
+    from conftest import run_zonemap
+
+    page_path = tmp_path / "zone.html"
+    result = run_zonemap("map", generate(2000, tmp_path / "zone.gpkg"), "--basemap", "none", "-o", page_path)
+    assert result.returncode == 0, result.stderr
+    page = offline_page
+    open_map(page, page_path)
+    assert page.evaluate("zonemap.current.layers.parcels.layer.geom.xy.length / 2") >= 20000  # pans shift its pixels
+    page.evaluate("zonemap.current.map.setZoom(zonemap.current.map.getZoom() + 1, {animate: false})")
+    for step in ([150, 90], [-330, 200], [420, -250], [-120, -260], [40, 420]):
+        page.evaluate(f"zonemap.current.map.panBy({step}, {{animate: false}})")
+        panned = _screen(page)
+        page.evaluate("Object.values(zonemap.current.layers).forEach(layer => layer.repaint())")
+        redrawn = _screen(page)
+        off = np.abs(panned - redrawn).max(axis=2) > 48
+        assert off.mean() < 0.002, f"after panning by {step}, {off.sum()} pixels differ from a full redraw"
+
+
+def test_parcels_a_few_pixels_wide_are_drawn_as_boxes(offline_page, sample_map):
+    page = offline_page
+    open_map(page, sample_map)
+    page.evaluate(
+        """() => { const c = zonemap.current, map = c.map;
+             ['roads', 'buildings', 'boundary', 'labels'].forEach(key => map.removeLayer(c.layers[key]));
+             map.setZoom(map.getZoom() - 6, {animate: false}); }"""
+    )
+    sizes = page.evaluate(
+        """() => { const layer = zonemap.current.layers.parcels, g = layer.layer.geom, s = zonemap.current.map.getZoomScale(layer._zoom, 0);
+             return Array.from({length: g.n}, (_, i) => Math.max(g.box[4 * i + 2] - g.box[4 * i], g.box[4 * i + 3] - g.box[4 * i + 1]) * s); }"""
+    )
+    assert max(sizes) < 5  # all of them below TINY_PX
+    assert page.evaluate("zonemap.current.layers.parcels.drawn") == 15
+    # Each parcel's middle shows a status colour at the parcels' opacity over the background (#eef0ec), unblurred.
+    background = np.array([0xEE, 0xF0, 0xEC])
+    fills = [np.array([int(c[1:][k : k + 2], 16) for k in (0, 2, 4)]) for c in ("#0072B2", "#F0E442", "#D55E00")]
+    shown = [0.62 * fill + 0.38 * background for fill in fills]
+    zone = zonemap.open(zonemap.sample_path())
+    centres = gpd.GeoSeries(zone.parcels.geometry.envelope.centroid, crs=zone.crs).to_crs("EPSG:4326")
+    picture = _screen(page)
+    for point in centres:
+        x, y = page.evaluate(
+            "([lat, lon]) => { const p = zonemap.current.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }", [point.y, point.x]
+        )
+        around = picture[int(y) - 1 : int(y) + 2, int(x) - 1 : int(x) + 2].reshape(-1, 3)  # boxes are 2–4 px
+        assert any(np.abs(colour - expected).max() <= 3 for colour in around for expected in shown), f"no parcel's colour at {point}"
 
 
 def test_hover_shows_tooltip_and_highlight(offline_page, sample_map):

@@ -72,6 +72,9 @@ def test_frame_holds_every_parcel_and_nothing_overlaps(tmp_path, landscape):
         assert not _overlap(a, b)
     assert all(_inside(label, boxes["frame"]) for label in layout.labels)
     assert len(layout.label_ids) == len(zone.parcels)  # at 1:5000 every sample parcel has room for its label
+    if landscape:  # the panel has room for the area ledger under the legend (inside the legend's box, checked above)
+        text = pypdf.PdfReader(out).pages[0].extract_text()
+        assert "面积台账（亩）" in text and f"{zone.areas()['remaining']:,.2f} 亩" in text
 
     # To scale: the frame's width on paper times the ratio is its width on the ground.
     frame = boxes["frame"]
@@ -125,3 +128,20 @@ def test_no_chinese_font_says_what_to_install(monkeypatch):
         printmap.print_map(zonemap.open(zonemap.sample_path()), lang="zh")
     with pytest.raises(fonts.FontError):  # English words, but the zone's names are Chinese: no boxes for glyphs
         printmap.print_map(zonemap.open(zonemap.sample_path()), lang="en")
+
+
+def test_long_names_never_overlap_the_frame_legend_or_north_arrow(make_zone, tmp_path):
+    import shapely
+
+    long = "某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某" * 2
+    zone_path = make_zone(
+        boundary=shapely.box(40525000, 3706000, 40525300, 3706200),
+        parcels=[
+            {"geometry": shapely.box(40525000, 3706000, 40525150, 3706200), "parcel_id": "L1", "status": long, "tenant": long},
+            {"geometry": shapely.box(40525150, 3706000, 40525300, 3706200), "parcel_id": "L2", "status": "vacant"},
+        ],
+    )
+    layout = printmap.write_print(zonemap.open(zone_path), tmp_path / "long.pdf", title=long, by=long)
+    for (a, box_a), (b, box_b) in itertools.combinations(layout.boxes.items(), 2):
+        assert not _overlap(box_a, box_b), (a, b)
+    assert all(_inside(box, (0, 0, *layout.paper_mm)) for box in layout.boxes.values())

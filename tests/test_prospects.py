@@ -176,3 +176,29 @@ def test_zone_set_records_the_zone_figures_and_info_shows_them(cli, grid_zone):
     assert "河西工业集中区" in info.stdout and "批准机关 Approved by: 淮安市人民政府" in info.stdout and "2020-06-01" in info.stdout
     assert _json(cli("info", zone, "--json"))["figures"]["infrastructure_wan"] == 50.0
     assert "nothing changed" in cli("zone", "set", zone, "--planned-mu", "189").stdout
+
+
+def test_the_map_hatches_held_land_and_colours_tenants_by_class(cli, sample_copy, offline_page, tmp_path, grid_zone):
+    from test_map import click_parcel, inside_points, open_map
+
+    hold_parcels(sample_copy, ["C03"], prospect="惠实业有限公司", until="2027-06-30")
+    out = tmp_path / "classes.html"
+    assert cli("map", sample_copy, "--basemap", "none", "--color-by", "class", "-o", out).returncode == 0
+    page = offline_page
+    open_map(page, out)
+    assert page.locator(".zm-title").first.inner_text() == "示例工业集中区 亩均效益评价图（2025年）"
+    held_row = page.locator('.zm-legend tr[data-key="holds"]')
+    c03_mu = geodesic_m2(zonemap.open(sample_copy).parcels.set_index("parcel_id").geometry["C03"], "EPSG:4528") / MU
+    assert held_row.locator(".zm-label").inner_text() == "预留用地" and held_row.locator(".zm-value").inner_text() == f"{c03_mu:.2f}"
+    assert "repeating-linear-gradient" in held_row.locator(".zm-swatch").get_attribute("style")
+    points = inside_points(sample_copy)
+    click_parcel(page, *points["C03"])
+    held = page.locator(".zm-popup-section").nth(1)
+    assert held.locator('tr[data-key="held_for"] td').inner_text() == "惠实业有限公司"
+    assert held.locator('tr[data-key="until"] td').inner_text() == "2027-06-30"
+    click_parcel(page, *points["A03"])  # 佳电机械厂: 3.73 万元/亩 of tax in 2025, class D
+    assert page.locator('.zm-popup-section').first.locator('tr[data-key="change"] td').inner_text() == "D类"
+    assert page.evaluate("zonemap.current.errors || []") == [] and page.errors == []
+
+    no_results = cli("map", grid_zone()[0], "--color-by", "class", "-o", tmp_path / "x.html")
+    assert no_results.returncode == 1 and "--color-by class needs tenants' results" in no_results.stderr

@@ -13,7 +13,7 @@ from conftest import MU, geodesic_m2
 
 import zonemap
 
-SHEETS_ZH = ["面积台账", "地块清单", "入驻企业", "意向项目", "指标", "变更记录"]
+SHEETS_ZH = ["面积台账", "地块清单", "入驻企业", "意向项目", "指标", "亩均效益评价", "变更记录"]
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+1+1", "-2+3", "@SUM(A1:A2)"]
 
 
@@ -71,7 +71,7 @@ def test_workbook_figures_equal_areas_json_and_an_independent_geodesic_area(cli,
     english = tmp_path / "ledger.xlsx"
     assert cli("export", sample_copy, english, "--lang", "en").returncode == 0
     book = openpyxl.load_workbook(english)
-    assert book.sheetnames == ["Area ledger", "Parcels", "Tenants", "Prospects", "Indicators", "Change log"]
+    assert book.sheetnames == ["Area ledger", "Parcels", "Tenants", "Prospects", "Indicators", "Efficiency evaluation", "Change log"]
     assert [c.value for c in book["Parcels"][1]][:2] == ["Parcel", "Status"]
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from zonemap.areas import NOISE_M2, metric_geometries
+from zonemap.i18n import both
 from zonemap.units import from_m2, to_m2
 
 if TYPE_CHECKING:
@@ -34,17 +35,10 @@ PIECE_SHARE = 0.01
 AREA_CHANGE_MU = 0.01
 #: Investment changes below this (in 万元) are not reported: 0.01 万元 is 100 yuan.
 INVESTMENT_CHANGE_WAN = 0.01
-#: Kinds of change a parcel of the new version can show, most telling first; labels zh/en.
-CHANGE_LABELS: dict[str, dict[str, str]] = {
-    "added": {"zh": "新增", "en": "Added"},
-    "split": {"zh": "分割所得", "en": "Split from a parcel"},
-    "merged": {"zh": "合并所得", "en": "Merged from parcels"},
-    "status": {"zh": "状态变化", "en": "Status changed"},
-    "tenant": {"zh": "企业变化", "en": "Tenant changed"},
-    "area": {"zh": "面积变化", "en": "Area changed"},
-    "unchanged": {"zh": "无变化", "en": "Unchanged"},
-    "removed": {"zh": "已删除（旧版本）", "en": "Removed (old version)"},
-}
+#: Kinds of change a parcel of the new version can show, most telling first.
+CHANGE_KINDS: tuple[str, ...] = ("added", "split", "merged", "status", "tenant", "area", "unchanged", "removed")
+#: Their labels (zh/en), a view of :mod:`zonemap.i18n` (section ``change.``).
+CHANGE_LABELS: dict[str, dict[str, str]] = {kind: both(f"change.{kind}") for kind in CHANGE_KINDS}
 #: Ledger figures compared between versions.
 LEDGER_KEYS = ("boundary", "developed", "vacant", "tenant", "roads", "unparcelled", "developed_total", "remaining", "ready", "raw")
 

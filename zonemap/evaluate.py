@@ -53,6 +53,8 @@ DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
     "tax_per_mu": {"A": 30.0, "B": 15.0, "C": 5.0},
     "output_per_mu": {"A": 600.0, "B": 300.0, "C": 100.0},
 }
+#: Colours of the classes (Okabe–Ito, colour-blind safe): the report's chart and the map share them.
+CLASS_COLOURS: dict[str, str] = {"A": "#009E73", "B": "#56B4E9", "C": "#E69F00", "D": "#CC79A7"}
 #: Developed land not let for longer than this is listed as idle (闲置).
 UNLET_YEARS = 2.0
 
@@ -197,3 +199,14 @@ def evaluate(
         "unlet": unlet,
         "idle_buildings": idle_buildings,
     }
+
+
+def latest_evaluation(zone: Zone, **options) -> dict | None:
+    """The evaluation of the latest year the zone has results for; None without results."""
+    years = zone.results["year"].dropna()
+    return evaluate(zone, int(years.max()), **options) if len(years) else None
+
+
+def parcel_classes(evaluation: dict) -> dict[str, str]:
+    """Parcel id → the class of the tenant it is let to, for the tenants the evaluation classed."""
+    return {pid: t["class"] for t in evaluation["tenants"] if t["class"] for pid in t["parcels"]}

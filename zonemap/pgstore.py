@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import geopandas as gpd
 import numpy as np
@@ -165,6 +165,28 @@ def _connection(location: DatabaseZone, application: str = "zonemap") -> Iterato
         conn.close()
 
 
+#: One open connection per database for reads (autocommit: each statement sees what others committed).
+_READERS: dict[str, Any] = {}
+
+
+@contextmanager
+def _reader(location: DatabaseZone) -> Iterator[Any]:
+    """A connection to read through: the transaction's own, else this process's reader for the database."""
+    import psycopg
+
+    if location.connection is not None:
+        yield location.connection
+        return
+    conn = _READERS.get(location.url)
+    if conn is None or conn.closed or conn.broken:
+        conn = _READERS[location.url] = connect(location)
+        conn.autocommit = True
+    try:
+        yield conn
+    except psycopg.Error as exc:
+        raise ZoneFileError(f"{location}: the database stopped the work ({_first_line(exc)}); nothing was changed") from None
+
+
 def _table(location: DatabaseZone, name: str):
     from psycopg import sql
 
@@ -231,7 +253,7 @@ def _geometry_type(conn, location: DatabaseZone, name: str) -> str:
 def list_layers(location) -> dict[str, str | None]:
     """Layer name → geometry type (``None`` for tables) of a database zone, as for a GeoPackage."""
     location = parse_location(location)
-    with _connection(location) as conn:
+    with _reader(location) as conn:
         _require_zone(conn, location)
         present = {name for (name,) in conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (location.zone,))}
         spatial = _srids(conn, location)
@@ -246,7 +268,7 @@ def layer_counts(location) -> dict[str, int]:
     from psycopg import sql
 
     location = parse_location(location)
-    with _connection(location) as conn:
+    with _reader(location) as conn:
         counts = {}
         for name in list_layers(DatabaseZone(location.url, location.zone, conn)):
             if name == "layer_styles":
@@ -301,7 +323,7 @@ def read_layer(location, name: str, *, complete: bool = True) -> gpd.GeoDataFram
     Fields of SPEC the table lacks are added empty unless ``complete`` is False (a copy keeps the table's own).
     """
     location = parse_location(location)
-    with _connection(location) as conn:
+    with _reader(location) as conn:
         _require_zone(conn, location)
         columns = _columns(conn, location, name)
         if not columns:
@@ -311,8 +333,6 @@ def read_layer(location, name: str, *, complete: bool = True) -> gpd.GeoDataFram
         srid = zone_srid(conn, location)
         with conn.cursor(binary=True) as cursor:
             rows = cursor.execute(_select(location, name, columns)).fetchall()
-        if location.connection is None:
-            conn.rollback()
     return _frame(rows, columns, name, srid, complete=complete)
 
 
@@ -599,8 +619,8 @@ class Transaction:
         """Who the history names: the database user, and the planner's ``--by`` when it differs."""
         user = self.conn.info.user
         who = user if not by or by == user else f"{by} ({user})"
-        # Shown to a planner whose edit waits on this one (see _held).
-        self.conn.execute("SELECT set_config('application_name', %s, true)", (f"zonemap (by {who})"[:63],))
+        # Shown to a planner whose edit waits on this one (see _held); PostgreSQL keeps only ASCII there.
+        self.conn.execute("SELECT set_config('application_name', %s, true)", (f"zonemap by {quote(who)}"[:63],))
         return who
 
     def write(self, name: str, frame: gpd.GeoDataFrame | pd.DataFrame, **options) -> None:
@@ -684,7 +704,9 @@ class Transaction:
         who = "another session"
         if holder:
             user, application, since = holder
+            application = unquote(application or "").removeprefix("zonemap by ")
             who = f"database user {user}" + (f" ({application})" if application and application != "zonemap" else "")
+            # Seeing another role's start time needs pg_read_all_stats (README: grant it to editors).
             if since is not None:
                 who += f" since {since.astimezone().strftime('%Y-%m-%d %H:%M:%S')}"
         return ConflictError(
@@ -705,7 +727,7 @@ def transaction(location, *, create: bool = False, by: str | None = None) -> Ite
     location = parse_location(location)
     if create:
         raise ZoneFileError(f"{location}: a database zone is created from a zone file; make one with `zonemap init` and `zonemap push` it")
-    conn = connect(location, application=f"zonemap (by {by})" if by else "zonemap")
+    conn = connect(location)
     try:
         _require_zone(conn, location)
         (may_write,) = conn.execute(

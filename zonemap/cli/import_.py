@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import crs_option, editor_option, encoding_option, mapping_option, print_problems, print_warnings, snap_option, zone_file_argument
+from zonemap.cli.options import crs_option, editor_option, encoding_option, mapping_option, print_problems, print_warnings, snap_option, warn, zone_file_argument
 
 
 @click.command("import")
@@ -30,6 +30,7 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
     recognised; statuses may be Chinese (已入驻, 已开发, 未开发). The result
     is validated before it is written; every change goes to the history.
     """
+    from zonemap.i18n import word
     from zonemap.intake.importer import import_source
     from zonemap.intake.sources import read_summary
 
@@ -46,12 +47,14 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
     if report.fields:
         click.echo("fields 字段: " + ", ".join(f"{field}←{column}" for field, column in report.fields.items()), err=True)
     if report.unmapped:
-        into = f", FIELD one of {', '.join(report.unfilled)}" if report.unfilled else ""
-        click.echo(f"not imported 未导入的字段: {', '.join(report.unmapped)}; keep one with --map FIELD=SRCFIELD{into}"
-                   f" (e.g. --map {(report.unfilled or ['note'])[-1]}={report.unmapped[0]})", err=True)
+        unfilled = report.unfilled or ["note"]
+        click.echo(word("intake_unmapped", "en", fields=", ".join(report.unmapped), unfilled=", ".join(unfilled),
+                        example=f"{unfilled[-1]}={report.unmapped[0]}"), err=True)
     for line in report.fixes:
         click.echo(f"fixed: {line}", err=True)
     print_warnings(report.warnings)
+    for line in report.declared:
+        warn(f"[area_mismatch] {line}")
     if layer == "parcels":
         click.echo(
             f"{zone}: {report.mode} from {report.source.path.name}: {len(report.added)} added, "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import threading
 import sys
 import warnings
 
@@ -56,6 +58,13 @@ def main() -> None:
     Commands that read a zone take its .gpkg path first; without it they use
     the bundled sample zone. Areas are in 亩 (mu) unless --unit says otherwise.
     """
+    if threading.current_thread() is threading.main_thread():  # (CliRunner in a worker thread cannot set handlers)
+        signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(signum: int, frame) -> None:
+    """SIGTERM as Ctrl-C: unwind, so a write rolls back and removes its working copy and lock ("Aborted!", exit 1)."""
+    raise KeyboardInterrupt
 
 
 for command in (info.info, areas.areas, remaining.remaining, validate.validate, init.init, inspect.inspect, import_.import_, export.export, set_.set_, split.split, merge.merge, history.history, map.map_, indicators.indicators, diff.diff, report.report, push.push, pull.pull, corners.corners, print_.print_):

@@ -50,6 +50,13 @@ def file_size(nbytes: int) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="An older version of the zone (.gpkg): colour parcels by what changed since it (as `zonemap diff OLD ZONE`).",
 )
+@click.option(
+    "--color-by",
+    type=click.Choice(["status", "class"]),
+    default="status",
+    show_default=True,
+    help="class: colour tenant parcels by their 亩均效益 class (A/B/C/D) of the latest year with results.",
+)
 @overwrite_option
 @quiet_option
 def map_(
@@ -61,6 +68,7 @@ def map_(
     title: str | None,
     tianditu_key: str | None,
     old: Path | None,
+    color_by: str,
     overwrite: bool,
 ) -> None:
     """Write the shareable HTML map of ZONE: one file that opens with no internet.
@@ -85,7 +93,7 @@ def map_(
         stage("building")
         try:
             html = (
-                opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key, compare=compare)
+                opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key, compare=compare, color_by=color_by)
                 .get_root()
                 .render()
             )

@@ -48,7 +48,7 @@ import pandas as pd
 import shapely
 
 from zonemap.errors import ZonemapError
-from zonemap.intake.encoding import EncodingChoice, normalise_encoding
+from zonemap.intake.encoding import IMPLAUSIBLE_SHARE, EncodingChoice, better_reading, encoding_label, implausible_share, normalise_encoding
 
 #: Ends of an outline this close (metres) are one point: CAD round-off, not an opening.
 SNAP_M = 0.001
@@ -93,8 +93,15 @@ def _open(path: Path, override: str | None):
     """The ezdxf document and how its text was decoded."""
     import ezdxf
     from ezdxf import recover
-    from ezdxf.lldxf.const import DXF2007, DXFError
+    from ezdxf.lldxf.const import DXF2007
 
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if head.startswith(b"AC10"):
+        raise DxfError(f"{path}: is a DWG drawing ({head[:6].decode('ascii')}), not DXF; save it as DXF in CAD (另存为 DXF) and give that")
+    if b"SECTION" not in head and not head.startswith(b"AutoCAD Binary DXF"):
+        raise DxfError(f"{path}: is {'empty' if not head else 'not a DXF file (no SECTION in its first 4 kB)'}; "
+                       "give the drawing saved as DXF from CAD")
     try:
         if override:
             encoding = normalise_encoding(override, where=f"{path}: --encoding")
@@ -102,7 +109,9 @@ def _open(path: Path, override: str | None):
             doc = ezdxf.read(io.StringIO(path.read_bytes().decode(encoding, errors="replace")))
             return doc, EncodingChoice(encoding, "given with --encoding")
         doc, _ = recover.readfile(path)
-    except (DXFError, OSError, UnicodeError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - ezdxf raises many types on broken files; the user gets one line
+        if isinstance(exc, (KeyboardInterrupt, MemoryError)):
+            raise
         raise DxfError(f"{path}: cannot be read as DXF ({str(exc).strip() or type(exc).__name__}); "
                        "check it is a complete DXF (not DWG) file, or save it again as DXF from CAD") from None
     version, codepage = doc.dxfversion, doc.header.get("$DWGCODEPAGE", "")
@@ -140,6 +149,26 @@ def _entities(doc) -> pd.DataFrame:
                     rows.append({**row, "Entity": "ATTRIB", "EntityHandle": attrib.dxf.get("handle", ""),
                                  "Text": found[0], "point": found[1], "entity": attrib})
     return pd.DataFrame(rows, columns=["Entity", "Layer", "EntityHandle", "Text", "Color", "entity", "point"])
+
+
+def _refuse_implausible(path: Path, entities: pd.DataFrame, choice: EncodingChoice) -> None:
+    """Refuse text that reads implausibly in the header's (or given) encoding when another reads it plausibly."""
+    named = entities[entities["Text"].notna()]
+    texts = [*entities["Layer"].drop_duplicates(), *named["Text"]]
+    raw = {}
+    for text in texts:
+        try:
+            raw[text] = text.encode(choice.encoding, errors="surrogateescape")
+        except UnicodeEncodeError:  # written as \U+ escapes: Unicode already, not bytes of the code page
+            continue
+    raw = {text: data for text, data in raw.items() if not text.isascii()}
+    better = better_reading(list(raw.values()), choice.encoding) if raw else None
+    if better is None:
+        return
+    text = next(t for t in raw if implausible_share([t]) >= IMPLAUSIBLE_SHARE)
+    real = text.encode(choice.encoding, errors="surrogateescape").decode(better)
+    raise DxfError(f"{path}: text such as {text!r} reads implausibly as {choice}; it reads as {real!r} in "
+                   f"{encoding_label(better)}; pass --encoding {encoding_label(better)}")
 
 
 def _filter(entities: pd.DataFrame, where: str | None) -> pd.DataFrame:
@@ -241,6 +270,7 @@ def read_dxf(path: str | Path, *, encoding: str | None = None, where: str | None
     path = Path(path)
     doc, choice = _open(path, encoding)
     everything = _entities(doc)
+    _refuse_implausible(path, everything, choice)
     layers = everything["Layer"].value_counts().to_dict()
     entities = _filter(everything, where)
     read = entities["Entity"].value_counts().to_dict()

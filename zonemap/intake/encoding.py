@@ -8,18 +8,16 @@ strict GB18030; whatever is chosen must decode every text value of the
 A ``.cpg`` naming no known encoding (``System``, ``OEM`` …) is noted and
 detection goes on as if there were none.
 
-A Latin single-byte code page (``.cpg`` 1252, language id 0x03, or
-``--encoding latin1``) decodes any bytes, so GBK text read with it comes out
-as ``ºñÏè·þ×°³§`` without an error. The rule that catches it, whoever
-declared the code page: a text value is **GBK in disguise** when it decodes
-strictly as GB18030 and at least :data:`GBK_CJK_SHARE` of its non-ASCII
-characters are Chinese characters both of whose bytes are high (as every
-GB2312 character's are; an accented Latin letter is one high byte beside
-ASCII ones), **and** it is not plausible Latin text, i.e. read with the
-code page, not every non-ASCII character is a letter or they outnumber the
-ASCII letters (``Müller``, ``informação`` are plausible; ``ÒÑÈë×¤`` is not).
-Such a value refuses the import with ``--encoding GBK`` as the fix (or
-``--encoding UTF-8`` when it is UTF-8 Chinese, tried first).
+Whatever decided the encoding, the text must also be **plausible**: a
+decoding that gives implausible text (Chinese characters inside Latin words,
+``M閤ico`` from Latin-1 read as GBK; rare-character soup from GBK read as
+BIG5; accented letters with no Latin word around them, ``ÒÑÈë×¤`` from GBK
+read as Latin-1) is compared with the other usual encodings
+(:data:`CANDIDATES`); when one of them reads the same bytes plausibly, a
+detected encoding gives way to it and a declared one (``.cpg``, language id,
+``--encoding``) is refused, naming the feature, both readings and the fix.
+See :func:`implausible_share` for what counts as plausible. The same check
+guards DXF text (:mod:`zonemap.intake.cad`).
 
 Examples
 --------
@@ -57,12 +55,14 @@ _LDID_CODEPAGES: dict[int, str] = {
 _CPG_NUMBERS = {"65001": "utf-8", "936": "gbk", "54936": "gb18030", "950": "big5", "932": "cp932", "949": "cp949",
                 "88591": "iso8859-1", "885915": "iso8859-15", "gb2312": "gbk"}
 
-#: Single-byte code pages of Latin-script languages: they decode any bytes, so GBK read with them is garbled silently.
-LATIN_CODEPAGES = frozenset(
-    {"cp437", "cp850", "cp852", "cp1250", "cp1252", "cp1254", "cp1257", "iso8859-1", "iso8859-2", "iso8859-15", "mac-roman"}
-)
-#: Share of a value's non-ASCII characters that must be two-high-byte Chinese for it to count as GBK.
-GBK_CJK_SHARE = 0.9
+#: The encodings a reading that looks implausible is compared with, most usual first.
+CANDIDATES: tuple[str, ...] = ("utf-8", "gb18030", "big5", "cp949", "cp1252")
+#: A reading with at least this share of implausible characters is suspect …
+IMPLAUSIBLE_SHARE = 0.25
+#: … and gives way to one with at most this share (and a third of its own).
+PLAUSIBLE_SHARE = 0.05
+#: Non-letters that survey text holds: units, degrees, multiplication, currency.
+PLAIN_SYMBOLS = frozenset("°²³±×·µ€£¥§©®№")
 
 
 class EncodingError(ZonemapError):
@@ -161,51 +161,140 @@ def _first_undecodable(dbf: Path, encoding: str) -> str | None:
     return None
 
 
-def _is_cjk(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff" or "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
+def _common_chinese(char: str) -> tuple[bool, bool]:
+    """Whether a Chinese character is among the common ones of simplified (GB2312 level 1) and traditional (BIG5 level 1) text."""
+    try:
+        gb = char.encode("gb2312")
+        simplified = len(gb) == 2 and 0xB0 <= gb[0] <= 0xD7
+    except UnicodeEncodeError:
+        simplified = False
+    try:
+        big5 = char.encode("big5")
+        traditional = len(big5) == 2 and 0xA4 <= big5[0] <= 0xC6
+    except UnicodeEncodeError:
+        traditional = False
+    return simplified, traditional
 
 
-def _is_gbk_chinese(char: str) -> bool:
-    """A Chinese character whose GBK bytes are both high, as every GB2312 character's are."""
-    code = char.encode("gb18030")
-    return _is_cjk(char) and len(code) == 2 and code[1] >= 0x80
-
-
-def _chinese_in_disguise(value: bytes, encoding: str) -> tuple[str, str, str] | None:
-    """(as read with ``encoding``, the Chinese text, its real encoding) when ``value`` is UTF-8 or GBK Chinese."""
-    latin = value.decode(encoding, errors="replace")
-    accented = [c for c in latin if not c.isascii()]
-    if all(c.isalpha() for c in accented) and sum(c.isascii() and c.isalpha() for c in latin) > len(accented):
-        return None  # plausible Latin text: Müller, informação
-    for real, is_chinese in (("UTF-8", _is_cjk), ("GBK", _is_gbk_chinese)):
+def _plausible(text: str, i: int) -> tuple[bool, bool]:
+    """Whether non-ASCII ``text[i]`` is plausible in simplified- and in traditional-Chinese readings (else: neither)."""
+    char = text[i]
+    before, after = text[i - 1 : i], text[i + 1 : i + 2]
+    inside_latin_word = before.isascii() and before.isalpha() and after.isascii() and after.isalpha()
+    if "\u4e00" <= char <= "\u9fff":
+        return (False, False) if inside_latin_word else _common_chinese(char)
+    if "\u3000" <= char <= "\u303f" or "\uff01" <= char <= "\uff5e" or "\u3040" <= char <= "\u30ff" or char in PLAIN_SYMBOLS:
+        return True, True  # CJK punctuation, full-width forms, kana, symbols of survey text
+    if "\uac00" <= char <= "\ud7a3":  # Hangul: the 2350 syllables of KS X 1001 are the common ones
+        if inside_latin_word:
+            return False, False
         try:
-            chinese = value.decode(real)
+            common = len(char.encode("euc_kr")) == 2
+        except UnicodeEncodeError:
+            common = False
+        return common, common
+    if char.isalpha() and ord(char) < 0x250:  # an accented Latin letter belongs in a Latin word
+        latin = (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
+        return latin, latin
+    return False, False
+
+
+def implausible_share(texts) -> float:
+    """Share of the non-ASCII characters of ``texts`` that real text would hardly hold (0 when there are none).
+
+    Plausible: common Chinese characters (of one script throughout), Hangul
+    syllables, kana, CJK punctuation and full-width forms, accented Latin
+    letters beside ASCII letters, a few symbols (² ° ×); not: Chinese inside
+    a Latin word, rare characters, accents with no Latin word around them.
+
+    >>> implausible_share(["已入驻", "厚翔服装厂"]), implausible_share(["México", "Müller"])
+    (0.0, 0.0)
+    >>> implausible_share(["M閤ico"]), round(implausible_share(["ÒÑÈë×¤"]), 2)
+    (1.0, 0.83)
+    """
+    simplified = traditional = total = 0
+    for text in texts:
+        for i, char in enumerate(text):
+            if char.isascii():
+                continue
+            total += 1
+            s, t = _plausible(text, i)
+            simplified += s
+            traditional += t
+    return 1 - max(simplified, traditional) / total if total else 0.0
+
+
+def better_reading(values: list[bytes], encoding: str) -> str | None:
+    """Another usual encoding that reads ``values`` plausibly where ``encoding`` does not, else None."""
+    try:
+        chosen = implausible_share(v.decode(encoding, errors="surrogateescape") for v in values)
+    except LookupError:
+        return None
+    if chosen < IMPLAUSIBLE_SHARE:
+        return None
+    best, best_share = None, chosen
+    for candidate in CANDIDATES:
+        if codecs.lookup(candidate).name == codecs.lookup(encoding).name:
+            continue
+        try:
+            share = implausible_share([v.decode(candidate) for v in values])
         except UnicodeDecodeError:
             continue
-        wide = [c for c in chinese if not c.isascii()]
-        if sum(map(is_chinese, wide)) >= GBK_CJK_SHARE * len(wide):
-            return latin, chinese, real
+        if share < best_share:
+            best, best_share = candidate, share
+    return best if best is not None and best_share <= PLAUSIBLE_SHARE and best_share < chosen / 3 else None
+
+
+def encoding_label(encoding: str) -> str:
+    """How a fix names an encoding: GBK for GB18030 (what Chinese users know), upper case otherwise."""
+    return "GBK" if encoding in ("gb18030", "gbk") else encoding.upper()
+
+
+def _implausible(dbf: Path, choice: EncodingChoice) -> tuple[str, str, str] | None:
+    """(where, as read, as the better encoding reads it) of the first value, and that encoding, when ``choice`` reads implausibly."""
+    found = list(_high_byte_texts(dbf))
+    better = better_reading([value for *_, value, _ in found], choice.encoding)
+    if better is None:
+        return None
+    for row, field, value, _ in found:
+        read = value.decode(choice.encoding, errors="replace")
+        if implausible_share([read]) >= IMPLAUSIBLE_SHARE:
+            return f"feature {row + 1} field {field}", read, value.decode(better), better
     return None
 
 
-def _refuse_chinese_in_disguise(dbf: Path, choice: EncodingChoice) -> None:
-    if choice.encoding not in LATIN_CODEPAGES:
-        return
-    for row, field, value, _ in _high_byte_texts(dbf):
-        found = _chinese_in_disguise(value, choice.encoding)
-        if found:
-            latin, chinese, real = found
-            fix = f"pass --encoding {real}" + (" (and correct the .cpg)" if ".cpg" in choice.reason else "")
-            raise EncodingError(
-                f"{dbf}: feature {row + 1} field {field} reads as {latin!r} in {choice} but is {real} Chinese "
-                f"({chinese!r}); {fix}"
-            )
+def _script(text: str) -> str:
+    if any("\uac00" <= c <= "\ud7a3" for c in text):
+        return "Korean"
+    if any("\u4e00" <= c <= "\u9fff" for c in text):
+        return "Chinese"
+    return "text"
+
+
+def _refuse_implausible(dbf: Path, choice: EncodingChoice) -> None:
+    found = _implausible(dbf, choice)
+    if found:
+        where, read, real, better = found
+        fix = f"pass --encoding {encoding_label(better)}" + (" (and correct the .cpg)" if ".cpg" in choice.reason else "")
+        raise EncodingError(
+            f"{dbf}: {where} reads as {read!r} in {choice} but is {encoding_label(better)} {_script(real)} ({real!r}); {fix}"
+        )
 
 
 def _has_non_ascii(dbf: Path) -> bool:
     names, fields, records, _ = _dbf_text(dbf)
     text = [records[:, f.offset : f.offset + f.width] for f in fields]
     return any(max(name, default=0) >= 0x80 for name in names) or any((column >= 0x80).any() for column in text)
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters (a .cpg may hold a whole web page).
+
+    >>> len(quoted("<!DOCTYPE html>" + "x" * 2000))
+    62
+    """
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _read_cpg(shp: Path) -> str | None:
@@ -231,7 +320,7 @@ def detect_encoding(shp: Path, dbf: Path, *, override: str | None = None) -> Enc
                 f"{dbf}: the encoding is {choice}, but the text is valid UTF-8 and would come out garbled; "
                 "if it is UTF-8, fix the .cpg or pass --encoding UTF-8"
             )
-    _refuse_chinese_in_disguise(dbf, choice)
+    _refuse_implausible(dbf, choice)
     bad = _first_undecodable(dbf, choice.encoding)
     if bad and "mid-character" in bad:
         raise EncodingError(f"{dbf}: {bad}; shorten the text in the source and export it again")
@@ -248,18 +337,23 @@ def _decide(shp: Path, dbf: Path) -> EncodingChoice:
         try:
             return EncodingChoice(normalise_encoding(cpg, where=cpg_name), f"from {cpg_name}: {cpg}")
         except EncodingError:  # "System", "OEM": the writer's own code page, unknown here
-            no_cpg = f"{cpg_name} says {cpg!r}, which names no encoding"
+            no_cpg = f"{cpg_name} is present but unreadable: {quoted(cpg)} names no encoding"
     _, _, _, ldid = _dbf_text(dbf)
     if ldid in _LDID_CODEPAGES:
         return EncodingChoice(_LDID_CODEPAGES[ldid], f"{no_cpg}; from the .dbf language id 0x{ldid:02X}")
-    for candidate, reason in (("utf-8", f"{no_cpg} or language id; all text is valid UTF-8"),
-                              ("gb18030", f"{no_cpg} or language id; the text is not UTF-8 but valid GB18030 (GBK)")):
+    # No declaration: the first usual encoding that decodes every value and reads plausibly.
+    values = [value for *_, value, _ in _high_byte_texts(dbf)]
+    reasons = {"utf-8": "all text is valid UTF-8", "gb18030": "the text is not UTF-8 but valid GB18030 (GBK)"}
+    first_bad = None
+    for candidate in CANDIDATES:
         bad = _first_undecodable(dbf, candidate)
-        if bad is None:
-            return EncodingChoice(candidate, reason)
-        if "mid-character" in bad:
+        if bad and "mid-character" in bad and candidate in reasons:
             raise EncodingError(f"{dbf}: {bad}; shorten the text in the source and export it again")
+        first_bad = first_bad or bad
+        if bad is None and (candidate == "utf-8" or implausible_share(v.decode(candidate) for v in values) < IMPLAUSIBLE_SHARE):
+            why = reasons.get(candidate, f"the text is neither UTF-8 nor plausible GB18030 (GBK); it reads as {encoding_label(candidate)}")
+            return EncodingChoice(candidate, f"{no_cpg}; no language id; {why}")
     raise EncodingError(
-        f"{dbf}: {bad.replace(' is not valid GB18030 text', '')} is neither UTF-8 nor GB18030 text and there is no .cpg; "
-        "pass the encoding with --encoding (e.g. --encoding BIG5)"
+        f"{dbf}: {first_bad.replace(' is not valid UTF-8 text', '')} reads plausibly in none of UTF-8, GBK, BIG5, CP949, CP1252 "
+        "and there is no .cpg; pass the encoding with --encoding"
     )

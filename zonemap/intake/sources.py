@@ -1,11 +1,14 @@
-"""Planners' files read as they are meant: shapefile, GeoJSON, GeoPackage, KML, DXF.
+"""Planners' files read as they are meant: shapefile, GeoJSON, GeoPackage, KML/GML, DXF.
 
-:func:`read_source` reads one layer of a source in bulk (pyogrio) with its
-text decoded right (:mod:`zonemap.intake.encoding`), its CRS known and its
-coordinates checked against that CRS, and its geometries polygons: CAD
-closed polylines become polygons, with the text labels inside them as
-``label``. Anything else is refused with one line naming the file, the
-feature and the fix.
+:func:`read_source` reads one layer of a source in bulk, its text decoded
+right (:mod:`zonemap.intake.encoding`; KML/GML as their XML declaration
+says), its CRS known and its coordinates checked against that CRS. GIS files
+are read with pyogrio, DXF drawings with ezdxf (:mod:`zonemap.intake.cad`:
+outlines, hatches and loops become polygons labelled by the text inside);
+:func:`describe_source` (``zonemap inspect``) reads through the very same
+path. The :class:`Source` also says what was read by type and what was left
+out and why. Anything unreadable is refused with one line naming the file,
+the feature and the fix.
 
 Examples
 --------
@@ -20,6 +23,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +40,7 @@ from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError, ZonemapError
 from zonemap.i18n import word
 from zonemap.intake.cad import SNAP_M
-from zonemap.intake.encoding import EncodingChoice, detect_encoding
+from zonemap.intake.encoding import EncodingChoice, EncodingError, detect_encoding, normalise_encoding, quoted
 
 #: File extension → what it is, for messages and the choice of reader.
 FORMATS: dict[str, str] = {
@@ -45,11 +49,56 @@ FORMATS: dict[str, str] = {
     ".json": "GeoJSON",
     ".gpkg": "GeoPackage",
     ".kml": "KML",
+    ".gml": "GML",
     ".dxf": "DXF",
 }
 #: Text reported for formats whose encoding the format itself fixes.
-_FIXED_ENCODING = {"GeoJSON": "UTF-8 (fixed by GeoJSON)", "GeoPackage": "UTF-8 (fixed by GeoPackage)",
-                   "KML": "as declared in the KML (XML)"}
+_FIXED_ENCODING = {"GeoJSON": "UTF-8 (fixed by GeoJSON)", "GeoPackage": "UTF-8 (fixed by GeoPackage)"}
+#: XML formats: their text is in the encoding their declaration names (UTF-8 without one).
+_XML_FORMATS = ("KML", "GML")
+_XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
+#: Encodings GDAL's XML parser (expat) reads itself; others are decoded here.
+_EXPAT_ENCODINGS = frozenset({"utf-8", "utf-16", "latin-1", "iso8859-1", "ascii"})
+
+
+def _xml_encoding(path: Path) -> str | None:
+    """The encoding an XML file's declaration names, or None."""
+    with path.open("rb") as f:
+        found = _XML_DECLARATION.match(f.read(400).lstrip(b"\xef\xbb\xbf"))
+    return found.group(1).decode("ascii") if found else None
+
+
+def gdal_input(path: Path, kind: str):
+    """What GDAL is given to open: the file itself, or, for XML declaring an encoding GDAL cannot read
+    (``encoding="gb2312"`` from Chinese tools), its text decoded as declared and handed over as UTF-8."""
+    declared = _xml_encoding(path) if kind in _XML_FORMATS else None
+    if declared is None:
+        return path
+    try:
+        encoding = normalise_encoding(declared, where=f"{path}: its XML declaration")
+    except EncodingError as exc:
+        raise SourceError(str(exc).replace("; give one of", "; correct the declaration to one of")) from None
+    if encoding in _EXPAT_ENCODINGS:
+        return path
+    try:
+        text = path.read_bytes().decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: its XML declaration says {declared} but byte {exc.start} is not {declared} text; "
+                          "correct the declaration or save the file again as UTF-8") from None
+    text = re.sub(r"encoding\s*=\s*[\"'][^\"']+[\"']", 'encoding="UTF-8"', text, count=1)
+    # A file of the same name, so GDAL names its layers as it would the original's.
+    global _TRANSCODED
+    if _TRANSCODED is None:
+        _TRANSCODED = tempfile.TemporaryDirectory(prefix="zonemap-xml-")
+    copy = Path(_TRANSCODED.name) / f"{abs(hash(str(path.resolve())))}" / path.name
+    copy.parent.mkdir(exist_ok=True)
+    copy.write_text(text, encoding="utf-8")
+    return copy
+
+
+#: Where XML sources are kept as UTF-8 for GDAL while this process runs (removed at exit).
+_TRANSCODED: tempfile.TemporaryDirectory | None = None
+
 
 
 class SourceError(ZonemapError):
@@ -134,7 +183,7 @@ def list_source_layers(path: Path, *, with_geometry: bool = False) -> list:
     """Layer names of a source (with ``with_geometry``, (name, has geometry) pairs), or a one-line refusal."""
     source_kind(path)
     try:
-        layers = pyogrio.list_layers(path)
+        layers = pyogrio.list_layers(gdal_input(path, source_kind(path)))
         return [(str(name), kind is not None) if with_geometry else str(name) for name, kind in layers]
     except Exception as exc:  # GDAL raises several types for unreadable files
         raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
@@ -169,6 +218,10 @@ def source_encoding(path: Path, kind: str, override: str | None = None) -> Encod
         parts = check_shapefile_parts(path)
         return detect_encoding(path, parts[".dbf"], override=override)
     ignored = "; --encoding does not apply" if override else ""
+    if kind in _XML_FORMATS:
+        declared = _xml_encoding(path)
+        encoding = normalise_encoding(declared, where=f"{path}: its XML declaration") if declared else "utf-8"
+        return EncodingChoice(encoding, (f"declared in the XML: {declared}" if declared else "UTF-8: no XML declaration names another") + ignored)
     return EncodingChoice("utf-8", _FIXED_ENCODING[kind] + ignored)
 
 
@@ -201,6 +254,9 @@ def _declared_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None, kind: st
         return frame.crs, None  # fits neither: the coordinate check refuses with the fix
     if frame.crs is None:
         what = "no .prj file" if kind == "shapefile" else "no CRS"
+        prj = _sidecar(path, ".prj") if kind == "shapefile" else None
+        if prj is not None:  # there, but GDAL could not make a CRS of it (an HTML page, a truncated WKT)
+            what = f"a .prj that is present but unreadable as a CRS ({quoted(prj.read_bytes().decode('utf-8', errors='replace'))})"
         raise CrsError(
             f"{path}: has {what}, so its coordinates cannot be placed; declare the CRS with --crs "
             "(e.g. --crs EPSG:4528 for CGCS2000 Gauss-Krüger zone 40 with the 40 prefix, EPSG:4549 without it)"
@@ -218,8 +274,8 @@ def _coordinate_problems(source: Source) -> None:
         bad = np.unique(owner[~np.isfinite(coords).all(axis=1)])
         if len(bad):
             raise SourceError(
-                f"{source.path}: {features_text(bad)} have NaN or infinite coordinates; "
-                "redraw them in the source"
+                f"{source.path}: {features_text(bad)} {'have' if len(bad) > 1 else 'has'} NaN or infinite coordinates; "
+                f"redraw {'them' if len(bad) > 1 else 'it'} in the source"
             )
     check_coordinates_fit(source.crs, _present_bounds(geoms), where=str(source.path))
 
@@ -323,7 +379,7 @@ def _load(path: Path, kind: str, layer: str | None, target: str, encoding: str |
     frame = _read_layer(path, kind, name, choice, where)
     if not isinstance(frame, gpd.GeoDataFrame):
         raise SourceError(f"{path}: layer {name!r} has no geometry; give a layer of polygons")
-    total = pyogrio.read_info(path, layer=name)["features"] if where else None
+    total = pyogrio.read_info(gdal_input(path, kind), layer=name)["features"] if where else None
     return Source(path, kind, name, frame, frame.crs, str(choice), read=type_counts(frame.geometry.to_numpy()), total=total, choice=choice)
 
 
@@ -333,7 +389,7 @@ def _read_layer(path: Path, kind: str, name: str, choice: EncodingChoice, where:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return pyogrio.read_dataframe(path, layer=name, where=where, **options)
+            return pyogrio.read_dataframe(gdal_input(path, kind), layer=name, where=where, **options)
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
     except Exception as exc:  # GDAL raises several types for unreadable files

@@ -22,8 +22,9 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from zonemap.i18n import word
 from zonemap.render.printmap import PrintError, render_print
-from zonemap.render.report import METHOD_LABELS, TEXT, charts, rows
+from zonemap.render.report import TEXT, charts, rows
 
 if TYPE_CHECKING:
     from zonemap.zone import Zone
@@ -56,7 +57,7 @@ def render_docx(zone: Zone, data: dict, *, lang: str = "zh") -> bytes:
     document = docx.Document()
     document.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _EAST_ASIAN_FONT)
     document.add_heading(f"{data['zone']} — {t['title']}", level=0)
-    document.add_paragraph(f"{t['generated']}: {data['generated']} · {t['method']}: {METHOD_LABELS[data['method']][lang]}")
+    document.add_paragraph(f"{t['generated']}: {data['generated']} · {t['method']}: {word('method.' + data['method'], lang)}")
 
     try:
         png = render_print(zone, "png", dpi=150, lang=lang, landscape=True)[0]

@@ -27,6 +27,7 @@ import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from zonemap.evaluate import EvaluationError, latest_evaluation
 from zonemap.i18n import LANGS
 from zonemap.render.assets import LEAFLET_CDN, page_assets
 from zonemap.render.encode import pack
@@ -62,7 +63,7 @@ class _ZonePage(MacroElement):
         self.data = data
         self.cdn = cdn
         self.too_old = too_old
-        self.keys = [key for key in ("parcels", "labels", "roads", "buildings", "boundary") if key in data["layers"] or key == "labels"]
+        self.keys = [key for key in ("parcels", "holds", "labels", "roads", "buildings", "boundary") if key in data["layers"] or key == "labels"]
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
@@ -101,6 +102,7 @@ def build_map(
     title: str | None = None,
     tianditu_key: str | None = None,
     compare: dict | None = None,
+    color_by: str = "status",
 ) -> folium.Map:
     """The zone's shareable map as a :class:`folium.Map`; ``.save(path)`` writes it.
 
@@ -115,14 +117,23 @@ def build_map(
     compare : a :func:`zonemap.diff.diff` report from an older version to ``zone``:
         parcels are then coloured by what changed (added, split, merged, status,
         tenant, area) and the legend counts each kind and what was removed
+    color_by : ``status``, or ``class``: parcels coloured by their tenant's 亩均效益
+        class (A/B/C/D) of the latest year the zone has results for
     """
     if basemap not in BASEMAPS:
         raise MapError(f"unknown basemap {basemap!r}; use one of {', '.join(BASEMAPS)}")
     if lang not in LANGS:
         raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     tiles = tile_layers(basemap, lang=lang, tianditu_key=tianditu_key)
+    evaluation = None
+    if color_by == "class":
+        evaluation = latest_evaluation(zone)
+        if evaluation is None:
+            raise EvaluationError(f"{zone.path}: --color-by class needs tenants' results; import them with `zonemap results import {zone.path} FILE.xlsx --year Y`")
+    elif color_by != "status":
+        raise MapError(f"unknown --color-by {color_by!r}; use status or class")
     rings = {"parcels": zone.parcel_rings()}  # first: the ledger's areas are measured from them
-    page = build_page(zone, lang=lang, title=title, compare=compare)
+    page = build_page(zone, lang=lang, title=title, compare=compare, evaluation=evaluation)
     specs, bounds = web_layers(page, basemap=basemap, rings=rings)
     text = page.words
     (south, west), (north, east) = bounds

@@ -28,7 +28,8 @@ import pandas as pd
 
 from zonemap.diff import CHANGE_LABELS, changed_parcels
 from zonemap.errors import ZonemapError
-from zonemap.i18n import LANGS
+from zonemap.evaluate import CLASS_COLOURS, parcel_classes
+from zonemap.i18n import LANGS, land_use_name
 from zonemap.render.text import TEXT
 from zonemap.status import STATUS_COLOURS, STATUSES, status_label
 from zonemap.units import DECIMALS, M2_PER_UNIT, UNIT_LABELS
@@ -46,6 +47,8 @@ STYLES = {
     "idle": {"fill": "#FFFFFF", "fillOpacity": 0.75, "stroke": "#3C3C3C", "weight": 1.5, "dash": [4, 3]},
     "highlight": {"fill": "#FFFFFF", "fillOpacity": 0.25, "stroke": "#111111", "weight": 3},
     "removed": {"fill": None, "fillOpacity": 0, "stroke": "#999999", "weight": 1, "dash": [3, 3]},
+    # Land held (预留) for a prospect: hatched over its status colour, so both show.
+    "holds": {"fill": None, "fillOpacity": 0, "hatch": "#000000", "stroke": "#000000", "weight": 2, "dash": [6, 4]},
 }
 
 #: Fill colours of a --compare page, by kind of change (Okabe–Ito, unchanged land greyed out).
@@ -108,8 +111,9 @@ class Page:
         return UNIT_LABELS["mu"][self.lang]
 
 
-def _parcels_layer(zone: Zone, words: dict, lang: str, changes: dict[str, str] | None) -> Layer:
-    """Parcels with their figures, coloured by status, or, given ``changes`` (id → kind), by kind of change."""
+def _parcels_layer(zone: Zone, words: dict, lang: str, changes: dict[str, str] | None, grades: dict[str, str] | None = None) -> Layer:
+    """Parcels with their figures, coloured by status, or, given ``changes`` (id → kind), by kind of change,
+    or, given ``grades`` (id → A/B/C/D), by the 亩均效益 class of their tenant."""
     parcels = zone.parcels
     area_m2 = zone.parcel_areas_m2()
     area_mu = area_m2 / M2_PER_UNIT["mu"]
@@ -120,11 +124,22 @@ def _parcels_layer(zone: Zone, words: dict, lang: str, changes: dict[str, str] |
     labels = {s: status_label(s, lang) for s in status.unique()}  # once per status, not per parcel
     frame = parcels.assign(
         status_label=status.map(labels),
+        land_use=parcels["land_use"].map(lambda code: land_use_name(code, lang) or None),  # 100101 一类工业用地
         area_m2=area_m2,
         area_mu=area_mu,
         intensity=intensity,
     )
-    if changes is None:
+    if grades is not None:
+        grade = parcels["parcel_id"].astype(str).map(grades).fillna("none")
+        frame = frame.assign(change=grade.tolist())  # the class shows as the popup's first row, the status after it
+        keys = [*CLASS_COLOURS, "none"]
+        class_of = pd.Categorical(grade, categories=keys).codes.tolist()
+        styles = [
+            {"label": words["class_label"].format(grade=k) if k != "none" else words["class_none"], **status_style(""),
+             "fill": CLASS_COLOURS.get(k, CHANGE_COLOURS["unchanged"])}
+            for k in keys
+        ]
+    elif changes is None:
         classes = list(STATUSES) + sorted(set(labels) - set(STATUSES))
         class_of = pd.Categorical(status, categories=classes).codes.tolist()
         styles = [{"label": status_label(s, lang), **status_style(s)} for s in classes]
@@ -153,18 +168,32 @@ def _buildings_layer(zone: Zone, words: dict) -> Layer:
     return Layer("buildings", words["buildings"], buildings, styles, [class_index[u] for u in use])
 
 
+def _holds_layer(zone: Zone, words: dict) -> Layer | None:
+    """Parcels held (预留) for a prospect, with whom for and until when; None when nothing is held."""
+    holds = zone.holds[["parcel_id", "prospect", "until"]].astype(object)
+    held = zone.parcels[["parcel_id", "geometry"]].assign(parcel_id=lambda f: f["parcel_id"].astype(str)).merge(holds, on="parcel_id")
+    if len(held) == 0:
+        return None
+    return Layer("holds", words["holds"], held, [{"label": words["holds"], **STYLES["holds"]}])
+
+
 def _boundary_layer(zone: Zone, words: dict) -> Layer:
     return Layer("boundary", words["boundary"], zone.boundary, [{"label": words["boundary"], **STYLES["boundary"]}])
 
 
-def _change_rows(parcels: Layer, compare: dict, lang: str) -> list[dict]:
-    """Legend rows of a --compare page: parcels and area per kind of change, and what was removed."""
+def _class_rows(parcels: Layer, keys) -> list[dict]:
+    """Legend rows of parcels coloured by something other than status: parcels and area per class."""
     area_mu = parcels.frame["area_mu"].to_numpy()
     class_of = np.asarray(parcels.class_of)
-    rows = [
-        {"key": f"change_{kind}", "label": style["label"], "style": style, "parcels": int((class_of == i).sum()), "area": float(area_mu[class_of == i].sum())}
-        for i, (kind, style) in enumerate(zip(CHANGE_COLOURS, parcels.styles))
+    return [
+        {"key": key, "label": style["label"], "style": style, "parcels": int((class_of == i).sum()), "area": float(area_mu[class_of == i].sum())}
+        for i, (key, style) in enumerate(zip(keys, parcels.styles))
     ]
+
+
+def _change_rows(parcels: Layer, compare: dict, lang: str) -> list[dict]:
+    """Legend rows of a --compare page: parcels and area per kind of change, and what was removed."""
+    rows = _class_rows(parcels, [f"change_{kind}" for kind in CHANGE_COLOURS])
     removed = compare["removed"]
     rows.append(
         {
@@ -189,6 +218,8 @@ def _legend(ledger: dict, layers: dict[str, Layer], words: dict, lang: str, chan
         }
         for status, group in ledger["by_status"].items()
     ]
+    if "holds" in layers:
+        rows.append({"key": "holds", "label": words["holds"], "style": STYLES["holds"], "parcels": len(layers["holds"].frame), "area": ledger["held"]})
     if "roads" in layers:
         rows.append({"key": "roads", "label": words["roads"], "style": STYLES["roads"], "area": ledger["roads"]})
     if "buildings" in layers:
@@ -229,7 +260,9 @@ def _summary(ledger: dict, words: dict, lang: str) -> list[dict]:
     ]
 
 
-def build_page(zone: Zone, *, lang: str = "zh", title: str | None = None, compare: dict | None = None) -> Page:
+def build_page(
+    zone: Zone, *, lang: str = "zh", title: str | None = None, compare: dict | None = None, evaluation: dict | None = None
+) -> Page:
     """The page of ``zone`` in ``lang``: layers, styles, legend and ledger rows, words.
 
     Parameters
@@ -240,21 +273,31 @@ def build_page(zone: Zone, *, lang: str = "zh", title: str | None = None, compar
     compare : a :func:`zonemap.diff.diff` report from an older version to ``zone``:
         parcels are then classed by what changed, and the legend counts each kind
         and what was removed
+    evaluation : a :func:`zonemap.evaluate.evaluate` result: parcels are then
+        classed by their tenant's 亩均效益 class (A/B/C/D, the rest not evaluated)
     """
     if lang not in LANGS:
         raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     words = TEXT[lang]
     ledger = zone.areas(unit="mu")
+    if title is None and evaluation is not None:
+        title = words["class_title"].format(zone=zone.name, year=evaluation["year"])
     if title is None:
         title = words["compare_title" if compare is not None else "title"].format(zone=zone.name)
     changes = changed_parcels(compare) if compare is not None else None
-    layers = {"parcels": _parcels_layer(zone, words, lang, changes)}
+    grades = parcel_classes(evaluation) if evaluation is not None else None
+    layers = {"parcels": _parcels_layer(zone, words, lang, changes, grades)}
+    held = _holds_layer(zone, words)
+    if held is not None:
+        layers["holds"] = held
     if len(zone.roads):
         layers["roads"] = _roads_layer(zone, words)
     if len(zone.buildings):
         layers["buildings"] = _buildings_layer(zone, words)
     layers["boundary"] = _boundary_layer(zone, words)
     change_rows = _change_rows(layers["parcels"], compare, lang) if compare is not None else None
+    if grades is not None:
+        change_rows = [row for row in _class_rows(layers["parcels"], [*CLASS_COLOURS, "none"]) if row["parcels"]]
     return Page(
         lang=lang,
         title=title,

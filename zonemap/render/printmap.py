@@ -58,6 +58,8 @@ MARGIN_MM, TITLE_MM, GAP_MM = 10.0, 20.0, 4.0
 PANEL_MM = {"portrait": 52.0, "landscape": 72.0}
 _MM_PER_INCH = 25.4
 _PARCEL_EDGE = "#555555"
+#: Font size of parcel labels (points).
+_LABEL_POINTS = 6.5
 _CRS_DATUMS = {"China 2000": "crs_cgcs2000", "Xian 1980": "crs_xian80", "Beijing 1954": "crs_beijing54", "World Geodetic System 1984": "crs_wgs84"}
 
 
@@ -192,9 +194,11 @@ def _mm_box(bbox, dpi: float) -> tuple[float, float, float, float]:
 
 
 def _fit_text(text, renderer, max_width_px: float, smallest: float = 5.0) -> None:
-    """Shrink a text's font until it is at most ``max_width_px`` wide."""
+    """Shrink a text's font until it is at most ``max_width_px`` wide; past ``smallest``, cut it short with "…"."""
     while text.get_window_extent(renderer).width > max_width_px and text.get_fontsize() > smallest:
         text.set_fontsize(text.get_fontsize() - 0.5)
+    while text.get_window_extent(renderer).width > max_width_px and len(text.get_text()) > 1:
+        text.set_text(text.get_text()[:-2] + "…")
 
 
 def _place_labels(axes, page: Page, renderer, taken: list) -> tuple[list, list[str]]:
@@ -208,8 +212,16 @@ def _place_labels(axes, page: Page, renderer, taken: list) -> tuple[list, list[s
     buildings = page.layers.get("buildings")
     built = shapely.union_all(buildings.frame.geometry.values) if buildings is not None else None
     to_display = axes.transData.transform
+    # Parcels too small on paper for even their id are passed over before any text is laid out.
+    bounds = shapely.bounds(frame.geometry.values)
+    corners = to_display(np.nan_to_num(bounds).reshape(-1, 2)).reshape(-1, 4)
+    points = _LABEL_POINTS * axes.figure.dpi / 72
+    ids_len = frame["parcel_id"].astype(str).str.len().to_numpy()
+    roomy = (corners[:, 2] - corners[:, 0] >= 0.5 * points * ids_len) & (corners[:, 3] - corners[:, 1] >= points)
     placed, ids = [], []
     for i in np.argsort(-frame["area_m2"].to_numpy(), kind="stable"):
+        if not roomy[i]:
+            continue
         row = frame.iloc[i]
         geometry = row.geometry
         if geometry is None or geometry.is_empty:
@@ -223,7 +235,7 @@ def _place_labels(axes, page: Page, renderer, taken: list) -> tuple[list, list[s
                 continue
             anchor = shapely.point_on_surface(ground)
             lines = [str(line) for line in lines if line]
-            text = axes.text(anchor.x, anchor.y, "\n".join(lines), ha="center", va="center", fontsize=6.5, linespacing=1.15, color="#111111")
+            text = axes.text(anchor.x, anchor.y, "\n".join(lines), ha="center", va="center", fontsize=_LABEL_POINTS, linespacing=1.15, color="#111111")
             extent = text.get_window_extent(renderer)
             box = shapely.box(extent.x0, extent.y0, extent.x1, extent.y1)
             if shapely.transform(ground, to_display).contains(box) and not any(box.intersects(other) for other in taken):
@@ -394,7 +406,7 @@ def print_map(
 
         # The panel: legend on one side, scale and notes on the other.
         if landscape:
-            split = panel[1] + (panel[3] - panel[1]) * 0.45
+            split = panel[1] + (panel[3] - panel[1]) * 0.36
             legend_box, notes_box = (panel[0], split + GAP_MM / 2, panel[2], panel[3]), (panel[0], panel[1], panel[2], split - GAP_MM / 2)
         else:
             split = panel[0] + (panel[2] - panel[0]) * 0.5
@@ -419,6 +431,17 @@ def print_map(
             legend_texts.append(legend.text(12, y, label, ha="left", va="center", fontsize=min(7.5, step * 2.2)))
         for text in legend_texts[1:]:
             _fit_text(text, renderer, (lw - 13) / _MM_PER_INCH * dpi, smallest=4.0)
+        # The area ledger under the legend, where the box has room for it (a landscape sheet).
+        top = lh - 9 - len(page.legend) * step - 3
+        if top - (len(page.summary) + 1) * 3.8 > 2:
+            legend_texts.append(legend.text(2, top, page.words["summary"], ha="left", va="top", fontsize=9))
+            for i, row in enumerate(page.summary):
+                y = top - 6 - i * 3.8
+                value = "—" if row["value"] is None else f"{row['value']:,.{row['decimals']}f} {row['unit']}"
+                label = legend.text(4 + (3 if row["indent"] else 0), y, row["label"], ha="left", va="center", fontsize=7)
+                figure_value = legend.text(lw - 2, y, value, ha="right", va="center", fontsize=7)
+                _fit_text(label, renderer, (lw * 0.62 - 6) / _MM_PER_INCH * dpi, smallest=4.0)
+                legend_texts += [label, figure_value]
 
         notes = mm_axes(notes_box)
         nw, nh = notes_box[2] - notes_box[0], notes_box[3] - notes_box[1]

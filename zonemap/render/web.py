@@ -192,6 +192,21 @@ def _buildings_spec(layer: Layer, words: dict, geometry: dict) -> dict:
     }
 
 
+def _holds_spec(layer: Layer, words: dict, geometry: dict) -> dict:
+    frame = layer.frame
+    return {
+        "name": layer.name,
+        "geometry": geometry,
+        "styles": layer.styles,
+        "columns": {key: _json_values(frame[key]) for key in ("parcel_id", "prospect", "until")},
+        "popup": [
+            {"key": "held_for", "label": words["held_for"], "column": "prospect"},
+            {"key": "until", "label": words["until"], "column": "until"},
+        ],
+        "tooltip": ["parcel_id", "prospect"],
+    }
+
+
 def _boundary_spec(layer: Layer, geometry: dict) -> dict:
     return {"name": layer.name, "geometry": geometry, "styles": layer.styles, "columns": {}}
 
@@ -216,6 +231,8 @@ def web_layers(page: Page, *, basemap: str, rings: dict[str, Rings] | None = Non
             specs[key] = _roads_spec(layer, page.words, geometry)
         elif key == "buildings":
             specs[key] = _buildings_spec(layer, page.words, geometry)
+        elif key == "holds":
+            specs[key] = _holds_spec(layer, page.words, geometry)
         else:
             specs[key] = _boundary_spec(layer, geometry)
     outline = outlines.get("boundary", outlines.get("parcels", np.zeros((1, 2))))

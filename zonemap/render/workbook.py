@@ -1,6 +1,7 @@
 """The Excel 台账: the zone's ledger, parcels, tenants, prospects, indicators and change log as one workbook.
 
-Six sheets (面积台账, 地块清单, 入驻企业, 意向项目, 指标, 变更记录), headers in
+Six sheets (面积台账, 地块清单, 入驻企业, 意向项目, 指标, 变更记录), and 亩均效益评价
+(the latest year's evaluation) before the log when the zone has results; headers in
 one language, numbers as numbers with formats (亩 and m² to 2 decimals,
 shares as %), the header row frozen and columns as wide as their text. The
 figures are those of :class:`~zonemap.render.page.Page` (the ledger is
@@ -14,7 +15,7 @@ Examples
 >>> import zonemap
 >>> book = build_workbook(zonemap.open(zonemap.sample_path()), lang="en")
 >>> book.sheetnames
-['Area ledger', 'Parcels', 'Tenants', 'Prospects', 'Indicators', 'Change log']
+['Area ledger', 'Parcels', 'Tenants', 'Prospects', 'Indicators', 'Efficiency evaluation', 'Change log']
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from zonemap.areas import ledger_label
-from zonemap.i18n import word
+from zonemap.evaluate import latest_evaluation
+from zonemap.i18n import word, word_or
 from zonemap.intake.exporter import formula_like
 from zonemap.render import write_page
 from zonemap.render.page import build_page
-from zonemap.render.report import LEDGER_ROWS, STAGE_LABELS, _format_inputs
+from zonemap.render.report import LEDGER_ROWS, _format_inputs
 from zonemap.status import STATUSES
 from zonemap.units import M2_PER_UNIT
 
@@ -152,7 +154,7 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
         w("wb_sheet_prospects"),
         [w(c) for c in ("wb_name", "wb_industry", "wb_investment", "wb_need_mu", "wb_stage", "wb_parcel_id", "wb_note")],
         ["text", "text", "money", "area", "text", "text", "text"],
-        prospects.reindex(columns=columns).assign(stage=prospects["stage"].map(lambda s: STAGE_LABELS.get(s, {}).get(lang, s))).to_numpy().tolist(),
+        prospects.reindex(columns=columns).assign(stage=prospects["stage"].map(lambda s: word_or(f"stage.{s}", lang, s))).to_numpy().tolist(),
     )
 
     add_sheet(
@@ -161,7 +163,7 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
         [w(c) for c in ("wb_indicator", "wb_value", "wb_unit", "wb_formula", "wb_inputs", "wb_reason")],
         ["text", "number", "text", "text", "text", "text"],
         [
-            [ind["label"][lang], ind["value"], _INDICATOR_UNITS.get(ind["unit"], ind["unit"]), ind["formula"][lang], _format_inputs(ind["inputs"]), ind["reason"]]
+            [ind["label"][lang], ind["value"], _INDICATOR_UNITS.get(ind["unit"], ind["unit"]), ind["formula"][lang], _format_inputs(ind["inputs"], lang), ind["reason"] and ind["reason_text"][lang]]
             for ind in figures["indicators"].values()
         ],
     )
@@ -169,6 +171,21 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
     for cell, indicator in zip(values, figures["indicators"].values()):
         if cell.value is not None:
             cell.number_format = {"share": FORMATS["share"], "count": FORMATS["count"]}.get(indicator["unit"], FORMATS["number"])
+
+    evaluation = latest_evaluation(zone)
+    if evaluation is not None:
+        codes = ("tenant_name", "year", "land_mu", "tax", "output", "tax_per_mu", "output_per_mu", "tax_per_tce", "tax_per_employee", "class")
+        add_sheet(
+            book,
+            w("wb_sheet_evaluation"),
+            [w(c) for c in codes],
+            ["text", "count", "area", "money", "money", "money", "money", "money", "money", "text"],
+            [
+                [t["tenant"], evaluation["year"], t["land_mu"], t["tax_wan"], t["output_wan"],
+                 *(t["indicators"][k] for k in ("tax_per_mu", "output_per_mu", "tax_per_tce", "tax_per_employee")), t["class"]]
+                for t in evaluation["tenants"]
+            ],
+        )
 
     history = zone.history
     columns = ["at", "parcel_id", "action", "field", "old", "new", "by", "note"]

@@ -197,6 +197,13 @@
       uncovered(b, old).forEach(function (strip) { this.repaint(strip); }, this);
     },
 
+    // After a view reset (a zoom without animation) the canvas sits where its pixels were drawn,
+    // not at L.Renderer's offset from its centre, which can be fractional: a resampled, blurred canvas.
+    _reset: function () {
+      L.Canvas.prototype._reset.call(this);
+      if (this._bounds) L.DomUtil.setPosition(this._container, this._bounds.min);
+    },
+
     // Everything, or only `region` (layer pixels) of the canvas.
     repaint: function (region) {
       var ctx = this._ctx, map = this._map, b = this._bounds;
@@ -260,6 +267,18 @@
     return ((Math.round(alpha * 255) << 24) | ((v & 255) << 16) | (v & 0xff00) | (v >> 16)) >>> 0;
   }
 
+  // Diagonal hatching (held land): a pattern over what lies beneath, so both show.
+  function hatch(ctx, colour) {
+    var tile = document.createElement('canvas'), t = tile.getContext('2d');
+    tile.width = tile.height = 8;
+    t.strokeStyle = colour;
+    t.lineWidth = 1.5;
+    t.beginPath();
+    t.moveTo(0, 8); t.lineTo(8, 0); t.moveTo(-2, 2); t.lineTo(2, -2); t.moveTo(6, 10); t.lineTo(10, 6);
+    t.stroke();
+    return ctx.createPattern(tile, 'repeat');
+  }
+
   // Polygons of one layer, filled and stroked once per style class.
   var PolygonCanvas = SetCanvas.extend({
     initialize: function (layer, options) {
@@ -279,7 +298,10 @@
       var layer = this.layer, geom = layer.geom, xy = geom.xy, box = geom.box, drawn = 0, that = this;
       var area = view.pixels, image = null, pixels = null, m = view.m, style, i;
       var styles = layer.styles.map(function (s) { return that.options.style || s; });
-      var colours = styles.map(function (s) { return s.fill ? pixel(s.fill, s.fillOpacity) : pixel(s.stroke, 1); });
+      // A hatch too small to show its lines is a tint of its colour.
+      var colours = styles.map(function (s) {
+        return s.hatch ? pixel(s.hatch, 0.35) : s.fill ? pixel(s.fill, s.fillOpacity) : pixel(s.stroke, 1);
+      });
       var big = styles.map(function () { return []; });
       var count = this.only === null ? geom.n : this.only < 0 ? 0 : 1;
       for (var k = 0; k < count; k++) {
@@ -309,7 +331,7 @@
       for (var c = 0; c < styles.length; c++) {
         if (!big[c].length) continue;
         style = styles[c];
-        var fill = style.fill ? rgba(style.fill, style.fillOpacity) : null;
+        var fill = style.hatch ? hatch(ctx, style.hatch) : style.fill ? rgba(style.fill, style.fillOpacity) : null;
         ctx.strokeStyle = style.stroke || 'transparent';
         ctx.lineWidth = style.weight || 0;
         ctx.setLineDash(style.dash || []);
@@ -532,7 +554,8 @@
       var tr = el('tr', null, null, table);
       tr.setAttribute('data-key', row.key);
       var swatch = el('span', 'zm-swatch', null, el('td', null, null, tr));
-      swatch.style.background = row.style.fill ? rgba(row.style.fill, row.style.fillOpacity) : 'transparent';
+      swatch.style.background = row.style.hatch ? 'repeating-linear-gradient(135deg, ' + row.style.hatch + ' 0 1.5px, transparent 1.5px 5px)'
+        : row.style.fill ? rgba(row.style.fill, row.style.fillOpacity) : 'transparent';
       swatch.style.borderColor = row.style.stroke || 'transparent';
       swatch.style.borderStyle = row.style.dash ? 'dashed' : 'solid';
       el('td', 'zm-label', row.label, tr);
