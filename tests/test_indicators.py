@@ -98,23 +98,26 @@ def test_missing_inputs_give_na_with_a_reason_never_zero(make_zone):
     ]
     figures = zonemap.open(make_zone(boundary=box(0, 0, 200, 100), parcels=parcels)).indicators()["indicators"]
     for key in ("built_up_rate", "floor_area_ratio", "building_coverage", "reused_buildings"):
-        assert figures[key]["value"] is None and "no buildings" in figures[key]["reason"], key
+        assert figures[key]["value"] is None and figures[key]["reason"] == "no_buildings", key
+        assert figures[key]["reason_text"] == {"zh": "buildings 图层未登记建筑", "en": "no buildings recorded in the buildings layer"}
     for key in ("investment_intensity_mu", "investment_intensity_ha"):
-        assert figures[key]["value"] is None and "T1" in figures[key]["reason"]
+        assert figures[key]["value"] is None and figures[key]["reason"] == "no_investment"
+        assert figures[key]["reason_text"] == {"zh": "已入驻地块 T1 缺投资额", "en": "tenant parcel(s) T1 have no investment_wan"}
     assert figures["infrastructure_per_developed_mu"]["value"] is None
-    assert "infrastructure_wan" in figures["infrastructure_per_developed_mu"]["reason"]
+    assert figures["infrastructure_per_developed_mu"]["reason_text"]["en"] == "the boundary has no infrastructure_wan"
     # A building with neither floor area nor floors leaves the floor-area ratio unknown.
     buildings = [{"building_id": "B9", "use": "in_use", "parcel_id": "T1", "geometry": box(10, 10, 20, 20)}]
     figures = zonemap.open(make_zone(boundary=box(0, 0, 200, 100), parcels=parcels, buildings=buildings)).indicators()["indicators"]
-    assert figures["floor_area_ratio"]["value"] is None and "B9" in figures["floor_area_ratio"]["reason"]
+    assert figures["floor_area_ratio"]["value"] is None and figures["floor_area_ratio"]["reason"] == "no_floor_area"
+    assert figures["floor_area_ratio"]["reason_text"]["zh"] == "建筑 B9 缺建筑面积和层数"
     assert figures["building_coverage"]["value"] == pytest.approx(100.0 / 10000.0, rel=1e-6)
 
 
 def test_no_tenants_means_na_for_tenant_land_ratios(make_zone):
     parcels = [{"parcel_id": "V1", "status": "vacant", "geometry": box(0, 0, 100, 100)}]
     figures = zonemap.open(make_zone(boundary=box(0, 0, 100, 100), parcels=parcels, infrastructure_wan=10.0)).indicators()["indicators"]
-    assert figures["supply_rate"]["reason"].endswith("no developed land")
-    assert figures["investment_intensity_mu"]["reason"].endswith("no tenant parcels")
+    assert figures["supply_rate"]["reason_text"] == {"zh": "无已开发用地", "en": "no developed land"}
+    assert figures["investment_intensity_mu"]["reason_text"] == {"zh": "无已入驻地块", "en": "no tenant parcels"}
     assert figures["land_development_rate"]["value"] == 0.0  # measured: nothing developed yet
 
 

@@ -51,9 +51,40 @@ def test_set_accepts_chinese_status_and_logs_who_and_what(cli, sample_copy):
         ("investment_wan", None, "2000", "李主任"),
     }
 
-    moved_out = cli("set", sample_copy, "A01", "--status", "developed")
-    assert moved_out.returncode == 0 and "tenant: 厚翔服装厂 →" in moved_out.stdout
-    assert _parcels(sample_copy).loc["A01"].isna()["tenant"]
+    moved_out = cli("set", sample_copy, "A01", "--status", "developed", "--lang", "en")
+    assert moved_out.returncode == 0, moved_out.stderr
+    assert moved_out.stdout.splitlines() == [
+        "A01 status: Tenant → Developed, not let",
+        "A01 tenant: 厚翔服装厂 → ",
+        "A01 investment (10⁴ yuan): 1000 → ",
+    ]
+    assert _parcels(sample_copy).loc["A01"].isna()[["tenant", "investment_wan"]].all()
+
+
+def test_set_and_history_speak_chinese_with_lang_zh(cli, sample_copy):
+    result = cli("set", sample_copy, "B03", "--status", "已入驻", "--tenant", "惠实业有限公司", "--investment", "2000", "--lang", "zh")
+    assert result.stdout.splitlines() == [
+        "B03 状态：未开发 → 已入驻",
+        "B03 入驻企业： → 惠实业有限公司",
+        "B03 投资额（万元）： → 2000",
+    ]
+    table = cli("history", sample_copy, "B03", "--lang", "zh").stdout
+    assert "未开发" in table and "已入驻" in table and "修改" in table and "操作人" in table
+    assert "tenant" not in table and "update" not in table and "vacant" not in table
+
+
+def test_leaving_tenant_status_clears_the_investment_unless_given(cli, sample_copy):
+    kept = cli("set", sample_copy, "A01", "--status", "vacant", "--investment", "500")
+    assert kept.returncode == 0, kept.stderr
+    assert _parcels(sample_copy).loc["A01", "investment_wan"] == 500.0
+    assert "investment_unexpected" in kept.stderr  # landed, with the warning
+
+
+def test_history_of_an_unknown_parcel_is_an_error_with_suggestions(cli, sample_copy):
+    result = cli("history", sample_copy, "B3")
+    assert result.returncode == 1 and "no parcel 'B3'" in result.stderr and "did you mean" in result.stderr and "'B03'" in result.stderr
+    cli("split", sample_copy, "C03", "--mu", "5")
+    assert cli("history", sample_copy, "C03").returncode == 0  # gone from the parcels, still in the history
 
 
 def test_set_that_breaks_the_zone_is_refused(cli, sample_copy):
@@ -134,9 +165,10 @@ def test_merge_refuses_parcels_touching_only_at_a_corner(cli, make_zone):
 
 
 def test_history_of_the_whole_zone(cli, sample_copy):
-    assert "no changes" in cli("history", sample_copy).stdout
+    assert "no changes" in cli("history", sample_copy, "--lang", "en").stdout
+    assert cli("history", sample_copy).stdout.strip() == "无变更记录"
     cli("set", sample_copy, "C01", "--note", "规划调整")
-    table = cli("history", sample_copy).stdout
+    table = cli("history", sample_copy, "--lang", "en").stdout
     assert "C01" in table and "规划调整" in table and "update" in table
 
 

@@ -7,6 +7,7 @@ import math
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -94,8 +95,6 @@ def test_dxf_text_is_decoded_by_version_and_code_page(cli, sample_copy, tmp_path
     fields = {f["name"]: f for f in info["layers"][0]["fields"]}
     assert fields["label"]["samples"] == [text]
 
-    result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--layer", "buildings")
-    assert result.returncode == 0, result.stderr
     result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "replace", "--default-status", "vacant")
     assert result.returncode == 0, result.stderr
     assert store.read_layer(sample_copy, "parcels")["parcel_id"].tolist() == [text]
@@ -262,7 +261,7 @@ def test_buildings_without_a_use_give_n_a_not_zero(cli, sample_copy, tmp_path):
     assert cli("import", sample_copy, path, "--layer", "buildings").returncode == 0
     figures = json.loads(cli("indicators", sample_copy, "--json").stdout)["indicators"]
     for key in ("built_up_rate", "reused_buildings", "idle_buildings"):
-        assert figures[key]["value"] is None and "no building has a use" in figures[key]["reason"], figures[key]
+        assert figures[key]["value"] is None and figures[key]["reason"] == "no_use", figures[key]  # n/a with its reason, not 0
 
 
 def test_unknown_building_use_is_refused_with_the_closest(cli, sample_copy, tmp_path):
@@ -380,3 +379,53 @@ def test_declared_area_is_compared_with_the_measured_one(cli, sample_copy, tmp_p
     assert any(frame.loc[7, "DKBH"] + ":" in line for line in mismatches) == expect_7
     assert len(mismatches) == 1 + expect_7
     assert name not in result.stderr.split("not imported")[-1] if "not imported" in result.stderr else True
+
+
+# --- hints -------------------------------------------------------------------------------------------
+
+def test_overlaps_from_a_redrawn_parcel_suggest_prune(cli, sample_copy, tmp_path):
+    frame = survey_frame(sample_copy)
+    row = frame.index[frame["DKBH"] == "C03"][0]
+    geom = frame.geometry[row]
+    x0, _, x1, _ = geom.bounds
+    halves = [geom.intersection(shapely.box(x0 - 1, -1e9, (x0 + x1) / 2, 1e9)), geom.intersection(shapely.box((x0 + x1) / 2, -1e9, x1 + 1, 1e9))]
+    redrawn = pd.concat([frame.drop(index=row), gpd.GeoDataFrame(
+        {"DKBH": ["C03A", "C03B"], "ZT": ["未开发", "未开发"], "QYMC": [None, None], "TZE": [None, None]}, geometry=halves, crs=frame.crs)],
+        ignore_index=True)
+    path = write_shapefile(gpd.GeoDataFrame(redrawn, crs=frame.crs), tmp_path / "redrawn.shp", encoding="GBK")
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path), "[overlap]", "hint: C03 is not in the source", "C03A, C03B", "--prune")
+    assert "datum" not in line
+    assert file_bytes(sample_copy) == before
+    result = cli("import", sample_copy, path, "--prune")
+    assert result.returncode == 0, result.stderr
+    assert {"C03A", "C03B"} <= set(store.read_layer(sample_copy, "parcels")["parcel_id"])
+
+
+def test_a_layer_shifted_by_a_datum_is_named_with_the_crs_to_declare(cli, sample_copy, tmp_path):
+    # CGCS2000 coordinates in a file that says Xi'an-80 (same zone 40): PROJ shifts them ~1.7 m on import.
+    frame = survey_frame(sample_copy).set_crs("EPSG:2364", allow_override=True)
+    path = write_shapefile(frame, tmp_path / "xian80.shp", encoding="GBK")
+    from pyproj import Transformer
+
+    x, y = shapely.get_coordinates(frame.geometry.centroid).mean(axis=0)
+    moved = Transformer.from_crs("EPSG:2364", "EPSG:4528", always_xy=True).transform(x, y)
+    expected = math.hypot(moved[0] - x, moved[1] - y)  # independent: pyproj on one point
+    before = file_bytes(sample_copy)
+    line = _refused(cli("import", sample_copy, path), "[overlap]", "15 of 15 incoming parcels sit", "one constant shift",
+                    "correct its CRS to", "4528")
+    assert f"{expected:.2f} m" in line or f"{expected - 0.01:.2f} m" in line or f"{expected + 0.01:.2f} m" in line, line
+    assert "--prune" not in line
+    assert file_bytes(sample_copy) == before
+
+
+@pytest.mark.parametrize("content, words", [(b"AC1032\x00\x00\x00binary", "is a DWG drawing (AC1032)"), (b"", "is empty"),
+                                            (bytes(range(256)) * 8, "not a DXF file")])
+def test_a_dwg_or_non_dxf_is_one_line(cli, sample_copy, tmp_path, content, words):
+    path = tmp_path / "总图.dxf"
+    path.write_bytes(content)
+    before = file_bytes(sample_copy)
+    result = cli("import", sample_copy, path, "--crs", "EPSG:4528")
+    _refused(result, "总图.dxf", words)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert file_bytes(sample_copy) == before

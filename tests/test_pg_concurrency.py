@@ -144,12 +144,15 @@ def test_a_writer_killed_mid_transaction_leaves_the_zone_as_before(postgis, shar
 
 
 def test_a_read_only_role_reads_everything_and_is_refused_edits(postgis, shared, tmp_path):
-    for args in (["info"], ["areas", "--json"], ["validate"], ["history"], ["remaining", "--need", "10"]):
-        code, _, err = finish(start(postgis, shared, *args, user="reader"))
-        assert code == 0, f"{args[0]}: {err}"
     before = zone_state(postgis, shared)
-    for args in (["set", "C03", "--note", "x"], ["merge", "C04", "C05", "--id", "C45"]):
-        code, _, err = finish(start(postgis, shared, *args, user="reader"))
-        assert code == 1
-        assert len(err.strip().splitlines()) == 1 and "read-only" in err and "reader" in err, err
+    reading = (["info"], ["areas", "--json"], ["validate"], ["history"], ["remaining", "--need", "10"])
+    editing = (["set", "C03", "--note", "x"], ["merge", "C04", "C05", "--id", "C45"])
+    runs = [(args, start(postgis, shared, *args, user="reader")) for args in (*reading, *editing)]  # all at once
+    for args, process in runs:
+        code, _, err = finish(process)
+        if args in reading:
+            assert code == 0, f"{args[0]}: {err}"
+        else:
+            assert code == 1
+            assert len(err.strip().splitlines()) == 1 and "read-only" in err and "reader" in err, err
     assert zone_state(postgis, shared) == before

@@ -138,7 +138,20 @@ def test_every_problem_is_reported_at_once(grid_zone):
         return rows
 
     path, *_ = grid_zone(edit=edit)
-    assert {c for _, c, _ in codes(path)} == {"tenant_missing", "unknown_status", "negative_investment"}
+    # rows[3] is not a tenant's: its investment is also unexpected (a warning).
+    assert {c for _, c, _ in codes(path)} == {"tenant_missing", "unknown_status", "negative_investment", "investment_unexpected"}
+
+
+def test_investment_on_land_no_tenant_holds_is_a_warning(make_zone):
+    square, east = shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)
+    parcels = [
+        {"parcel_id": "V1", "status": "vacant", "investment_wan": 4000.0, "geometry": square},
+        {"parcel_id": "T1", "status": "tenant", "tenant": "甲厂", "investment_wan": 4000.0, "geometry": east},
+    ]
+    problems = zonemap.open(make_zone(boundary=shapely.box(0, 0, 200, 100), parcels=parcels)).validate()
+    unexpected = [p for p in problems if p.code == "investment_unexpected"]
+    assert [(p.severity, p.id) for p in unexpected] == [("warning", "V1")]
+    assert "zonemap set ZONE V1 --status vacant" in unexpected[0].message
 
 
 def test_a_notch_in_one_parcels_own_outline_is_not_a_gap(grid_zone):

@@ -26,6 +26,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from zonemap.crs import equal_area_crs, require_crs, require_projected
+from zonemap.i18n import word_or
 from zonemap.status import STATUSES, status_label
 from zonemap.units import from_m2
 
@@ -33,18 +34,6 @@ if TYPE_CHECKING:
     from zonemap.zone import Zone
 
 METHODS: tuple[str, ...] = ("ellipsoidal", "planar")
-#: Labels of the ledger's figures other than the statuses (which :mod:`zonemap.status` names).
-LEDGER_LABELS: dict[str, dict[str, str]] = {
-    "planned": {"zh": "规划面积", "en": "Planned"},
-    "boundary": {"zh": "边界实测", "en": "Boundary (measured)"},
-    "roads": {"zh": "道路", "en": "Roads"},
-    "unparcelled": {"zh": "未划分地块", "en": "Unparcelled"},
-    "developed_total": {"zh": "已开发合计", "en": "Developed total"},
-    "remaining": {"zh": "剩余用地", "en": "Remaining"},
-    "ready": {"zh": "可即供地", "en": "Ready (serviced)"},
-    "raw": {"zh": "待开发", "en": "Raw (vacant + unparcelled)"},
-    "held": {"zh": "其中预留", "en": "of which held for prospects"},
-}
 GROUPINGS: tuple[str, ...] = ("status", "land_use", "tenant")
 #: Differences below this are floating-point noise from survey software (SPEC §4).
 NOISE_M2 = 0.01
@@ -184,7 +173,7 @@ def areas_m2(geoms, crs: CRS | None, *, method: str = "ellipsoidal", where: str 
 
 def ledger_label(key: str, lang: str = "zh") -> str:
     """The label of a ledger figure (``boundary``, ``remaining``, a status …) in ``lang``."""
-    return LEDGER_LABELS[key][lang] if key in LEDGER_LABELS else status_label(key, lang)
+    return word_or(f"ledger.{key}", lang, status_label(key, lang))
 
 
 def _group(areas: np.ndarray, keys: pd.Series, boundary_m2: float, unit: str) -> dict[str, dict]:

@@ -4,6 +4,11 @@ The library returns codes and numbers; renderers and the command line turn
 them into words here, so each page or output is wholly in one language.
 Add a word as one line ``"code": ("中文", "English")`` in the section of the
 concern it belongs to; ``{name}`` placeholders are filled by :func:`word`.
+Codes are unique across sections: each section but the map's prefixes its
+codes with its concern (``status.tenant``, ``unit.mu``, ``report.title``),
+and :func:`table` gives one section's words with the prefix taken off.
+Land-use codes are named by :func:`land_use_name`; Chinese names sort by
+their pinyin with :func:`sort_key`.
 
 Examples
 --------
@@ -11,6 +16,12 @@ Examples
 '地块'
 >>> word("title", "en", zone="Hexi")
 'Hexi: land status'
+>>> word("status.tenant", "zh")
+'已入驻'
+>>> land_use_name("100101", "zh")
+'100101 一类工业用地'
+>>> sorted(["江苏钢管", "淮安电机", "阿里"], key=sort_key)
+['阿里', '淮安电机', '江苏钢管']
 """
 
 from __future__ import annotations
@@ -85,6 +96,264 @@ _MAP: dict[str, tuple[str, str]] = {
     "satellite": ("卫星影像", "Satellite"),
 }
 
+#: Parcel statuses (zonemap.status).
+_STATUS: dict[str, tuple[str, str]] = {
+    "status.developed": ("已开发待入驻", "Developed, not let"),
+    "status.vacant": ("未开发", "Vacant"),
+    "status.tenant": ("已入驻", "Tenant"),
+}
+
+#: Area units (zonemap.units).
+_UNITS: dict[str, tuple[str, str]] = {
+    "unit.mu": ("亩", "mu"),
+    "unit.m2": ("平方米", "m²"),
+    "unit.ha": ("公顷", "ha"),
+}
+
+#: The ledger's figures other than the statuses (zonemap.areas).
+_LEDGER: dict[str, tuple[str, str]] = {
+    "ledger.planned": ("规划面积", "Planned"),
+    "ledger.boundary": ("边界实测", "Boundary (measured)"),
+    "ledger.roads": ("道路", "Roads"),
+    "ledger.unparcelled": ("未划分地块", "Unparcelled"),
+    "ledger.developed_total": ("已开发合计", "Developed total"),
+    "ledger.remaining": ("剩余用地", "Remaining"),
+    "ledger.ready": ("可即供地", "Ready (serviced)"),
+    "ledger.raw": ("待开发", "Raw (vacant + unparcelled)"),
+    "ledger.held": ("其中预留", "of which held for prospects"),
+    "ledger.title": ("面积台账", "Area ledger"),
+}
+
+#: Area methods.
+_METHODS: dict[str, tuple[str, str]] = {
+    "method.ellipsoidal": ("椭球面积（同三调、QGIS $area）", "ellipsoidal (as 三调 and QGIS $area)"),
+    "method.planar": ("投影平面面积（同CAD）", "planar (as CAD drawings)"),
+}
+
+#: Stages of a prospect.
+_STAGES: dict[str, tuple[str, str]] = {
+    "stage.intent": ("意向", "intent"),
+    "stage.negotiating": ("洽谈中", "negotiating"),
+    "stage.signed": ("已签约", "signed"),
+}
+
+#: The land report (zonemap report).
+_REPORT: dict[str, tuple[str, str]] = {
+    "report.title": ("用地报告", "Land report"),
+    "report.generated": ("生成日期", "Generated"),
+    "report.method": ("面积算法", "Area method"),
+    "report.ledger": ("面积台账", "Area ledger"),
+    "report.item": ("项目", "Item"),
+    "report.area": ("面积（亩）", "Area (mu)"),
+    "report.share": ("占边界", "Share of boundary"),
+    "report.parcels": ("地块数", "Parcels"),
+    "report.parcel_ids": ("地块", "Parcels"),
+    "report.indicators": ("指标", "Indicators"),
+    "report.indicator": ("指标", "Indicator"),
+    "report.value": ("数值", "Value"),
+    "report.formula": ("公式", "Formula"),
+    "report.inputs": ("输入", "Inputs"),
+    "report.tenants": ("入驻企业", "Tenants"),
+    "report.tenant": ("企业", "Tenant"),
+    "report.investment": ("投资（万元）", "Investment (10⁴ yuan)"),
+    "report.intensity_mu": ("万元/亩", "10⁴ yuan/mu"),
+    "report.intensity_ha": ("万元/公顷", "10⁴ yuan/ha"),
+    "report.prospects": ("意向项目", "Prospects"),
+    "report.prospect": ("项目", "Prospect"),
+    "report.industry": ("行业", "Industry"),
+    "report.stage": ("阶段", "Stage"),
+    "report.need": ("需地（亩）", "Need (mu)"),
+    "report.fits": ("最佳选址", "Best sites"),
+    "report.serviced": ("已配套", "serviced"),
+    "report.checks": ("数据检查", "Data checks"),
+    "report.checks_ok": ("未发现问题。", "No problems found."),
+    "report.errors": ("错误", "errors"),
+    "report.warnings": ("警告", "warnings"),
+    "report.charts": ("图表", "Charts"),
+    "report.chart_land": ("各类用地面积（亩）", "Land by use (mu)"),
+    "report.chart_intensity": ("入驻企业投资强度（万元/亩）", "Investment intensity per tenant (10⁴ yuan/mu)"),
+    "report.zone_intensity": ("园区平均", "zone"),
+    "report.no_tenants": ("暂无入驻企业投资数据", "no tenant investment recorded yet"),
+    "report.map": ("用地现状图", "Land-use map"),
+    "report.asks_for": ("意向地块", "asks for"),
+    "report.none": ("无", "none"),
+}
+
+#: Indicators (zonemap.indicators): names, formulas, the inputs they name, why one is n/a.
+_INDICATORS: dict[str, tuple[str, str]] = {
+    "indicator.land_development_rate": ("土地开发率", "Land development rate"),
+    "indicator.supply_rate": ("土地供应率", "Land supply rate"),
+    "indicator.built_up_rate": ("土地建成率", "Built-up rate"),
+    "indicator.floor_area_ratio": ("综合容积率", "Floor-area ratio of tenant land"),
+    "indicator.building_coverage": ("建筑密度", "Building coverage of tenant land"),
+    "indicator.investment_intensity_mu": ("固定资产投资强度（亩均）", "Fixed-asset investment intensity (per mu)"),
+    "indicator.investment_intensity_ha": ("固定资产投资强度（公顷）", "Fixed-asset investment intensity (per ha)"),
+    "indicator.infrastructure_per_developed_mu": ("亩均基础设施投入", "Infrastructure investment per developed mu"),
+    "indicator.reused_buildings": ("盘活存量厂房", "Re-used stock buildings"),
+    "indicator.reused_floor_area": ("盘活存量厂房建筑面积", "Floor area of re-used stock buildings"),
+    "indicator.idle_buildings": ("闲置存量厂房", "Idle stock buildings"),
+    "formula.land_development_rate": ("已开发面积 ÷ (边界面积 − 道路面积)", "developed total ÷ (boundary − roads)"),
+    "formula.supply_rate": ("已入驻面积 ÷ 已开发面积", "tenant land ÷ developed total"),
+    "formula.built_up_rate": ("有在用建筑的已入驻地块面积 ÷ 已入驻面积", "tenant parcels with an in-use building ÷ tenant land"),
+    "formula.floor_area_ratio": ("已入驻地块总建筑面积 ÷ 已入驻面积", "floor area on tenant land ÷ tenant land"),
+    "formula.building_coverage": ("已入驻地块建筑基底面积 ÷ 已入驻面积", "building footprints on tenant land ÷ tenant land"),
+    "formula.investment_intensity_mu": ("已入驻地块固定资产投资 ÷ 已入驻面积（亩）", "fixed-asset investment on tenant land ÷ tenant land (mu)"),
+    "formula.investment_intensity_ha": ("已入驻地块固定资产投资 ÷ 已入驻面积（公顷）", "fixed-asset investment on tenant land ÷ tenant land (ha)"),
+    "formula.infrastructure_per_developed_mu": ("基础设施投入 ÷ 已开发面积", "infrastructure investment ÷ developed total"),
+    "formula.reused_buildings": ("在用存量厂房栋数", "stock buildings in use"),
+    "formula.reused_floor_area": ("在用存量厂房建筑面积之和", "floor area of stock buildings in use"),
+    "formula.idle_buildings": ("闲置存量厂房栋数", "stock buildings standing idle"),
+    "input.developed_total_mu": ("已开发面积（亩）", "developed total (mu)"),
+    "input.boundary_mu": ("边界面积（亩）", "boundary (mu)"),
+    "input.roads_mu": ("道路面积（亩）", "roads (mu)"),
+    "input.tenant_mu": ("已入驻面积（亩）", "tenant land (mu)"),
+    "input.tenant_ha": ("已入驻面积（公顷）", "tenant land (ha)"),
+    "input.tenant_m2": ("已入驻面积（平方米）", "tenant land (m²)"),
+    "input.built_tenant_mu": ("有在用建筑的已入驻面积（亩）", "tenant land with an in-use building (mu)"),
+    "input.built_parcels": ("有在用建筑的地块", "parcels with an in-use building"),
+    "input.floor_area_m2": ("建筑面积（平方米）", "floor area (m²)"),
+    "input.footprint_m2": ("建筑基底面积（平方米）", "footprints (m²)"),
+    "input.investment_wan": ("投资额（万元）", "investment (10⁴ yuan)"),
+    "input.infrastructure_wan": ("基础设施投入（万元）", "infrastructure (10⁴ yuan)"),
+    "input.buildings": ("建筑", "buildings"),
+    "reason.no_usable_land": ("边界扣除道路后无面积", "boundary minus roads is empty"),
+    "reason.no_developed_land": ("无已开发用地", "no developed land"),
+    "reason.no_tenants": ("无已入驻地块", "no tenant parcels"),
+    "reason.no_buildings": ("buildings 图层未登记建筑", "no buildings recorded in the buildings layer"),
+    "reason.no_use": ("建筑均未填使用状态", "no building has a use (in_use / idle); import it with --map use=FIELD"),
+    "reason.no_floor_area": ("建筑 {buildings} 缺建筑面积和层数", "building(s) {buildings} have neither floor_area_m2 nor floors"),
+    "reason.no_investment": ("已入驻地块 {parcels} 缺投资额", "tenant parcel(s) {parcels} have no investment_wan"),
+    "reason.no_infrastructure": ("边界未填基础设施投入", "the boundary has no infrastructure_wan"),
+    "wan_per_ha": ("万元/公顷", "×10⁴ yuan/ha"),
+    "na": ("无法计算", "n/a"),
+    "no_tenant_name": ("（未填）", "(none)"),
+    "count_buildings": ("{n:.0f} 栋", "{n:.0f}"),
+}
+
+#: Kinds of change between two versions of a zone (zonemap.diff, map --compare).
+_CHANGES: dict[str, tuple[str, str]] = {
+    "change.added": ("新增", "Added"),
+    "change.split": ("分割所得", "Split from a parcel"),
+    "change.merged": ("合并所得", "Merged from parcels"),
+    "change.status": ("状态变化", "Status changed"),
+    "change.tenant": ("企业变化", "Tenant changed"),
+    "change.area": ("面积变化", "Area changed"),
+    "change.unchanged": ("无变化", "Unchanged"),
+    "change.removed": ("已删除（旧版本）", "Removed (old version)"),
+}
+
+#: What changed between two versions (zonemap diff): one line per event.
+_DIFF: dict[str, tuple[str, str]] = {
+    "diff.versions": ("{old}（{old_date}）→ {new}（{new_date}）", "{old} ({old_date}) → {new} ({new_date})"),
+    "diff.split": ("÷ 分割 {old} → {new}", "÷ split {old} → {new}"),
+    "diff.merged": ("∪ 合并 {old} → {new}", "∪ merged {old} → {new}"),
+    "diff.reshaped": ("⟳ 重新划分 {old} → {new}", "⟳ re-parcelled {old} → {new}"),
+    "diff.added": ("+ 新增 {new}", "+ added {new}"),
+    "diff.removed": ("- 删除 {old}", "- removed {old}"),
+    "diff.changed": ("~ {parcel}：{changes}", "~ {parcel}: {changes}"),
+    "diff.parcel": ("{parcel}（{details}）", "{parcel} ({details})"),
+    "diff.field": ("{field} {old} → {new}", "{field} {old} → {new}"),
+    "diff.none": ("地块无变化", "no parcel changed"),
+    "diff.ledger": ("面积台账（{unit}）", "Area ledger ({unit})"),
+    "diff.old": ("旧", "old"),
+    "diff.new": ("新", "new"),
+    "diff.change": ("变化", "change"),
+    "field.area": ("面积", "area"),
+    "list_sep": ("、", ", "),
+    "detail_sep": ("，", ", "),
+    "clause_sep": ("；", "; "),
+}
+
+#: Messages of the command line that have words in both languages.
+_CLI: dict[str, tuple[str, str]] = {
+    "cli.nothing_changed": ("{parcel}：无变化", "{parcel}: nothing changed"),
+    "cli.no_history": ("无变更记录", "no changes recorded"),
+    "cli.no_history_for": ("{parcel} 无变更记录", "no changes recorded for {parcel}"),
+    "field.status": ("状态", "status"),
+    "field.tenant": ("入驻企业", "tenant"),
+    "field.investment_wan": ("投资额（万元）", "investment (10⁴ yuan)"),
+    "field.note": ("备注", "note"),
+    "field.land_use": ("用地性质", "land use"),
+    "field.at": ("时间", "at"),
+    "field.parcel_id": ("地块", "parcel"),
+    "field.action": ("操作", "action"),
+    "field.field": ("字段", "field"),
+    "field.old": ("原值", "old"),
+    "field.new": ("新值", "new"),
+    "field.by": ("操作人", "by"),
+    "action.update": ("修改", "update"),
+    "action.split": ("分割", "split"),
+    "action.merge": ("合并", "merge"),
+    "action.create": ("新建", "create"),
+    "action.import": ("导入", "import"),
+}
+
+#: Land-use codes an industrial zone meets, in the two Chinese schemes: the
+#: 国土空间调查、规划、用途管制用地用海分类 (2023, what plans now use; six
+#: digits at the third level) and GB/T 21010-2017 土地利用现状分类 (what the
+#: third national land survey 三调 records as DLBM). Four-digit codes that mean
+#: different land in the two schemes are named in both.
+_LAND_USE_PLAN: dict[str, tuple[str, str]] = {
+    "land_use.plan.0101": ("水田", "Paddy field"),
+    "land_use.plan.0102": ("水浇地", "Irrigated land"),
+    "land_use.plan.0103": ("旱地", "Dry land"),
+    "land_use.plan.0701": ("城镇住宅用地", "Urban residential land"),
+    "land_use.plan.0702": ("城镇社区服务设施用地", "Urban community service land"),
+    "land_use.plan.0703": ("农村宅基地", "Rural homesteads"),
+    "land_use.plan.0802": ("科研用地", "Research land"),
+    "land_use.plan.0901": ("商业用地", "Commercial land"),
+    "land_use.plan.0902": ("商务金融用地", "Business and finance land"),
+    "land_use.plan.10": ("工矿用地", "Industrial and mining land"),
+    "land_use.plan.1001": ("工业用地", "Industrial land"),
+    "land_use.plan.100101": ("一类工业用地", "Class-1 industrial land"),
+    "land_use.plan.100102": ("二类工业用地", "Class-2 industrial land"),
+    "land_use.plan.100103": ("三类工业用地", "Class-3 industrial land"),
+    "land_use.plan.1002": ("采矿用地", "Mining land"),
+    "land_use.plan.11": ("仓储用地", "Storage land"),
+    "land_use.plan.1101": ("物流仓储用地", "Logistics and warehousing land"),
+    "land_use.plan.110101": ("一类物流仓储用地", "Class-1 logistics land"),
+    "land_use.plan.110102": ("二类物流仓储用地", "Class-2 logistics land"),
+    "land_use.plan.110103": ("三类物流仓储用地", "Class-3 logistics land"),
+    "land_use.plan.1102": ("储备库用地", "Reserve depot land"),
+    "land_use.plan.1207": ("城镇道路用地", "Urban road land"),
+    "land_use.plan.1208": ("交通场站用地", "Transport station land"),
+    "land_use.plan.13": ("公用设施用地", "Public utility land"),
+    "land_use.plan.1301": ("供水用地", "Water supply land"),
+    "land_use.plan.1302": ("排水用地", "Drainage land"),
+    "land_use.plan.1303": ("供电用地", "Power supply land"),
+    "land_use.plan.1304": ("供燃气用地", "Gas supply land"),
+    "land_use.plan.1306": ("通信用地", "Telecommunications land"),
+    "land_use.plan.1309": ("环卫用地", "Sanitation land"),
+    "land_use.plan.1310": ("消防用地", "Fire station land"),
+    "land_use.plan.1401": ("公园绿地", "Park green space"),
+    "land_use.plan.1402": ("防护绿地", "Protective green belt"),
+    "land_use.plan.1403": ("广场用地", "Square"),
+    "land_use.plan.1704": ("坑塘水面", "Ponds"),
+    "land_use.plan.1705": ("沟渠", "Ditches"),
+    "land_use.plan.2301": ("空闲地", "Idle land"),
+}
+_LAND_USE_SURVEY: dict[str, tuple[str, str]] = {
+    "land_use.survey.0101": ("水田", "Paddy field"),
+    "land_use.survey.0102": ("水浇地", "Irrigated land"),
+    "land_use.survey.0103": ("旱地", "Dry land"),
+    "land_use.survey.0505": ("商务金融用地", "Business and finance land"),
+    "land_use.survey.0601": ("工业用地", "Industrial land"),
+    "land_use.survey.0602": ("采矿用地", "Mining land"),
+    "land_use.survey.0604": ("仓储用地", "Storage land"),
+    "land_use.survey.0701": ("城镇住宅用地", "Urban residential land"),
+    "land_use.survey.0702": ("农村宅基地", "Rural homesteads"),
+    "land_use.survey.0809": ("公用设施用地", "Public utility land"),
+    "land_use.survey.0810": ("公园与绿地", "Parks and green space"),
+    "land_use.survey.1001": ("铁路用地", "Railway land"),
+    "land_use.survey.1003": ("公路用地", "Highway land"),
+    "land_use.survey.1004": ("城镇村道路用地", "Urban and village road land"),
+    "land_use.survey.1005": ("交通服务场站用地", "Transport service station land"),
+    "land_use.survey.1006": ("农村道路", "Rural roads"),
+    "land_use.survey.1104": ("坑塘水面", "Ponds"),
+    "land_use.survey.1107": ("沟渠", "Ditches"),
+    "land_use.survey.1201": ("空闲地", "Idle land"),
+}
+
 #: Investors, holds, tenants' results and the 亩均效益 evaluation (prospect, hold, zone set, results, evaluate).
 _BUSINESS: dict[str, tuple[str, str]] = {
     "stage_intent": ("意向", "intent"),
@@ -139,6 +408,8 @@ _INTAKE: dict[str, tuple[str, str]] = {
     "intake_read": ("读取 {name} 图层 {layer}：{count} 个要素（{types}）", "read {name} layer {layer}: {count} features ({types})"),
     "intake_matched": ("--where 筛选出 {matched} 个（共 {total} 个）", "--where matched {matched} of {total}"),
     "intake_dropped": ("未导入：{items}", "left out: {items}"),
+    "intake_unmapped": ("未导入的字段：{fields}；用 --map FIELD=SRCFIELD 保留（FIELD 为 {unfilled} 之一，例如 --map {example}）",
+                        "not imported 未导入的字段: {fields}; keep one with --map FIELD=SRCFIELD (FIELD one of {unfilled}; e.g. --map {example})"),
 }
 
 #: The Excel 台账 (zonemap export ZONE 台账.xlsx): sheet names and column headers.
@@ -223,7 +494,10 @@ _PRINT: dict[str, tuple[str, str]] = {
 }
 
 #: Every section above, merged: code → (zh, en).
-WORDS: dict[str, tuple[str, str]] = {**_MAP, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS}
+WORDS: dict[str, tuple[str, str]] = {
+    **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_DIFF, **_CLI,
+    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS,
+}
 
 
 def word(code: str, lang: str = "zh", /, **fields: object) -> str:
@@ -232,7 +506,50 @@ def word(code: str, lang: str = "zh", /, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
-def table(lang: str) -> dict[str, str]:
-    """Every word in ``lang``, code → text (for templates and the page's script)."""
+def table(lang: str, prefix: str = "") -> dict[str, str]:
+    """Every word in ``lang`` whose code starts with ``prefix``, code (without the prefix) → text.
+
+    Examples
+    --------
+    >>> table("en", "unit.")["m2"]
+    'm²'
+    """
     index = LANGS.index(lang)
-    return {code: texts[index] for code, texts in WORDS.items()}
+    return {code[len(prefix):]: texts[index] for code, texts in WORDS.items() if code.startswith(prefix)}
+
+
+def both(code: str, /, **fields: object) -> dict[str, str]:
+    """``{"zh": …, "en": …}`` for ``code``: the words JSON carries where a reader wants them."""
+    return {lang: word(code, lang, **fields) for lang in LANGS}
+
+
+def word_or(code: str, lang: str, fallback: str) -> str:
+    """The word for ``code``, else ``fallback`` (a value the table does not know is shown as given)."""
+    return word(code, lang) if code in WORDS else fallback
+
+
+def land_use_name(code: object, lang: str = "zh") -> str:
+    """A land-use code with its name, e.g. ``100101 一类工业用地``; unknown codes as given.
+
+    Six-digit codes are read in the 用地用海分类; a four-digit code is named
+    in each scheme that knows it (both, when they disagree).
+    """
+    if code is None or code != code or str(code).strip() == "":
+        return ""
+    given, code = str(code), str(code).strip()
+    names = [word(f"land_use.{scheme}.{code}", lang) for scheme in ("plan", "survey") if f"land_use.{scheme}.{code}" in WORDS]
+    if len(names) == 2 and names[0] != names[1]:
+        schemes = ("用地用海分类", "GB/T 21010") if lang == "zh" else ("land and sea use classification", "GB/T 21010")
+        names = [f"{name} ({scheme})" for name, scheme in zip(names, schemes)]
+    return f"{code} {' / '.join(dict.fromkeys(names))}" if names else given
+
+
+def sort_key(name: object) -> tuple:
+    """Sort key putting Chinese names in pinyin order (淮安 before 江苏), as Chinese readers expect.
+
+    Latin letters and digits sort among the pinyin as themselves, ignoring case.
+    """
+    from pypinyin import lazy_pinyin
+
+    text = "" if name is None or name != name else str(name)
+    return (tuple(part.casefold() for part in lazy_pinyin(text)), text)

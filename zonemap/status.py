@@ -12,13 +12,12 @@ True
 
 from __future__ import annotations
 
+from zonemap.i18n import LANGS, word, word_or
+
 STATUSES: tuple[str, ...] = ("developed", "vacant", "tenant")
 
-STATUS_LABELS: dict[str, dict[str, str]] = {
-    "developed": {"zh": "已开发待入驻", "en": "Developed, not let"},
-    "vacant": {"zh": "未开发", "en": "Vacant"},
-    "tenant": {"zh": "已入驻", "en": "Tenant"},
-}
+#: The labels, a view of :mod:`zonemap.i18n` (section ``status.``).
+STATUS_LABELS: dict[str, dict[str, str]] = {status: {lang: word(f"status.{status}", lang) for lang in LANGS} for status in STATUSES}
 
 #: Okabe–Ito colours, distinguishable with the common colour-vision
 #: deficiencies; the map and the QGIS styles both take them from here.
@@ -49,4 +48,4 @@ def parse_status(value: object) -> str | None:
 
 def status_label(status: str, lang: str = "zh") -> str:
     """The label of a status in ``lang`` (``zh`` or ``en``); unknown values as given."""
-    return STATUS_LABELS.get(status, {}).get(lang, status)
+    return word_or(f"status.{status}", lang, status)

@@ -190,10 +190,15 @@ def is_zone_file(path: str | os.PathLike) -> bool:
 _WRITING: set[Path] = set()
 
 
+def writing(path: str | os.PathLike) -> bool:
+    """Whether this process is writing the zone at ``path`` right now (so nothing else here may open it)."""
+    return bool(_WRITING) and Path(path).resolve() in _WRITING
+
+
 def require_geopackage(path: str | os.PathLike) -> Path:
     """``path`` as a Path, or a one-line :class:`ZoneFileError` saying what is wrong."""
     path = Path(path)
-    if _WRITING and path.resolve() in _WRITING:
+    if writing(path):
         raise RuntimeError(f"{path}: opened while this process writes it, which would drop SQLite's lock; read it through txn.read")
     if not path.exists():
         raise ZoneFileError(f"{path}: no such file; check the path, or create a zone with `zonemap init`")

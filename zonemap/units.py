@@ -11,19 +11,18 @@ Examples
 
 from __future__ import annotations
 
+from zonemap.i18n import LANGS, word
+
 #: Square metres in one unit. 1 亩 = 10000/15 m² exactly; 1 ha = 15 mu.
 M2_PER_UNIT: dict[str, float] = {"mu": 10000 / 15, "m2": 1.0, "ha": 10000.0}
 
 #: Decimals shown to users (SPEC §2): mu 2, m² 1, ha 4.
 DECIMALS: dict[str, int] = {"mu": 2, "m2": 1, "ha": 4}
 
-UNIT_LABELS: dict[str, dict[str, str]] = {
-    "mu": {"zh": "亩", "en": "mu"},
-    "m2": {"zh": "平方米", "en": "m²"},
-    "ha": {"zh": "公顷", "en": "ha"},
-}
-
 UNITS = tuple(M2_PER_UNIT)
+
+#: Unit names, a view of :mod:`zonemap.i18n` (section ``unit.``).
+UNIT_LABELS: dict[str, dict[str, str]] = {unit: {lang: word(f"unit.{unit}", lang) for lang in LANGS} for unit in UNITS}
 
 
 def from_m2(m2: float, unit: str) -> float:

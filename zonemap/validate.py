@@ -202,6 +202,19 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
                 f"parcels {ids[i]}: investment_wan is {investment.iloc[i]:g}; investment cannot be negative",
             )
         )
+    # Investment is a tenant's; on land no tenant holds it is left over from one who left.
+    for i in np.flatnonzero((status.isin(["developed", "vacant"]) & investment.notna() & (investment != 0)).to_numpy()):
+        problems.append(
+            Problem(
+                "warning",
+                "investment_unexpected",
+                "parcels",
+                ids[i],
+                f"parcels {ids[i]}: status is {status.iloc[i]} but investment_wan is {investment.iloc[i]:g}; "
+                f"clear it (`zonemap set ZONE {ids[i]} --status {status.iloc[i]}` clears the investment of land left by its tenant) "
+                "or set status to tenant",
+            )
+        )
     return problems
 
 

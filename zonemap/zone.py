@@ -1,4 +1,15 @@
-"""Zone: the layers of one zone GeoPackage, with its ledger and its problems.
+"""Zone: a snapshot of one zone GeoPackage, with its ledger and its problems.
+
+The model: a :class:`Zone` is its file *as it was when read*. It reads each
+layer once and keeps it, with the areas and problems worked out from it.
+Every edit of the library (:func:`~zonemap.intake.edits.set_parcel`,
+``split_parcel``, ``merge_parcels``, ``init_zone``) returns the new Zone, the
+file as the edit left it. A Zone never answers from an older state than its file:
+before every answer it compares the file's stamp (size, modification time,
+SQLite's file change counter, and the ``-wal`` file's size and time) with the
+stamp it was read at; when another program or an edit through the path has
+changed the file since, it drops everything it had read, reads the file
+again, and says so with a :class:`ZoneChangedWarning`.
 
 Examples
 --------
@@ -6,12 +17,15 @@ Examples
 >>> zone = zonemap.open(zonemap.sample_path())
 >>> round(zone.areas()["boundary"], 2)
 300.0
+>>> zone.is_current()
+True
 """
 
 from __future__ import annotations
 
 import os
-from functools import cached_property
+import warnings
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,25 +71,84 @@ def _finite_figures(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _layer_property(name: str, doc: str) -> cached_property:
+class ZoneChangedWarning(UserWarning):
+    """A Zone's file changed since it was read; the Zone has read it again."""
+
+
+def file_stamp(path) -> tuple:
+    """What changes whenever a GeoPackage is written: size and time of the file and its ``-wal``, and SQLite's change counter.
+
+    The change counter (bytes 24–27 of the SQLite header) moves on every
+    committed write in rollback-journal mode, even one within the same
+    clock tick and of the same size; in WAL mode the ``-wal`` file moves.
+    """
+    if not isinstance(path, Path):
+        return ()  # a zone in PostgreSQL: its transactions are the database's; no file to watch
+    stamps = []
+    for candidate in (path, Path(f"{path}-wal")):
+        try:
+            stat = os.stat(candidate)
+        except FileNotFoundError:
+            stamps.append(None)
+            continue
+        stamps.append((stat.st_mtime_ns, stat.st_size))
+    counter = b""
+    if not store.writing(path):  # closing a handle would drop the lock of our own write in progress
+        try:
+            with path.open("rb") as handle:
+                counter = handle.read(28)[24:]
+        except OSError:
+            pass
+    return (*stamps, counter)
+
+
+def _layer_property(name: str, doc: str) -> property:
     def read(self: Zone):
-        return _finite_figures(store.read_layer(self.path, name))
+        self._refresh_if_changed()
+        if name not in self._cache:
+            self._cache[name] = _finite_figures(store.read_layer(self.path, name))
+        return self._cache[name]
 
     read.__doc__ = doc
-    return cached_property(read)
+    return property(read)
 
 
 class Zone:
-    """One zone, read from its GeoPackage; layers are read when first used."""
+    """One zone GeoPackage as read at one moment; layers are read when first used and kept.
+
+    See the module's docstring for the model: edits return the new Zone, and
+    a Zone whose file changed under it reads it again before answering.
+    """
 
     def __init__(self, path: str | os.PathLike):
         self.path = store.zone_location(path)
+        self._read()
+
+    def _read(self) -> None:
+        self._stamp = file_stamp(self.path)
+        #: When this snapshot was read (local time).
+        self.read_at = datetime.now().replace(microsecond=0)
+        self._cache: dict = {}
         self.layers = store.list_layers(self.path)
         missing = [name for name in store.REQUIRED_LAYERS if name not in self.layers]
         if missing:
             raise store.ZoneFileError(
                 f"{self.path}: no '{missing[0]}' layer; a zone needs {' and '.join(store.REQUIRED_LAYERS)} "
                 f"(import one with `zonemap import {self.path} SOURCE --layer {missing[0]}`)"
+            )
+
+    def is_current(self) -> bool:
+        """Whether the file is still as this Zone read it."""
+        return file_stamp(self.path) == self._stamp
+
+    def _refresh_if_changed(self) -> None:
+        if not self.is_current():
+            read_at = self.read_at
+            self._read()
+            warnings.warn(
+                f"{self.path} changed since this Zone read it at {read_at:%H:%M:%S}; read it again, figures are from the file as it is now",
+                ZoneChangedWarning,
+                stacklevel=3,
             )
 
     def __repr__(self) -> str:
@@ -115,21 +188,22 @@ class Zone:
 
     def parcel_areas_m2(self, *, method: str = "ellipsoidal"):
         """Each parcel's area in m² (an array), measured once per method: the ledger and the map share it."""
-        cache = self.__dict__.setdefault("_parcel_areas_m2", {})
+        parcels = self.parcels  # first: a changed file is read again before the cache is used
+        cache = self._cache.setdefault("parcel_areas_m2", {})
         if method not in cache:
-            if method == "ellipsoidal" and "_parcel_rings" in self.__dict__:  # the map's: one inverse projection for both
-                cache[method] = _areas.geodetic_rings_m2(self.parcel_rings(), self.parcels.crs)
+            if method == "ellipsoidal" and "parcel_rings" in self._cache:  # the map's: one inverse projection for both
+                cache[method] = _areas.geodetic_rings_m2(self.parcel_rings(), parcels.crs)
             else:
-                cache[method] = _areas.areas_m2(self.parcels.geometry.values, self.parcels.crs, method=method, where="parcels")
+                cache[method] = _areas.areas_m2(parcels.geometry.values, parcels.crs, method=method, where="parcels")
         return cache[method]
 
     def parcel_rings(self) -> _areas.Rings:
         """The parcels' rings in lon/lat of the zone's datum, as arrays (:func:`zonemap.areas.geodetic_rings`), made once;
         ellipsoidal areas not yet measured are then measured from them."""
-        if "_parcel_rings" not in self.__dict__:
-            crs = require_crs(self.parcels.crs, where="parcels")
-            self.__dict__["_parcel_rings"] = _areas.geodetic_rings(self.parcels.geometry.values, crs)
-        return self.__dict__["_parcel_rings"]
+        parcels = self.parcels  # first: a changed file is read again before the cache is used
+        if "parcel_rings" not in self._cache:
+            self._cache["parcel_rings"] = _areas.geodetic_rings(parcels.geometry.values, require_crs(parcels.crs, where="parcels"))
+        return self._cache["parcel_rings"]
 
     @property
     def infrastructure_wan(self) -> float | None:
@@ -139,6 +213,7 @@ class Zone:
 
     def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
         """The area ledger; see :func:`zonemap.areas.ledger`."""
+        self._refresh_if_changed()
         return _areas.ledger(self, unit=unit, method=method, by=by)
 
     def map(self, **options) -> folium.Map:
@@ -172,9 +247,10 @@ class Zone:
         """Every problem found, checked once per Zone; see :func:`zonemap.validate.validate`."""
         from zonemap.validate import validate
 
-        if "_problems" not in self.__dict__:
-            self.__dict__["_problems"] = validate(self)
-        return list(self.__dict__["_problems"])
+        self._refresh_if_changed()
+        if "problems" not in self._cache:
+            self._cache["problems"] = validate(self)
+        return list(self._cache["problems"])
 
 
 def open(path: str | os.PathLike) -> Zone:  # noqa: A001 - mirrors rasterio.open / fiona.open

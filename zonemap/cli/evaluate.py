@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, json_option, zone_argument
+from zonemap.cli.options import echo_json, json_option, number_option, zone_argument
 from zonemap.i18n import word
 
 
@@ -44,7 +44,7 @@ def evaluation_text(data: dict, lang: str = "zh") -> str:
 @zone_argument
 @click.option("--year", required=True, type=click.IntRange(1900, 2200), help="The year to evaluate.")
 @click.option("--thresholds", type=click.Path(), help="TOML file of class floors per indicator (default: the README's illustrative ones).")
-@click.option("--unlet-years", type=click.FloatRange(min=0), default=2.0, show_default=True, help="List developed parcels not let for longer than this.")
+@number_option("--unlet-years", kind="count", positive=False, default=2.0, show_default=True, help="List developed parcels not let for longer than this.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the tables.")
 @json_option
 def evaluate(zone, year: int, thresholds: str | None, unlet_years: float, lang: str, as_json: bool) -> None:

@@ -5,16 +5,21 @@ from __future__ import annotations
 import click
 
 from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, json_option, zone_argument
+from zonemap.cli.options import echo_json, json_option, lang_option, zone_argument
 
 
 @click.command()
 @zone_argument
 @click.argument("parcel_id", required=False)
 @json_option
-def history(zone, parcel_id, as_json: bool) -> None:
-    """Changes to ZONE, oldest first; with PARCEL_ID, its changes and those of the parcels it came from."""
-    from zonemap.intake.edits import parcel_history
+@lang_option
+def history(zone, parcel_id, as_json: bool, lang: str) -> None:
+    """Changes to ZONE, oldest first; with PARCEL_ID, its changes and those of the parcels it came from.
+
+    A PARCEL_ID the zone never had is an error naming the closest ids.
+    """
+    from zonemap.i18n import word, word_or
+    from zonemap.intake.edits import describe_change, parcel_history
 
     log = parcel_history(zone, parcel_id)
     rows = [
@@ -25,7 +30,12 @@ def history(zone, parcel_id, as_json: bool) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo("no changes recorded" + (f" for {parcel_id}" if parcel_id else ""))
+        click.echo(word("cli.no_history_for", lang, parcel=parcel_id) if parcel_id else word("cli.no_history", lang))
         return
     columns = ("at", "parcel_id", "action", "field", "old", "new", "by", "note")
-    click.echo(render([tuple("" if r[c] is None else str(r[c]) for c in columns) for r in rows], header=columns))
+    lines = []
+    for r in rows:
+        field, old, new = describe_change(r, lang)
+        shown = {**r, "action": word_or(f"action.{r['action']}", lang, r["action"] or ""), "field": field, "old": old, "new": new}
+        lines.append(tuple("" if shown[c] is None else str(shown[c]) for c in columns))
+    click.echo(render(lines, header=tuple(word(f"field.{c}", lang) for c in columns)))

@@ -35,10 +35,10 @@ def indicators(zone, method: str, as_json: bool) -> None:
         click.echo(line)
         click.echo(f"    = {indicator['formula']['zh']}  ({indicator['formula']['en']})")
         if indicator["reason"]:
-            click.echo(f"    n/a: {indicator['reason']}")
+            click.echo(f"    n/a: {indicator['reason_text']['zh']} / {indicator['reason_text']['en']}")
     tenants = [
         (
-            t["tenant"],
+            t["tenant"] or "（未填）(none)",
             "+".join(t["parcels"]),
             format_tenant_figure(t["area_mu"]),
             format_tenant_figure(t["investment_wan"], 0),

@@ -20,12 +20,11 @@ def init(zone, boundary, name, planned_mu, crs, by) -> None:
     A boundary in lon/lat (KML, GeoJSON) is stored in the CGCS2000
     Gauss-Krüger zone of its centre, so areas and tolerances are in metres.
     """
-    from zonemap import open as open_zone
     from zonemap.cli.options import print_warnings
     from zonemap.intake.edits import init_zone
     from zonemap.crs import crs_name
 
-    path = init_zone(zone, boundary, name=name, planned_mu=planned_mu, crs=crs, by=by)
-    opened = open_zone(path)
+    opened = init_zone(zone, boundary, name=name, planned_mu=planned_mu, crs=crs, by=by)
+    path = opened.path
     print_warnings([p for p in opened.validate() if p.severity == "warning"])
     click.echo(f"created {path}: {opened.name}, {crs_name(opened.crs)}, boundary {opened.areas()['boundary']:.2f} 亩 mu")

@@ -18,5 +18,6 @@ def merge(zone, parcel_ids, new_id, by) -> None:
     from zonemap.intake.edits import merge_parcels
     from zonemap.units import from_m2
 
-    m2 = merge_parcels(zone, list(parcel_ids), new_id=new_id, by=by)
+    edited = merge_parcels(zone, list(parcel_ids), new_id=new_id, by=by)
+    m2 = dict(zip(edited.parcels["parcel_id"], edited.parcel_areas_m2()))[new_id]
     click.echo(f"{new_id}: {from_m2(m2, 'mu'):.2f} 亩 mu ({m2:,.1f} m²) from {', '.join(parcel_ids)}")

@@ -115,6 +115,9 @@ snap_option = number_option(
 )
 crs_option = click.option("--crs", metavar="EPSG:NNNN", callback=_crs, help="CRS of a source that carries none (e.g. a shapefile without .prj), or that overrides one its coordinates contradict.")
 status_option = click.option("--status", metavar="S", callback=_status, help="developed / vacant / tenant (or 已开发 / 未开发 / 已入驻).")
+lang_option = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of what is printed (JSON keeps codes)."
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 unit_option = click.option("--unit", type=click.Choice(UNITS), default="mu", show_default=True, help="Area unit.")
 method_option = click.option(

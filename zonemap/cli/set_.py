@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from zonemap.cli._table import terminal_text
-from zonemap.cli.options import editor_option, number_option, print_problems, status_option, zone_file_argument
+from zonemap.cli.options import editor_option, lang_option, number_option, print_problems, print_warnings, status_option, zone_file_argument
 
 
 @click.command("set")
@@ -16,15 +16,19 @@ from zonemap.cli.options import editor_option, number_option, print_problems, st
 @number_option("--investment", kind="wan", positive=False, metavar="W", help="Investment in 万元.")
 @click.option("--note", metavar="N", help="A note; '' clears it.")
 @editor_option
+@lang_option
 @print_problems
-def set_(zone, parcel_id, status, tenant, investment, note, by) -> None:
-    """Set fields of PARCEL_ID in ZONE. Leaving tenant status clears the tenant."""
-    from zonemap.intake.edits import set_parcel
+def set_(zone, parcel_id, status, tenant, investment, note, by, lang) -> None:
+    """Set fields of PARCEL_ID in ZONE. Leaving tenant status clears the tenant and the investment (unless given)."""
+    from zonemap.i18n import word
+    from zonemap.intake.edits import describe_change, set_parcel
 
     if all(v is None for v in (status, tenant, investment, note)):
         raise click.UsageError("give at least one of --status, --tenant, --investment, --note")
-    changes = set_parcel(zone, parcel_id, status=status, tenant=tenant, investment=investment, note=note, by=by)
-    if not changes:
-        click.echo(f"{parcel_id}: nothing changed")
-    for field, old, new in changes:
-        click.echo(terminal_text(f"{parcel_id} {field}: {'' if old is None else old} → {'' if new is None else new}"))
+    edited = set_parcel(zone, parcel_id, status=status, tenant=tenant, investment=investment, note=note, by=by)
+    if not edited.edit:
+        click.echo(word("cli.nothing_changed", lang, parcel=parcel_id))
+    for row in edited.edit:
+        field, old, new = describe_change(row, lang)
+        click.echo(terminal_text(f"{parcel_id} {field}{'：' if lang == 'zh' else ': '}{old} → {new}"))
+    print_warnings([p for p in edited.validate() if p.severity == "warning" and p.id == parcel_id])

@@ -23,6 +23,8 @@ def split(zone, parcel_id, line, mu, side, ids, by) -> None:
 
     if (line is None) == (mu is None):
         raise click.UsageError("give either --line WKT or --mu X")
-    pieces = split_parcel(zone, parcel_id, line=line, mu=mu, side=side, new_ids=ids.split(",") if ids else None, by=by)
-    for pid, m2 in pieces:
+    edited = split_parcel(zone, parcel_id, line=line, mu=mu, side=side, new_ids=ids.split(",") if ids else None, by=by)
+    area = dict(zip(edited.parcels["parcel_id"], edited.parcel_areas_m2()))
+    for pid in (row["parcel_id"] for row in edited.edit if row["field"] == "parent"):
+        m2 = area[pid]
         click.echo(f"{pid}: {from_m2(m2, 'mu'):.2f} 亩 mu ({m2:,.1f} m²)")

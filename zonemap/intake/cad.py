@@ -93,8 +93,15 @@ def _open(path: Path, override: str | None):
     """The ezdxf document and how its text was decoded."""
     import ezdxf
     from ezdxf import recover
-    from ezdxf.lldxf.const import DXF2007, DXFError
+    from ezdxf.lldxf.const import DXF2007
 
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if head.startswith(b"AC10"):
+        raise DxfError(f"{path}: is a DWG drawing ({head[:6].decode('ascii')}), not DXF; save it as DXF in CAD (另存为 DXF) and give that")
+    if b"SECTION" not in head and not head.startswith(b"AutoCAD Binary DXF"):
+        raise DxfError(f"{path}: is {'empty' if not head else 'not a DXF file (no SECTION in its first 4 kB)'}; "
+                       "give the drawing saved as DXF from CAD")
     try:
         if override:
             encoding = normalise_encoding(override, where=f"{path}: --encoding")
@@ -102,7 +109,9 @@ def _open(path: Path, override: str | None):
             doc = ezdxf.read(io.StringIO(path.read_bytes().decode(encoding, errors="replace")))
             return doc, EncodingChoice(encoding, "given with --encoding")
         doc, _ = recover.readfile(path)
-    except (DXFError, OSError, UnicodeError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - ezdxf raises many types on broken files; the user gets one line
+        if isinstance(exc, (KeyboardInterrupt, MemoryError)):
+            raise
         raise DxfError(f"{path}: cannot be read as DXF ({str(exc).strip() or type(exc).__name__}); "
                        "check it is a complete DXF (not DWG) file, or save it again as DXF from CAD") from None
     version, codepage = doc.dxfversion, doc.header.get("$DWGCODEPAGE", "")

@@ -2,7 +2,10 @@
 
 Each goes through :func:`~zonemap.intake.changes.zone_change`: atomic,
 validated, and written to ``history`` with who and when; split and merge
-record the lineage (parent and child ids).
+record the lineage (parent and child ids). Each takes the zone as a path
+or a :class:`~zonemap.zone.Zone` and returns the new Zone, the file as the
+edit left it (see :mod:`zonemap.zone` for the snapshot model); its ``edit``
+attribute holds the history rows the edit wrote (empty: nothing changed).
 
 Examples
 --------
@@ -34,6 +37,7 @@ from zonemap.limits import number_problem
 from zonemap.prospects import parse_date
 from zonemap.status import STATUSES, parse_status
 from zonemap.units import from_m2, to_m2
+from zonemap.zone import Zone
 
 SIDES: tuple[str, ...] = ("north", "south", "east", "west")
 #: --mu carves to within this many m² (the promise is 0.01 mu, 6.7 m²).
@@ -46,6 +50,15 @@ class EditError(ZonemapError):
     """An edit that cannot be made as asked; nothing was written."""
 
 
+def unknown_parcel(parcel_id: str, known, zone) -> EditError:
+    """The error for an id not among ``known`` parcel ids: how many there are, and the closest ids."""
+    ids = sorted({str(i) for i in known if isinstance(i, str) and i})
+    close = difflib.get_close_matches(parcel_id, ids, n=3)
+    listing = f"{len(ids)} parcels: {ids[0]}…{ids[-1]}" if len(ids) > 1 else f"{len(ids)} parcel{'' if ids else 's'}{': ' + ids[0] if ids else ''}"
+    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+    return EditError(f"no parcel {parcel_id!r} in {zone} ({listing}){hint}")
+
+
 def _check_figure(option: str, value: float | None, kind: str, *, positive: bool = True) -> None:
     """Refuse a NaN, infinite or absurd figure before it reaches the zone (the CLI refuses it earlier, exit 2)."""
     problem = None if value is None else number_problem(float(value), kind, positive=positive)
@@ -56,12 +69,19 @@ def _check_figure(option: str, value: float | None, kind: str, *, positive: bool
 def _parcel_row(parcels: pd.DataFrame, parcel_id: str, zone) -> int:
     matches = np.flatnonzero((parcels["parcel_id"] == parcel_id).to_numpy())
     if len(matches) == 0:
-        ids = sorted(parcels["parcel_id"].dropna().astype(str))
-        close = difflib.get_close_matches(parcel_id, ids, n=3)
-        listing = f"{len(ids)} parcels: {ids[0]}…{ids[-1]}" if len(ids) > 1 else f"{len(ids)} parcel{'' if ids else 's'}{': ' + ids[0] if ids else ''}"
-        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-        raise EditError(f"no parcel {parcel_id!r} in {zone} ({listing}){hint}")
+        raise unknown_parcel(parcel_id, parcels["parcel_id"].dropna(), zone)
     return int(matches[0])
+
+
+def _edited(path: Path, rows: list[dict]) -> Zone:
+    """The zone as an edit left it, carrying the history ``rows`` that edit wrote."""
+    zone = Zone(path)
+    zone.edit = rows
+    return zone
+
+
+def _zone_path(zone: str | os.PathLike | Zone) -> Path:
+    return zone.path if isinstance(zone, Zone) else Path(zone)
 
 
 def _fresh_ids(parcels: pd.DataFrame, wanted: list[str], zone) -> list[str]:
@@ -90,7 +110,7 @@ def init_zone(
     planned_mu: float | None = None,
     crs: str | None = None,
     by: str | None = None,
-) -> Path:
+) -> Zone:
     """Create an empty zone whose boundary is the union of the polygons in ``boundary_source``.
 
     The zone keeps the boundary's CRS when it is projected; a boundary in
@@ -122,7 +142,7 @@ def init_zone(
             change.write(layer, store.empty_layer(layer, zone_crs))
         area = float(areas_m2(boundary.geometry.to_numpy(), zone_crs)[0])
         change.record(None, "create", "boundary", None, f"{from_m2(area, 'mu'):.2f} mu", "; ".join([f"zone created from {source.path.name}", *source.notes]))
-    return zone
+    return _edited(zone, change.rows)
 
 
 def gauss_kruger_crs(outline: gpd.GeoSeries) -> CRS:
@@ -135,7 +155,7 @@ def gauss_kruger_crs(outline: gpd.GeoSeries) -> CRS:
 
 
 def set_parcel(
-    zone: str | os.PathLike,
+    zone: str | os.PathLike | Zone,
     parcel_id: str,
     *,
     status: str | None = None,
@@ -143,12 +163,21 @@ def set_parcel(
     investment: float | None = None,
     note: str | None = None,
     by: str | None = None,
-) -> list[tuple[str, object, object]]:
-    """Change fields of one parcel; returns (field, old, new) for each change.
+) -> Zone:
+    """Change fields of one parcel; returns the new Zone, whose ``edit`` rows name each (field, old, new).
 
-    A status in Chinese is accepted (已入驻, 未开发 …). Leaving ``tenant``
-    status clears the tenant unless one is given.
+    A status in Chinese is accepted (已入驻, 未开发 …). Fields that belong
+    together move together: leaving ``tenant`` status clears the tenant and
+    the investment unless they are given (an investment kept on land no
+    tenant holds is what validation warns about as ``investment_unexpected``).
+
+    Examples
+    --------
+    >>> zone = set_parcel(path, "DK-06", status="vacant")  # doctest: +SKIP
+    >>> [(r["field"], r["old"], r["new"]) for r in zone.edit]  # doctest: +SKIP
+    [('status', 'tenant', 'vacant'), ('tenant', '某公司', None), ('investment_wan', '4000', None)]
     """
+    zone = _zone_path(zone)
     _check_figure("--investment", investment, "wan", positive=False)
     parcel_id = normalise_id(parcel_id)
     if status is not None:
@@ -160,25 +189,26 @@ def set_parcel(
         parcels = change.read("parcels")
         row = _parcel_row(parcels, parcel_id, zone)
         wanted = {"status": status, "tenant": tenant, "investment_wan": investment, "note": note}
-        if status in ("developed", "vacant") and tenant is None:
-            wanted["tenant"] = ""
-        changes = []
+        if status in ("developed", "vacant"):
+            if tenant is None:
+                wanted["tenant"] = ""
+            if investment is None:
+                wanted["investment_wan"] = np.nan
         for field, value in wanted.items():
             if value is None:
                 continue
-            value = (value.strip() or None) if isinstance(value, str) else float(value)
+            value = (value.strip() or None) if isinstance(value, str) else None if np.isnan(value) else float(value)
             old = parcels.at[row, field]
             old = None if pd.isna(old) else old
             if old != value:
-                changes.append((field, old, value))
                 parcels.at[row, field] = np.nan if value is None and field == "investment_wan" else value
                 change.record(parcel_id, "update", field, old, value)
-        if not changes:
+        if change.rows:
+            parcels.at[row, "updated"] = pd.Timestamp(change.at)
+            change.write("parcels", parcels)
+        else:
             change.discard()
-            return []
-        parcels.at[row, "updated"] = pd.Timestamp(change.at)
-        change.write("parcels", parcels)
-    return changes
+    return _edited(zone, change.rows)
 
 
 def carve_line_position(low: float, high: float, carved_m2: Callable[[float], float], target_m2: float) -> float:
@@ -251,7 +281,7 @@ def _refuse_slivers(zone, parcel_id: str, area_m2: float, pieces_m2) -> None:
 
 
 def split_parcel(
-    zone: str | os.PathLike,
+    zone: str | os.PathLike | Zone,
     parcel_id: str,
     *,
     line: str | None = None,
@@ -259,12 +289,14 @@ def split_parcel(
     side: str = "west",
     new_ids: list[str] | None = None,
     by: str | None = None,
-) -> list[tuple[str, float]]:
-    """Cut a parcel by a WKT line, or carve exactly ``mu`` off one side; returns (id, m²) of the pieces.
+) -> Zone:
+    """Cut a parcel by a WKT line, or carve exactly ``mu`` off one side; returns the new Zone.
 
     The pieces keep the parent's attributes; their ids default to
-    ``PARENT-1``, ``PARENT-2`` … (the carved piece first).
+    ``PARENT-1``, ``PARENT-2`` … (the carved piece first). The new Zone's
+    ``edit`` rows with ``field == "parent"`` name the pieces in that order.
     """
+    zone = _zone_path(zone)
     if (line is None) == (mu is None):
         raise EditError("give either --line WKT or --mu X, not both or neither")
     _check_figure("--mu", mu, "area")
@@ -308,18 +340,19 @@ def split_parcel(
             change.record(pid, "split", "parent", None, parcel_id, f"{from_m2(m2, 'mu'):.2f} mu")
         _repoint_references(change, [parcel_id], children, "split")
         change.write("parcels", pd.concat([others, children], ignore_index=True))
-    return list(zip(ids, map(float, piece_m2)))
+    return _edited(zone, change.rows)
 
 
 def _repoint_references(change, old_ids: list[str], children: gpd.GeoDataFrame, action: str) -> None:
-    """Point buildings and prospects of the parcels ``old_ids`` at the ``children`` that replace them.
+    """Point buildings, prospects and holds of the parcels ``old_ids`` at the ``children`` that replace them.
 
     A building follows the child holding its representative point (the
     nearest, should it lie outside all). A prospect has no geometry; it
     follows the child holding most floor area of the old parcels' buildings,
     since investors ask for a parcel mostly for a building on it (the
     Wujiang investor and the old dairy-farm barn), else the largest child.
-    Each move is recorded in ``history``.
+    Held land stays held: a hold passes to every piece of a split, and to
+    the merged parcel. Each move is recorded in ``history``.
     """
     child_ids = children["parcel_id"].astype(str).to_numpy()
     pieces = children.geometry.to_numpy()
@@ -350,13 +383,23 @@ def _repoint_references(change, old_ids: list[str], children: gpd.GeoDataFrame, 
             prospects.iloc[i, prospects.columns.get_loc("parcel_id")] = target
             change.record(target, action, "prospects.parcel_id", old, target, f"prospect {prospects['name'].iloc[i]}: follows {why}")
         change.write("prospects", prospects)
+    holds = change.read("holds")
+    held = holds["parcel_id"].isin(old_ids).to_numpy()
+    if held.any():
+        # Held land stays held: every piece of a split, the whole of a merge (for the first parcel's prospect).
+        kept = holds[held].drop_duplicates("parcel_id").iloc[:1] if action == "merge" else holds[held]
+        followed = pd.concat([kept.assign(parcel_id=child) for child in child_ids], ignore_index=True)
+        for pid, prospect, until in followed[["parcel_id", "prospect", "until"]].itertuples(index=False):
+            change.record(pid, action, "holds.prospect", None, prospect, f"prospect {prospect}: hold until {until} follows the {action}")
+        change.write("holds", pd.concat([holds[~held], followed], ignore_index=True).astype(store.SCHEMA["holds"]))
 
 
-def merge_parcels(zone: str | os.PathLike, parcel_ids: list[str], *, new_id: str, by: str | None = None) -> float:
-    """Join adjacent parcels (sharing an edge, not a corner) into ``new_id``; returns its m².
+def merge_parcels(zone: str | os.PathLike | Zone, parcel_ids: list[str], *, new_id: str, by: str | None = None) -> Zone:
+    """Join adjacent parcels (sharing an edge, not a corner) into ``new_id``; returns the new Zone.
 
     The parcels must have one status and tenant; investments are summed.
     """
+    zone = _zone_path(zone)
     parcel_ids = [normalise_id(pid) for pid in parcel_ids]
     if len(set(parcel_ids)) < 2:
         raise EditError("give at least two different parcel ids to merge")
@@ -392,14 +435,41 @@ def merge_parcels(zone: str | os.PathLike, parcel_ids: list[str], *, new_id: str
         change.record(new_id, "merge", "parents", None, ",".join(parcel_ids), f"{from_m2(m2, 'mu'):.2f} mu")
         _repoint_references(change, parcel_ids, merged, "merge")
         change.write("parcels", pd.concat([others, merged], ignore_index=True))
-    return m2
+    return _edited(zone, change.rows)
 
 
-def parcel_history(zone: str | os.PathLike, parcel_id: str | None = None) -> pd.DataFrame:
-    """The change log, oldest first; for one parcel, its rows and its ancestors'."""
+def describe_change(row: dict, lang: str = "zh") -> tuple[str, str, str]:
+    """(field, old, new) of one history row as words in ``lang``: statuses by their label, fields by name."""
+    from zonemap.i18n import land_use_name, word_or
+    from zonemap.status import status_label
+
+    field = row.get("field") or ""
+
+    def value(text) -> str:
+        if text is None or text != text:
+            return ""
+        if field == "status":
+            return status_label(str(text), lang)
+        if field == "land_use":
+            return land_use_name(text, lang)
+        return str(text)
+
+    return word_or(f"field.{field}", lang, field), value(row.get("old")), value(row.get("new"))
+
+
+def parcel_history(zone: str | os.PathLike | Zone, parcel_id: str | None = None) -> pd.DataFrame:
+    """The change log, oldest first; for one parcel, its rows and its ancestors'.
+
+    A parcel id the zone never had (neither now nor in its history) is an
+    :class:`EditError` suggesting the closest ids.
+    """
+    zone = _zone_path(zone)
     history = store.read_layer(zone, "history").sort_values("at", kind="stable")
     if parcel_id is None:
         return history.reset_index(drop=True)
+    current = store.read_layer(zone, "parcels")["parcel_id"]
+    if not (current == parcel_id).any() and not (history["parcel_id"] == parcel_id).any():
+        raise unknown_parcel(parcel_id, [*current.dropna(), *history["parcel_id"].dropna()], zone)
     lineage, frontier = {parcel_id}, {parcel_id}
     while frontier:  # follow split parents and merge parents back
         rows = history[history["parcel_id"].isin(frontier) & history["field"].isin(["parent", "parents"])]

@@ -28,6 +28,7 @@ from zonemap.intake.cad import SNAP_M
 from zonemap.intake.changes import Change, RefusedError, refused, zone_change
 from zonemap.intake.declared import compare_declared, declared_area_field
 from zonemap.intake.fieldmap import FieldError, map_fields
+from zonemap.intake.hints import datum_hint, prune_hint
 from zonemap.intake.sources import Source, read_source, require_polygons
 from zonemap.units import from_m2
 from zonemap.validate import Problem, _geometry_problems
@@ -157,6 +158,20 @@ def _named_by_source(exc: RefusedError, zone, origins: dict[str, str]) -> Refuse
         named = [f"{pid}: {origins[pid]}" for pid in problem.id.split(",") if pid in origins]
         problems.append(dataclasses.replace(problem, message=f"{problem.message} ({'; '.join(named)})") if named else problem)
     return refused(str(zone), problems)
+
+
+def _with_hints(exc: RefusedError, zone, source: Source, incoming: gpd.GeoDataFrame, layer: str, mode: str | None, prune: bool) -> RefusedError:
+    """The refusal with what usually causes its overlaps, when the data shows it (see :mod:`~zonemap.intake.hints`)."""
+    overlaps = [tuple(p.id.split(",")[:2]) for p in exc.problems if p.code == "overlap"]
+    if layer != "parcels" or not overlaps or "parcel_id" not in incoming:
+        return exc
+    current = store.read_layer(zone, "parcels")
+    ids, current_ids = set(incoming["parcel_id"].dropna()), set(current["parcel_id"].dropna())
+    hints = [datum_hint(incoming.to_crs(current.crs), current, source.crs)]
+    if mode in (None, "update") and not prune:
+        hints.insert(0, prune_hint(overlaps, current_ids - ids, ids - current_ids))
+    hints = [h for h in hints if h]
+    return RefusedError(f"{exc}; hint: {'; '.join(hints)}", exc.problems) if hints else exc
 
 
 def _incoming(source: Source, layer: str, mapping: dict[str, str] | None, default_status: str | None) -> gpd.GeoDataFrame:
@@ -309,7 +324,7 @@ def import_source(
     try:
         report = _land(zone, source, incoming, layer, id_field, mode, prune, by, fixes, ids)
     except RefusedError as exc:
-        raise _named_by_source(exc, zone, origins) from None
+        raise _with_hints(_named_by_source(exc, zone, origins), zone, source, incoming, layer, mode, prune) from None
     if layer == "parcels":
         names = [str(pid) if pid else source.feature(i) for i, pid in enumerate(ids)]
         report.declared = compare_declared(source.frame, source.crs, names, where=source.path.name)

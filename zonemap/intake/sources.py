@@ -1,11 +1,14 @@
-"""Planners' files read as they are meant: shapefile, GeoJSON, GeoPackage, KML, DXF.
+"""Planners' files read as they are meant: shapefile, GeoJSON, GeoPackage, KML/GML, DXF.
 
-:func:`read_source` reads one layer of a source in bulk (pyogrio) with its
-text decoded right (:mod:`zonemap.intake.encoding`), its CRS known and its
-coordinates checked against that CRS, and its geometries polygons: CAD
-closed polylines become polygons, with the text labels inside them as
-``label``. Anything else is refused with one line naming the file, the
-feature and the fix.
+:func:`read_source` reads one layer of a source in bulk, its text decoded
+right (:mod:`zonemap.intake.encoding`; KML/GML as their XML declaration
+says), its CRS known and its coordinates checked against that CRS. GIS files
+are read with pyogrio, DXF drawings with ezdxf (:mod:`zonemap.intake.cad`:
+outlines, hatches and loops become polygons labelled by the text inside);
+:func:`describe_source` (``zonemap inspect``) reads through the very same
+path. The :class:`Source` also says what was read by type and what was left
+out and why. Anything unreadable is refused with one line naming the file,
+the feature and the fix.
 
 Examples
 --------
@@ -271,8 +274,8 @@ def _coordinate_problems(source: Source) -> None:
         bad = np.unique(owner[~np.isfinite(coords).all(axis=1)])
         if len(bad):
             raise SourceError(
-                f"{source.path}: {features_text(bad)} have NaN or infinite coordinates; "
-                "redraw them in the source"
+                f"{source.path}: {features_text(bad)} {'have' if len(bad) > 1 else 'has'} NaN or infinite coordinates; "
+                f"redraw {'them' if len(bad) > 1 else 'it'} in the source"
             )
     check_coordinates_fit(source.crs, _present_bounds(geoms), where=str(source.path))
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from zonemap.i18n import word
 from zonemap.render.printmap import PrintError, render_print
-from zonemap.render.report import METHOD_LABELS, TEXT, charts, rows
+from zonemap.render.report import TEXT, charts, evaluation_chart, rows
 
 if TYPE_CHECKING:
     from zonemap.zone import Zone
@@ -56,7 +57,7 @@ def render_docx(zone: Zone, data: dict, *, lang: str = "zh") -> bytes:
     document = docx.Document()
     document.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _EAST_ASIAN_FONT)
     document.add_heading(f"{data['zone']} — {t['title']}", level=0)
-    document.add_paragraph(f"{t['generated']}: {data['generated']} · {t['method']}: {METHOD_LABELS[data['method']][lang]}")
+    document.add_paragraph(f"{t['generated']}: {data['generated']} · {t['method']}: {word('method.' + data['method'], lang)}")
 
     try:
         png = render_print(zone, "png", dpi=150, lang=lang, landscape=True)[0]
@@ -82,6 +83,14 @@ def render_docx(zone: Zone, data: dict, *, lang: str = "zh") -> bytes:
         [t["prospect"], t["industry"], t["stage"], t["investment"], t["need"], t["fits"]],
         [[r["name"], r["industry"], r["stage"], r["investment"], r["need"], "\n".join(r["fits"])] for r in table["prospects"]],
     )
+    if data.get("evaluation"):
+        document.add_heading(word("evaluation_title", lang, zone=data["zone"], year=data["evaluation"]["year"]), level=1)
+        _table(
+            document,
+            [t["tenant"], t["area"], word("tax_per_mu", lang), word("output_per_mu", lang), word("class", lang)],
+            [[r["tenant"], r["area"], r["tax_per_mu"], r["output_per_mu"], r["class"]] for r in table["evaluation"]],
+        )
+        document.add_picture(io.BytesIO(evaluation_chart(data["evaluation"], lang, fmt="png")), width=Cm(_FIGURE_CM))
 
     validation = data["validation"]
     document.add_heading(t["checks"], level=1)

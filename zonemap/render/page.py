@@ -29,7 +29,7 @@ import pandas as pd
 from zonemap.diff import CHANGE_LABELS, changed_parcels
 from zonemap.errors import ZonemapError
 from zonemap.evaluate import CLASS_COLOURS, parcel_classes
-from zonemap.i18n import LANGS
+from zonemap.i18n import LANGS, land_use_name
 from zonemap.render.text import TEXT
 from zonemap.status import STATUS_COLOURS, STATUSES, status_label
 from zonemap.units import DECIMALS, M2_PER_UNIT, UNIT_LABELS
@@ -124,6 +124,7 @@ def _parcels_layer(zone: Zone, words: dict, lang: str, changes: dict[str, str] |
     labels = {s: status_label(s, lang) for s in status.unique()}  # once per status, not per parcel
     frame = parcels.assign(
         status_label=status.map(labels),
+        land_use=parcels["land_use"].map(lambda code: land_use_name(code, lang) or None),  # 100101 一类工业用地
         area_m2=area_m2,
         area_mu=area_mu,
         intensity=intensity,
@@ -281,8 +282,13 @@ def build_page(
     ledger = zone.areas(unit="mu")
     if title is None and evaluation is not None:
         title = words["class_title"].format(zone=zone.name, year=evaluation["year"])
+    if title is None and compare is not None:  # which two versions, of which dates
+        old, new = compare["versions"]["old"], compare["versions"]["new"]
+        title = words["compare_title"].format(zone=zone.name) + (" · " if lang == "en" else "：") + words["diff.versions"].format(
+            old=old["name"], old_date=old["date"] or "—", new=new["name"], new_date=new["date"] or "—"
+        )
     if title is None:
-        title = words["compare_title" if compare is not None else "title"].format(zone=zone.name)
+        title = words["title"].format(zone=zone.name)
     changes = changed_parcels(compare) if compare is not None else None
     grades = parcel_classes(evaluation) if evaluation is not None else None
     layers = {"parcels": _parcels_layer(zone, words, lang, changes, grades)}

@@ -36,7 +36,7 @@ from zonemap.areas import ledger_label
 from zonemap.errors import ZonemapError
 from zonemap.evaluate import latest_evaluation
 from zonemap.fit import prospect_fits
-from zonemap.i18n import table as words, word
+from zonemap.i18n import LANGS, table, word, word_or
 from zonemap.indicators import format_indicator
 from zonemap.render import write_page
 from zonemap.render.escape import clip, markdown_text
@@ -46,104 +46,14 @@ from zonemap.units import DECIMALS
 if TYPE_CHECKING:
     from zonemap.zone import Zone
 
-LANGS = ("zh", "en")
 FORMATS = (".html", ".md", ".docx")
 #: Columns of text a chart label shows at most, and a Markdown table cell; longer text is cut with "…" (the data keeps it whole).
 LABEL_COLUMNS = 40
 CELL_COLUMNS = 240
 ROAD_COLOUR, UNPARCELLED_COLOUR = "#999999", "#DDDDDD"
 
-TEXT = {
-    "zh": {
-        "title": "用地报告",
-        "generated": "生成日期",
-        "method": "面积算法",
-        "ledger": "面积台账",
-        "item": "项目",
-        "area": "面积（亩）",
-        "share": "占边界",
-        "parcels": "地块数",
-        "parcel_ids": "地块",
-        "indicators": "指标",
-        "indicator": "指标",
-        "value": "数值",
-        "formula": "公式",
-        "inputs": "输入",
-        "tenants": "入驻企业",
-        "tenant": "企业",
-        "investment": "投资（万元）",
-        "intensity_mu": "万元/亩",
-        "intensity_ha": "万元/公顷",
-        "prospects": "意向项目",
-        "prospect": "项目",
-        "industry": "行业",
-        "stage": "阶段",
-        "need": "需地（亩）",
-        "fits": "最佳选址",
-        "serviced": "已配套",
-        "checks": "数据检查",
-        "checks_ok": "未发现问题。",
-        "errors": "错误",
-        "warnings": "警告",
-        "charts": "图表",
-        "chart_land": "各类用地面积（亩）",
-        "chart_intensity": "入驻企业投资强度（万元/亩）",
-        "zone_intensity": "园区平均",
-        "no_tenants": "暂无入驻企业投资数据",
-        "map": "用地现状图",
-        "asks_for": "意向地块",
-        "none": "无",
-    },
-    "en": {
-        "title": "Land report",
-        "generated": "Generated",
-        "method": "Area method",
-        "ledger": "Area ledger",
-        "item": "Item",
-        "area": "Area (mu)",
-        "share": "Share of boundary",
-        "parcels": "Parcels",
-        "parcel_ids": "Parcels",
-        "indicators": "Indicators",
-        "indicator": "Indicator",
-        "value": "Value",
-        "formula": "Formula",
-        "inputs": "Inputs",
-        "tenants": "Tenants",
-        "tenant": "Tenant",
-        "investment": "Investment (万元)",
-        "intensity_mu": "万元/mu",
-        "intensity_ha": "万元/ha",
-        "prospects": "Prospects",
-        "prospect": "Prospect",
-        "industry": "Industry",
-        "stage": "Stage",
-        "need": "Need (mu)",
-        "fits": "Best sites",
-        "serviced": "serviced",
-        "checks": "Data checks",
-        "checks_ok": "No problems found.",
-        "errors": "errors",
-        "warnings": "warnings",
-        "charts": "Charts",
-        "chart_land": "Land by use (mu)",
-        "chart_intensity": "Investment intensity per tenant (万元/mu)",
-        "zone_intensity": "zone",
-        "no_tenants": "no tenant investment recorded yet",
-        "map": "Land-use map",
-        "asks_for": "asks for",
-        "none": "none",
-    },
-}
-METHOD_LABELS = {
-    "ellipsoidal": {"zh": "椭球面积（同三调、QGIS $area）", "en": "ellipsoidal (as 三调 and QGIS $area)"},
-    "planar": {"zh": "投影平面面积（同CAD）", "en": "planar (as CAD drawings)"},
-}
-STAGE_LABELS = {
-    "intent": {"zh": "意向", "en": "intent"},
-    "negotiating": {"zh": "洽谈中", "en": "negotiating"},
-    "signed": {"zh": "已签约", "en": "signed"},
-}
+#: The report's words per language, a view of :mod:`zonemap.i18n` (section ``report.``).
+TEXT: dict[str, dict[str, str]] = {lang: table(lang, "report.") for lang in LANGS}
 LEDGER_ROWS = ("planned", "boundary", *STATUSES, "roads", "unparcelled", "developed_total", "remaining", "ready", "raw")
 
 
@@ -236,7 +146,7 @@ def charts(data: dict, lang: str = "zh", *, fmt: str = "svg") -> dict[str, bytes
         axes = figure.subplots()
         if tenants:
             values = [t["intensity_wan_per_mu"] for t in tenants]
-            bars = axes.barh([clip(str(t["tenant"]), LABEL_COLUMNS) for t in tenants], values, color=STATUS_COLOURS["tenant"])
+            bars = axes.barh([clip(_tenant_name(t["tenant"], lang), LABEL_COLUMNS) for t in tenants], values, color=STATUS_COLOURS["tenant"])
             axes.bar_label(bars, labels=[f"{v:,.2f}" for v in values], padding=3)
             zone_value = data["indicators"]["indicators"]["investment_intensity_mu"]["value"]
             if zone_value is not None:
@@ -257,16 +167,25 @@ def _format_area(value: float | None) -> str:
     return "—" if value is None else f"{value:,.{DECIMALS['mu']}f}"
 
 
-def _format_inputs(inputs: dict) -> str:
+def _format_inputs(inputs: dict, lang: str) -> str:
     parts = []
     for key, value in inputs.items():
+        name = word_or(f"input.{key}", lang, key)
         if isinstance(value, float):
-            parts.append(f"{key} = {value:,.2f}")
+            parts.append(f"{name} = {value:,.2f}")
         elif isinstance(value, list):
-            parts.append(f"{key} = {', '.join(map(str, value)) or '—'}")
+            parts.append(f"{name} = {', '.join(map(str, value)) or '—'}")
         else:
-            parts.append(f"{key} = {'—' if value is None else value}")
+            parts.append(f"{name} = {'—' if value is None else value}")
     return "; ".join(parts)
+
+
+def _tenant_name(name: str | None, lang: str) -> str:
+    return name or word("no_tenant_name", lang)
+
+
+def _figure(value: float | None, decimals: int, lang: str) -> str:
+    return word("na", lang) if value is None else f"{value:,.{decimals}f}"
 
 
 def _site_text(site: dict, lang: str) -> str:
@@ -290,18 +209,18 @@ def rows(data: dict, lang: str = "zh") -> dict[str, list[dict]]:
             "label": indicator["label"][lang],
             "value": format_indicator(indicator, lang),
             "formula": indicator["formula"][lang],
-            "inputs": indicator["reason"] if indicator["value"] is None else _format_inputs(indicator["inputs"]),
+            "inputs": indicator["reason_text"][lang] if indicator["reason"] else _format_inputs(indicator["inputs"], lang),
         }
         for key, indicator in data["indicators"]["indicators"].items()
     ]
     tenant_rows = [
         {
-            "tenant": t["tenant"],
+            "tenant": _tenant_name(t["tenant"], lang),
             "parcels": ", ".join(t["parcels"]),
             "area": _format_area(t["area_mu"]),
-            "investment": "n/a" if t["investment_wan"] is None else f"{t['investment_wan']:,.0f}",
-            "intensity_mu": "n/a" if t["intensity_wan_per_mu"] is None else f"{t['intensity_wan_per_mu']:,.2f}",
-            "intensity_ha": "n/a" if t["intensity_wan_per_ha"] is None else f"{t['intensity_wan_per_ha']:,.2f}",
+            "investment": _figure(t["investment_wan"], 0, lang),
+            "intensity_mu": _figure(t["intensity_wan_per_mu"], 2, lang),
+            "intensity_ha": _figure(t["intensity_wan_per_ha"], 2, lang),
         }
         for t in data["indicators"]["tenants"]
     ]
@@ -317,7 +236,7 @@ def rows(data: dict, lang: str = "zh") -> dict[str, list[dict]]:
             {
                 "name": p["name"] or "—",
                 "industry": p["industry"] or "—",
-                "stage": STAGE_LABELS.get(p["stage"], {}).get(lang, p["stage"] or "—"),
+                "stage": word_or(f"stage.{p['stage']}", lang, p["stage"] or "—"),
                 "investment": "—" if p["investment_wan"] is None else f"{p['investment_wan']:,.0f}",
                 "need": _format_area(p["need"]),
                 "fits": fits or [TEXT[lang]["none"]],
@@ -370,13 +289,13 @@ def render_html(data: dict, svgs: dict[str, bytes], *, lang: str = "zh", map_htm
     images = {name: _svg_uri(svg) for name, svg in svgs.items() if name != "evaluation"}
     return _HTML.get_template("report.html").render(
         data=data,
-        w=words(lang),
+        w=table(lang),
         evaluation_image=_svg_uri(svgs["evaluation"]) if "evaluation" in svgs else None,
         rows=rows(data, lang),
         t=TEXT[lang],
         lang=lang,
         images=images,
-        method=METHOD_LABELS[data["method"]][lang],
+        method=word(f"method.{data['method']}", lang),
         map_html=map_html,
         print_map=_svg_uri(print_svg) if print_svg else None,
     )
@@ -396,7 +315,7 @@ def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
 def render_markdown(data: dict, files: dict[str, str], *, lang: str = "zh") -> str:
     """The report as Markdown; ``files`` names the charts (``land``, ``intensity``) and ``map`` page beside it."""
     t, table = TEXT[lang], rows(data, lang)
-    lines = [f"# {_md(data['zone'])} — {t['title']}", "", f"{t['generated']}: {data['generated']} · {t['method']}: {METHOD_LABELS[data['method']][lang]}", ""]
+    lines = [f"# {_md(data['zone'])} — {t['title']}", "", f"{t['generated']}: {data['generated']} · {t['method']}: {word('method.' + data['method'], lang)}", ""]
     lines += [f"## {t['ledger']}", ""]
     lines += _md_table([t["item"], t["area"], t["share"], t["parcels"]], [[r["label"], r["area"], r["share"], r["parcels"]] for r in table["ledger"]])
     lines += [f"## {t['indicators']}", ""]

@@ -32,11 +32,11 @@ import pandas as pd
 
 from zonemap.areas import ledger_label
 from zonemap.evaluate import latest_evaluation
-from zonemap.i18n import word
+from zonemap.i18n import word, word_or
 from zonemap.intake.exporter import formula_like
 from zonemap.render import write_page
 from zonemap.render.page import build_page
-from zonemap.render.report import LEDGER_ROWS, STAGE_LABELS, _format_inputs
+from zonemap.render.report import LEDGER_ROWS, _format_inputs
 from zonemap.status import STATUSES
 from zonemap.units import M2_PER_UNIT
 
@@ -154,7 +154,7 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
         w("wb_sheet_prospects"),
         [w(c) for c in ("wb_name", "wb_industry", "wb_investment", "wb_need_mu", "wb_stage", "wb_parcel_id", "wb_note")],
         ["text", "text", "money", "area", "text", "text", "text"],
-        prospects.reindex(columns=columns).assign(stage=prospects["stage"].map(lambda s: STAGE_LABELS.get(s, {}).get(lang, s))).to_numpy().tolist(),
+        prospects.reindex(columns=columns).assign(stage=prospects["stage"].map(lambda s: word_or(f"stage.{s}", lang, s))).to_numpy().tolist(),
     )
 
     add_sheet(
@@ -163,7 +163,7 @@ def build_workbook(zone: Zone, *, lang: str = "zh") -> openpyxl.Workbook:
         [w(c) for c in ("wb_indicator", "wb_value", "wb_unit", "wb_formula", "wb_inputs", "wb_reason")],
         ["text", "number", "text", "text", "text", "text"],
         [
-            [ind["label"][lang], ind["value"], _INDICATOR_UNITS.get(ind["unit"], ind["unit"]), ind["formula"][lang], _format_inputs(ind["inputs"]), ind["reason"]]
+            [ind["label"][lang], ind["value"], _INDICATOR_UNITS.get(ind["unit"], ind["unit"]), ind["formula"][lang], _format_inputs(ind["inputs"], lang), ind["reason"] and ind["reason_text"][lang]]
             for ind in figures["indicators"].values()
         ],
     )
