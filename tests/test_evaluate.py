@@ -157,3 +157,15 @@ def test_the_workbook_has_the_evaluation_sheet():
     a03_mu = geodesic_m2(zone.parcels.set_index("parcel_id").geometry["A03"], "EPSG:4528") / MU
     assert rows["佳电机械厂"][1] == 2025 and rows["佳电机械厂"][-1] == "D"
     assert rows["佳电机械厂"][5] == pytest.approx(64.0 / a03_mu, rel=1e-9)  # 亩均税收 of the sample's 2025 results
+
+
+def test_the_docx_report_has_the_evaluation(tmp_path):
+    import docx
+
+    from zonemap.render.report import write_report
+
+    write_report(zonemap.open(zonemap.sample_path()), tmp_path / "r.docx")
+    document = docx.Document(tmp_path / "r.docx")
+    assert "示例工业集中区 2025年度亩均效益评价" in [p.text for p in document.paragraphs]
+    classes = {row.cells[0].text: row.cells[-1].text for table in document.tables for row in table.rows if row.cells[-1].text in ("A", "B", "C", "D")}
+    assert classes == {"厚翔服装厂": "C", "佳电机械厂": "D"}

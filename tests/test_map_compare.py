@@ -90,3 +90,17 @@ def test_compare_with_a_missing_old_file_is_one_line(versions, cli, tmp_path):
     result = cli("map", new, "--compare", tmp_path / "nope.gpkg", "-o", tmp_path / "m.html")
     assert result.returncode == 1 and "nope.gpkg: no such file" in result.stderr
     assert not (tmp_path / "m.html").exists()
+
+
+def test_compare_page_names_both_versions_and_their_dates(versions):
+    from datetime import date
+
+    from zonemap.render.page import build_page
+
+    old, new = (zonemap.open(p) for p in versions)
+    today = date.today().isoformat()  # neither version records `updated`: the files' dates
+    page = build_page(new, compare=diff(old, new))
+    assert page.title == f"测试园区 用地变化对比图：{versions[0].name}（{today}）→ {versions[1].name}（{today}）"
+    assert build_page(new, lang="en", compare=diff(old, new)).title == (
+        f"测试园区: what changed · {versions[0].name} ({today}) → {versions[1].name} ({today})"
+    )

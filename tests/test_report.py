@@ -12,7 +12,6 @@ from markdown_it import MarkdownIt
 
 import zonemap
 from conftest import make_zone_file
-from zonemap.indicators import format_indicator
 from zonemap.render.report import charts, report_data
 
 X0, Y0 = 40525000.0, 3706000.0  # EPSG:4528
@@ -76,8 +75,15 @@ def test_html_report_offline_shows_charts_and_the_clis_figures(sample_copy, cli,
     for status, group in ledger["by_status"].items():
         assert page.inner_text(f'[data-ledger="{status}"]') == f"{group['area']:,.2f}", status
     indicators = json_of(cli, "indicators", sample_copy)
-    for key, indicator in indicators["indicators"].items():
-        assert page.inner_text(f'[data-indicator="{key}"]') == format_indicator(indicator), key
+    # Written out by hand (the sample: 100 亩 developed of 300 − 36.45 roads, 2 × 1000 万元 on 32.16 亩 let).
+    shown = {
+        "land_development_rate": "37.94%", "supply_rate": "32.16%", "built_up_rate": "100.00%", "floor_area_ratio": "0.54",
+        "building_coverage": "40.11%", "investment_intensity_mu": "62.19 万元/亩", "investment_intensity_ha": "932.86 万元/公顷",
+        "infrastructure_per_developed_mu": "0.50 万元/亩", "reused_buildings": "2 栋", "reused_floor_area": "11,600.00 m²",
+        "idle_buildings": "1 栋",
+    }
+    for key in indicators["indicators"]:
+        assert page.inner_text(f'[data-indicator="{key}"]') == shown[key], key
     assert indicators["indicators"]["land_development_rate"]["value"] is not None
 
     embedded = json.loads(page.inner_text("#zonemap-data"))
@@ -185,3 +191,22 @@ def test_report_on_a_phone_scrolls_wide_tables_in_their_own_box(browser, sample_
         page.screenshot(path=str(tmp_path / "report-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_english_report_is_wholly_english_and_the_chinese_one_wholly_chinese(make_zone, cli, tmp_path):
+    """Reasons, input names and n/a in the report's language (a zone without buildings or investment)."""
+    import re
+
+    square = shapely.box(40525000, 3706000, 40525100, 3706100)
+    zone = make_zone(boundary=square, parcels=[{"parcel_id": "T1", "status": "tenant", "tenant": "甲厂", "geometry": square}])
+    english, chinese = tmp_path / "en.md", tmp_path / "zh.md"
+    assert cli("report", zone, "-o", english, "--lang", "en").returncode == 0
+    assert cli("report", zone, "-o", chinese, "--lang", "zh").returncode == 0
+    # Markdown escapes (, ) and _ with a backslash; read the text as a planner's viewer shows it.
+    en, zh = (path.read_text(encoding="utf-8").replace("\\", "") for path in (english, chinese))
+    assert "no buildings recorded in the buildings layer" in en and "tenant parcel(s) T1 have no investment_wan" in en
+    assert "developed total (mu) = 15.00" in en
+    # Chinese only in the zone's own name and data (测试园区, 甲厂) and the 三调 method note.
+    assert set(re.findall(r"[\u4e00-\u9fff]+", en)) <= {"测试园区", "甲厂", "三调"}
+    assert "buildings 图层未登记建筑" in zh and "已入驻地块 T1 缺投资额" in zh and "已开发面积（亩） = 15.00" in zh
+    assert "developed_total_mu" not in zh and "n/a" not in zh and "no buildings" not in zh

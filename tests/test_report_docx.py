@@ -7,7 +7,7 @@ import json
 import docx
 import shapely
 
-SECTIONS_ZH = ["用地现状图", "面积台账", "指标", "入驻企业", "意向项目", "数据检查", "图表"]
+SECTIONS_ZH = ["用地现状图", "面积台账", "指标", "入驻企业", "意向项目", "示例工业集中区 2025年度亩均效益评价", "数据检查", "图表"]
 
 
 def test_docx_report_has_the_sections_real_tables_the_clis_figures_and_the_print_map(cli, sample_copy, tmp_path):
@@ -28,8 +28,8 @@ def test_docx_report_has_the_sections_real_tables_the_clis_figures_and_the_print
     assert len(indicator_table.rows) == 1 + len(figures["indicators"])
     assert [row.cells[0].text for row in tenant_table.rows[1:]] == [t["tenant"] for t in figures["tenants"]]
 
-    # The print map and the two charts, as pictures.
-    assert len(document.inline_shapes) == 3
+    # The print map, the evaluation's chart and the two charts, as pictures.
+    assert len(document.inline_shapes) == 4
     blobs = [document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob for shape in document.inline_shapes]
     assert all(blob.startswith(b"\x89PNG") for blob in blobs)
 

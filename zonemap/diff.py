@@ -16,6 +16,9 @@ Examples
 
 from __future__ import annotations
 
+import os
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -77,6 +80,119 @@ def _pieces(old: pd.DataFrame, new: pd.DataFrame) -> tuple[np.ndarray, np.ndarra
     return i[piece], j[piece]
 
 
+def _groups(before: pd.DataFrame, after: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """Rows of old and new parcels linked by a shared piece of land or a shared id: (old rows, new rows) per group."""
+    n_old = len(before)
+    root = list(range(n_old + len(after)))
+
+    def find(a: int) -> int:
+        while root[a] != a:
+            root[a] = root[root[a]]
+            a = root[a]
+        return a
+
+    links = list(zip(i.tolist(), (n_old + j).tolist()))
+    new_row = {pid: n_old + k for k, pid in enumerate(after["parcel_id"]) if pid is not None}
+    links += [(k, new_row[pid]) for k, pid in enumerate(before["parcel_id"]) if pid is not None and pid in new_row]
+    for a, b in links:
+        root[find(a)] = find(b)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for node in range(len(root)):
+        old_rows, new_rows = groups.setdefault(find(node), ([], []))
+        if node < n_old:
+            old_rows.append(node)
+        else:
+            new_rows.append(node - n_old)
+    return list(groups.values())
+
+
+def _same_money(a: float | None, b: float | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < INVESTMENT_CHANGE_WAN / 2)
+
+
+def _events(before: pd.DataFrame, after: pd.DataFrame, i: np.ndarray, j: np.ndarray, unit: str) -> list[dict]:
+    """Every change of the ledger as an event: old parcels and the new ones that hold their land now.
+
+    Each group of linked parcels (see :func:`_groups`) that changed is one
+    event: ``split`` (one old into several new), ``merged`` (several into
+    one), ``reshaped`` (several into several), ``added``, ``removed``, or
+    ``changed`` (one parcel's status, tenant, investment or area). It lists
+    the parcels ``old`` and ``new``; each new parcel names in ``differs`` the
+    fields in which it differs from what it came from (a split piece from its
+    parent, a merged parcel from its parents, their investments summed); and
+    ``by_status`` holds the area it moved into (+) and out of (−) each status.
+    Groups that did not change are left out, so the ``by_status`` of all
+    events add up to the ledger's change per status.
+    """
+
+    def parcel(row: pd.Series) -> dict:
+        money = float(row["investment_wan"])
+        return {
+            "parcel_id": _text(row["parcel_id"]),
+            "status": _text(row["status"]),
+            "tenant": _text(row["tenant"]),
+            "investment_wan": None if np.isnan(money) else money,
+            "area": from_m2(float(row["m2"]), unit),
+        }
+
+    events = []
+    for old_rows, new_rows in _groups(before, after, i, j):
+        olds = [parcel(before.iloc[k]) for k in sorted(old_rows, key=lambda k: str(before["parcel_id"].iloc[k]))]
+        news = [parcel(after.iloc[k]) for k in sorted(new_rows, key=lambda k: str(after["parcel_id"].iloc[k]))]
+        if olds:
+            moneys = [p["investment_wan"] for p in olds if p["investment_wan"] is not None]
+            came_from = {
+                "status": {p["status"] for p in olds},
+                "tenant": {p["tenant"] for p in olds},
+                "investment_wan": (sum(moneys) if moneys else None) if len(olds) > 1 else olds[0]["investment_wan"],
+            }
+            for p in news:
+                p["differs"] = [
+                    field
+                    for field, same in (
+                        ("status", came_from["status"] == {p["status"]}),
+                        ("tenant", came_from["tenant"] == {p["tenant"]}),
+                        ("investment_wan", _same_money(came_from["investment_wan"], p["investment_wan"])),
+                    )
+                    if not same
+                ]
+        if len(olds) == 1 and len(news) == 1 and olds[0]["parcel_id"] == news[0]["parcel_id"]:
+            if not news[0]["differs"] and abs(news[0]["area"] - olds[0]["area"]) <= from_m2(to_m2(AREA_CHANGE_MU, "mu"), unit):
+                continue
+            kind = "changed"
+        elif not olds:
+            kind = "added"
+        elif not news:
+            kind = "removed"
+        elif len(olds) == 1:
+            kind = "split"
+        elif len(news) == 1:
+            kind = "merged"
+        else:
+            kind = "reshaped"
+        statuses = sorted({str(p["status"]) for p in olds + news})
+        by_status = {
+            s: sum(p["area"] for p in news if str(p["status"]) == s) - sum(p["area"] for p in olds if str(p["status"]) == s) for s in statuses
+        }
+        events.append({"kind": kind, "old": olds, "new": news, "by_status": by_status})
+    order = {kind: k for k, kind in enumerate(("split", "merged", "reshaped", "added", "removed", "changed"))}
+    return sorted(events, key=lambda e: (order[e["kind"]], str((e["old"] or e["new"])[0]["parcel_id"])))
+
+
+def data_date(zone: Zone) -> str | None:
+    """When the zone's data last changed (ISO date): its newest parcel ``updated``, else the file's date."""
+    updated = pd.to_datetime(zone.parcels["updated"], errors="coerce").max() if len(zone.parcels) else pd.NaT
+    if pd.notna(updated):
+        return updated.date().isoformat()
+    return date.fromtimestamp(os.path.getmtime(zone.path)).isoformat() if isinstance(zone.path, Path) else None
+
+
+def _version(zone: Zone) -> dict:
+    """Which version a report compares: where it is, its short name (file name, or database zone name) and date."""
+    name = zone.path.name if isinstance(zone.path, Path) else getattr(zone.path, "zone", str(zone.path))
+    return {"path": str(zone.path), "name": name, "date": data_date(zone)}
+
+
 def _parcel(row: pd.Series, unit: str) -> dict:
     return {"parcel_id": row["parcel_id"], "status": row["status"], "tenant": row["tenant"], "area": from_m2(row["m2"], unit)}
 
@@ -123,6 +239,7 @@ def diff(old: Zone, new: Zone, *, unit: str = "mu", method: str = "ellipsoidal")
     return {
         "old": str(old.path),
         "new": str(new.path),
+        "versions": {"old": _version(old), "new": _version(new)},
         "unit": unit,
         "method": method,
         "added": [_parcel(row, unit) for _, row in added.sort_values("parcel_id").iterrows()],
@@ -144,6 +261,7 @@ def diff(old: Zone, new: Zone, *, unit: str = "mu", method: str = "ellipsoidal")
             {"parcel_id": r.parcel_id, "old": from_m2(r.m2_old, unit), "new": from_m2(r.m2_new, unit), "change": from_m2(r.m2_new - r.m2_old, unit)}
             for r in grown.itertuples()
         ],
+        "changes": _events(before, after, i, j, unit),
         "ledger": {
             "old": flat["old"],
             "new": flat["new"],
@@ -155,12 +273,20 @@ def diff(old: Zone, new: Zone, *, unit: str = "mu", method: str = "ellipsoidal")
 def changed_parcels(report: dict) -> dict[str, str]:
     """Parcel id (in the new version) → its most telling kind of change (see :data:`CHANGE_LABELS`).
 
-    Parcels not listed did not change.
+    A piece of a split or a merged parcel that changed status or tenant from
+    what it came from shows that change (a new tenant on a split-off piece
+    is a new tenant first). Parcels not listed did not change.
     """
     kinds: dict[str, str] = {}
     for kind, rows in (("area", report["area_changed"]), ("tenant", report["tenant_changed"]), ("status", report["status_changed"])):
         kinds.update({row["parcel_id"]: kind for row in rows})
     kinds.update({event["into"]: "merged" for event in report["merged"]})
     kinds.update({pid: "split" for event in report["split"] for pid in event["into"]})
+    for event in report["changes"]:
+        if event["kind"] in ("split", "merged", "reshaped"):
+            for piece in event["new"]:
+                telling = [field for field in ("tenant", "status") if field in piece["differs"]]
+                if telling:
+                    kinds[piece["parcel_id"]] = telling[0]
     kinds.update({row["parcel_id"]: "added" for row in report["added"]})
     return kinds

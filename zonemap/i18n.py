@@ -242,6 +242,28 @@ _CHANGES: dict[str, tuple[str, str]] = {
     "change.removed": ("已删除（旧版本）", "Removed (old version)"),
 }
 
+#: What changed between two versions (zonemap diff): one line per event.
+_DIFF: dict[str, tuple[str, str]] = {
+    "diff.versions": ("{old}（{old_date}）→ {new}（{new_date}）", "{old} ({old_date}) → {new} ({new_date})"),
+    "diff.split": ("÷ 分割 {old} → {new}", "÷ split {old} → {new}"),
+    "diff.merged": ("∪ 合并 {old} → {new}", "∪ merged {old} → {new}"),
+    "diff.reshaped": ("⟳ 重新划分 {old} → {new}", "⟳ re-parcelled {old} → {new}"),
+    "diff.added": ("+ 新增 {new}", "+ added {new}"),
+    "diff.removed": ("- 删除 {old}", "- removed {old}"),
+    "diff.changed": ("~ {parcel}：{changes}", "~ {parcel}: {changes}"),
+    "diff.parcel": ("{parcel}（{details}）", "{parcel} ({details})"),
+    "diff.field": ("{field} {old} → {new}", "{field} {old} → {new}"),
+    "diff.none": ("地块无变化", "no parcel changed"),
+    "diff.ledger": ("面积台账（{unit}）", "Area ledger ({unit})"),
+    "diff.old": ("旧", "old"),
+    "diff.new": ("新", "new"),
+    "diff.change": ("变化", "change"),
+    "field.area": ("面积", "area"),
+    "list_sep": ("、", ", "),
+    "detail_sep": ("，", ", "),
+    "clause_sep": ("；", "; "),
+}
+
 #: Messages of the command line that have words in both languages.
 _CLI: dict[str, tuple[str, str]] = {
     "cli.nothing_changed": ("{parcel}：无变化", "{parcel}: nothing changed"),
@@ -386,6 +408,8 @@ _INTAKE: dict[str, tuple[str, str]] = {
     "intake_read": ("读取 {name} 图层 {layer}：{count} 个要素（{types}）", "read {name} layer {layer}: {count} features ({types})"),
     "intake_matched": ("--where 筛选出 {matched} 个（共 {total} 个）", "--where matched {matched} of {total}"),
     "intake_dropped": ("未导入：{items}", "left out: {items}"),
+    "intake_unmapped": ("未导入的字段：{fields}；用 --map FIELD=SRCFIELD 保留（FIELD 为 {unfilled} 之一，例如 --map {example}）",
+                        "not imported 未导入的字段: {fields}; keep one with --map FIELD=SRCFIELD (FIELD one of {unfilled}; e.g. --map {example})"),
 }
 
 #: The Excel 台账 (zonemap export ZONE 台账.xlsx): sheet names and column headers.
@@ -471,7 +495,7 @@ _PRINT: dict[str, tuple[str, str]] = {
 
 #: Every section above, merged: code → (zh, en).
 WORDS: dict[str, tuple[str, str]] = {
-    **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_CLI,
+    **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_DIFF, **_CLI,
     **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS,
 }
 

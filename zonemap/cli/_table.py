@@ -5,7 +5,7 @@ Examples
 >>> terminal_text("Acme\\x1b]0;pwned\\x07 Ltd")
 'Acme\\\\x1b]0;pwned\\\\x07 Ltd'
 >>> print(render([("绿源" * 40, "1.00")]))
-绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源…  1.00
+绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿源绿…  1.00
 """
 
 from __future__ import annotations

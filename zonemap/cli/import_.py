@@ -30,6 +30,7 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
     recognised; statuses may be Chinese (已入驻, 已开发, 未开发). The result
     is validated before it is written; every change goes to the history.
     """
+    from zonemap.i18n import word
     from zonemap.intake.importer import import_source
     from zonemap.intake.sources import read_summary
 
@@ -46,9 +47,9 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
     if report.fields:
         click.echo("fields 字段: " + ", ".join(f"{field}←{column}" for field, column in report.fields.items()), err=True)
     if report.unmapped:
-        into = f", FIELD one of {', '.join(report.unfilled)}" if report.unfilled else ""
-        click.echo(f"not imported 未导入的字段: {', '.join(report.unmapped)}; keep one with --map FIELD=SRCFIELD{into}"
-                   f" (e.g. --map {(report.unfilled or ['note'])[-1]}={report.unmapped[0]})", err=True)
+        unfilled = report.unfilled or ["note"]
+        click.echo(word("intake_unmapped", "en", fields=", ".join(report.unmapped), unfilled=", ".join(unfilled),
+                        example=f"{unfilled[-1]}={report.unmapped[0]}"), err=True)
     for line in report.fixes:
         click.echo(f"fixed: {line}", err=True)
     print_warnings(report.warnings)

@@ -346,14 +346,15 @@ def split_parcel(
 
 
 def _repoint_references(change, old_ids: list[str], children: gpd.GeoDataFrame, action: str) -> None:
-    """Point buildings and prospects of the parcels ``old_ids`` at the ``children`` that replace them.
+    """Point buildings, prospects and holds of the parcels ``old_ids`` at the ``children`` that replace them.
 
     A building follows the child holding its representative point (the
     nearest, should it lie outside all). A prospect has no geometry; it
     follows the child holding most floor area of the old parcels' buildings,
     since investors ask for a parcel mostly for a building on it (the
     Wujiang investor and the old dairy-farm barn), else the largest child.
-    Each move is recorded in ``history``.
+    Held land stays held: a hold passes to every piece of a split, and to
+    the merged parcel. Each move is recorded in ``history``.
     """
     child_ids = children["parcel_id"].astype(str).to_numpy()
     pieces = children.geometry.to_numpy()
@@ -384,6 +385,15 @@ def _repoint_references(change, old_ids: list[str], children: gpd.GeoDataFrame, 
             prospects.iloc[i, prospects.columns.get_loc("parcel_id")] = target
             change.record(target, action, "prospects.parcel_id", old, target, f"prospect {prospects['name'].iloc[i]}: follows {why}")
         change.write("prospects", prospects)
+    holds = change.read("holds")
+    held = holds["parcel_id"].isin(old_ids).to_numpy()
+    if held.any():
+        # Held land stays held: every piece of a split, the whole of a merge (for the first parcel's prospect).
+        kept = holds[held].drop_duplicates("parcel_id").iloc[:1] if action == "merge" else holds[held]
+        followed = pd.concat([kept.assign(parcel_id=child) for child in child_ids], ignore_index=True)
+        for pid, prospect, until in followed[["parcel_id", "prospect", "until"]].itertuples(index=False):
+            change.record(pid, action, "holds.prospect", None, prospect, f"prospect {prospect}: hold until {until} follows the {action}")
+        change.write("holds", pd.concat([holds[~held], followed], ignore_index=True).astype(store.SCHEMA["holds"]))
 
 
 def merge_parcels(zone: str | os.PathLike | Zone, parcel_ids: list[str], *, new_id: str, by: str | None = None) -> Zone:

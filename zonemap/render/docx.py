@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from zonemap.i18n import word
 from zonemap.render.printmap import PrintError, render_print
-from zonemap.render.report import TEXT, charts, rows
+from zonemap.render.report import TEXT, charts, evaluation_chart, rows
 
 if TYPE_CHECKING:
     from zonemap.zone import Zone
@@ -83,6 +83,14 @@ def render_docx(zone: Zone, data: dict, *, lang: str = "zh") -> bytes:
         [t["prospect"], t["industry"], t["stage"], t["investment"], t["need"], t["fits"]],
         [[r["name"], r["industry"], r["stage"], r["investment"], r["need"], "\n".join(r["fits"])] for r in table["prospects"]],
     )
+    if data.get("evaluation"):
+        document.add_heading(word("evaluation_title", lang, zone=data["zone"], year=data["evaluation"]["year"]), level=1)
+        _table(
+            document,
+            [t["tenant"], t["area"], word("tax_per_mu", lang), word("output_per_mu", lang), word("class", lang)],
+            [[r["tenant"], r["area"], r["tax_per_mu"], r["output_per_mu"], r["class"]] for r in table["evaluation"]],
+        )
+        document.add_picture(io.BytesIO(evaluation_chart(data["evaluation"], lang, fmt="png")), width=Cm(_FIGURE_CM))
 
     validation = data["validation"]
     document.add_heading(t["checks"], level=1)

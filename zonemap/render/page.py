@@ -282,8 +282,13 @@ def build_page(
     ledger = zone.areas(unit="mu")
     if title is None and evaluation is not None:
         title = words["class_title"].format(zone=zone.name, year=evaluation["year"])
+    if title is None and compare is not None:  # which two versions, of which dates
+        old, new = compare["versions"]["old"], compare["versions"]["new"]
+        title = words["compare_title"].format(zone=zone.name) + (" · " if lang == "en" else "：") + words["diff.versions"].format(
+            old=old["name"], old_date=old["date"] or "—", new=new["name"], new_date=new["date"] or "—"
+        )
     if title is None:
-        title = words["compare_title" if compare is not None else "title"].format(zone=zone.name)
+        title = words["title"].format(zone=zone.name)
     changes = changed_parcels(compare) if compare is not None else None
     grades = parcel_classes(evaluation) if evaluation is not None else None
     layers = {"parcels": _parcels_layer(zone, words, lang, changes, grades)}
