@@ -28,6 +28,8 @@ MU = 10000 / 15
 #: Where each CRS puts the same spot of Huai'an District (x with and without the zone-40 prefix).
 ORIGINS = {"EPSG:4528": (40_523_000.0, 3_707_000.0), "EPSG:4549": (523_000.0, 3_707_000.0)}
 ZONEMAP = [sys.executable, "-m", "zonemap.cli"]
+#: What the CLI subprocesses print in: UTF-8, or the console CI sets (GB18030).
+CONSOLE_ENCODING = os.environ.get("PYTHONIOENCODING", "utf-8").split(":")[0]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -149,7 +151,9 @@ def sample_copy(tmp_path: Path) -> Path:
 
 def run_zonemap(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real ``zonemap`` CLI as a subprocess; text output captured."""
-    return subprocess.run([*ZONEMAP, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
+    # The console's encoding named on both sides (CI runs the suite once more with a GB18030 console).
+    return subprocess.run([*ZONEMAP, *map(str, args)], capture_output=True, text=True, encoding=CONSOLE_ENCODING,
+                          env={**os.environ, "PYTHONIOENCODING": CONSOLE_ENCODING}, cwd=cwd, timeout=300)
 
 
 @pytest.fixture

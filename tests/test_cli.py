@@ -137,7 +137,7 @@ def test_validate_exit_codes(cli, grid_zone):
 @pytest.mark.parametrize("command", ["info", "areas", "remaining", "validate"])
 def test_bad_zone_files_give_one_line_and_exit_1(cli, tmp_path, command):
     text = tmp_path / "parcels.gpkg"
-    text.write_text("not a database")
+    text.write_text("not a database", encoding="utf-8")
     roads_only = tmp_path / "roads_only.gpkg"
     pyogrio.write_dataframe(
         __import__("geopandas").GeoDataFrame({"name": ["经一路"]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4528"),
@@ -178,7 +178,7 @@ def _one_line(result) -> str:
 )
 def test_bad_option_values_are_usage_errors(cli, sample_copy, tmp_path, args, words):
     source = tmp_path / "src.geojson"
-    source.write_text('{"type": "FeatureCollection", "features": []}')
+    source.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
     before = sample_copy.read_bytes()
     result = cli(*[{"ZONE": sample_copy, "SRC": source}.get(a, a) for a in args])
     assert result.returncode == 2 and words in result.stderr and "Invalid value" in result.stderr

@@ -156,3 +156,18 @@ def test_a_read_only_role_reads_everything_and_is_refused_edits(postgis, shared,
             assert code == 1
             assert len(err.strip().splitlines()) == 1 and "read-only" in err and "reader" in err, err
     assert zone_state(postgis, shared) == before
+
+
+def test_a_parcel_held_by_another_zonemap_edit_names_that_planner(postgis, shared):
+    """The holder is a zonemap merge (as planner, --by 王工) that holds C04 while it waits for C05."""
+    blocker = hold(postgis, shared, "C05")
+    merging = start(postgis, shared, "merge", "C04", "C05", "--id", "C45", "--by", "王工")
+    try:
+        waiting(postgis, 1)  # the merge holds C04 and waits for C05
+        code, _, err = finish(start(postgis, shared, "set", "C04", "--note", "x", "--by", "李工", wait=1))
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert finish(merging)[0] == 0
+    assert code == 1
+    assert "parcel C04 is being edited by database user planner (王工 (planner)) since 20" in err, err

@@ -216,3 +216,13 @@ def test_held_land_stays_held_through_split_and_merge(grid_zone):
     merge_parcels(zone, ["P3-1", "P3-2"], new_id="P3")
     assert store.read_layer(zone, "holds")[["parcel_id", "prospect"]].values.tolist() == [["P3", "甲公司"]]
     assert [p.code for p in zonemap.open(zone).validate()] == []
+
+
+def test_the_print_map_hatches_held_land_and_lists_it(sample_copy):
+    from zonemap.render.printmap import render_print
+
+    svg = render_print(zonemap.open(sample_copy), "svg")[0].decode("utf-8")
+    assert "预留用地" not in svg  # nothing held yet
+    hold_parcels(sample_copy, ["C03"], prospect="惠实业有限公司", until="2027-06-30")
+    svg = render_print(zonemap.open(sample_copy), "svg")[0].decode("utf-8")
+    assert "预留用地" in svg and 'id="h' in svg  # the legend row, and matplotlib's hatch pattern

@@ -80,6 +80,7 @@ def test_second_writer_is_told_the_zone_is_busy(sample_copy, monkeypatch):
         ],
         stdout=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
     try:
         assert holder.stdout.readline().strip() == "locked"

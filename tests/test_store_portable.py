@@ -15,7 +15,7 @@ import zonemap
 from zonemap import store
 
 PACKAGE = Path(zonemap.__file__).parent
-NO_FCNTL = Path(__file__).parent / "no_fcntl"  # its sitecustomize makes `import fcntl` fail, as on Windows
+NO_FCNTL = Path(__file__).parent / "windows_like"  # its sitecustomize makes `import fcntl` fail, as on Windows
 
 
 def _python(*args: str, env: dict[str, str] | None = None, encoding: str = "utf-8") -> subprocess.CompletedProcess:

@@ -59,7 +59,7 @@ def shown_path(path: str | os.PathLike) -> str:
     >>> shown_path("/out/.r.md-map.html.k2j3h4g5.tmp")
     '/out/r.md-map.html'
     """
-    parts = list(Path(path).parts)
+    parts = list(Path(str(path)).parts)  # str: a database zone is named by its URL
     for i, part in enumerate(parts):
         match = _TEMPORARY.match(part)
         if match:

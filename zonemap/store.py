@@ -198,7 +198,7 @@ def writing(path: str | os.PathLike) -> bool:
 def require_geopackage(path: str | os.PathLike) -> Path:
     """``path`` as a Path, or a one-line :class:`ZoneFileError` saying what is wrong."""
     path = Path(path)
-    if _WRITING and path.resolve() in _WRITING:
+    if writing(path):
         raise RuntimeError(f"{path}: opened while this process writes it, which would drop SQLite's lock; read it through txn.read")
     if not path.exists():
         raise ZoneFileError(f"{path}: no such file; check the path, or create a zone with `zonemap init`")

@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from zonemap import store
+from zonemap import pgstore, store
 from zonemap.adjacency import shared_edges
 from zonemap.areas import areas_m2, metric_geometries
 from zonemap.errors import ZonemapError
@@ -80,8 +80,10 @@ def _edited(path: Path, rows: list[dict]) -> Zone:
     return zone
 
 
-def _zone_path(zone: str | os.PathLike | Zone) -> Path:
-    return zone.path if isinstance(zone, Zone) else Path(zone)
+def _zone_path(zone: str | os.PathLike | Zone) -> Path | pgstore.DatabaseZone:
+    if isinstance(zone, Zone):
+        return zone.path
+    return pgstore.parse_location(zone) if pgstore.is_database(zone) else Path(zone)
 
 
 def _fresh_ids(parcels: pd.DataFrame, wanted: list[str], zone) -> list[str]:

@@ -167,6 +167,11 @@ def _path(geometry):
     return MplPath(np.concatenate(vertices), codes) if vertices else None
 
 
+def _hatch(style: dict) -> str | None:
+    """Diagonal hatching for a style that asks for it (land held for a prospect), drawn in its stroke colour."""
+    return "////" if style.get("hatch") else None
+
+
 def _draw_layer(axes, layer, *, edge: str | None = None) -> None:
     from matplotlib.patches import PathPatch
 
@@ -183,6 +188,7 @@ def _draw_layer(axes, layer, *, edge: str | None = None) -> None:
                 edgecolor=edge or style["stroke"],
                 linewidth=style["weight"] * 0.5,
                 linestyle=_linestyle(style),
+                hatch=_hatch(style),
             )
         )
 
@@ -384,7 +390,7 @@ def print_map(
         axes.set_yticks([])
         for spine in axes.spines.values():
             spine.set_linewidth(1.0)
-        for key in ("roads", "parcels", "buildings", "boundary"):
+        for key in ("roads", "parcels", "holds", "buildings", "boundary"):
             if key in page.layers:
                 _draw_layer(axes, page.layers[key], edge=_PARCEL_EDGE if key == "parcels" else None)
         taken: list = []
@@ -420,7 +426,7 @@ def print_map(
             y = lh - 9 - i * step
             style = row["style"]
             legend.add_patch(
-                Rectangle((2, y - step * 0.35), 8, step * 0.7, facecolor=_rgb(style["fill"], style.get("fillOpacity", 1.0)), edgecolor=style["stroke"], linewidth=style["weight"] * 0.5, linestyle=_linestyle(style))
+                Rectangle((2, y - step * 0.35), 8, step * 0.7, facecolor=_rgb(style["fill"], style.get("fillOpacity", 1.0)), edgecolor=style["stroke"], linewidth=style["weight"] * 0.5, linestyle=_linestyle(style), hatch=_hatch(style))
             )
             if "parcels" in row:
                 label = word("print_legend_row", lang, label=row["label"], parcels=row["parcels"], area=f"{row['area']:,.{DECIMALS['mu']}f}")

@@ -288,10 +288,9 @@
       this.drawn = 0;
     },
 
-    // Features under TINY_PX are a box of their size, set straight into the
-    // pixels in feature order (neighbours overwrite, never darken, each other,
-    // and no class covers the others); a box shrunk to 80% has about the area
-    // of the polygon in it. The others are one path each: Skia slows down
+    // Features under TINY_PX are their box, set straight into the pixels in
+    // feature order: neighbours overwrite, never darken, each other, no class
+    // covers the others, and no gap opens between them. The others are one path each: Skia slows down
     // badly on paths of many contours. Outlines are left off features under
     // STROKE_MIN_PX, where they would only grey the fill.
     _paint: function (ctx, view) {
@@ -319,7 +318,7 @@
         }
         var cx = (((box[4 * i] + box[4 * i + 2]) / 2) * view.scale - view.ox - view.bx) * m - area[0],
           cy = (((box[4 * i + 1] + box[4 * i + 3]) / 2) * view.scale - view.oy - view.by) * m - area[1];
-        var w = Math.max(0.8 * bw * m, 1) / 2, h = Math.max(0.8 * bh * m, 1) / 2, colour = colours[layer.classOf[i]];
+        var w = Math.max(bw * m, 1) / 2, h = Math.max(bh * m, 1) / 2, colour = colours[layer.classOf[i]];
         var x0 = Math.max(Math.round(cx - w), 0), x1 = Math.min(Math.max(Math.round(cx + w), x0 + 1), area[2]);
         var y0 = Math.max(Math.round(cy - h), 0), y1 = Math.min(Math.max(Math.round(cy + h), y0 + 1), area[3]);
         for (var y = y0; y < y1; y++) {
