@@ -473,11 +473,14 @@ def test_hostile_text_shows_as_text_and_runs_nothing(offline_page, hostile_zone,
     # Hover over the building (name) and the road (name) tooltips.
     for lon_lat, payload in (((40525010, 3706010), PAYLOADS[1]), ((40525100, 3706065), PAYLOADS[2])):
         point = gpd.GeoSeries([shapely.Point(*lon_lat)], crs=zone.crs).to_crs("EPSG:4326").iloc[0]
+        # The search's fly and the last popup's pan must be over, or the point moves under the mouse.
         x, y = page.evaluate(
-            "([lat, lon]) => { var p = zonemap.current.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+            """([lat, lon]) => { var m = zonemap.current.map; m.closePopup(); m.stop();
+                 var p = m.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }""",
             [point.y, point.x],
         )
-        page.mouse.move(x, y)
+        box = page.locator(".folium-map").bounding_box()
+        page.mouse.move(box["x"] + x, box["y"] + y)
         page.wait_for_selector(".zm-tooltip")
         assert payload in page.locator(".zm-tooltip").inner_text()
     assert page.evaluate("typeof window.__xss") == "undefined"
