@@ -40,10 +40,11 @@ SAMPLE_TENANTS = {"A01": "厚翔服装厂", "A03": "佳电机械厂"}
 
 
 def page_data(html: str) -> dict:
-    """The data block the page script reads, unpacked as the browser does (base64, gzip, JSON + binary),
+    """The data block the page script reads, unpacked as the browser does (base64, gzip when marked so, JSON + binary),
     with each binary section's bytes in place of its reference."""
     match = re.search(r'<script type="application/octet-stream" id="[^"]+">(.*?)</script>', html, re.S)
-    raw = gzip.decompress(base64.b64decode(match.group(1)))
+    block = match.group(1)
+    raw = base64.b64decode(block[1:]) if block.startswith("~") else gzip.decompress(base64.b64decode(block))
     length = int.from_bytes(raw[:4], "little")
     sections = raw[4 + length :]
 
@@ -791,3 +792,25 @@ def test_phone_layout_folds_panels_and_still_draws_everything(browser, sample_ma
         assert width > 0.6 * 390
     finally:
         context.close()
+
+
+def test_a_zone_draws_in_a_browser_without_decompression_streams(offline_page, sample_map):
+    """Older iPhones' WeChat (iOS Safari before 16.4) has no DecompressionStream: a township's zone still draws."""
+    page = offline_page
+    page.add_init_script("delete window.DecompressionStream; delete window.CompressionStream;")
+    open_map(page, sample_map)
+    assert page.evaluate("typeof DecompressionStream") == "undefined"
+    assert page.evaluate("zonemap.current.layers.parcels.drawn") == 15
+    assert not page.errors
+
+
+def test_only_large_blocks_are_gzipped():
+    from zonemap.render.encode import GZIP_FROM_BYTES, RAW_MARK, pack, unpack
+
+    small = {"layers": {"a": {"bytes": b"\x01\x02"}}}
+    large = {"layers": {"a": {"bytes": bytes(range(256)) * (GZIP_FROM_BYTES // 256 + 1)}}}
+    small_block, large_block = pack(small), pack(large)
+    assert small_block.startswith(RAW_MARK)
+    assert gzip.decompress(base64.b64decode(large_block))[:4]  # a real gzip stream, no mark
+    assert unpack(small_block)[1] == b"\x01\x02"
+    assert unpack(large_block)[1] == large["layers"]["a"]["bytes"]

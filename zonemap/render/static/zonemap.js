@@ -14,13 +14,21 @@
 
   /* ---------- decoding (see zonemap/render/encode.py) ---------- */
 
-  // The data block: base64 of gzip of [JSON length (4 bytes LE), JSON, binary sections].
-  // The browser's own DecompressionStream inflates it, from file:// too.
+  // The data block: base64 of [JSON length (4 bytes LE), JSON, binary sections], gzipped when large
+  // (the browser's own DecompressionStream inflates it, from file:// too); '~' starts one left plain.
+  function isPlain(node) {
+    return node.textContent.trim().charAt(0) === '~';
+  }
+
   function unpack(node) {
-    var text = atob(node.textContent.trim()), packed = new Uint8Array(text.length);
+    var text = node.textContent.trim(), plain = isPlain(node);
+    text = atob(plain ? text.slice(1) : text);
+    var packed = new Uint8Array(text.length);
     for (var i = 0; i < text.length; i++) packed[i] = text.charCodeAt(i);
-    var stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Response(stream).arrayBuffer().then(function (buffer) {
+    var inflated = plain
+      ? Promise.resolve(packed.buffer)
+      : new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+    return inflated.then(function (buffer) {
       var length = new DataView(buffer).getUint32(0, true);
       var data = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, length)));
       data.bytes = new Uint8Array(buffer, 4 + length);
@@ -716,7 +724,7 @@
     map.createPane('zm-highlight').style.zIndex = 470;
     page.highlight = new PolygonCanvas(null, { pane: 'zm-highlight', only: -1 }).addTo(map);
     zonemap.current = page; // for tests and the console
-    if (!window.DecompressionStream) {
+    if (!window.DecompressionStream && !isPlain(document.getElementById(dataId))) {
       el('div', 'zm-title', tooOld, map.getContainer());
       return page;
     }
