@@ -227,6 +227,8 @@ def test_reimport_without_changes_leaves_the_zone_byte_identical(cli, small_zone
     assert result.returncode == 0 and "0 added, 0 updated, 0 removed, 2 unchanged" in result.stdout
     assert file_bytes(small_zone) == before
     same = cli("set", small_zone, "P2", "--status", "vacant")
+    assert same.returncode == 0 and same.stdout.strip() == "P2：无变化"
+    same = cli("set", small_zone, "P2", "--status", "vacant", "--lang", "en")
     assert same.returncode == 0 and "nothing changed" in same.stdout
     assert file_bytes(small_zone) == before
 
