@@ -46,12 +46,19 @@ def _note(db: sqlite3.Connection, parcel_id: str) -> str | None:
     return db.execute("SELECT note FROM parcels WHERE parcel_id = ?", (parcel_id,)).fetchone()[0]
 
 
-def test_a_long_lived_connection_keeps_working_beside_zonemap(sample_copy):
-    """QGIS's open connection: zonemap's edits reach it, and its own next save lands beside them."""
+def test_a_long_lived_connection_keeps_working_beside_zonemap(sample_copy, tmp_path):
+    """QGIS's open connection: zonemap's edits (set, split, import) reach it, and its own next save lands beside them."""
     qgis = store.register_gpkg_functions(sqlite3.connect(sample_copy))
     assert qgis.execute("SELECT count(*) FROM parcels").fetchone() == (15,)
+    survey = store.read_layer(sample_copy, "parcels")
+    survey = survey[survey["parcel_id"] == "B02"].assign(note="测绘院复核")
+    survey.to_file(tmp_path / "复核.geojson", driver="GeoJSON", engine="pyogrio")
 
-    for args in (("set", "A02", "--tenant", "新厂", "--status", "tenant"), ("split", "C03", "--mu", "20")):
+    for args in (
+        ("set", "A02", "--tenant", "新厂", "--status", "tenant"),
+        ("split", "C03", "--mu", "20"),
+        ("import", tmp_path / "复核.geojson", "--mode", "update"),
+    ):
         result = run_zonemap(args[0], sample_copy, *args[1:])
         assert result.returncode == 0, result.stderr
         assert_sound(sample_copy)
@@ -65,6 +72,7 @@ def test_a_long_lived_connection_keeps_working_beside_zonemap(sample_copy):
 
     parcels = store.read_layer(sample_copy, "parcels").set_index("parcel_id")
     assert parcels.loc["B01", "note"] == "现场核实" and parcels.loc["A02", "tenant"] == "新厂"
+    assert parcels.loc["B02", "note"] == "测绘院复核"
     assert {"C03-1", "C03-2"} <= set(parcels.index)
     assert_sound(sample_copy)
 
