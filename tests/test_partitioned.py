@@ -9,8 +9,10 @@ import pytest
 import shapely
 
 import zonemap
-from benchmarks.generate import build_layers
+from benchmarks.generate import build_layers, generate
 from zonemap import partitioned, store
+
+from conftest import MU, geodesic_m2
 
 distributed = pytest.importorskip("distributed")
 
@@ -90,3 +92,39 @@ def test_cli_engine_dask_gives_the_same_json(cli, damaged):
 def test_scheduler_needs_the_dask_engine(cli):
     done = cli("validate", "--scheduler", "tcp://127.0.0.1:8786")
     assert done.returncode == 2 and "--engine dask" in done.stderr
+
+
+def test_cli_dask_areas_and_remaining_equal_memory_and_geod(cli, tmp_path):
+    """``areas --engine dask`` on local threads (no cluster) against the in-memory CLI and an independent Geod sum.
+
+    ``remaining`` has no ``--engine`` (it reads the zone in memory): its figures are checked against the
+    same independent sums, and the dask ledger's remaining/ready/raw against them too.
+    """
+    path = generate(60, tmp_path / "small.gpkg", seed=5)
+    zone = zonemap.open(path)  # only to read the layers; every figure below is measured with conftest.geodesic_m2
+    parcels = zone.parcels
+    status_mu = {s: sum(geodesic_m2(g, zone.crs) for g in parcels.geometry[parcels["status"] == s]) / MU for s in ("developed", "vacant", "tenant")}
+    boundary_mu = geodesic_m2(zone.boundary.geometry.iloc[0], zone.crs) / MU
+    roads_mu = geodesic_m2(shapely.union_all(zone.roads.geometry.values), zone.crs) / MU
+    unparcelled_mu = boundary_mu - sum(status_mu.values()) - roads_mu
+    expected = {
+        "remaining": boundary_mu - status_mu["tenant"] - roads_mu,
+        "ready": status_mu["developed"],
+        "raw": status_mu["vacant"] + unparcelled_mu,
+        "developed_total": status_mu["developed"] + status_mu["tenant"],
+    }
+    assert all(status_mu.values()) and unparcelled_mu > 1  # every status present, and land left unparcelled
+
+    runs = {engine: cli("areas", path, "--json", "--engine", engine) for engine in ("dask", "memory")}
+    left = cli("remaining", path, "--json")
+    for done in (*runs.values(), left):
+        assert done.returncode == 0, done.stderr
+    dask, memory, left = json.loads(runs["dask"].stdout), json.loads(runs["memory"].stdout), json.loads(left.stdout)
+    for status, mu in status_mu.items():
+        assert dask["by_status"][status]["area"] == pytest.approx(mu, abs=0.01), status
+        assert dask["by_status"][status] == pytest.approx(memory["by_status"][status], abs=0.01)
+    for key, mu in expected.items():
+        assert dask[key] == pytest.approx(mu, abs=0.01), key
+        assert dask[key] == pytest.approx(memory[key], abs=0.01), key
+    for key in ("remaining", "ready", "raw"):
+        assert left[key]["area"] == pytest.approx(expected[key], abs=0.01), key
