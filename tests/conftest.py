@@ -149,6 +149,15 @@ def sample_copy(tmp_path: Path) -> Path:
     return Path(shutil.copy(zonemap.sample_path(), tmp_path / "sample_zone.gpkg"))
 
 
+def path_name(chinese: str, ascii_name: str) -> str:
+    """``chinese`` as a file name where GDAL can open it, else ``ascii_name``.
+
+    GDAL takes paths as UTF-8. Windows names files in UTF-16, so Chinese paths work there; a Linux
+    process in a GB18030 locale (CI's second run) writes GB18030 bytes GDAL cannot find.
+    """
+    return chinese if os.name == "nt" or sys.getfilesystemencoding().lower() in ("utf-8", "utf8") else ascii_name
+
+
 def run_zonemap(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real ``zonemap`` CLI as a subprocess; text output captured."""
     # The console's encoding named on both sides (CI runs the suite once more with a GB18030 console).

@@ -21,7 +21,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from conftest import ZONEMAP, run_zonemap
+from conftest import ZONEMAP, path_name, run_zonemap
 from zonemap import store
 from zonemap.errors import BusyError, ZonemapWarning, ZoneFileError
 
@@ -52,12 +52,13 @@ def test_a_long_lived_connection_keeps_working_beside_zonemap(sample_copy, tmp_p
     assert qgis.execute("SELECT count(*) FROM parcels").fetchone() == (15,)
     survey = store.read_layer(sample_copy, "parcels")
     survey = survey[survey["parcel_id"] == "B02"].assign(note="测绘院复核")
-    survey.to_file(tmp_path / "复核.geojson", driver="GeoJSON", engine="pyogrio")
+    source = tmp_path / path_name("复核.geojson", "review.geojson")
+    survey.to_file(source, driver="GeoJSON", engine="pyogrio")
 
     for args in (
         ("set", "A02", "--tenant", "新厂", "--status", "tenant"),
         ("split", "C03", "--mu", "20"),
-        ("import", tmp_path / "复核.geojson", "--mode", "update"),
+        ("import", source, "--mode", "update"),
     ):
         result = run_zonemap(args[0], sample_copy, *args[1:])
         assert result.returncode == 0, result.stderr
@@ -160,7 +161,7 @@ def test_the_wal_test_catches_a_writer_that_replaces_the_file(sample_copy):
 
 
 def test_a_symlinked_zone_is_written_through_its_link_under_one_lock(sample_copy, tmp_path, monkeypatch):
-    link = tmp_path / "链接" / "zone link.gpkg"
+    link = tmp_path / path_name("链接", "link") / "zone link.gpkg"
     link.parent.mkdir()
     try:
         link.symlink_to(sample_copy)
