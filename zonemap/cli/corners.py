@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import json_option, overwrite_option
+from zonemap.cli.options import check_output, json_option, overwrite_option
 from zonemap.i18n import LANGS
 
 
@@ -32,10 +32,7 @@ def corners(zone: Path, parcel_id: str, out: Path | None, lang: str, as_json: bo
     if out is not None:
         if out.suffix.lower() not in FORMATS:
             raise click.UsageError(f"{out}: give -o a name ending in {', '.join(FORMATS)}")
-        if not out.parent.is_dir():
-            raise click.FileError(str(out), hint=f"folder {out.parent} does not exist; create it first or choose another -o")
-        if out.exists() and not overwrite:
-            raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
+        check_output(out, overwrite=overwrite)
     opened = open_zone(zone)
     table = corner_table(opened, parcel_id)
     if out is None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import overwrite_option, quiet_option, warn_about_problems, zone_argument
+from zonemap.cli.options import check_output, overwrite_option, quiet_option, warn_about_problems, zone_argument
 from zonemap.errors import ZonemapError
 from zonemap.progress import stages
 from zonemap.render import write_page
@@ -83,10 +83,7 @@ def map_(
     out = out or Path.cwd() / f"{zone.stem}.html"
     if out.suffix.lower() not in (".html", ".htm"):
         raise ZonemapError(f"{out}: a map is an HTML page; give -o {out.with_suffix('.html').name}")
-    if not out.parent.is_dir():
-        raise click.FileError(str(out), hint=f"folder {out.parent} does not exist; create it first or choose another -o")
-    if out.exists() and not overwrite:
-        raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
+    check_output(out, overwrite=overwrite)
     opened = open_zone(zone)
     compare = diff(open_zone(old), opened) if old else None
     with stages("map", ["building", "checking", "writing"]) as stage:

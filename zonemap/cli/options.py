@@ -209,6 +209,14 @@ editor_option = click.option("--by", "by", metavar="NAME", help="Who makes the c
 overwrite_option = click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
 
 
+def check_output(out, *, overwrite: bool) -> None:
+    """Refuse, in one line, an ``-o`` file whose folder is missing or that exists without ``--overwrite``."""
+    if not out.parent.is_dir():
+        raise click.FileError(str(out), hint=f"folder {out.parent} does not exist; create it first or choose another -o")
+    if out.exists() and not overwrite:
+        raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
+
+
 def print_problems(callback):
     """Wrap a command so a refused change lists every problem (stderr) before its one-line error."""
     import functools

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import overwrite_option, zone_argument
+from zonemap.cli.options import check_output, overwrite_option, zone_argument
 from zonemap.i18n import LANGS
 from zonemap.render.printmap import FORMATS, PAPERS_MM
 
@@ -35,10 +35,7 @@ def print_(zone, out, paper, landscape, scale, dpi, old, by, title, lang, overwr
     out = out or Path.cwd() / f"{Path(zone).stem}.pdf"
     if out.suffix.lower() not in FORMATS:
         raise click.UsageError(f"{out}: a print map is a .pdf, .svg or .png; give -o {out.with_suffix('.pdf').name}")
-    if not out.parent.is_dir():
-        raise click.FileError(str(out), hint=f"folder {out.parent} does not exist; create it first or choose another -o")
-    if out.exists() and not overwrite:
-        raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
+    check_output(out, overwrite=overwrite)
     opened = open_zone(zone)
     older = open_zone(old) if old else None
     layout = write_print(opened, out, dpi=dpi, lang=lang, paper=paper.upper(), landscape=landscape, scale=scale, by=by, title=title, compare_with=older)
