@@ -246,11 +246,15 @@ def test_an_unchanged_layer_does_not_stop_the_next_one_from_landing(sample_copy)
     assert store.read_layer(sample_copy, "parcels").set_index("parcel_id").loc["A02", "note"] == "已复核"
 
 
-def test_a_feature_without_geometry_lands_without_an_index_entry(sample_copy):
+def test_a_layer_without_a_row_key_takes_a_changed_row_and_a_feature_without_geometry(sample_copy):
+    """Roads have no id field: a changed road is deleted and inserted; a road not yet drawn has no rtree entry."""
     with store.transaction(sample_copy) as txn:
         roads = txn.read("roads")
+        roads.loc[0, "width_m"] = 42.0
         txn.write("roads", pd.concat([roads, roads.iloc[:1].assign(name="规划路", geometry=None)], ignore_index=True))
-    assert list(store.read_layer(sample_copy, "roads").geometry.isna()) == [False] * len(roads) + [True]
+    landed = store.read_layer(sample_copy, "roads")
+    assert sorted(landed.width_m.dropna()) == sorted([*roads.width_m.dropna(), 42.0]) and (landed.width_m == 42.0).sum() == 2
+    assert list(landed.geometry.isna()) == [False] * len(roads) + [True]
 
 
 def test_a_new_layer_lands_with_its_crs_index_and_metadata(sample_copy, tmp_path):
