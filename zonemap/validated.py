@@ -7,6 +7,9 @@ under a key made of the file's bytes (its ``-wal`` too, where QGIS keeps
 edits not yet checkpointed), the validation code's own bytes and today's
 date (holds expire). Any edit, by zonemap or by QGIS, changes the key.
 ``zonemap validate`` always validates, and remembers what it found.
+``zonemap map`` starts a validation not remembered in a second process
+(:func:`started`) and builds the page meanwhile: on a file's first map
+the warning then costs no more time than the build, where two cores are free.
 
 The folder is ``ZONEMAP_CACHE_DIR`` if set, else the platform's user cache
 folder (``%LOCALAPPDATA%\\zonemap\\Cache`` on Windows); a folder that cannot
@@ -24,7 +27,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,15 +89,84 @@ def remember(zone: Zone, found: list, key: str | None = None) -> None:
             Path(temporary).unlink(missing_ok=True)
 
 
+def _kept(key: str) -> list | None:
+    """The problems remembered under ``key``, or None."""
+    try:
+        kept = json.loads((cache_dir() / f"{key}.json").read_text(encoding="utf-8"))
+        return [_validate.Problem(**problem) for problem in kept]
+    except (OSError, ValueError, TypeError):
+        return None
+
+
 def problems(zone: Zone) -> list:
     """``zone.validate()``, remembered for the zone file's exact content (a database zone, shared and edited row by row, is validated each time)."""
     if pgstore.is_database(zone.path):
         return zone.validate()
     key = _key(zone.path)
+    kept = _kept(key)
+    if kept is None:
+        kept = zone.validate()
+        remember(zone, kept, key)
+    return kept
+
+
+@contextmanager
+def started(zone: Zone) -> Iterator[Callable[[], list]]:
+    """:func:`problems`, a validation not remembered begun at once in a second process so the caller works meanwhile;
+    call what this yields for the problems.
+
+    The second process validates the file as it is now, remembers the result and prints it; it is stopped if
+    the caller ends first. Should it fail, or the file change meanwhile, the problems are found here, as
+    :func:`problems` finds them.
+
+    Examples
+    --------
+    >>> import zonemap
+    >>> with started(zonemap.open(zonemap.sample_path())) as found:
+    ...     found()
+    []
+    """
+    if pgstore.is_database(zone.path):
+        yield lambda: problems(zone)
+        return
+    key = _key(zone.path)
+    kept = _kept(key)
+    if kept is not None:
+        yield lambda: kept
+        return
+    child = subprocess.Popen(
+        [sys.executable, "-m", "zonemap.validated", str(zone.path), key], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+
+    def finish() -> list:
+        out, _ = child.communicate()
+        if child.returncode == 0 and zone.is_current():
+            return [_validate.Problem(**problem) for problem in json.loads(out.decode("utf-8"))]
+        return problems(zone)
+
     try:
-        kept = json.loads((cache_dir() / f"{key}.json").read_text(encoding="utf-8"))
-        return [_validate.Problem(**problem) for problem in kept]
-    except (OSError, ValueError, TypeError):
-        found = zone.validate()
-        remember(zone, found, key)
-        return found
+        yield finish
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        child.stdout.close()
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m zonemap.validated ZONE KEY``: validate, remember and print (JSON, UTF-8) the problems
+    of the zone file, if its content still has ``KEY``; exit 1 if not."""
+    from zonemap.zone import Zone
+
+    path, key = Path(argv[0]), argv[1]
+    if _key(path) != key:
+        return 1
+    zone = Zone(path)
+    found = zone.validate()
+    remember(zone, found, key)
+    sys.stdout.buffer.write(json.dumps([problem.to_dict() for problem in found], ensure_ascii=False).encode("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
