@@ -7,9 +7,10 @@ under a key made of the file's bytes (its ``-wal`` too, where QGIS keeps
 edits not yet checkpointed), the validation code's own bytes and today's
 date (holds expire). Any edit, by zonemap or by QGIS, changes the key.
 ``zonemap validate`` always validates, and remembers what it found.
-``zonemap map`` starts a validation not remembered in a second process
-(:func:`started`) and builds the page meanwhile: on a file's first map
-the warning then costs no more time than the build, where two cores are free.
+``zonemap map`` starts a validation not remembered in a second thread
+(:func:`started`) and builds the page meanwhile: most of both is GEOS,
+NumPy and PROJ, which run outside Python's lock, so where a second core is
+free the first map of a file costs little more than a later one.
 
 The folder is ``ZONEMAP_CACHE_DIR`` if set, else the platform's user cache
 folder (``%LOCALAPPDATA%\\zonemap\\Cache`` on Windows); a folder that cannot
@@ -27,9 +28,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -112,12 +112,11 @@ def problems(zone: Zone) -> list:
 
 @contextmanager
 def started(zone: Zone) -> Iterator[Callable[[], list]]:
-    """:func:`problems`, a validation not remembered begun at once in a second process so the caller works meanwhile;
-    call what this yields for the problems.
+    """:func:`problems`, a validation not remembered begun at once in a second thread so the caller works meanwhile;
+    call what this yields for the problems (an error of the validation is raised there).
 
-    The second process validates the file as it is now, remembers the result and prints it; it is stopped if
-    the caller ends first. Should it fail, or the file change meanwhile, the problems are found here, as
-    :func:`problems` finds them.
+    The layers validation reads are read first, here, so the two threads share them. Should the file
+    change meanwhile, the problems are found again for the file as it is then, as :func:`problems` finds them.
 
     Examples
     --------
@@ -134,39 +133,25 @@ def started(zone: Zone) -> Iterator[Callable[[], list]]:
     if kept is not None:
         yield lambda: kept
         return
-    child = subprocess.Popen(
-        [sys.executable, "-m", "zonemap.validated", str(zone.path), key], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
+    for layer in ("boundary", "parcels", "roads", "buildings", "prospects", "holds"):
+        getattr(zone, layer)
+    outcome: dict = {}
+
+    def validate() -> None:
+        try:
+            outcome["found"] = zone.validate()
+            remember(zone, outcome["found"], key)
+        except BaseException as exc:  # raised in the caller's thread, where it can be reported
+            outcome["error"] = exc
+
+    # A daemon: Ctrl-C in the caller does not wait for it.
+    worker = threading.Thread(target=validate, name="zonemap-validate", daemon=True)
+    worker.start()
 
     def finish() -> list:
-        out, _ = child.communicate()
-        if child.returncode == 0 and zone.is_current():
-            return [_validate.Problem(**problem) for problem in json.loads(out.decode("utf-8"))]
-        return problems(zone)
+        worker.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["found"] if zone.is_current() else problems(zone)
 
-    try:
-        yield finish
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        child.stdout.close()
-
-
-def _main(argv: list[str]) -> int:
-    """``python -m zonemap.validated ZONE KEY``: validate, remember and print (JSON, UTF-8) the problems
-    of the zone file, if its content still has ``KEY``; exit 1 if not."""
-    from zonemap.zone import Zone
-
-    path, key = Path(argv[0]), argv[1]
-    if _key(path) != key:
-        return 1
-    zone = Zone(path)
-    found = zone.validate()
-    remember(zone, found, key)
-    sys.stdout.buffer.write(json.dumps([problem.to_dict() for problem in found], ensure_ascii=False).encode("utf-8"))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))
+    yield finish

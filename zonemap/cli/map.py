@@ -84,7 +84,7 @@ def map_(
         raise ZonemapError(f"{out}: a map is an HTML page; give -o {out.with_suffix('.html').name}")
     check_output(out, overwrite=overwrite)
     opened = open_zone(zone)
-    # The zone validated for the warning in a second process, while this one builds the page.
+    # The zone validated for the warning in a second thread while this one builds the page.
     with started(opened) as problems, stages("map", ["building", "checking", "writing"]) as stage:
         stage("building")
         compare = diff(open_zone(old), opened) if old else None
