@@ -262,7 +262,7 @@ def read_layer(path: str | os.PathLike, name: str, *, columns: list[str] | None 
             )
         return only_fields(empty_layer(name), columns)
     try:
-        frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None, columns=columns)
+        frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None, columns=columns, use_arrow=True)
     except Exception as exc:  # GDAL raises several types for damaged files
         raise _damaged(path, exc) from None
     for field, dtype in SCHEMA.get(name, {}).items():
