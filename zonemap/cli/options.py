@@ -196,11 +196,13 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def warn_about_problems(zone) -> None:
-    """Warn (stderr) that figures of a zone with problems may be off (validation remembered per file content)."""
-    from zonemap.validated import problems as remembered_problems
+def warn_about_problems(zone, problems: list | None = None) -> None:
+    """Warn (stderr) that figures of a zone with problems may be off: ``problems``, by default the
+    validation remembered for the file's content (:mod:`zonemap.validated`)."""
+    if problems is None:
+        from zonemap.validated import problems as remembered_problems
 
-    problems = remembered_problems(zone)
+        problems = remembered_problems(zone)
     errors = sum(p.severity == "error" for p in problems)
     if errors:
         codes = ", ".join(sorted({p.code for p in problems if p.severity == "error"}))
