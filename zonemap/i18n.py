@@ -126,7 +126,7 @@ _LEDGER: dict[str, tuple[str, str]] = {
 
 #: Area methods.
 _METHODS: dict[str, tuple[str, str]] = {
-    "method.ellipsoidal": ("椭球面积（同三调、QGIS $area）", "ellipsoidal (as 三调 and QGIS $area)"),
+    "method.ellipsoidal": ("椭球面积（同三调、QGIS $area）", "ellipsoidal (as the national land survey and QGIS $area)"),
     "method.planar": ("投影平面面积（同CAD）", "planar (as CAD drawings)"),
 }
 
@@ -281,6 +281,19 @@ _CLI: dict[str, tuple[str, str]] = {
     "field.old": ("原值", "old"),
     "field.new": ("新值", "new"),
     "field.by": ("操作人", "by"),
+    "field.name": ("名称", "name"),
+    "field.industry": ("行业", "industry"),
+    "field.stage": ("阶段", "stage"),
+    "field.need_mu": ("需地（亩）", "need (mu)"),
+    "field.intensity_wan_per_mu": ("目标强度（万元/亩）", "target intensity (×10⁴ yuan/mu)"),
+    "field.buildings": ("意向厂房", "buildings wanted"),
+    "field.contact": ("联系", "contact"),
+    "field.since": ("登记日期", "since"),
+    "field.parcels": ("地块", "parcels"),
+    "field.planned_mu": ("规划面积（亩）", "planned area (mu)"),
+    "field.infrastructure_wan": ("基础设施投入（万元）", "infrastructure (×10⁴ yuan)"),
+    "field.approved_by": ("批准机关", "approved by"),
+    "field.approved_on": ("批准日期", "approved on"),
     "action.update": ("修改", "update"),
     "action.split": ("分割", "split"),
     "action.merge": ("合并", "merge"),
@@ -493,10 +506,80 @@ _PRINT: dict[str, tuple[str, str]] = {
     "crs_central_meridian": ("中央子午线 {lon}°", "central meridian {lon}°"),
 }
 
+#: What the reading commands print (areas, indicators, remaining, info, validate).
+_OUTPUT: dict[str, tuple[str, str]] = {
+    "out.ledger_title": ("{zone} — 面积台账（{method}，{unit}）", "{zone} — area ledger ({method}, {unit})"),
+    "out.area": ("面积", "area"),
+    "out.area_in": ("面积（{unit}）", "area ({unit})"),
+    "out.share": ("占比", "share"),
+    "out.parcels": ("地块", "parcels"),
+    "out.none": ("（未填）", "(none)"),
+    "out.grouped_by": ("按{field}分组", "by {field}"),
+    "out.colon": ("：", ": "),
+    "out.crs": ("坐标系", "CRS"),
+    "out.prospect_added": ("{name}：已登记（{stage}）", "{name}: added ({stage})"),
+    "out.nothing_changed": ("无变化", "nothing changed"),
+    "out.held": ("{parcel}：预留给 {prospect}，至 {until}", "{parcel}: held for {prospect} until {until}"),
+    "out.held_was": ("{parcel}：预留给 {prospect}，至 {until}（原至 {was}）", "{parcel}: held for {prospect} until {until} (was {was})"),
+    "out.already_held": ("已预留给 {prospect} 至同一日期：无变化", "already held for {prospect} until the same date: nothing changed"),
+    "out.released": ("已解除预留：{parcels}", "released: {parcels}"),
+    "out.nothing_held": ("无预留：无变化", "nothing held: nothing changed"),
+    "out.piece": ("{parcel}：{mu} 亩（{m2} 平方米）", "{parcel}: {mu} mu ({m2} m²)"),
+    "out.merged": ("{parcel}：{mu} 亩（{m2} 平方米），由 {parents} 合并", "{parcel}: {mu} mu ({m2} m²) from {parents}"),
+    "out.piece_investment": ("，投资 {wan} 万元", ", investment {wan} ×10⁴ yuan"),
+    "out.planned_mu": ("规划面积（亩）", "Planned (mu)"),
+    "out.error": ("错误", "error"),
+    "out.warning": ("警告", "warning"),
+    "out.checked": ("{zone}：{errors} 个错误，{warnings} 个警告", "{zone}: {errors} error(s), {warnings} warning(s)"),
+    "out.checked_ok": ("{zone}：无问题", "{zone}: OK, no problems"),
+    "out.layer": ("图层", "layer"),
+    "out.geometry": ("几何类型", "geometry"),
+    "out.features": ("要素数", "features"),
+    "out.table": ("属性表", "table"),
+    "out.geometry.Polygon": ("面", "Polygon"),
+    "out.geometry.MultiPolygon": ("多面", "MultiPolygon"),
+    "out.geometry.LineString": ("线", "LineString"),
+    "out.geometry.MultiLineString": ("多线", "MultiLineString"),
+    "out.geometry.Point": ("点", "Point"),
+    "out.geometry.MultiPoint": ("多点", "MultiPoint"),
+    "out.indicators_title": ("{zone} — 指标（{method}）", "{zone} — indicators ({method})"),
+    "out.area_mu": ("面积（亩）", "area (mu)"),
+    "out.investment_wan": ("投资（万元）", "investment (×10⁴ yuan)"),
+    "out.remaining_title": ("{zone} — 剩余用地（{unit}）", "{zone} — remaining land ({unit})"),
+    "out.of_boundary": ("占边界", "of boundary"),
+    "out.of_remaining": ("占剩余", "of remaining"),
+    "out.sites_for": ("可容纳 {amount} 项目的地块（共 {total} 处，优者在前）", "sites for a project of {amount} ({total} found, best first)"),
+    "out.status": ("现状", "status"),
+    "out.serviced": ("已配套", "serviced"),
+    "out.compact": ("紧凑度", "compact"),
+    "out.yes": ("是", "yes"),
+    "out.no": ("否", "no"),
+    "out.largest_parcel": ("最大可用地块：{parcels}，{area}", "largest available site: {parcels}, {area}"),
+    "out.largest_group": ("最大相邻地块组：{parcels}，{area}", "largest adjacent group: {parcels}, {area}"),
+    "out.exceeds_remaining": ("{amount} 超过全部剩余用地 {total}", "{amount} exceeds all remaining land ({total})"),
+    "out.all_remaining": ("全部剩余用地 {total}", "all remaining land {total}"),
+    "out.prospects": ("意向项目", "prospects"),
+    "out.no_prospects": ("意向项目：无", "prospects: none recorded"),
+    "out.prospect_need": ("- {name}（{industry}，{stage}）：需地 {need}", "- {name} ({industry}, {stage}): needs {need}"),
+    "out.asks_for": ("    意向地块 {parcel}：{status}，{area}", "    asks for {parcel}: {status}, {area}"),
+    "out.intensity_unused": (
+        "提示：--intensity {intensity} 未用到：没有项目需要它（均已填需地面积或未填投资额）",
+        "note: --intensity {intensity} was not used: no prospect needed it (each states need_mu or has no investment_wan)",
+    ),
+}
+
+#: Why a prospect gets no sites (zonemap.fit.prospect_fits ``reason``).
+_FIT: dict[str, tuple[str, str]] = {
+    "fit.no_need_parcel_only": ("未填需地面积，不另找地块", "no need_mu to search other sites with"),
+    "fit.no_need_no_investment": ("未填需地面积和投资额", "no need_mu and no investment_wan"),
+    "fit.no_need_give_intensity": ("未填需地面积；用 --intensity 万元/亩 由投资额推算", "no need_mu; give --intensity (×10⁴ yuan/mu) to derive it from investment_wan"),
+    "fit.too_large": ("没有足够大的可用地块或相邻地块组", "no available parcel or group of adjacent parcels is large enough"),
+}
+
 #: Every section above, merged: code → (zh, en).
 WORDS: dict[str, tuple[str, str]] = {
     **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_DIFF, **_CLI,
-    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS,
+    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT,
 }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from zonemap.ids import id_key, id_problem, normalise_id
 from zonemap.limits import number_problem
 from zonemap.prospects import parse_date
 from zonemap.status import STATUSES, parse_status
-from zonemap.units import from_m2, to_m2
+from zonemap.units import from_m2, share_by_area, to_m2
 from zonemap.zone import Zone
 
 SIDES: tuple[str, ...] = ("north", "south", "east", "west")
@@ -117,12 +118,26 @@ def init_zone(
 
     The zone keeps the boundary's CRS when it is projected; a boundary in
     lon/lat (KML, GeoJSON) is stored in the CGCS2000 3-degree Gauss-Krüger
-    zone (with zone prefix) of its centre.
+    zone (with zone prefix) of its centre. A database zone
+    (``postgresql://…?zone=NAME``) that does not exist yet is made the same
+    way in a zone file of its own, then pushed there (:func:`zonemap.pgstore.push`).
     """
-    zone = Path(zone)
     _check_figure("--planned-mu", planned_mu, "area")
+    if pgstore.is_database(zone):
+        location = pgstore.parse_location(zone)
+        with tempfile.TemporaryDirectory(prefix="zonemap-init-") as folder:
+            made = Path(folder) / "zone.gpkg"
+            rows = _init(made, location.zone, boundary_source, name=name, planned_mu=planned_mu, crs=crs, by=by)
+            pgstore.push(made, location, by=by, replace=False)
+        return _edited(location, rows)
+    zone = Path(zone)
     if zone.suffix.lower() != ".gpkg":
         raise EditError(f"{zone}: a zone is a GeoPackage and its name must end in .gpkg; e.g. `zonemap init {zone.with_suffix('.gpkg')} --boundary …`")
+    return _edited(zone, _init(zone, zone.stem, boundary_source, name=name, planned_mu=planned_mu, crs=crs, by=by))
+
+
+def _init(zone: Path, zone_id: str, boundary_source, *, name, planned_mu, crs, by) -> list[dict]:
+    """Write the new zone file ``zone`` (boundary and empty layers); the history rows written."""
     source = read_source(boundary_source, target="boundary", crs=crs)
     geoms = source.frame.geometry.to_numpy()
     if len(geoms) == 0:
@@ -134,7 +149,7 @@ def init_zone(
     outline = gpd.GeoSeries([shapely.union_all(geoms)], crs=source.crs)
     zone_crs = source.crs if source.crs.is_projected else gauss_kruger_crs(outline)
     boundary = gpd.GeoDataFrame(
-        {"zone_id": [zone.stem], "name": [name or zone.stem], "planned_mu": [planned_mu], "infrastructure_wan": [np.nan]},
+        {"zone_id": [zone_id], "name": [name or zone_id], "planned_mu": [planned_mu], "infrastructure_wan": [np.nan]},
         geometry=outline.to_crs(zone_crs).to_numpy(),
         crs=zone_crs,
     ).astype({"planned_mu": "float64"})
@@ -144,7 +159,7 @@ def init_zone(
             change.write(layer, store.empty_layer(layer, zone_crs))
         area = float(areas_m2(boundary.geometry.to_numpy(), zone_crs)[0])
         change.record(None, "create", "boundary", None, f"{from_m2(area, 'mu'):.2f} mu", "; ".join([f"zone created from {source.path.name}", *source.notes]))
-    return _edited(zone, change.rows)
+    return change.rows
 
 
 def gauss_kruger_crs(outline: gpd.GeoSeries) -> CRS:
@@ -294,7 +309,9 @@ def split_parcel(
 ) -> Zone:
     """Cut a parcel by a WKT line, or carve exactly ``mu`` off one side; returns the new Zone.
 
-    The pieces keep the parent's attributes; their ids default to
+    The pieces keep the parent's attributes but its investment, which they
+    share by area (:func:`~zonemap.units.share_by_area`: the shares add up to
+    the parent's, so sums of investment do not change); their ids default to
     ``PARENT-1``, ``PARENT-2`` … (the carved piece first). The new Zone's
     ``edit`` rows with ``field == "parent"`` name the pieces in that order.
     """
@@ -340,6 +357,11 @@ def split_parcel(
         change.record(parcel_id, "split", "children", None, ",".join(ids), f"{how}; {from_m2(area_m2, 'mu'):.2f} mu")
         for pid, m2 in zip(ids, piece_m2):
             change.record(pid, "split", "parent", None, parcel_id, f"{from_m2(m2, 'mu'):.2f} mu")
+        investment = parcels["investment_wan"].iloc[row]
+        if pd.notna(investment):  # the tenant's investment is on its land: each piece carries its share, none twice
+            children["investment_wan"] = share_by_area(float(investment), piece_m2)
+            for pid, share in zip(ids, children["investment_wan"]):
+                change.record(pid, "split", "investment_wan", investment, share, f"{parcel_id}'s investment shared by area")
         _repoint_references(change, [parcel_id], children, "split")
         change.write("parcels", pd.concat([others, children], ignore_index=True))
     return _edited(zone, change.rows)

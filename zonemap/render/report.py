@@ -231,7 +231,7 @@ def rows(data: dict, lang: str = "zh") -> dict[str, list[dict]]:
             parcel = p["parcel"]
             fits.insert(0, f"{TEXT[lang]['asks_for']} {parcel['id']} ({_format_area(parcel['area'])}, {status_label(parcel['status'], lang)})")
         if p["reason"]:
-            fits.append(p["reason"])
+            fits.append(word(f"fit.{p['reason']}", lang))
         prospect_rows.append(
             {
                 "name": p["name"] or "—",
@@ -266,7 +266,9 @@ _HTML = jinja2.Environment(
 
 def map_page(zone: Zone, *, lang: str = "zh") -> str:
     """The zone's map as a page of its own, on a plain background: a report opens offline, so no tiles."""
-    return zone.map(basemap="none", lang=lang).get_root().render()
+    from zonemap.render.map import page_html
+
+    return page_html(zone, basemap="none", lang=lang)
 
 
 def _svg_uri(svg: bytes) -> str:
