@@ -153,7 +153,7 @@ def test_a_busy_zone_gives_a_clear_error(sample_copy, monkeypatch):
     monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.2)
     before = file_bytes(sample_copy)
     with store.transaction(sample_copy):
-        with pytest.raises(BusyError, match="busy: the zone is being written by another program"):
+        with pytest.raises(BusyError, match=f"{sample_copy.name}: busy: the zone is being written by another program"):
             set_parcel(sample_copy, "C01", note="blocked")
     assert file_bytes(sample_copy) == before
 
