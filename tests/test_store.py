@@ -91,7 +91,7 @@ def test_a_writer_behind_a_holder_that_never_lets_go_is_busy_after_its_wait(samp
         assert holder.stdout.readline().strip() == "locked"
         monkeypatch.setenv("ZONEMAP_LOCK_WAIT", "1.5")
         asked = time.monotonic()
-        with pytest.raises(BusyError, match=r"busy: the zone is being written by another program.*waited 1.5 s"):
+        with pytest.raises(BusyError, match=rf"{sample_copy.name}: busy: the zone is being written by another program.*waited 1.5 s"):
             with store.transaction(sample_copy) as txn:
                 txn.write("roads", txn.read("roads"))
         waited = time.monotonic() - asked
