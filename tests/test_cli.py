@@ -70,19 +70,25 @@ def row(table: str, label: str) -> str:
     return line
 
 
-def test_areas_table_shows_independently_measured_figures(cli):
-    out = cli("areas").stdout
+#: The ledger's row labels, written out by hand per language.
+LEDGER_LABELS = {
+    "zh": {"developed_total": "已开发合计", "remaining": "剩余用地", "roads": "道路", "developed": "已开发待入驻", "vacant": "未开发",
+           "tenant": "已入驻", "ready": "可即供地", "raw": "待开发"},
+    "en": {"developed_total": "Developed total", "remaining": "Remaining", "roads": "Roads", "developed": "Developed, not let",
+           "vacant": "Vacant", "tenant": "Tenant", "ready": "Ready (serviced)", "raw": "Raw (vacant + unparcelled)"},
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_areas_table_shows_independently_measured_figures(cli, lang):
+    out = cli("areas", "--lang", lang).stdout
     truth = independent_ledger(zonemap.sample_path())
     assert truth["developed_total"] != pytest.approx(300.0) and truth["remaining"] != pytest.approx(100.0)  # not the plan's figures
-    for label, key in (
-        ("已开发合计 developed total", "developed_total"), ("剩余用地 remaining", "remaining"), ("道路 roads", "roads"),
-        ("已开发待入驻 Developed, not let", "developed"), ("未开发 Vacant", "vacant"), ("已入驻 Tenant", "tenant"),
-        ("可即供地 ready", "ready"), ("待开发 raw", "raw"),
-    ):
+    for key, label in LEDGER_LABELS[lang].items():
         line = row(out, label)
         assert f"{truth[key]:,.2f}" in line, (label, line)
         assert f"{truth[key] / truth['boundary']:.2%}" in line, (label, line)
-    assert "佳电机械厂" in cli("areas", "--by", "tenant").stdout
+    assert "佳电机械厂" in cli("areas", "--by", "tenant", "--lang", lang).stdout
 
 
 def test_planar_method_on_a_zone_in_degrees_is_one_clear_line(cli, make_zone):
@@ -107,7 +113,8 @@ def test_remaining(cli):
     assert summary["ready"]["area"] == pytest.approx(truth["ready"], abs=0.005)
     assert summary["raw"]["area"] == pytest.approx(truth["raw"], abs=0.005)
     assert summary["ready"]["share_of_remaining"] == pytest.approx(truth["ready"] / truth["remaining"], abs=1e-4)
-    assert f"{truth['remaining']:,.2f}" in row(cli("remaining").stdout, "剩余用地 remaining")
+    assert f"{truth['remaining']:,.2f}" in row(cli("remaining").stdout, "剩余用地")
+    assert f"{truth['ready']:,.2f}" in row(cli("remaining", "--lang", "en").stdout, "Ready (serviced)")
 
 
 def test_validate_exit_codes(cli, grid_zone):
@@ -127,7 +134,9 @@ def test_validate_exit_codes(cli, grid_zone):
     assert {p["code"] for p in report["problems"]} == {"tenant_missing", "overlap", "planned_mismatch"}
     assert set(report["problems"][0]) == {"severity", "code", "layer", "id", "message"}
     text = cli("validate", path)
-    assert text.returncode == 1 and "[overlap]" in text.stdout and "2 error(s), 1 warning(s)" in text.stderr
+    assert text.returncode == 1 and "错误：[overlap]" in text.stdout and "2 个错误，1 个警告" in text.stderr
+    text = cli("validate", path, "--lang", "en")
+    assert text.returncode == 1 and "error: [overlap]" in text.stdout and "2 error(s), 1 warning(s)" in text.stderr
     # The ledger still prints, with a warning line.
     areas = cli("areas", path)
     assert areas.returncode == 0 and "边界实测" in areas.stdout

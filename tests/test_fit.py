@@ -128,12 +128,16 @@ def test_prospects_need_from_need_mu_or_investment_over_intensity(make_zone):
     without = prospect_fits(zone)
     assert [p["need"] for p in without] == [15.0, None, None]
     assert [c["parcels"] for c in without[0]["candidates"]] == [["V1", "V2"]]
-    assert "--intensity" in without[1]["reason"]
+    assert [p["reason"] for p in without] == [None, "no_need_give_intensity", "no_need_parcel_only"]  # codes; words per language
+    assert without[1]["reason_text"] == {
+        "zh": "未填需地面积；用 --intensity 万元/亩 由投资额推算", "en": "no need_mu; give --intensity (×10⁴ yuan/mu) to derive it from investment_wan"
+    }
     assert without[2]["parcel"]["id"] == "V3" and without[2]["parcel"]["status"] == "vacant"
     assert without[2]["parcel"]["area"] == pytest.approx(geodesic_mu(parcels[2]["geometry"]), abs=0.01 / MU)
 
     with_intensity = prospect_fits(zone, intensity=100.0)  # 1200 万元 at 100 万元/亩 needs 12 mu
     assert with_intensity[1]["need"] == pytest.approx(12.0)
+    assert (with_intensity[1]["need_from"], with_intensity[1]["intensity"]) == ("investment_wan", 100.0)
     assert [c["parcels"] for c in with_intensity[1]["candidates"]] == [["V1", "V2"]]
 
 
@@ -150,10 +154,12 @@ def test_cli_remaining_prospects_text(make_zone, cli):
         prospects=[{"name": "五金工具厂", "investment_wan": 1500.0, "stage": "negotiating"}],
     )
     without = cli("remaining", path, "--prospects")
-    assert without.returncode == 0 and "五金工具厂" in without.stdout and "--intensity" in without.stdout
+    assert without.returncode == 0 and "- 五金工具厂（—，洽谈）：需地 —\n    未填需地面积；用 --intensity 万元/亩 由投资额推算\n" in without.stdout
+    english = cli("remaining", path, "--prospects", "--lang", "en").stdout
+    assert "- 五金工具厂 (—, negotiating): needs —\n    no need_mu; give --intensity (×10⁴ yuan/mu) to derive it from investment_wan\n" in english
     with_intensity = cli("remaining", path, "--prospects", "--intensity", "100")  # 1500 万元 ÷ 100 万元/亩 = 15 亩
-    assert "need 15.00 亩" in with_intensity.stdout and "V1+V2" in with_intensity.stdout
-    assert "not used" not in with_intensity.stderr
+    assert "需地 15.00 亩" in with_intensity.stdout and "V1+V2" in with_intensity.stdout
+    assert "--intensity" not in with_intensity.stderr
     alone = cli("remaining", path, "--intensity", "100")
     assert alone.returncode == 2 and "--intensity needs --prospects" in alone.stderr and alone.stdout == ""
 
@@ -165,9 +171,11 @@ def test_cli_remaining_notes_an_intensity_no_prospect_used(make_zone, cli):
         prospects=[{"name": "铝制品厂", "investment_wan": 2000.0, "need_mu": 15.0, "stage": "intent"}],
     )
     result = cli("remaining", path, "--prospects", "--intensity", "100")
-    assert result.returncode == 0 and "need 15.00 亩" in result.stdout
+    assert result.returncode == 0 and "需地 15.00 亩" in result.stdout
     notes = [line for line in result.stderr.splitlines() if "--intensity" in line]
-    assert len(notes) == 1 and "not used" in notes[0]
+    assert notes == ["提示：--intensity 100 未用到：没有项目需要它（均已填需地面积或未填投资额）"]
+    english = cli("remaining", path, "--prospects", "--intensity", "100", "--lang", "en")
+    assert "needs 15.00 mu" in english.stdout and "note: --intensity 100 was not used" in english.stderr
 
 
 def test_cli_remaining_need_json_and_table(make_zone, cli):
@@ -183,7 +191,8 @@ def test_cli_remaining_need_json_and_table(make_zone, cli):
     table = cli("remaining", path, "--need", "15")
     assert "V1+V2" in table.stdout
     too_big = cli("remaining", path, "--need", "25")
-    assert too_big.returncode == 0 and "large enough" in too_big.stdout
+    assert too_big.returncode == 0 and "\n没有足够大的可用地块或相邻地块组\n" in too_big.stdout
+    assert "\nno available parcel or group of adjacent parcels is large enough\n" in cli("remaining", path, "--need", "25", "--lang", "en").stdout
     wrong = cli("remaining", path, "--need", "zero")
     assert wrong.returncode == 2 and "--need" in wrong.stderr
 
@@ -287,9 +296,12 @@ def test_cli_remaining_when_nothing_fits_names_the_largest_site_group_and_all_la
     assert largest["group"]["parcels"] == ["V1", "V2"] and largest["group"]["area"] == pytest.approx(geodesic_mu(a, b), abs=1e-5)
     assert largest["remaining"] == pytest.approx(remaining_mu) and largest["exceeds_remaining"] is False
     text = cli("remaining", path, "--need", "25").stdout
-    assert f"largest available site: V3, {geodesic_mu(c):.2f} 亩" in text
-    assert f"largest adjacent group: V1+V2, {geodesic_mu(a, b):.2f} 亩" in text
-    assert f"all remaining land {remaining_mu:,.2f} 亩" in text
-    huge = cli("remaining", path, "--need", "500")
-    assert f"exceeds all remaining land ({remaining_mu:,.2f} 亩)" in huge.stdout
+    assert f"最大可用地块：V3，{geodesic_mu(c):.2f} 亩\n最大相邻地块组：V1+V2，{geodesic_mu(a, b):.2f} 亩\n全部剩余用地 {remaining_mu:,.2f} 亩\n" in text
+    text = cli("remaining", path, "--need", "25", "--lang", "en").stdout
+    assert f"largest available site: V3, {geodesic_mu(c):.2f} mu" in text
+    assert f"largest adjacent group: V1+V2, {geodesic_mu(a, b):.2f} mu" in text
+    assert f"all remaining land {remaining_mu:,.2f} mu" in text
+    huge = cli("remaining", path, "--need", "500", "--lang", "en")
+    assert f"500.00 mu exceeds all remaining land ({remaining_mu:,.2f} mu)" in huge.stdout
+    assert f"500.00 亩 超过全部剩余用地 {remaining_mu:,.2f} 亩" in cli("remaining", path, "--need", "500").stdout
     assert json.loads(cli("remaining", path, "--need", "500", "--json").stdout)["largest"]["exceeds_remaining"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import shapely
@@ -125,5 +126,9 @@ def test_cli_indicators_json_matches_the_library(zone, cli):
     result = cli("indicators", zone.path, "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == json.loads(json.dumps(zone.indicators(), default=str))
-    table = cli("indicators", zone.path)
-    assert "土地开发率" in table.stdout and "developed total ÷ (boundary − roads)" in table.stdout
+    table = cli("indicators", zone.path).stdout
+    assert "\n土地开发率 " in table and "\n    = 已开发面积 ÷ (边界面积 − 道路面积)\n" in table and "developed" not in table
+    english = cli("indicators", zone.path, "--lang", "en").stdout
+    assert "\nLand development rate " in english and "\n    = developed total ÷ (boundary − roads)\n" in english
+    data = ("测试园区", "甲厂", "乙厂")  # names from the zone file are shown as written
+    assert not re.search(r"[\u4e00-\u9fff]", re.sub("|".join(data), "", english)), english

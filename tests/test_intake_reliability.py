@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import sqlite3
 import subprocess
 import sys
@@ -52,72 +51,68 @@ def _outcome(zone: Path, original: bytes, complete: tuple[int, int]) -> str:
     return "complete" if counts == complete else "mixed"
 
 
-def _kill_during_writes(command: list[str], zone: Path, original: bytes, complete: tuple[int, int], window: float, runs: int) -> list[str]:
-    """Run ``command`` ``runs`` times, SIGKILLing it at a random moment of its write itself.
-
-    The write starts when SQLite's rollback journal appears beside the zone
-    (the first page about to change); the kill lands 0 … ``window`` s later.
+# zonemap's own CLI, killed from inside its write: SIGKILL (no cleanup, no finally blocks) just before the
+# zone connection's statement number KILL_AT runs (0: never; the count goes to stderr). With "per-layer" it is a
+# store that is not atomic, to prove the harness can tell: it commits each layer as it lands (parcels, then
+# history), so a kill between the two leaves a zone that is neither old nor new.
+_KILLED_AT_STATEMENT = textwrap.dedent(
     """
-    rng = random.Random(20261126)
-    journal = Path(f"{zone}-journal")
-    outcomes = []
-    for _ in range(runs):
-        zone.write_bytes(original)
-        journal.unlink(missing_ok=True)  # an empty one a kill left is not "hot" and stays; it must not start the clock
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while not journal.exists() and process.poll() is None:
-            time.sleep(0.0005)
-        time.sleep(rng.uniform(0, window))
-        process.kill()  # SIGKILL: no cleanup, no finally blocks
-        process.wait()
-        outcomes.append(_outcome(zone, original, complete))
-    return outcomes
-
-
-def _write_window(command: list[str], zone: Path) -> float:
-    """How long the zone's journal exists during one whole run of ``command``: the write itself."""
-    journal = Path(f"{zone}-journal")
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, encoding="utf-8")
-    while not journal.exists() and process.poll() is None:
-        time.sleep(0.0005)
-    started = time.monotonic()
-    while journal.exists() and process.poll() is None:
-        time.sleep(0.0005)
-    window = time.monotonic() - started
-    assert process.wait(timeout=300) == 0, process.stderr.read()
-    return window
-
-
-# A writer that is not atomic, to prove the harness can tell: one SQLite transaction per parcel.
-_ROW_BY_ROW = textwrap.dedent(
-    """
-    import sqlite3, sys
-    from zonemap.store import register_gpkg_functions
-    rows = sqlite3.connect(sys.argv[1]).execute("SELECT parcel_id, status, geom FROM parcels").fetchall()
-    db = register_gpkg_functions(sqlite3.connect(sys.argv[2], isolation_level=None))
-    db.execute("PRAGMA synchronous = OFF")  # quick rows, so a kill lands among them
-    for row in rows:
-        db.execute("INSERT INTO parcels (parcel_id, status, geom) VALUES (?, ?, ?)", row)
+    import os, signal, sys
+    from zonemap import store
+    from zonemap.cli.main import main
+    kill_at, store_kind, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    statements = 0
+    def count(sql):
+        global statements
+        statements += 1
+        if statements == kill_at:
+            os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))  # SIGTERM: TerminateProcess on Windows
+    register = store.register_gpkg_functions  # called on the one connection that writes the zone
+    def traced(db):
+        db.set_trace_callback(count)
+        return register(db)
+    store.register_gpkg_functions = traced
+    if store_kind == "per-layer":
+        write_difference = store._write_difference
+        def commit_each_layer(db, work, table):
+            changed = write_difference(db, work, table)
+            db.execute("COMMIT")
+            db.execute("BEGIN IMMEDIATE")
+            return changed
+        store._write_difference = commit_each_layer
+    try:
+        main(args, prog_name="zonemap")
+    finally:
+        print(f"statements {statements}", file=sys.stderr)
     """
 )
 
 
-def test_sigkill_during_the_write_leaves_the_zone_old_or_new(grid_job, tmp_path):
-    zone, source = grid_job
+def _kill_during_writes(args: list[str], zone: Path, store_kind: str, runs: int) -> list[str]:
+    """Run zonemap ``args`` once whole (its write's statements counted), then ``runs`` times killed at evenly spread ones."""
     original = file_bytes(zone)
-    command = [*ZONEMAP, "import", str(zone), str(source)]
-    window = _write_window(command, zone)
+    whole = subprocess.run([sys.executable, "-c", _KILLED_AT_STATEMENT, "0", store_kind, *args], capture_output=True, text=True, encoding="utf-8")
+    assert whole.returncode == 0, whole.stderr
+    statements = int(whole.stderr.split()[-1])
     complete = (len(store.read_layer(zone, "parcels")), len(store.read_layer(zone, "history")))
     assert complete[0] == COLUMNS * ROWS
-    done = tmp_path / "done.gpkg"
-    done.write_bytes(file_bytes(zone))
+    outcomes = []
+    for k in range(runs):
+        zone.write_bytes(original)
+        kill_at = 1 + round((k + 0.5) * statements / runs)
+        killed = subprocess.run([sys.executable, "-c", _KILLED_AT_STATEMENT, str(kill_at), store_kind, *args], capture_output=True)
+        assert killed.returncode != 0, f"statement {kill_at} of {statements}: not killed"
+        outcomes.append(_outcome(zone, original, complete))
+    print(f"{store_kind} store: {statements} statements on the zone; outcomes killed at evenly spread ones:", outcomes)
+    return outcomes
 
-    outcomes = _kill_during_writes(command, zone, original, complete, window, runs=8)
-    print(f"write window {window * 1000:.0f} ms; outcomes after SIGKILL:", outcomes)
-    assert "mixed" not in outcomes and "untouched" in outcomes
 
-    sabotaged = _kill_during_writes([sys.executable, "-c", _ROW_BY_ROW, str(done), str(zone)], zone, original, complete, 0.1, runs=2)
-    assert "mixed" in sabotaged, sabotaged  # the harness sees a half-written zone when there is one
+def test_sigkill_during_the_write_leaves_the_zone_old_or_new(grid_job):
+    zone, source = grid_job
+    original = file_bytes(zone)
+    args = ["import", str(zone), str(source)]
+    assert _kill_during_writes(args, zone, "atomic", runs=5) == ["untouched"] * 5
+    assert "mixed" in _kill_during_writes(args, zone, "per-layer", runs=4)  # the harness sees a half-written zone
 
     # The next write clears the working copies the killed writers left behind.
     zone.write_bytes(original)

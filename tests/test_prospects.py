@@ -66,7 +66,8 @@ def test_held_land_is_in_the_ledger_and_offered_only_to_its_prospect(cli, grid_z
     p2_mu = geodesic_m2(placed[1][1], "EPSG:4528") / MU  # 200 × 140 m, developed
     assert ledger["held"] == pytest.approx(p2_mu, abs=1e-6)
     assert ledger["remaining"] == pytest.approx(ledger["ready"] + ledger["raw"], abs=1e-9)
-    assert re.search(rf"其中预留 of which held for prospects +{p2_mu:.2f} ", cli("areas", zone).stdout)
+    assert re.search(rf"\n  其中预留 +{p2_mu:.2f} ", cli("areas", zone).stdout)
+    assert re.search(rf"\n  of which held for prospects +{p2_mu:.2f} ", cli("areas", zone, "--lang", "en").stdout)
 
     def sites(**options):
         return [c["parcels"] for c in zonemap.open(zone).find_sites(35, **options)]
@@ -173,7 +174,8 @@ def test_zone_set_records_the_zone_figures_and_info_shows_them(cli, grid_zone):
         ("boundary.approved_on", "2020-06-01", "李主任"),
     }
     info = cli("info", zone)
-    assert "河西工业集中区" in info.stdout and "批准机关 Approved by: 淮安市人民政府" in info.stdout and "2020-06-01" in info.stdout
+    assert "河西工业集中区" in info.stdout and "\n批准机关：淮安市人民政府\n" in info.stdout and "2020-06-01" in info.stdout
+    assert "\nApproved by: 淮安市人民政府\n" in cli("info", zone, "--lang", "en").stdout
     assert _json(cli("info", zone, "--json"))["figures"]["infrastructure_wan"] == 50.0
     assert "nothing changed" in cli("zone", "set", zone, "--planned-mu", "189").stdout
 

@@ -1,11 +1,14 @@
-"""The zone store: layers round-trip, writes are atomic, a second writer is told it is busy."""
+"""The zone store: layers round-trip, writes are atomic, writers queue for the lock and a stuck one is named busy."""
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 
 import geopandas as gpd
 import pandas as pd
@@ -63,35 +66,91 @@ def test_result_is_a_sound_geopackage(sample_copy):
         assert db.execute("PRAGMA application_id").fetchone() == (0x47504B47,)
 
 
-def test_second_writer_is_told_the_zone_is_busy(sample_copy, monkeypatch):
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sys, time
-                from zonemap import store
-                with store.transaction({str(sample_copy)!r}):
-                    print("locked", flush=True)
-                    time.sleep(30)
-                """
-            ),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
+# A writer of the zone in a real second process (QGIS's place): it takes SQLite's write lock, edits, and
+# holds the lock until told on stdin to "commit" or "rollback".
+_HOLDER = textwrap.dedent(
+    """
+    import sqlite3, sys, time
+    from zonemap.store import register_gpkg_functions
+    db = register_gpkg_functions(sqlite3.connect(sys.argv[1], isolation_level=None))
+    db.execute("BEGIN IMMEDIATE")
+    db.execute("UPDATE parcels SET note = '编辑中' WHERE parcel_id = 'B01'")
+    print("locked", flush=True)
+    db.execute(sys.stdin.readline().strip().upper())
+    """
+)
+
+
+def test_a_writer_behind_a_holder_that_never_lets_go_is_busy_after_its_wait(sample_copy, monkeypatch):
+    """Bounded: busy once the wait (2 s here) is over — not at once, not after the default 10 s — and nothing written."""
+    before = sample_copy.read_bytes()
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(sample_copy)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True, encoding="utf-8")
     try:
         assert holder.stdout.readline().strip() == "locked"
-        before = sample_copy.read_bytes()
-        monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
-        with pytest.raises(BusyError, match="busy: the zone is being written by another program"), store.transaction(sample_copy):
-            pass
-        assert sample_copy.read_bytes() == before
+        monkeypatch.setenv("ZONEMAP_LOCK_WAIT", "2")
+        asked = time.monotonic()
+        with pytest.raises(BusyError, match=r"busy: the zone is being written by another program.*waited 2 s"):
+            with store.transaction(sample_copy) as txn:
+                txn.write("roads", txn.read("roads"))
+        waited = time.monotonic() - asked
+        holder.communicate("rollback\n", timeout=60)
     finally:
         holder.kill()
         holder.wait()
+    print(f"busy after {waited:.2f} s (wait 2 s)")
+    assert 2 <= waited < 2 + 6  # the bound leaves room for a loaded machine, and stays below the default wait
+    assert sample_copy.read_bytes() == before
+    assert sorted(p.name for p in sample_copy.parent.iterdir()) == [sample_copy.name]
+
+
+# One zonemap writer: appends a history row under the lock and keeps the lock HOLD s longer; prints its clock.
+_WRITER = textwrap.dedent(
+    """
+    import json, sys, time
+    import pandas as pd
+    from zonemap import store
+    zone, name, hold = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    asked = time.monotonic()
+    with store.transaction(zone) as txn:
+        got = time.monotonic()  # inside the block: the lock is ours
+        history = txn.read("history")
+        row = pd.DataFrame([{"parcel_id": name, "action": "update"}], columns=list(store.SCHEMA["history"]))
+        txn.write("history", pd.concat([history, row.astype(store.SCHEMA["history"])], ignore_index=True))
+        time.sleep(hold)
+        done = time.monotonic()  # still ours: the commit comes after
+    print(json.dumps({"name": name, "asked": asked, "got": got, "done": done, "left": time.monotonic()}))
+    """
+)
+
+
+def _writers(zone, names: list[str], hold: float, wait: float) -> list[dict]:
+    env = {**os.environ, "ZONEMAP_LOCK_WAIT": f"{wait:.1f}"}
+    processes = [subprocess.Popen([sys.executable, "-c", _WRITER, str(zone), name, str(hold)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env) for name in names]
+    results = [p.communicate(timeout=600) for p in processes]
+    assert [p.returncode for p in processes] == [0] * len(names), [err for _, err in results]
+    return [json.loads(out) for out, _ in results]
+
+
+def test_writers_queued_for_the_lock_all_land_in_turn(sample_copy):
+    """Six writers at once, each holding the lock HOLD s more than its own work; none loses an edit.
+
+    The wait is not a fixed 10 s: it is six times what one write takes on this machine now (measured
+    first, alone), plus HOLD, tripled. What is asserted does not depend on the machine's speed: every
+    edit lands, the writers held the lock one after another, and the history is in the order they held it.
+    """
+    hold, count = 0.2, 6
+    (solo,) = _writers(sample_copy, ["W0"], 0, wait=60)
+    one_write = solo["left"] - solo["asked"] + hold
+    wait = count * one_write * 3
+    queued = _writers(sample_copy, [f"W{i}" for i in range(1, count + 1)], hold, wait)
+    turns = sorted(queued, key=lambda w: w["got"])
+    for before, after in zip(turns, turns[1:]):
+        assert before["done"] < after["got"], (before, after)  # one holder at a time
+    assert list(store.read_layer(sample_copy, "history").parcel_id) == ["W0", *(w["name"] for w in turns)]
+    longest = max(w["got"] - w["asked"] for w in queued)
+    print(f"one write {one_write:.2f} s; wait set to {wait:.1f} s; longest wait in the queue {longest:.2f} s")
 
 
 def test_never_writes_over_a_file_that_is_not_a_geopackage(tmp_path):
@@ -120,21 +179,3 @@ def test_nothing_is_left_beside_the_zone(sample_copy):
         txn.write("roads", txn.read("roads"))
         assert not any(p.name.endswith(".lock") for p in sample_copy.parent.iterdir())
     assert sorted(p.name for p in sample_copy.parent.iterdir()) == [sample_copy.name]
-
-
-def test_many_writers_in_turn_never_lose_an_edit(sample_copy):
-    """Eight processes each append one history row under the lock: all eight land."""
-    script = textwrap.dedent(
-        f"""
-        import sys
-        import pandas as pd
-        from zonemap import store
-        with store.transaction({str(sample_copy)!r}) as txn:
-            history = txn.read("history")
-            row = pd.DataFrame([{{"parcel_id": sys.argv[1], "action": "update"}}], columns=list(store.SCHEMA["history"]))
-            txn.write("history", pd.concat([history, row.astype(store.SCHEMA["history"])], ignore_index=True))
-        """
-    )
-    writers = [subprocess.Popen([sys.executable, "-c", script, f"W{i}"]) for i in range(8)]
-    assert [w.wait(timeout=120) for w in writers] == [0] * 8
-    assert sorted(store.read_layer(sample_copy, "history").parcel_id) == [f"W{i}" for i in range(8)]

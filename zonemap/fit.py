@@ -37,6 +37,7 @@ import pandas as pd
 import shapely
 
 from zonemap.adjacency import shared_edges
+from zonemap.i18n import both
 from zonemap.areas import NOISE_M2, metric_geometries
 from zonemap.prospects import OPEN_STAGES, held_parcels
 from zonemap.units import from_m2, to_m2
@@ -230,7 +231,10 @@ def prospect_fits(
 
     The need is the prospect's ``need_mu``; failing that, its
     ``investment_wan`` divided by ``intensity`` (万元/亩), when given. A
-    prospect whose need cannot be known gets ``need`` None and a ``reason``.
+    prospect whose need cannot be known, or that nothing fits, gets a
+    ``reason`` code (its words in :mod:`zonemap.i18n` under ``fit.``, and in
+    ``reason_text`` in both languages); ``need_from`` says where the need came
+    from: ``need_mu``, or ``investment_wan`` over ``intensity``.
     Only prospects still looking for land are answered (not landed or
     dropped); each may be offered the land held for it, not that held for others.
     """
@@ -247,6 +251,7 @@ def prospect_fits(
             "parcel": None,
             "need": None,
             "need_from": None,
+            "intensity": None,
             "candidates": [],
             "reason": None,
         }
@@ -254,19 +259,20 @@ def prospect_fits(
             result["need"], result["need_from"] = from_m2(to_m2(float(need_mu), "mu"), unit), "need_mu"
         elif intensity and not pd.isna(investment) and investment > 0:
             result["need"] = from_m2(to_m2(float(investment) / intensity, "mu"), unit)
-            result["need_from"] = f"investment_wan / {intensity:g} 万元/亩"
+            result["need_from"], result["intensity"] = "investment_wan", intensity
         elif result["parcel_id"]:
-            result["reason"] = "未填需地面积，不另找地块 / no need_mu to search other sites with"
+            result["reason"] = "no_need_parcel_only"
         elif pd.isna(investment):
-            result["reason"] = "未填需地面积和投资额 / no need_mu and no investment_wan"
+            result["reason"] = "no_need_no_investment"
         else:
-            result["reason"] = "未填需地面积；用 --intensity 万元/亩 由投资额推算 / no need_mu; give --intensity 万元/亩 to derive it from investment_wan"
+            result["reason"] = "no_need_give_intensity"
         if result["parcel_id"]:
             result["parcel"] = _named_parcel(zone, result["parcel_id"], unit=unit, method=method)
         if result["need"] is not None:
             sites = find_sites(zone, result["need"], unit=unit, method=method, prospect=result["name"])
             result["candidates"] = sites[:top]
             if not sites:
-                result["reason"] = "没有足够大的可用地块或相邻地块组 / no available parcel or group of adjacent parcels is large enough"
+                result["reason"] = "too_large"
+        result["reason_text"] = None if result["reason"] is None else both(f"fit.{result['reason']}")
         results.append(result)
     return results

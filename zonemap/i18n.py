@@ -126,7 +126,7 @@ _LEDGER: dict[str, tuple[str, str]] = {
 
 #: Area methods.
 _METHODS: dict[str, tuple[str, str]] = {
-    "method.ellipsoidal": ("椭球面积（同三调、QGIS $area）", "ellipsoidal (as 三调 and QGIS $area)"),
+    "method.ellipsoidal": ("椭球面积（同三调、QGIS $area）", "ellipsoidal (as the national land survey and QGIS $area)"),
     "method.planar": ("投影平面面积（同CAD）", "planar (as CAD drawings)"),
 }
 
@@ -493,6 +493,66 @@ _PRINT: dict[str, tuple[str, str]] = {
     "crs_central_meridian": ("中央子午线 {lon}°", "central meridian {lon}°"),
 }
 
+#: What the reading commands print (areas, indicators, remaining, info, validate).
+_OUTPUT: dict[str, tuple[str, str]] = {
+    "out.ledger_title": ("{zone} — 面积台账（{method}，{unit}）", "{zone} — area ledger ({method}, {unit})"),
+    "out.area": ("面积", "area"),
+    "out.area_in": ("面积（{unit}）", "area ({unit})"),
+    "out.share": ("占比", "share"),
+    "out.parcels": ("地块", "parcels"),
+    "out.none": ("（未填）", "(none)"),
+    "out.grouped_by": ("按{field}分组", "by {field}"),
+    "out.colon": ("：", ": "),
+    "out.crs": ("坐标系", "CRS"),
+    "out.planned_mu": ("规划面积（亩）", "Planned (mu)"),
+    "out.error": ("错误", "error"),
+    "out.warning": ("警告", "warning"),
+    "out.checked": ("{zone}：{errors} 个错误，{warnings} 个警告", "{zone}: {errors} error(s), {warnings} warning(s)"),
+    "out.checked_ok": ("{zone}：无问题", "{zone}: OK, no problems"),
+    "out.layer": ("图层", "layer"),
+    "out.geometry": ("几何类型", "geometry"),
+    "out.features": ("要素数", "features"),
+    "out.table": ("属性表", "table"),
+    "out.geometry.Polygon": ("面", "Polygon"),
+    "out.geometry.MultiPolygon": ("多面", "MultiPolygon"),
+    "out.geometry.LineString": ("线", "LineString"),
+    "out.geometry.MultiLineString": ("多线", "MultiLineString"),
+    "out.geometry.Point": ("点", "Point"),
+    "out.geometry.MultiPoint": ("多点", "MultiPoint"),
+    "out.indicators_title": ("{zone} — 指标（{method}）", "{zone} — indicators ({method})"),
+    "out.area_mu": ("面积（亩）", "area (mu)"),
+    "out.investment_wan": ("投资（万元）", "investment (×10⁴ yuan)"),
+    "out.remaining_title": ("{zone} — 剩余用地（{unit}）", "{zone} — remaining land ({unit})"),
+    "out.of_boundary": ("占边界", "of boundary"),
+    "out.of_remaining": ("占剩余", "of remaining"),
+    "out.sites_for": ("可容纳 {amount} 项目的地块（共 {total} 处，优者在前）", "sites for a project of {amount} ({total} found, best first)"),
+    "out.status": ("现状", "status"),
+    "out.serviced": ("已配套", "serviced"),
+    "out.compact": ("紧凑度", "compact"),
+    "out.yes": ("是", "yes"),
+    "out.no": ("否", "no"),
+    "out.largest_parcel": ("最大可用地块：{parcels}，{area}", "largest available site: {parcels}, {area}"),
+    "out.largest_group": ("最大相邻地块组：{parcels}，{area}", "largest adjacent group: {parcels}, {area}"),
+    "out.exceeds_remaining": ("{amount} 超过全部剩余用地 {total}", "{amount} exceeds all remaining land ({total})"),
+    "out.all_remaining": ("全部剩余用地 {total}", "all remaining land {total}"),
+    "out.prospects": ("意向项目", "prospects"),
+    "out.no_prospects": ("意向项目：无", "prospects: none recorded"),
+    "out.prospect_need": ("- {name}（{industry}，{stage}）：需地 {need}", "- {name} ({industry}, {stage}): needs {need}"),
+    "out.asks_for": ("    意向地块 {parcel}：{status}，{area}", "    asks for {parcel}: {status}, {area}"),
+    "out.intensity_unused": (
+        "提示：--intensity {intensity} 未用到：没有项目需要它（均已填需地面积或未填投资额）",
+        "note: --intensity {intensity} was not used: no prospect needed it (each states need_mu or has no investment_wan)",
+    ),
+}
+
+#: Why a prospect gets no sites (zonemap.fit.prospect_fits ``reason``).
+_FIT: dict[str, tuple[str, str]] = {
+    "fit.no_need_parcel_only": ("未填需地面积，不另找地块", "no need_mu to search other sites with"),
+    "fit.no_need_no_investment": ("未填需地面积和投资额", "no need_mu and no investment_wan"),
+    "fit.no_need_give_intensity": ("未填需地面积；用 --intensity 万元/亩 由投资额推算", "no need_mu; give --intensity (×10⁴ yuan/mu) to derive it from investment_wan"),
+    "fit.too_large": ("没有足够大的可用地块或相邻地块组", "no available parcel or group of adjacent parcels is large enough"),
+}
+
 #: Refusals of input that would take unbounded work or cannot be read as a shape, and of files that cannot be written.
 _REFUSALS: dict[str, tuple[str, str]] = {
     "refuse.not_finite_shape": (
@@ -513,7 +573,7 @@ _REFUSALS: dict[str, tuple[str, str]] = {
 #: Every section above, merged: code → (zh, en).
 WORDS: dict[str, tuple[str, str]] = {
     **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_DIFF, **_CLI,
-    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_REFUSALS,
+    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT, **_REFUSALS,
 }
 
 

@@ -261,7 +261,7 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
             )
         return empty_layer(name)
     try:
-        frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None)
+        frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None, use_arrow=True)
     except Exception as exc:  # GDAL raises several types for damaged files
         raise _damaged(path, exc) from None
     for field, dtype in SCHEMA.get(name, {}).items():

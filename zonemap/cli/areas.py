@@ -10,6 +10,7 @@ from zonemap.cli.options import (
     echo_json,
     engine_option,
     json_option,
+    lang_option,
     method_option,
     open_zone,
     quiet_option,
@@ -18,6 +19,7 @@ from zonemap.cli.options import (
     warn_about_problems,
     zone_argument,
 )
+from zonemap.i18n import land_use_name, word
 from zonemap.status import status_label
 from zonemap.units import DECIMALS, UNIT_LABELS
 
@@ -30,36 +32,46 @@ def _share(value: float, boundary: float) -> str:
     return f"{value / boundary:.2%}" if boundary else "—"
 
 
-def ledger_table(ledger: dict) -> str:
-    """The ledger as the aligned, bilingual table planners read."""
+def _group_name(by: str, name: str | None, lang: str) -> str:
+    if not name:
+        return word("out.none", lang)
+    return land_use_name(name, lang) if by == "land_use" else status_label(name, lang) if by == "status" else name
+
+
+def ledger_table(ledger: dict, lang: str = "zh") -> str:
+    """The ledger as the aligned table planners read, wholly in ``lang``.
+
+    Examples
+    --------
+    >>> import zonemap
+    >>> ledger_table(zonemap.open(zonemap.sample_path()).areas(), "en").splitlines()[1].split()
+    ['area', 'share', 'parcels']
+    """
     unit, boundary = ledger["unit"], ledger["boundary"]
 
-    def row(label: str, value: float | None, parcels: str = "") -> tuple[str, ...]:
+    def row(code: str, value: float | None, parcels: str = "", indent: str = "") -> tuple[str, ...]:
         share = _share(value, boundary) if value is not None else ""
-        return (label, _figure(value, unit), share, parcels)
+        return (indent + word(code, lang), _figure(value, unit), share, parcels)
 
-    rows = [
-        row("规划面积 planned", ledger["planned"]),
-        row("边界实测 boundary", boundary),
-    ]
-    for status, group in ledger["by_status"].items():
-        rows.append(row(f"  {status_label(status, 'zh')} {status_label(status, 'en')}", group["area"], str(group["parcels"])))
+    rows = [row("ledger.planned", ledger["planned"])[:2], row("ledger.boundary", boundary)]
+    rows += [row(f"status.{status}", group["area"], str(group["parcels"]), "  ") for status, group in ledger["by_status"].items()]
     rows += [
-        row("  道路 roads", ledger["roads"]),
-        row("  未划分地块 unparcelled", ledger["unparcelled"]),
-        row("已开发合计 developed total", ledger["developed_total"]),
-        row("剩余用地 remaining", ledger["remaining"]),
-        row("  可即供地 ready (developed)", ledger["ready"]),
-        row("  待开发 raw (vacant + unparcelled)", ledger["raw"]),
-        row("  其中预留 of which held for prospects", ledger["held"]),
+        row("ledger.roads", ledger["roads"], indent="  "),
+        row("ledger.unparcelled", ledger["unparcelled"], indent="  "),
+        row("ledger.developed_total", ledger["developed_total"]),
+        row("ledger.remaining", ledger["remaining"]),
+        row("ledger.ready", ledger["ready"], indent="  "),
+        row("ledger.raw", ledger["raw"], indent="  "),
+        row("ledger.held", ledger["held"], indent="  "),
     ]
-    rows[0] = rows[0][:2]
-    title = f"{ledger['zone']} — 面积台账 area ledger ({ledger['method']}, {UNIT_LABELS[unit]['zh']} {UNIT_LABELS[unit]['en']})"
-    text = terminal_text(title) + "\n" + render(rows, header=("", "面积 area", "占比 share", "地块 parcels"))
+    title = word("out.ledger_title", lang, zone=ledger["zone"], method=word(f"method.{ledger['method']}", lang), unit=UNIT_LABELS[unit][lang])
+    header = ("", word("out.area", lang), word("out.share", lang), word("out.parcels", lang))
+    text = terminal_text(title) + "\n" + render(rows, header=header)
     for key, groups in ledger.items():
         if key.startswith("by_") and key != "by_status":
-            grouped = [(f"  {name or '(未填 none)'}", _figure(g["area"], unit), _share(g["area"], boundary), str(g["parcels"])) for name, g in groups.items()]
-            text += f"\n\n按 {key[3:]} 分组 by {key[3:]}\n" + render(grouped)
+            by = key[3:]
+            grouped = [("  " + _group_name(by, name, lang), _figure(g["area"], unit), _share(g["area"], boundary), str(g["parcels"])) for name, g in groups.items()]
+            text += "\n\n" + word("out.grouped_by", lang, field=word(f"field.{by}", lang)) + "\n" + render(grouped)
     return text
 
 
@@ -72,7 +84,8 @@ def ledger_table(ledger: dict) -> str:
 @quiet_option
 @engine_option
 @scheduler_option
-def areas(zone, by: str, unit: str, method: str, as_json: bool, engine: str, scheduler: str | None) -> None:
+@lang_option()
+def areas(zone, by: str, unit: str, method: str, as_json: bool, engine: str, scheduler: str | None, lang: str) -> None:
     """The area ledger of ZONE: boundary, parcels by status, roads, remaining."""
     opened = open_zone(zone, engine, scheduler).require_shapes()
     ledger = opened.areas(unit=unit, method=method, by=by)
@@ -80,4 +93,4 @@ def areas(zone, by: str, unit: str, method: str, as_json: bool, engine: str, sch
     if as_json:
         echo_json(ledger)
     else:
-        click.echo(ledger_table(ledger))
+        click.echo(ledger_table(ledger, lang))

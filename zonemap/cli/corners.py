@@ -7,15 +7,14 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import check_output, json_option, overwrite_option
-from zonemap.i18n import LANGS
+from zonemap.cli.options import check_output, json_option, lang_option, overwrite_option
 
 
 @click.command()
 @click.argument("zone", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("parcel_id")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write it to .xlsx, .csv or .pdf (a page with the parcel's sketch) instead of printing it.")
-@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of the headers and the page.")
+@lang_option("Language of the headers and the page.")
 @json_option
 @overwrite_option
 def corners(zone: Path, parcel_id: str, out: Path | None, lang: str, as_json: bool, overwrite: bool) -> None:

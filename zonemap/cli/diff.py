@@ -82,7 +82,7 @@ def diff_text(report: dict, lang: str = "zh") -> str:
 @unit_option
 @method_option
 @json_option
-@lang_option
+@lang_option()
 def diff(old: Path, new: Path, unit: str, method: str, as_json: bool, lang: str) -> None:
     """What changed from OLD to NEW (two versions of a zone: .gpkg files or database zones): each split, merge,
     new, removed or changed parcel, the pieces compared with the parcel they came from, and the ledger before

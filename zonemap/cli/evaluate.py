@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, json_option, number_option, zone_argument
+from zonemap.cli.options import echo_json, json_option, lang_option, number_option, zone_argument
 from zonemap.i18n import word
 
 
@@ -45,7 +45,7 @@ def evaluation_text(data: dict, lang: str = "zh") -> str:
 @click.option("--year", required=True, type=click.IntRange(1900, 2200), help="The year to evaluate.")
 @click.option("--thresholds", type=click.Path(), help="TOML file of class floors per indicator (default: the README's illustrative ones).")
 @number_option("--unlet-years", kind="count", positive=False, default=2.0, show_default=True, help="List developed parcels not let for longer than this.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the tables.")
+@lang_option("Language of the tables.")
 @json_option
 def evaluate(zone, year: int, thresholds: str | None, unlet_years: float, lang: str, as_json: bool) -> None:
     """The 亩均效益评价 of ZONE for --year: per tenant 亩均税收 and 亩均产值 and class A/B/C/D; low-yield and idle land."""

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import overwrite_option
-from zonemap.i18n import LANGS
+from zonemap.cli.options import lang_option, overwrite_option
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="[ZONE] DEST")
 @click.option("--layer", default="parcels", show_default=True, type=click.Choice(["parcels", "boundary", "roads", "buildings", "prospects", "history"]))
 @click.option("--encoding", default="UTF-8", show_default=True, type=click.Choice(["UTF-8", "GB18030"], case_sensitive=False), help="Text encoding of a .shp (GB18030 for older Chinese GIS/CAD software).")
-@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of a .xlsx workbook's sheet names and headers.")
+@lang_option("Language of a .xlsx workbook's sheet names and headers.")
 @click.option("--like", type=click.Path(dir_okay=False), help="The survey institute's parcels .shp: write its field names, widths, status words, encoding and .prj, plus 面积_亩 and 面积平方米.")
 @click.option("--schema", type=click.Choice(["source", "zonemap"]), default="source", show_default=True, help="Parcels to .shp: in the schema of the shapefile they were imported from (source), or zonemap's own field names.")
 @overwrite_option

@@ -12,7 +12,7 @@ from zonemap.cli.options import echo_json, json_option, lang_option, zone_argume
 @zone_argument
 @click.argument("parcel_id", required=False)
 @json_option
-@lang_option
+@lang_option()
 def history(zone, parcel_id, as_json: bool, lang: str) -> None:
     """Changes to ZONE, oldest first; with PARCEL_ID, its changes and those of the parcels it came from.
 

@@ -4,20 +4,49 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, json_option, method_option, warn_about_problems, zone_argument
+from zonemap.cli._table import render, terminal_text
+from zonemap.cli.options import echo_json, json_option, lang_option, method_option, warn_about_problems, zone_argument
+from zonemap.i18n import word
 from zonemap.indicators import format_indicator
 
 
-def format_tenant_figure(value: float | None, decimals: int = 2) -> str:
-    return "n/a" if value is None else f"{value:,.{decimals}f}"
+def _tenant_figure(value: float | None, lang: str, decimals: int = 2) -> str:
+    return word("na", lang) if value is None else f"{value:,.{decimals}f}"
+
+
+def indicators_text(figures: dict, method: str, lang: str = "zh") -> str:
+    """The indicators (value, formula, why n/a) and the tenants' figures, wholly in ``lang``."""
+    entries = list(figures["indicators"].values())
+    rows = [(indicator["label"][lang], format_indicator(indicator, lang)) for indicator in entries]
+    lines = [terminal_text(word("out.indicators_title", lang, zone=figures["zone"], method=word(f"method.{method}", lang)))]
+    for line, indicator in zip(render(rows).splitlines(), entries):
+        lines.append(line)
+        lines.append(f"    = {indicator['formula'][lang]}")
+        if indicator["reason"]:
+            lines.append(f"    {word('na', lang)}{word('out.colon', lang)}{indicator['reason_text'][lang]}")
+    tenants = [
+        (
+            t["tenant"] or word("out.none", lang),
+            "+".join(t["parcels"]),
+            _tenant_figure(t["area_mu"], lang),
+            _tenant_figure(t["investment_wan"], lang, 0),
+            _tenant_figure(t["intensity_wan_per_mu"], lang),
+            _tenant_figure(t["intensity_wan_per_ha"], lang),
+        )
+        for t in figures["tenants"]
+    ]
+    if tenants:
+        header = ("", *(word(code, lang) for code in ("out.parcels", "out.area_mu", "out.investment_wan", "wan_per_mu", "wan_per_ha")))
+        lines += ["", word("report.tenants", lang), render(tenants, header=header)]
+    return "\n".join(lines)
 
 
 @click.command()
 @zone_argument
 @method_option
 @json_option
-def indicators(zone, method: str, as_json: bool) -> None:
+@lang_option()
+def indicators(zone, method: str, as_json: bool, lang: str) -> None:
     """Land-use indicators of ZONE (TD/T 1029, 亩均): value, formula, inputs; n/a with the reason."""
     from zonemap import open as open_zone
 
@@ -26,27 +55,5 @@ def indicators(zone, method: str, as_json: bool) -> None:
     warn_about_problems(opened)
     if as_json:
         echo_json(figures)
-        return
-    entries = list(figures["indicators"].values())
-    rows = [(f"{i['label']['zh']} {i['label']['en']}", format_indicator(i)) for i in entries]
-    click.echo(f"{figures['zone']} — 指标 indicators ({method})")
-    lines = render(rows).splitlines()
-    for line, indicator in zip(lines, entries):
-        click.echo(line)
-        click.echo(f"    = {indicator['formula']['zh']}  ({indicator['formula']['en']})")
-        if indicator["reason"]:
-            click.echo(f"    n/a: {indicator['reason_text']['zh']} / {indicator['reason_text']['en']}")
-    tenants = [
-        (
-            t["tenant"] or "（未填）(none)",
-            "+".join(t["parcels"]),
-            format_tenant_figure(t["area_mu"]),
-            format_tenant_figure(t["investment_wan"], 0),
-            format_tenant_figure(t["intensity_wan_per_mu"]),
-            format_tenant_figure(t["intensity_wan_per_ha"]),
-        )
-        for t in figures["tenants"]
-    ]
-    if tenants:
-        click.echo("\n入驻企业 tenants")
-        click.echo(render(tenants, header=("", "地块 parcels", "面积 亩", "投资 万元", "万元/亩", "万元/公顷")))
+    else:
+        click.echo(indicators_text(figures, method, lang))

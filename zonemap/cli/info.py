@@ -5,17 +5,18 @@ from __future__ import annotations
 import click
 
 from zonemap import store
-from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, json_option, zone_argument
+from zonemap.cli._table import render, terminal_text
+from zonemap.cli.options import echo_json, json_option, lang_option, zone_argument
 from zonemap.crs import crs_name
-from zonemap.i18n import word
+from zonemap.i18n import word, word_or
 from zonemap.intake.edits import ZONE_FIELDS
 
 
 @click.command()
 @zone_argument
 @json_option
-def info(zone, as_json: bool) -> None:
+@lang_option()
+def info(zone, as_json: bool, lang: str) -> None:
     """Layers, CRS, feature counts and name of ZONE."""
     from zonemap import open as open_zone
 
@@ -31,11 +32,11 @@ def info(zone, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
-    click.echo(f"{data['zone']}  ({data['path']})")
-    click.echo(f"CRS 坐标系: {data['crs']}")
+    click.echo(terminal_text(f"{data['zone']}  ({data['path']})"))
+    click.echo(f"{word('out.crs', lang)}{word('out.colon', lang)}{data['crs']}")
     for field, value in data["figures"].items():
-        code = {"planned_mu": "planned", "infrastructure_wan": "infrastructure"}.get(field, field)
+        code = {"planned_mu": "out.planned_mu", "infrastructure_wan": "infrastructure"}.get(field, field)
         shown = "—" if value is None else f"{value:,.2f}" if isinstance(value, float) else str(value)
-        click.echo(f"{word(code, 'zh')} {word(code, 'en')}: {shown}")
-    rows = [(name, layer["geometry"] or "table", str(layer["features"])) for name, layer in data["layers"].items()]
-    click.echo(render(rows, header=("layer 图层", "geometry", "features")))
+        click.echo(terminal_text(f"{word(code, lang)}{word('out.colon', lang)}{shown}"))
+    rows = [(name, word_or(f"out.geometry.{layer['geometry']}", lang, layer["geometry"] or word("out.table", lang)), str(layer["features"])) for name, layer in data["layers"].items()]
+    click.echo(render(rows, header=tuple(word(f"out.{c}", lang) for c in ("layer", "geometry", "features"))))

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import check_output, overwrite_option, quiet_option, warn_about_problems, zone_argument
+from zonemap.cli.options import check_output, lang_option, overwrite_option, quiet_option, warn_about_problems, zone_argument
 from zonemap.errors import ZonemapError
 from zonemap.progress import stages
 from zonemap.render import write_page
-from zonemap.render.map import BASEMAPS, LANGS, MapError
+from zonemap.render.map import BASEMAPS, MapError
 
 
 def file_size(nbytes: int) -> str:
@@ -34,9 +34,7 @@ def file_size(nbytes: int) -> str:
     show_default=True,
     help="Background tiles; gaode shifts the parcels to GCJ-02 to match AMap; none draws on a plain background.",
 )
-@click.option(
-    "--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of every label on the page."
-)
+@lang_option("Language of every label on the page.")
 @click.option(
     "--cdn", is_flag=True, help="Link Leaflet from a CDN (smaller file, needs the internet) instead of inlining it."
 )

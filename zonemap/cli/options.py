@@ -115,9 +115,11 @@ snap_option = number_option(
 )
 crs_option = click.option("--crs", metavar="EPSG:NNNN", callback=_crs, help="CRS of a source that carries none (e.g. a shapefile without .prj), or that overrides one its coordinates contradict.")
 status_option = click.option("--status", metavar="S", callback=_status, help="developed / vacant / tenant (or 已开发 / 未开发 / 已入驻).")
-lang_option = click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of what is printed (JSON keeps codes)."
-)
+def lang_option(help: str = "Language of what is printed (JSON keeps codes)."):  # noqa: A002 - click's own keyword
+    """``--lang zh|en`` (default zh), the one definition every command that prints or writes words uses."""
+    from zonemap.i18n import LANGS
+
+    return click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help=help)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 unit_option = click.option("--unit", type=click.Choice(UNITS), default="mu", show_default=True, help="Area unit.")
 method_option = click.option(

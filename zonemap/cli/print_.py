@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import check_output, overwrite_option, zone_argument
-from zonemap.i18n import LANGS
+from zonemap.cli.options import check_output, lang_option, overwrite_option, zone_argument
 from zonemap.render.printmap import FORMATS, PAPERS_MM
 
 
@@ -21,7 +20,7 @@ from zonemap.render.printmap import FORMATS, PAPERS_MM
 @click.option("--compare", "old", type=click.Path(dir_okay=False, path_type=Path), help="An older version of the zone: colour parcels by what changed, both dates named.")
 @click.option("--by", help="制图单位: the office that made the map.")
 @click.option("--title", help="图名 [default: the zone's name and 用地现状图].")
-@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
+@lang_option("Language of every word on the map.")
 @overwrite_option
 def print_(zone, out, paper, landscape, scale, dpi, old, by, title, lang, overwrite) -> None:
     """Write the print map of ZONE: 图名, 图例 with 亩 totals, 指北针, 比例尺, 坐标系, 制图单位, 日期, 数据来源.

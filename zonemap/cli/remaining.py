@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from zonemap.cli._table import render, terminal_text
-from zonemap.cli.options import echo_json, json_option, method_option, number_option, unit_option, warn_about_problems, zone_argument
+from zonemap.cli.options import echo_json, json_option, lang_option, method_option, number_option, unit_option, warn_about_problems, zone_argument
+from zonemap.i18n import word, word_or
 from zonemap.status import status_label
 from zonemap.units import DECIMALS, UNIT_LABELS
 
@@ -29,55 +30,55 @@ def remaining_summary(ledger: dict) -> dict:
     }
 
 
-def _site_row(rank: int, site: dict, unit: str) -> tuple[str, ...]:
+def _amount(value: float, unit: str, lang: str) -> str:
+    return f"{value:,.{DECIMALS[unit]}f} {UNIT_LABELS[unit][lang]}"
+
+
+def _site_row(rank: int, site: dict, unit: str, lang: str) -> tuple[str, ...]:
     return (
         str(rank),
         "+".join(site["parcels"]),
         f"{site['area']:,.{DECIMALS[unit]}f}",
-        "/".join(status_label(s, "zh") for s in site["statuses"]),
-        "是 yes" if site["serviced"] else "否 no",
+        "/".join(status_label(s, lang) for s in site["statuses"]),
+        word("out.yes" if site["serviced"] else "out.no", lang),
         f"{site['compactness']:.2f}",
     )
 
 
-def sites_table(sites: list[dict], unit: str) -> str:
+def sites_table(sites: list[dict], unit: str, lang: str = "zh") -> str:
     """Candidate sites as an aligned table, best first."""
-    rows = [_site_row(rank, site, unit) for rank, site in enumerate(sites, 1)]
-    return render(rows, header=("#", "地块 parcels", f"面积 {UNIT_LABELS[unit]['zh']}", "现状 status", "已配套 serviced", "紧凑度 compact"))
+    rows = [_site_row(rank, site, unit, lang) for rank, site in enumerate(sites, 1)]
+    area = word("out.area_in", lang, unit=UNIT_LABELS[unit][lang])
+    return render(rows, header=("#", word("out.parcels", lang), area, *(word(f"out.{c}", lang) for c in ("status", "serviced", "compact"))))
 
 
-def largest_text(largest: dict, amount: str, unit: str) -> str:
+def largest_text(largest: dict, amount: str, unit: str, lang: str = "zh") -> str:
     """What there is when nothing fits: the largest site, the largest adjacent group, all remaining land."""
-    mu = UNIT_LABELS[unit]["zh"]
-    lines = []
-    for key, label in (("parcel", "最大可用地块 largest available site"), ("group", "最大相邻地块组 largest adjacent group")):
-        if largest[key]:
-            lines.append(f"{label}: {'+'.join(largest[key]['parcels'])}, {largest[key]['area']:,.{DECIMALS[unit]}f} {mu}")
-    total = f"{largest['remaining']:,.{DECIMALS[unit]}f} {mu}"
-    if largest["exceeds_remaining"]:
-        lines.append(f"{amount} 超过全部剩余用地 {total} exceeds all remaining land ({total})")
-    else:
-        lines.append(f"全部剩余用地 all remaining land {total}")
+    lines = [
+        word(f"out.largest_{key}", lang, parcels="+".join(largest[key]["parcels"]), area=_amount(largest[key]["area"], unit, lang))
+        for key in ("parcel", "group")
+        if largest[key]
+    ]
+    total = _amount(largest["remaining"], unit, lang)
+    lines.append(word("out.exceeds_remaining", lang, amount=amount, total=total) if largest["exceeds_remaining"] else word("out.all_remaining", lang, total=total))
     return "\n".join(lines)
 
 
-def prospects_text(answers: list[dict], unit: str) -> str:
+def prospects_text(answers: list[dict], unit: str, lang: str = "zh") -> str:
     """Each prospect's need and its best sites, as lines a planner reads."""
-    lines = ["意向项目 prospects" + ("" if answers else ": 无 none recorded")]
+    lines = [word("out.prospects" if answers else "out.no_prospects", lang)]
     for answer in answers:
-        need = "—" if answer["need"] is None else f"{answer['need']:,.{DECIMALS[unit]}f} {UNIT_LABELS[unit]['zh']}"
-        lines.append(f"- {answer['name']} ({answer['industry'] or '—'}, {answer['stage'] or '—'}): 需地 need {need}")
+        need = "—" if answer["need"] is None else _amount(answer["need"], unit, lang)
+        stage = word_or(f"stage_{answer['stage']}", lang, answer["stage"] or "—")
+        lines.append(word("out.prospect_need", lang, name=answer["name"], industry=answer["industry"] or "—", stage=stage, need=need))
         if answer["parcel"]:
             parcel = answer["parcel"]
-            lines.append(
-                f"    意向地块 asks for {parcel['id']}: {status_label(parcel['status'], 'zh')}, "
-                f"{parcel['area']:,.{DECIMALS[unit]}f} {UNIT_LABELS[unit]['zh']}"
-            )
+            lines.append(word("out.asks_for", lang, parcel=parcel["id"], status=status_label(parcel["status"], lang), area=_amount(parcel["area"], unit, lang)))
         if answer["candidates"]:
-            lines += ["    " + line for line in sites_table(answer["candidates"], unit).splitlines()]
+            lines += ["    " + line for line in sites_table(answer["candidates"], unit, lang).splitlines()]
         if answer["reason"]:
-            lines.append(f"    {answer['reason']}")
-    return "\n".join(lines)
+            lines.append("    " + word(f"fit.{answer['reason']}", lang))
+    return "\n".join(map(terminal_text, lines))
 
 
 @click.command()
@@ -94,8 +95,9 @@ def prospects_text(answers: list[dict], unit: str) -> str:
 @unit_option
 @method_option
 @json_option
+@lang_option()
 def remaining(
-    zone, need: float | None, with_prospects: bool, intensity: float | None, include_held: bool, top: int, unit: str, method: str, as_json: bool
+    zone, need: float | None, with_prospects: bool, intensity: float | None, include_held: bool, top: int, unit: str, method: str, as_json: bool, lang: str
 ) -> None:
     """Land of ZONE still available: ready (serviced) and raw (vacant or unparcelled).
 
@@ -124,34 +126,28 @@ def remaining(
     if with_prospects:
         result["prospects"] = prospect_fits(opened, intensity=intensity, unit=unit, method=method)
         if intensity and not any(p["need_from"] not in (None, "need_mu") for p in result["prospects"]):
-            click.echo(f"note: --intensity {intensity:g} was not used: no prospect needed it (each states need_mu or has no investment_wan).", err=True)
+            click.echo(word("out.intensity_unused", lang, intensity=f"{intensity:g}"), err=True)
     if as_json:
         echo_json(result)
         return
-    labels = {
-        "remaining": "剩余用地 remaining",
-        "ready": "  可即供地 ready (developed, serviced)",
-        "raw": "  待开发 raw (vacant + unparcelled)",
-        "held": "  其中预留 of which held for prospects",
-    }
     rows = [
         (
-            label,
+            ("  " if key != "remaining" else "") + word(f"ledger.{key}", lang),
             f"{summary[key]['area']:,.{DECIMALS[unit]}f}",
             f"{summary[key]['share_of_boundary']:.2%}",
             f"{summary[key]['share_of_remaining']:.2%}",
         )
-        for key, label in labels.items()
+        for key in ("remaining", "ready", "raw", "held")
     ]
-    click.echo(terminal_text(f"{summary['zone']}") + f" — 剩余用地 remaining land ({UNIT_LABELS[unit]['zh']} {UNIT_LABELS[unit]['en']})")
-    click.echo(render(rows, header=("", "面积 area", "占边界 of boundary", "占剩余 of remaining")))
+    click.echo(terminal_text(word("out.remaining_title", lang, zone=summary["zone"], unit=UNIT_LABELS[unit][lang])))
+    click.echo(render(rows, header=("", word("out.area", lang), word("out.of_boundary", lang), word("out.of_remaining", lang))))
     if need:
-        amount = f"{need:,.{DECIMALS[unit]}f} {UNIT_LABELS[unit]['zh']}"
-        click.echo(f"\n可容纳 {amount} 项目的地块 sites for a project of {amount} ({result['total']} found, best first)")
+        amount = _amount(need, unit, lang)
+        click.echo("\n" + word("out.sites_for", lang, amount=amount, total=result["total"]))
         if result["candidates"]:
-            click.echo(sites_table(result["candidates"], unit))
+            click.echo(sites_table(result["candidates"], unit, lang))
         else:
-            click.echo("没有足够大的可用地块或相邻地块组 no available parcel or group of adjacent parcels is large enough")
-            click.echo(largest_text(result["largest"], amount, unit))
+            click.echo(word("fit.too_large", lang))
+            click.echo(largest_text(result["largest"], amount, unit, lang))
     if "prospects" in result:
-        click.echo("\n" + prospects_text(result["prospects"], unit))
+        click.echo("\n" + prospects_text(result["prospects"], unit, lang))

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import echo_json, json_option, method_option, number_option, overwrite_option, warn, zone_argument
+from zonemap.cli.options import echo_json, json_option, lang_option, method_option, number_option, overwrite_option, warn, zone_argument
 
 
 @click.command()
 @zone_argument
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="report.html (self-contained), report.md (charts as SVGs beside it) or report.docx (Word/WPS).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the report.")
+@lang_option("Language of the report.")
 @number_option("--intensity", kind="intensity", help="Target 万元/亩 for prospects without need_mu.")
 @overwrite_option
 @method_option

@@ -16,7 +16,7 @@ from zonemap.cli.options import editor_option, lang_option, number_option, print
 @number_option("--investment", kind="wan", positive=False, metavar="W", help="Investment in 万元.")
 @click.option("--note", metavar="N", help="A note; '' clears it.")
 @editor_option
-@lang_option
+@lang_option()
 @print_problems
 def set_(zone, parcel_id, status, tenant, investment, note, by, lang) -> None:
     """Set fields of PARCEL_ID in ZONE. Leaving tenant status clears the tenant and the investment (unless given)."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import echo_json, engine_option, json_option, open_zone, quiet_option, scheduler_option, zone_argument
+from zonemap.cli._table import terminal_text
+from zonemap.cli.options import echo_json, engine_option, json_option, lang_option, open_zone, quiet_option, scheduler_option, zone_argument
+from zonemap.i18n import word
 
 
 @click.command()
@@ -13,7 +15,8 @@ from zonemap.cli.options import echo_json, engine_option, json_option, open_zone
 @quiet_option
 @engine_option
 @scheduler_option
-def validate(zone, as_json: bool, engine: str, scheduler: str | None) -> None:
+@lang_option()
+def validate(zone, as_json: bool, engine: str, scheduler: str | None, lang: str) -> None:
     """Check ZONE: geometry, topology (overlaps, gaps, outside the boundary), ids, statuses, CRS."""
     from zonemap.validated import remember
 
@@ -29,7 +32,8 @@ def validate(zone, as_json: bool, engine: str, scheduler: str | None) -> None:
         )
     else:
         for problem in problems:
-            click.echo(f"{problem.severity}: [{problem.code}] {problem.message}")
-        click.echo(f"{zone}: {errors} error(s), {warnings} warning(s)" + (" — OK 无问题" if not problems else ""), err=bool(problems))
+            click.echo(terminal_text(f"{word('out.' + problem.severity, lang)}{word('out.colon', lang)}[{problem.code}] {problem.message}"))
+        summary = word("out.checked", lang, zone=zone, errors=errors, warnings=warnings) if problems else word("out.checked_ok", lang, zone=zone)
+        click.echo(terminal_text(summary), err=bool(problems))
     if errors:
         raise SystemExit(1)

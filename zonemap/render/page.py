@@ -124,7 +124,7 @@ def _parcels_layer(zone: Zone, words: dict, lang: str, changes: dict[str, str] |
     labels = {s: status_label(s, lang) for s in status.unique()}  # once per status, not per parcel
     frame = parcels.assign(
         status_label=status.map(labels),
-        land_use=parcels["land_use"].map(lambda code: land_use_name(code, lang) or None),  # 100101 一类工业用地
+        land_use=parcels["land_use"].map({code: land_use_name(code, lang) or None for code in parcels["land_use"].dropna().unique()}),  # 100101 一类工业用地
         area_m2=area_m2,
         area_mu=area_mu,
         intensity=intensity,

@@ -231,7 +231,7 @@ def rows(data: dict, lang: str = "zh") -> dict[str, list[dict]]:
             parcel = p["parcel"]
             fits.insert(0, f"{TEXT[lang]['asks_for']} {parcel['id']} ({_format_area(parcel['area'])}, {status_label(parcel['status'], lang)})")
         if p["reason"]:
-            fits.append(p["reason"])
+            fits.append(word(f"fit.{p['reason']}", lang))
         prospect_rows.append(
             {
                 "name": p["name"] or "—",
