@@ -422,10 +422,12 @@ def test_every_output_of_a_zone_with_an_infinite_vertex_refuses_naming_the_featu
     before = zone.read_bytes()
     out = tmp_path / "out"
     out.mkdir()
-    result = cli(*(a.format(zone=zone, out=out, sample=zonemap.sample_path()) for a in args))
+    result = cli(*(a.format(zone=zone, out=out, sample=zonemap.sample_path()) for a in args), "--lang", "en")
     assert_one_line(result, 1, f"{zone}: parcels C03: a vertex of the shape is not a finite number", "redraw it in QGIS")
     assert list(out.iterdir()) == []
     assert zone.read_bytes() == before
+    if args[0] == "areas":  # in the user's language
+        assert_one_line(cli("areas", zone), 1, f"{zone}：parcels C03 的图形有非有限坐标")
 
 
 def test_a_field_mapped_twice_is_a_usage_error(sample_copy, tmp_path):

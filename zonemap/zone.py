@@ -262,12 +262,12 @@ class Zone:
 
         return evaluate(self, year, **options)
 
-    def require_shapes(self) -> Zone:
+    def require_shapes(self, *, lang: str = "zh") -> Zone:
         """This zone, if every shape of it can be drawn and measured; else refuse, naming the features and the fix.
 
         Another program may store a vertex at ``inf`` or NaN; such a shape
         is read as missing, so an output would silently leave the feature
-        out. ``validate`` names each one; every output refuses instead.
+        out. ``validate`` names each one; every output refuses instead, in ``lang``.
 
         Examples
         --------
@@ -282,7 +282,7 @@ class Zone:
                 from zonemap.validate import listed
 
                 ids = [_feature_id(frame, layer, row) for row in rows]
-                raise ShapeError(word("refuse.not_finite_shape", "en", zone=self.path, layer=layer, ids=listed(ids)))
+                raise ShapeError(word("refuse.not_finite_shape", lang, zone=self.path, layer=layer, ids=listed(ids)))
         return self
 
     def validate(self) -> list:

@@ -82,8 +82,8 @@ def map_(
     if out.suffix.lower() not in (".html", ".htm"):
         raise ZonemapError(f"{out}: a map is an HTML page; give -o {out.with_suffix('.html').name}")
     check_output(out, overwrite=overwrite)
-    opened = open_zone(zone).require_shapes()
-    compare = diff(open_zone(old).require_shapes(), opened) if old else None
+    opened = open_zone(zone).require_shapes(lang=lang)
+    compare = diff(open_zone(old).require_shapes(lang=lang), opened) if old else None
     with stages("map", ["building", "checking", "writing"]) as stage:
         stage("building")
         try:
