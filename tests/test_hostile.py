@@ -241,6 +241,14 @@ def test_a_full_disk_is_one_line_and_leaves_the_zone_and_no_temporary_file(small
     _no_leftovers(small_disk, zone)
 
 
+def test_a_markdown_report_on_a_full_disk_leaves_none_of_its_files(cli, small_disk):
+    """The charts fit, the map beside them does not: the report's files are written all or none."""
+    _fill(small_disk, leave_kb=100)  # the Markdown and its charts take about 30 kB, the map 240 kB
+    result = cli("report", zonemap.sample_path(), "-o", small_disk / "r.md")
+    assert_one_line(result, 1, str(small_disk / "r-map.html"), "the disk is full", "free some space")
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+
+
 def test_a_read_only_file_system_is_one_line(small_disk):
     zone = small_disk / "z.gpkg"
     shutil.copy(zonemap.sample_path(), zone)
