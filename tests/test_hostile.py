@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -499,14 +500,40 @@ def test_unparcelled_land_beyond_the_vertex_budget_is_refused_naming_its_neighbo
     from benchmarks.hostile_import import wavy_ring
     from zonemap import validate
 
-    c03 = store.read_layer(sample_copy, "parcels").set_index("parcel_id").geometry["C03"]
-    zone = _with_c03(sample_copy, wavy_ring(shapely.buffer(c03, -5, join_style="mitre"), 3_000, 0.05))  # 5 m of land all round
-    assert [p for p in zonemap.open(zone).validate() if p.severity == "error"] == []
-    monkeypatch.setattr(validate, "VERTEX_BUDGET", 1_000)
-    problems = [p for p in zonemap.open(zone).validate() if p.severity == "error"]
-    assert [(p.code, p.id) for p in problems] == [("too_complex", "C03,纬一路,纬二路,经二路")]
-    assert "has an outline of 3,00" in problems[0].message and "more than the 1,000 the gap check opens" in problems[0].message
+    import pyogrio
+
+    parcels = pyogrio.read_dataframe(sample_copy, layer="parcels")
+    c03 = parcels.set_index("parcel_id").geometry["C03"]
+    wavy = wavy_ring(shapely.buffer(c03, -5, join_style="mitre"), 3_000, 0.05)  # 5 m of land all round
+    (x0, y0, x1, y1), row = wavy.bounds, int(np.flatnonzero(parcels["parcel_id"] == "C03")[0])
+    parcels.loc[row, "geometry"] = shapely.clip_by_rect(wavy, x0, y0, (x0 + x1) / 2, y1)  # two halves: each within the budget
+    east = parcels.iloc[[row]].assign(parcel_id="C03b", geometry=[shapely.clip_by_rect(wavy, (x0 + x1) / 2, y0, x1, y1)])
+    pyogrio.write_dataframe(pd.concat([parcels, east], ignore_index=True), sample_copy, layer="parcels", driver="GPKG")
+    assert [p for p in zonemap.open(sample_copy).validate() if p.severity == "error"] == []
+    monkeypatch.setattr(validate, "VERTEX_BUDGET", 2_000)
+    problems = [p for p in zonemap.open(sample_copy).validate() if p.severity == "error"]
+    assert [(p.code, p.id) for p in problems] == [("too_complex", "C03,C03b,纬一路,纬二路,经二路")]
+    assert "has an outline of 3,0" in problems[0].message and "more than the 2,000 the gap check opens" in problems[0].message
     assert "simplify the outline of those parcels" in problems[0].message
+
+
+def test_a_parcel_beyond_the_vertex_budget_is_named_and_left_out_of_topology(sample_copy, tmp_path, monkeypatch):
+    """Overlays of a 10⁶-vertex parcel take minutes: validate names it at once, edits elsewhere still work, import refuses it."""
+    from benchmarks.hostile_import import source, wavy_ring
+    from zonemap import validate
+
+    monkeypatch.setattr(validate, "VERTEX_BUDGET", 1_000)
+    pristine = shutil.copy(sample_copy, tmp_path / "pristine.gpkg")
+    c03 = store.read_layer(sample_copy, "parcels").set_index("parcel_id").geometry["C03"]
+    zone = _with_c03(sample_copy, wavy_ring(c03, 2_000, 0.0))  # its own outline, the vertices on its edges
+    problems = zonemap.open(zone).validate()
+    assert [(p.code, p.id) for p in problems] == [("too_complex", "C03")]
+    assert "parcels C03: has 2,00" in problems[0].message and "more than the 1,000 zonemap checks a feature with" in problems[0].message
+    assert invoke("set", zone, "C01", "--note", "checked").exit_code == 0  # the problem was there before: not the edit's
+    before = Path(pristine).read_bytes()
+    result = invoke("import", pristine, source(tmp_path, "fits", 2_000), "--mode", "update")
+    assert_one_line(result, 1, "[too_complex]", "C03", "more than the 1,000", "simplify it")
+    assert Path(pristine).read_bytes() == before
 
 
 def test_sigterm_mid_import_leaves_the_zone_and_nothing_beside_it(sample_copy, tmp_path):
@@ -516,8 +543,9 @@ def test_sigterm_mid_import_leaves_the_zone_and_nothing_beside_it(sample_copy, t
     import time
 
     from benchmarks.hostile_import import source as inset
+    from zonemap.validate import VERTEX_BUDGET
 
-    source = inset(tmp_path, "inset", 1_000_000)
+    source = inset(tmp_path, "inset", VERTEX_BUDGET - 10)  # the most vertices a parcel may have: the longest write
     folder = sample_copy.parent
     before = sample_copy.read_bytes()
     beside = {p.name for p in folder.iterdir()}

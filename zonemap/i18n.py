@@ -561,6 +561,12 @@ _REFUSALS: dict[str, tuple[str, str]] = {
         "{zone}: {layer} {ids}: a vertex of the shape is not a finite number (inf or NaN, written by another program), "
         "so it cannot be drawn or measured; redraw it in QGIS or import the layer again (`zonemap validate` names each)",
     ),
+    "refuse.too_many_vertices": (
+        "{layer} {id}：有 {vertices:,} 个节点，超过 zonemap 检查一个要素的上限 {budget:,}（测绘地块通常只有几十到几百个）；"
+        "请在 QGIS 中简化（矢量 ▸ 几何工具 ▸ 简化，容差 0.01 米）后重新导入",
+        "{layer} {id}: has {vertices:,} vertices, more than the {budget:,} zonemap checks a feature with (a surveyed "
+        "parcel has tens to hundreds); simplify it (QGIS: Vector ▸ Geometry Tools ▸ Simplify, tolerance 0.01 m) and import it again",
+    ),
     "refuse.too_complex": (
         "未划分用地{where}（与 {names} 相邻）的轮廓有 {vertices:,} 个节点，超过缝隙检查的上限 {budget:,}；"
         "请在 QGIS 中简化相邻地块的边线（矢量 ▸ 几何工具 ▸ 简化，容差 0.01 米）后重新导入",

@@ -6,8 +6,8 @@ Codes (SPEC §4): ``invalid_geometry``, ``empty_geometry``, ``overlap``,
 ``negative_investment``, ``planned_mismatch``, ``crs_missing``,
 ``crs_geographic``, plus ``not_finite`` (a figure stored as ±inf), ``invalid_id`` (an id holding an invisible or control character), ``crs_mismatch`` (coordinates that cannot be in
 the layer's CRS), ``boundary_count`` (the boundary is not one feature) and
-``too_complex`` (unparcelled land whose outline has more vertices than the gap check's
-budget) and ``dangling_parcel_ref`` (a warning: a building, prospect or hold names a
+``too_complex`` (a feature, or unparcelled land the gap check opens, with more
+vertices than :data:`VERTEX_BUDGET`) and ``dangling_parcel_ref`` (a warning: a building, prospect or hold names a
 parcel id that no parcel has), and the hold (预留) warnings ``hold_expired``,
 ``hold_on_tenant`` and ``hold_unknown_prospect``.
 
@@ -49,8 +49,9 @@ GAP_WIDTH_M = 1.0
 PLANNED_TOLERANCE = 0.005
 #: Features within this distance of a gap are named as its neighbours.
 _NEIGHBOUR_M = 0.001
-#: The most vertices a piece of unparcelled land may have for the gap check to open it (a few seconds at most;
-#: a wiggly 10⁶-vertex outline takes minutes). Pieces narrower than the gap width are checked at any size.
+#: The most vertices a feature, or a piece of unparcelled land the gap check opens, may have: overlays of
+#: such shapes take seconds (a survey parcel has tens to hundreds); a 10⁶-vertex one takes minutes.
+#: Slivers narrower than the gap width are found at any size.
 VERTEX_BUDGET = 100_000
 #: How close the gap check finds each piece's largest inscribed circle.
 _CIRCLE_TOLERANCE_M = 0.01
@@ -159,7 +160,15 @@ def _geometry_check(layer: str, ids: np.ndarray, geoms: np.ndarray) -> tuple[lis
                 f"{layer} {ids[i]}: invalid polygon ({reason}); fix it in the source, or import with --fix to apply make_valid",
             )
         )
-    return problems, ~empty & polygonal & ~invalid
+    # A shape past the budget is left out of the topology checks, whose overlays grow faster than its vertices.
+    vertices = shapely.get_num_coordinates(geoms)
+    dense = ~empty & polygonal & ~invalid & (vertices > VERTEX_BUDGET)
+    for i in np.flatnonzero(dense):
+        problems.append(
+            _error("too_complex", layer, ids[i],
+                   word("refuse.too_many_vertices", "en", layer=layer, id=ids[i], vertices=vertices[i], budget=VERTEX_BUDGET))
+        )
+    return problems, ~empty & polygonal & ~invalid & ~dense
 
 
 def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]:
