@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import geopandas as gpd
 import pyogrio
@@ -10,7 +11,9 @@ import pytest
 import shapely
 
 from intake_helpers import file_bytes, geodesic_areas_m2
+import zonemap
 from zonemap import store
+from zonemap.diff import diff
 
 MU_M2 = 10000 / 15
 
@@ -299,3 +302,53 @@ def test_init_records_a_crs_override_in_the_history(cli, tmp_path):
     assert "overriding the .prj's EPSG:4528" in note
     assert geodesic_areas_m2([store.read_layer(zone, "boundary").geometry.iloc[0]], "EPSG:4528")[0] == pytest.approx(
         geodesic_areas_m2([outline], "EPSG:4490")[0], abs=0.05)
+
+
+def _tenant_zone(make_zone):
+    """Two adjacent parcels of one tenant (300 and 450.5 万元), a third of another, 100 m squares in GK zone 40."""
+    x0, y0 = 40525000.0, 3706000.0
+    square = lambda i: shapely.box(x0 + 100 * i, y0, x0 + 100 * (i + 1), y0 + 100)  # noqa: E731
+    rows = [
+        {"parcel_id": "T1", "status": "tenant", "tenant": "甲厂", "investment_wan": 300.0, "geometry": square(0)},
+        {"parcel_id": "T2", "status": "tenant", "tenant": "甲厂", "investment_wan": 450.5, "geometry": square(1)},
+        {"parcel_id": "T3", "status": "tenant", "tenant": "乙厂", "investment_wan": 1000.0, "geometry": square(2)},
+    ]
+    return make_zone(boundary=shapely.box(x0, y0, x0 + 300, y0 + 100), parcels=rows), x0, y0
+
+
+def test_split_pieces_share_the_investment_by_area_so_sums_do_not_change(cli, make_zone, tmp_path):
+    path, x0, y0 = _tenant_zone(make_zone)
+    before = shutil.copy(path, tmp_path / "before.gpkg")
+    line = f"LINESTRING ({x0 + 230} {y0 - 5}, {x0 + 230} {y0 + 105})"  # T3 cut 30 : 70
+    result = cli("split", path, "T3", "--line", line, "--ids", "T3W,T3E")
+    assert result.returncode == 0, result.stderr
+    parcels = _parcels(path)
+    west, east = geodesic_areas_m2([parcels.loc["T3W"].geometry, parcels.loc["T3E"].geometry], parcels.crs)
+    exact = [1000.0 * west / (west + east), 1000.0 * east / (west + east)]  # about 300 and 700
+    shares = [parcels.loc["T3W", "investment_wan"], parcels.loc["T3E", "investment_wan"]]
+    assert shares == pytest.approx(exact, abs=0.01) and sum(shares) == pytest.approx(1000.0, abs=1e-9)
+    assert [round(s, 2) for s in shares] == shares  # 0.01 万元 steps
+    assert result.stdout.splitlines() == [
+        f"T3W：{west / MU_M2:.2f} 亩（{west:,.1f} 平方米），投资 {shares[0]:,.2f} 万元",
+        f"T3E：{east / MU_M2:.2f} 亩（{east:,.1f} 平方米），投资 {shares[1]:,.2f} 万元",
+    ]
+    # The tenant's investment is counted once in the indicators, as before the split.
+    tenants = {t["tenant"]: t for t in json.loads(cli("indicators", path, "--json").stdout)["tenants"]}
+    assert tenants["乙厂"]["investment_wan"] == pytest.approx(1000.0, abs=1e-9)
+    # diff does not call a fair share a change of investment.
+    (event,) = diff(zonemap.open(before), zonemap.open(path))["changes"]
+    assert event["kind"] == "split" and [p["differs"] for p in event["new"]] == [[], []]
+    history = json.loads(cli("history", path, "T3W", "--json").stdout)
+    assert [(r["field"], r["old"], r["new"]) for r in history if r["field"] == "investment_wan"] == [("investment_wan", "1000", f"{shares[0]:g}")]
+
+
+def test_merge_sums_the_investment_of_one_tenants_parcels(cli, make_zone):
+    path, *_ = _tenant_zone(make_zone)
+    result = cli("merge", path, "T1", "T2", "--id", "T12", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    parcels = _parcels(path)
+    assert parcels.loc["T12", "investment_wan"] == 750.5  # 300 + 450.5
+    m2 = geodesic_areas_m2([parcels.loc["T12"].geometry], parcels.crs)[0]
+    assert result.stdout == f"T12: {m2 / MU_M2:.2f} mu ({m2:,.1f} m²) from T1, T2, investment 750.50 ×10⁴ yuan\n"
+    mixed = cli("merge", path, "T12", "T3", "--id", "X")  # another tenant: refused, nothing summed
+    assert mixed.returncode == 1 and "tenant differs" in mixed.stderr

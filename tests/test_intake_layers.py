@@ -26,6 +26,9 @@ def test_import_boundary_replaces_the_outline_and_the_ledger_follows(cli, sample
     # The parcels did not move: the new land is unparcelled.
     assert ledger["unparcelled"] == pytest.approx(expected - 300.0, abs=0.01)
     assert list(zonemap.open(sample_copy).boundary["name"]) == ["扩区后"]
+    # The zone's own figures, which the drawing does not carry, stay: the sample's plan is 300 亩, 50 万元 of infrastructure.
+    assert ledger["planned"] == 300.0
+    assert json.loads(cli("info", sample_copy, "--json").stdout)["figures"]["infrastructure_wan"] == 50.0
 
 
 def test_import_boundary_that_is_not_a_polygon_is_refused(cli, sample_copy, tmp_path):

@@ -106,8 +106,10 @@ def _groups(before: pd.DataFrame, after: pd.DataFrame, i: np.ndarray, j: np.ndar
     return list(groups.values())
 
 
-def _same_money(a: float | None, b: float | None) -> bool:
-    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < INVESTMENT_CHANGE_WAN / 2)
+def _same_money(a: float | None, b: float | None, pieces: int = 1) -> bool:
+    """Whether two investments are the same; a share among several ``pieces`` was rounded to 0.01 万元, so may be off by one step."""
+    tolerance = INVESTMENT_CHANGE_WAN if pieces > 1 else INVESTMENT_CHANGE_WAN / 2
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < tolerance)
 
 
 def _events(before: pd.DataFrame, after: pd.DataFrame, i: np.ndarray, j: np.ndarray, unit: str) -> list[dict]:
@@ -119,7 +121,8 @@ def _events(before: pd.DataFrame, after: pd.DataFrame, i: np.ndarray, j: np.ndar
     ``changed`` (one parcel's status, tenant, investment or area). It lists
     the parcels ``old`` and ``new``; each new parcel names in ``differs`` the
     fields in which it differs from what it came from (a split piece from its
-    parent, a merged parcel from its parents, their investments summed); and
+    parent, a merged parcel from its parents; investment from its share by
+    area of what its old parcels held, summed); and
     ``by_status`` holds the area it moved into (+) and out of (−) each status.
     Groups that did not change are left out, so the ``by_status`` of all
     events add up to the ledger's change per status.
@@ -141,18 +144,18 @@ def _events(before: pd.DataFrame, after: pd.DataFrame, i: np.ndarray, j: np.ndar
         news = [parcel(after.iloc[k]) for k in sorted(new_rows, key=lambda k: str(after["parcel_id"].iloc[k]))]
         if olds:
             moneys = [p["investment_wan"] for p in olds if p["investment_wan"] is not None]
-            came_from = {
-                "status": {p["status"] for p in olds},
-                "tenant": {p["tenant"] for p in olds},
-                "investment_wan": (sum(moneys) if moneys else None) if len(olds) > 1 else olds[0]["investment_wan"],
-            }
+            money = sum(moneys) if moneys else None
+            land = sum(p["area"] for p in news)
+            came_from = {"status": {p["status"] for p in olds}, "tenant": {p["tenant"] for p in olds}}
             for p in news:
+                # What the piece should carry: its share by area of the investment it came from (as a split shares it).
+                share = None if money is None else money * p["area"] / land if land > 0 else money / len(news)
                 p["differs"] = [
                     field
                     for field, same in (
                         ("status", came_from["status"] == {p["status"]}),
                         ("tenant", came_from["tenant"] == {p["tenant"]}),
-                        ("investment_wan", _same_money(came_from["investment_wan"], p["investment_wan"])),
+                        ("investment_wan", _same_money(share, p["investment_wan"], len(news))),
                     )
                     if not same
                 ]

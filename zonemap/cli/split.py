@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import editor_option, number_option, print_problems, zone_file_argument
+from zonemap.cli.options import editor_option, lang_option, number_option, print_problems, zone_file_argument
 
 
 @click.command()
@@ -15,9 +15,11 @@ from zonemap.cli.options import editor_option, number_option, print_problems, zo
 @click.option("--side", type=click.Choice(["north", "south", "east", "west"]), default="west", show_default=True)
 @click.option("--ids", metavar="ID,ID", help="Ids of the pieces (default PARCEL_ID-1, -2 …; with --mu the carved piece first).")
 @editor_option
+@lang_option()
 @print_problems
-def split(zone, parcel_id, line, mu, side, ids, by) -> None:
-    """Split PARCEL_ID of ZONE; the pieces keep its attributes and record it as parent."""
+def split(zone, parcel_id, line, mu, side, ids, by, lang) -> None:
+    """Split PARCEL_ID of ZONE; the pieces keep its attributes and record it as parent, and share its investment by area."""
+    from zonemap.i18n import word
     from zonemap.intake.edits import split_parcel
     from zonemap.units import from_m2
 
@@ -25,6 +27,8 @@ def split(zone, parcel_id, line, mu, side, ids, by) -> None:
         raise click.UsageError("give either --line WKT or --mu X")
     edited = split_parcel(zone, parcel_id, line=line, mu=mu, side=side, new_ids=ids.split(",") if ids else None, by=by)
     area = dict(zip(edited.parcels["parcel_id"], edited.parcel_areas_m2()))
+    shares = {row["parcel_id"]: float(row["new"]) for row in edited.edit if row["field"] == "investment_wan"}
     for pid in (row["parcel_id"] for row in edited.edit if row["field"] == "parent"):
         m2 = area[pid]
-        click.echo(f"{pid}: {from_m2(m2, 'mu'):.2f} 亩 mu ({m2:,.1f} m²)")
+        money = word("out.piece_investment", lang, wan=f"{shares[pid]:,.2f}") if pid in shares else ""
+        click.echo(word("out.piece", lang, parcel=pid, mu=f"{from_m2(m2, 'mu'):,.2f}", m2=f"{m2:,.1f}") + money)

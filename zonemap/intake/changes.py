@@ -84,7 +84,7 @@ def _as_text(value) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return None
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:.12g}"  # :g keeps 6 digits, 123456.78 would read 123457
     return str(value)
 
 

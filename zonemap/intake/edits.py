@@ -36,7 +36,7 @@ from zonemap.ids import id_key, id_problem, normalise_id
 from zonemap.limits import number_problem
 from zonemap.prospects import parse_date
 from zonemap.status import STATUSES, parse_status
-from zonemap.units import from_m2, to_m2
+from zonemap.units import from_m2, share_by_area, to_m2
 from zonemap.zone import Zone
 
 SIDES: tuple[str, ...] = ("north", "south", "east", "west")
@@ -294,7 +294,9 @@ def split_parcel(
 ) -> Zone:
     """Cut a parcel by a WKT line, or carve exactly ``mu`` off one side; returns the new Zone.
 
-    The pieces keep the parent's attributes; their ids default to
+    The pieces keep the parent's attributes but its investment, which they
+    share by area (:func:`~zonemap.units.share_by_area`: the shares add up to
+    the parent's, so sums of investment do not change); their ids default to
     ``PARENT-1``, ``PARENT-2`` … (the carved piece first). The new Zone's
     ``edit`` rows with ``field == "parent"`` name the pieces in that order.
     """
@@ -340,6 +342,11 @@ def split_parcel(
         change.record(parcel_id, "split", "children", None, ",".join(ids), f"{how}; {from_m2(area_m2, 'mu'):.2f} mu")
         for pid, m2 in zip(ids, piece_m2):
             change.record(pid, "split", "parent", None, parcel_id, f"{from_m2(m2, 'mu'):.2f} mu")
+        investment = parcels["investment_wan"].iloc[row]
+        if pd.notna(investment):  # the tenant's investment is on its land: each piece carries its share, none twice
+            children["investment_wan"] = share_by_area(float(investment), piece_m2)
+            for pid, share in zip(ids, children["investment_wan"]):
+                change.record(pid, "split", "investment_wan", investment, share, f"{parcel_id}'s investment shared by area")
         _repoint_references(change, [parcel_id], children, "split")
         change.write("parcels", pd.concat([others, children], ignore_index=True))
     return _edited(zone, change.rows)

@@ -331,6 +331,21 @@ def import_source(
     return report
 
 
+def _keep_zone_figures(current: gpd.GeoDataFrame, result: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A new outline keeps the zone's own figures (name, planned_mu, infrastructure_wan, approval) its source leaves blank.
+
+    The outline is drawn in CAD or GIS; the figures come from the plan and
+    `zonemap zone set`, and a new drawing of the line does not unsay them.
+    """
+    if len(current) != 1 or len(result) != 1:
+        return result
+    result = result.copy()
+    for field in store.SCHEMA["boundary"]:
+        if field in current and pd.isna(result[field].iloc[0]) and pd.notna(current[field].iloc[0]):
+            result[field] = [current[field].iloc[0]]  # one feature
+    return result.astype({field: dtype for field, dtype in store.SCHEMA["boundary"].items() if field in result})
+
+
 def _land(zone, source: Source, incoming: gpd.GeoDataFrame, layer: str, id_field: str, mode: str | None,
           prune: bool, by: str | None, fixes: list, ids: np.ndarray) -> ImportReport:
     with zone_change(zone, by=by) as change:
@@ -350,6 +365,8 @@ def _land(zone, source: Source, incoming: gpd.GeoDataFrame, layer: str, id_field
                 change.discard()
                 return report
         else:
+            if layer == "boundary":
+                result = _keep_zone_figures(current, result)
             change.record(None, "import", layer, f"{len(current)} features", f"{len(result)} features", f"{mode} from {source.path.name}")
             report.added = [str(i) for i in range(len(incoming))]
         change.write(layer, result)
