@@ -277,6 +277,36 @@ def test_a_full_disk_through_the_real_cli_has_no_traceback(cli, small_disk):
     assert zone.read_bytes() == before
 
 
+def run_unprivileged(*args) -> subprocess.CompletedProcess:
+    """The real CLI subject to file permissions: as root (the build machine) without the capability to override them."""
+    import os
+    import sys
+
+    from conftest import CONSOLE_ENCODING
+
+    prefix = []
+    if os.name != "nt" and os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv: file permissions cannot apply")
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+    return subprocess.run([*prefix, sys.executable, "-m", "zonemap.cli", *map(str, args)], capture_output=True, text=True,
+                          encoding=CONSOLE_ENCODING, env={**os.environ, "PYTHONIOENCODING": CONSOLE_ENCODING}, timeout=300)
+
+
+def test_a_read_only_zone_file_refuses_edits_naming_it_and_still_reads(sample_copy, tmp_path):
+    sample_copy.chmod(0o444)
+    before = sample_copy.read_bytes()
+    for args in (["set", sample_copy, "C03", "--investment", "7"], ["split", sample_copy, "C03", "--mu", "5"],
+                 ["zone", "set", sample_copy, "--name", "X"], ["import", sample_copy, zonemap.sample_path(), "--mode", "update"]):
+        result = run_unprivileged(*args)
+        assert_one_line(result, 1, f"{sample_copy}: the file is read-only", "clear its read-only flag", "copy it to a folder of yours")
+        assert ".tmp" not in result.stderr
+    assert run_unprivileged("areas", sample_copy).returncode == 0
+    assert run_unprivileged("map", sample_copy, "-o", tmp_path / "m.html").returncode == 0
+    assert sample_copy.read_bytes() == before
+    assert sorted(p.name for p in sample_copy.parent.iterdir()) == ["m.html", "sample_zone.gpkg"]
+
+
 def test_export_to_a_folder_is_one_line(sample_copy, tmp_path):
     folder = tmp_path / "dir.geojson"
     folder.mkdir()

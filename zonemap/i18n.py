@@ -564,6 +564,12 @@ _REFUSALS: dict[str, tuple[str, str]] = {
         "{zone}: {layer} {ids}: a vertex of the shape is not a finite number (inf or NaN, written by another program), "
         "so it cannot be drawn or measured; redraw it in QGIS or import the layer again (`zonemap validate` names each)",
     ),
+    "refuse.read_only_zone": (
+        "{zone}：此文件只读（或不属于当前用户），无法修改；请取消其只读属性（Windows：属性 ▸ 取消“只读”）"
+        "或复制到自己的文件夹后再修改；未做任何更改",
+        "{zone}: the file is read-only (or not yours), so it cannot be changed; clear its read-only flag "
+        "(Windows: Properties ▸ untick Read-only) or copy it to a folder of yours and edit the copy; nothing was changed",
+    ),
     "refuse.too_many_vertices": (
         "{layer} {id}：有 {vertices:,} 个节点，超过 zonemap 检查一个要素的上限 {budget:,}（测绘地块通常只有几十到几百个）；"
         "请在 QGIS 中简化（矢量 ▸ 几何工具 ▸ 简化，容差 0.01 米）后重新导入",
