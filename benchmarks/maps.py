@@ -141,10 +141,13 @@ def build(tool: str, zone: Path, out: Path) -> dict:
 
 # --- the browser harness, the same for every tool -----------------------------------------
 
+# The page's Leaflet map: zonemap's own page keeps it in zonemap.current; folium's is a global of some name.
+_FIND_MAP = "((window.zonemap && zonemap.current && zonemap.current.map) || (window.L && Object.values(window).find(v => v instanceof L.Map)))"
+
 # Finds the page's Leaflet map whatever the tool named it, and places the sample points.
 _LOCATE = """(points) => {
   const now = performance.now();
-  const map = window.L && Object.values(window).find(v => v instanceof L.Map);
+  const map = FIND_MAP;
   if (!map || !map._loaded) return {now, map: false, loaded: document.readyState === 'complete'};
   const box = map.getContainer().getBoundingClientRect();
   const at = points.map(([lon, lat]) => {
@@ -166,7 +169,7 @@ _FLAG = """() => {
 }"""
 
 _PAN = """async () => {
-  const map = Object.values(window).find(v => v instanceof L.Map), frame = () => new Promise(r => requestAnimationFrame(r));
+  const map = FIND_MAP, frame = () => new Promise(r => requestAnimationFrame(r));
   map.closePopup();
   await frame(); await frame();
   const steps = [];
@@ -178,6 +181,7 @@ _PAN = """async () => {
   }
   return steps;
 }"""
+_LOCATE, _PAN = (code.replace("FIND_MAP", _FIND_MAP) for code in (_LOCATE, _PAN))
 
 
 def sample_points(zone: Path, count: int = SAMPLES) -> list[list[float]]:

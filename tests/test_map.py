@@ -120,7 +120,7 @@ def click_parcel(page, lon: float, lat: float) -> None:
            return [p.x, p.y]; }""",
         [lat, lon],
     )
-    box = page.locator(".folium-map").bounding_box()
+    box = page.locator(".zm-map").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_selector(".zm-popup")
 
@@ -272,7 +272,7 @@ def test_labels_layer_switches_off_and_on(offline_page, sample_map):
 def _screen(page) -> np.ndarray:
     from PIL import Image
 
-    return np.asarray(Image.open(io.BytesIO(page.locator(".folium-map").screenshot())).convert("RGB"), dtype=int)
+    return np.asarray(Image.open(io.BytesIO(page.locator(".zm-map").screenshot())).convert("RGB"), dtype=int)
 
 
 def test_panning_shows_what_a_full_redraw_shows(offline_page, tmp_path):
@@ -480,7 +480,7 @@ def test_hostile_text_shows_as_text_and_runs_nothing(offline_page, hostile_zone,
                  var p = m.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }""",
             [point.y, point.x],
         )
-        box = page.locator(".folium-map").bounding_box()
+        box = page.locator(".zm-map").bounding_box()
         page.mouse.move(box["x"] + x, box["y"] + y)
         page.wait_for_selector(".zm-tooltip")
         assert payload in page.locator(".zm-tooltip").inner_text()

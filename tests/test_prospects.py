@@ -24,7 +24,8 @@ def _json(result):
 def test_a_prospect_moves_from_intent_to_landed(cli, grid_zone):
     zone, _, placed, _ = grid_zone()
     assert cli("prospect", "add", zone, "惠实业有限公司", "--industry", "铝制品", "--investment", "2000", "--need", "20", "--by", "李主任").returncode == 0
-    assert cli("prospect", "set", zone, "惠实业有限公司", "--stage", "洽谈", "--contact", "王经理 138").returncode == 0
+    moved = cli("prospect", "set", zone, "惠实业有限公司", "--stage", "洽谈", "--contact", "王经理 138", "--lang", "en")
+    assert moved.stdout == "惠实业有限公司 stage: intent → negotiating\n惠实业有限公司 contact:  → 王经理 138\n"
     held = cli("hold", zone, "P2", "--for", "惠实业有限公司", "--until", "2099-06-30")
     assert held.returncode == 0 and "P2" in held.stdout
     listed = _json(cli("prospect", "list", zone, "--json"))
@@ -39,7 +40,9 @@ def test_a_prospect_moves_from_intent_to_landed(cli, grid_zone):
     assert parcels.loc[["P2", "P4"], "tenant"].tolist() == ["惠实业有限公司"] * 2
     # The investment is shared by area: P2 and P4 measure the same here (200 × 140 m).
     p2, p4 = geodesic_m2(placed[1][1], "EPSG:4528"), geodesic_m2(placed[3][1], "EPSG:4528")
-    assert parcels.loc["P2", "investment_wan"] == pytest.approx(2000 * p2 / (p2 + p4), rel=1e-6)
+    shares = parcels.loc[["P2", "P4"], "investment_wan"].tolist()
+    assert shares[0] == pytest.approx(2000 * p2 / (p2 + p4), abs=0.01) and sum(shares) == pytest.approx(2000.0, abs=1e-9)
+    assert landed.stdout.splitlines()[:3] == ["P2 状态：已开发待入驻 → 已入驻", "P2 入驻企业： → 惠实业有限公司", f"P2 投资额（万元）： → {shares[0]:,.2f}"]
     assert len(store.read_layer(zone, "holds")) == 0  # its hold is used up
     assert _json(cli("prospect", "list", zone, "--json")) == []  # landed: no longer looking
     prospect = _json(cli("prospect", "list", zone, "--all", "--json"))[0]
@@ -177,7 +180,8 @@ def test_zone_set_records_the_zone_figures_and_info_shows_them(cli, grid_zone):
     assert "河西工业集中区" in info.stdout and "\n批准机关：淮安市人民政府\n" in info.stdout and "2020-06-01" in info.stdout
     assert "\nApproved by: 淮安市人民政府\n" in cli("info", zone, "--lang", "en").stdout
     assert _json(cli("info", zone, "--json"))["figures"]["infrastructure_wan"] == 50.0
-    assert "nothing changed" in cli("zone", "set", zone, "--planned-mu", "189").stdout
+    assert cli("zone", "set", zone, "--planned-mu", "189").stdout == "无变化\n"
+    assert cli("zone", "set", zone, "--planned-mu", "189", "--lang", "en").stdout == "nothing changed\n"
 
 
 def test_the_map_hatches_held_land_and_colours_tenants_by_class(cli, sample_copy, offline_page, tmp_path, grid_zone):

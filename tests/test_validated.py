@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
+import threading
+import time
 
+import pytest
 import shapely
 
 import zonemap
-from zonemap.validated import cache_dir, problems
+from zonemap.validated import cache_dir, problems, started
+from zonemap.zone import Zone
 
 
 def _overlapping(grid_zone):
@@ -57,3 +62,46 @@ def test_an_unwritable_cache_only_means_validating_again(sample_copy, tmp_path, 
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("ZONEMAP_CACHE_DIR", str(blocker))
     assert problems(zonemap.open(sample_copy)) == []
+
+
+def test_a_first_map_validates_in_a_second_thread_while_it_builds(grid_zone, tmp_path, monkeypatch):
+    """``zonemap map`` builds while another thread validates, and what it finds is remembered."""
+    monkeypatch.setenv("ZONEMAP_CACHE_DIR", str(tmp_path / "cache"))
+    zone = zonemap.open(_overlapping(grid_zone))
+    validating, building = threading.Event(), threading.Event()
+    validate = Zone.validate
+
+    def meanwhile(self):  # the validation waits until the caller has gone on working
+        validating.set()
+        assert building.wait(30), "validation did not run while the caller worked"
+        return validate(self)
+
+    monkeypatch.setattr(Zone, "validate", meanwhile)
+    with started(zone) as found:
+        assert validating.wait(30)
+        building.set()
+        assert {p.code for p in found()} == {"overlap"}
+    [entry] = cache_dir().glob("*.json")
+    assert {p["code"] for p in json.loads(entry.read_text(encoding="utf-8"))} == {"overlap"}
+
+
+def test_a_file_changed_while_the_map_is_built_is_checked_as_it_is_now(grid_zone, tmp_path, monkeypatch):
+    """QGIS saves an overlap while the file as it was is validated: the warning is of the file as it is now."""
+    monkeypatch.setenv("ZONEMAP_CACHE_DIR", str(tmp_path / "cache"))
+    clean, *_ = grid_zone()
+    overlapping = _overlapping(grid_zone)
+    zone = zonemap.open(clean)
+    with started(zone) as found:
+        deadline = time.monotonic() + 60
+        while not list(cache_dir().glob("*.json")) and time.monotonic() < deadline:  # the file as it was: validated
+            time.sleep(0.05)
+        shutil.copyfile(overlapping, clean)
+        with pytest.warns(UserWarning, match="changed since this Zone read it"):
+            assert {p.code for p in found()} == {"overlap"}
+
+
+def test_an_error_in_the_validation_is_raised_to_the_caller(sample_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("ZONEMAP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(Zone, "validate", lambda self: 1 / 0)
+    with started(zonemap.open(sample_copy)) as found, pytest.raises(ZeroDivisionError):
+        found()

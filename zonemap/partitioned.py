@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -53,6 +54,12 @@ class PartitionedZone(Zone):
 
     #: Parcels are not read whole to check their shapes: that is what this engine avoids.
     checked_shapes = ("boundary", "roads", "buildings")
+
+    def __init__(self, path):
+        super().__init__(path)
+        if not isinstance(self.path, Path):  # partitions are read from a file's rows (pyogrio skip_features)
+            raise ZonemapError(f"{self.path}: --engine dask reads a zone file in partitions, not a database zone; "
+                               "leave out --engine dask, or `zonemap pull` the zone to a .gpkg first")
 
     def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
         return ledger(self, unit=unit, method=method, by=by)

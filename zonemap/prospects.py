@@ -30,7 +30,7 @@ import pandas as pd
 from zonemap import store
 from zonemap.errors import ZonemapError
 from zonemap.intake.changes import Change, zone_change
-from zonemap.units import from_m2
+from zonemap.units import from_m2, share_by_area
 
 #: A prospect's stages, in the order a project moves through them.
 STAGES: tuple[str, ...] = ("intent", "negotiating", "signed", "landed", "dropped")
@@ -249,8 +249,8 @@ def land_prospect(zone: str | os.PathLike, name: str, parcel_ids: list[str], *, 
         area = areas_m2(parcels.geometry.to_numpy()[rows], parcels.crs)
         investment = _value(prospects, row, "investment_wan")
         done = []
-        for pid, r, m2 in zip(parcel_ids, rows, area):
-            share = None if investment is None else float(investment) * float(m2 / area.sum())
+        shares = [None] * len(rows) if investment is None else share_by_area(float(investment), area)
+        for pid, r, m2, share in zip(parcel_ids, rows, area, shares):
             for field, new in (("status", "tenant"), ("tenant", name), ("investment_wan", share)):
                 old = _value(parcels, r, field)
                 if new is not None and old != new:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import editor_option, print_problems
+from zonemap.cli._table import terminal_text
+from zonemap.cli.options import editor_option, lang_option, print_problems
+from zonemap.i18n import word
 
 
 @click.command()
@@ -14,16 +16,17 @@ from zonemap.cli.options import editor_option, print_problems
 @click.option("--until", required=True, metavar="DATE", help="Held until this date, YYYY-MM-DD.")
 @click.option("--note", metavar="TEXT", help="Why, or on whose word.")
 @editor_option
+@lang_option()
 @print_problems
-def hold(zone, parcel_ids, prospect, until, note, by) -> None:
+def hold(zone, parcel_ids, prospect, until, note, by, lang) -> None:
     """Hold PARCEL_IDS of ZONE for a prospect: `remaining --need` offers them to no one else."""
     from zonemap.prospects import hold_parcels
 
     done = hold_parcels(zone, list(parcel_ids), prospect=prospect, until=until, note=note, by=by)
     if not done:
-        click.echo(f"already held for {prospect} until the same date: nothing changed")
+        click.echo(terminal_text(word("out.already_held", lang, prospect=prospect)))
     for pid, old, new in done:
-        click.echo(f"{pid}: 预留 held for {prospect} until {new}" + (f" (was {old})" if old else ""))
+        click.echo(terminal_text(word("out.held_was" if old else "out.held", lang, parcel=pid, prospect=prospect, until=new, was=old)))
 
 
 @click.command()
@@ -31,12 +34,14 @@ def hold(zone, parcel_ids, prospect, until, note, by) -> None:
 @click.argument("parcel_ids", nargs=-1)
 @click.option("--for", "prospect", metavar="PROSPECT", help="Release every hold of this prospect (or only those of PARCEL_IDS).")
 @editor_option
+@lang_option()
 @print_problems
-def release(zone, parcel_ids, prospect, by) -> None:
+def release(zone, parcel_ids, prospect, by, lang) -> None:
     """Release the holds on PARCEL_IDS of ZONE (or all those of --for PROSPECT)."""
     from zonemap.prospects import release_parcels
 
     if not parcel_ids and not prospect:
         raise click.UsageError("give the parcels to release, or --for PROSPECT")
     released = release_parcels(zone, list(parcel_ids), prospect=prospect, by=by)
-    click.echo(f"released: {', '.join(released)}" if released else "nothing held: nothing changed")
+    shown = word("out.released", lang, parcels=word("list_sep", lang).join(released)) if released else word("out.nothing_held", lang)
+    click.echo(terminal_text(shown))

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import check_output, lang_option, overwrite_option, quiet_option, warn_about_problems, zone_argument
+from zonemap.cli.options import check_output, lang_option, overwrite_option, quiet_option, warn_about_problems, zone_argument, zone_value
 from zonemap.errors import ZonemapError
 from zonemap.progress import stages
 from zonemap.render import write_page
-from zonemap.render.map import BASEMAPS, MapError
+from zonemap.render.map import BASEMAPS, MapError, page_html
+from zonemap.validated import started
 
 
 def file_size(nbytes: int) -> str:
@@ -45,8 +46,9 @@ def file_size(nbytes: int) -> str:
 @click.option(
     "--compare",
     "old",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="An older version of the zone (.gpkg): colour parcels by what changed since it (as `zonemap diff OLD ZONE`).",
+    type=click.Path(dir_okay=False),
+    callback=zone_value,
+    help="An older version of the zone (.gpkg or database zone): colour parcels by what changed since it (as `zonemap diff OLD ZONE`).",
 )
 @click.option(
     "--color-by",
@@ -83,19 +85,16 @@ def map_(
         raise ZonemapError(f"{out}: a map is an HTML page; give -o {out.with_suffix('.html').name}")
     check_output(out, overwrite=overwrite)
     opened = open_zone(zone).require_shapes(lang=lang)
-    compare = diff(open_zone(old).require_shapes(lang=lang), opened) if old else None
-    with stages("map", ["building", "checking", "writing"]) as stage:
+    # The zone validated for the warning in a second thread while this one builds the page.
+    with started(opened) as problems, stages("map", ["building", "checking", "writing"]) as stage:
         stage("building")
+        compare = diff(open_zone(old).require_shapes(lang=lang), opened) if old else None
         try:
-            html = (
-                opened.map(basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key, compare=compare, color_by=color_by)
-                .get_root()
-                .render()
-            )
+            html = page_html(opened, basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key, compare=compare, color_by=color_by)
         except MapError as exc:
             raise click.UsageError(str(exc)) from exc
         stage("checking")
-        warn_about_problems(opened)
+        warn_about_problems(opened, problems())
         stage("writing")
         write_page(html, out)
     click.echo(

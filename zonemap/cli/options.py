@@ -32,9 +32,9 @@ def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None):
     return ctx.meta[ZONE_KEY]
 
 
-def zone_value(ctx: click.Context, param: click.Parameter, value: str):
-    """Callback for a required zone argument: a Path, or a database zone (see :func:`as_zone`)."""
-    return as_zone(value)
+def zone_value(ctx: click.Context, param: click.Parameter, value: str | None):
+    """Callback for a zone argument or option: a Path, or a database zone (see :func:`as_zone`); None when not given."""
+    return as_zone(value) if value else None
 
 
 #: A folder given as ZONE or SOURCE is a data problem like a missing file (exit 1, from the library), not a usage error.
@@ -196,11 +196,13 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def warn_about_problems(zone) -> None:
-    """Warn (stderr) that figures of a zone with problems may be off (validation remembered per file content)."""
-    from zonemap.validated import problems as remembered_problems
+def warn_about_problems(zone, problems: list | None = None) -> None:
+    """Warn (stderr) that figures of a zone with problems may be off: ``problems``, by default the
+    validation remembered for the file's content (:mod:`zonemap.validated`)."""
+    if problems is None:
+        from zonemap.validated import problems as remembered_problems
 
-    problems = remembered_problems(zone)
+        problems = remembered_problems(zone)
     errors = sum(p.severity == "error" for p in problems)
     if errors:
         codes = ", ".join(sorted({p.code for p in problems if p.severity == "error"}))

@@ -5,12 +5,29 @@ from __future__ import annotations
 import click
 
 from zonemap.cli._table import render
-from zonemap.cli.options import echo_json, editor_option, json_option, number_option, print_problems, zone_argument
-from zonemap.i18n import word
+from zonemap.cli._table import terminal_text
+from zonemap.cli.options import echo_json, editor_option, json_option, lang_option, number_option, print_problems, zone_argument
+from zonemap.i18n import word, word_or
 
 
-def _stage(stage: str | None) -> str:
-    return "" if stage is None else f"{word(f'stage_{stage}', 'zh')} {stage}"
+def _stage(stage: str | None, lang: str) -> str:
+    return "" if stage is None else word_or(f"stage_{stage}", lang, stage)
+
+
+def change_line(subject: str, field: str, old, new, lang: str) -> str:
+    """One change of a prospect, parcel or the zone as a line in ``lang``: ``惠实业有限公司 阶段：意向 → 洽谈``."""
+
+    def shown(value) -> str:
+        if value is None:
+            return ""
+        if field == "stage":
+            return _stage(value, lang)
+        if field == "status":
+            return word_or(f"status.{value}", lang, str(value))
+        return f"{value:,.2f}" if isinstance(value, float) else str(value)
+
+    name = word_or(f"field.{field}", lang, field)
+    return terminal_text(f"{subject + ' ' if subject else ''}{name}{word('out.colon', lang)}{shown(old)} → {shown(new)}")
 
 
 def _fields(function):
@@ -32,11 +49,11 @@ def _fields(function):
     return function
 
 
-def _echo_changes(subject: str, changes) -> None:
+def _echo_changes(subject: str, changes, lang: str) -> None:
     if not changes:
-        click.echo(f"{subject}: nothing changed")
+        click.echo(terminal_text(word("cli.nothing_changed", lang, parcel=subject)))
     for field, old, new in changes:
-        click.echo(f"{subject} {field}: {'' if old is None else old} → {'' if new is None else new}")
+        click.echo(change_line(subject, field, old, new, lang))
 
 
 @click.group()
@@ -49,13 +66,14 @@ def prospect() -> None:
 @click.argument("name")
 @_fields
 @editor_option
+@lang_option()
 @print_problems
-def add(zone, name, by, **fields) -> None:
+def add(zone, name, by, lang, **fields) -> None:
     """Record prospect NAME in ZONE."""
     from zonemap.prospects import add_prospect
 
     row = add_prospect(zone, name, by=by, **fields)
-    click.echo(f"{row['name']}: {_stage(row['stage'])}, added")
+    click.echo(terminal_text(word("out.prospect_added", lang, name=row["name"], stage=_stage(row["stage"], lang))))
 
 
 @prospect.command("set")
@@ -63,14 +81,15 @@ def add(zone, name, by, **fields) -> None:
 @click.argument("name")
 @_fields
 @editor_option
+@lang_option()
 @print_problems
-def set_(zone, name, by, **fields) -> None:
+def set_(zone, name, by, lang, **fields) -> None:
     """Change fields of prospect NAME (e.g. --stage 洽谈)."""
     from zonemap.prospects import set_prospect
 
     if all(v is None for v in fields.values()):
         raise click.UsageError("give at least one field to set, e.g. --stage 洽谈 or --need 20")
-    _echo_changes(name, set_prospect(zone, name, by=by, **fields))
+    _echo_changes(name, set_prospect(zone, name, by=by, **fields), lang)
 
 
 @prospect.command()
@@ -78,12 +97,13 @@ def set_(zone, name, by, **fields) -> None:
 @click.argument("name")
 @click.option("--note", metavar="TEXT", help="Why it was dropped.")
 @editor_option
+@lang_option()
 @print_problems
-def drop(zone, name, note, by) -> None:
+def drop(zone, name, note, by, lang) -> None:
     """Mark prospect NAME as dropped (放弃); its record stays, its holds are released."""
     from zonemap.prospects import drop_prospect
 
-    _echo_changes(name, drop_prospect(zone, name, note=note, by=by))
+    _echo_changes(name, drop_prospect(zone, name, note=note, by=by), lang)
 
 
 @prospect.command()
@@ -91,20 +111,22 @@ def drop(zone, name, note, by) -> None:
 @click.argument("name")
 @click.argument("parcel_ids", nargs=-1, required=True)
 @editor_option
+@lang_option()
 @print_problems
-def land(zone, name, parcel_ids, by) -> None:
+def land(zone, name, parcel_ids, by, lang) -> None:
     """Prospect NAME lands: it becomes the tenant of PARCEL_IDS, in one change."""
     from zonemap.prospects import land_prospect
 
     for subject, field, old, new in land_prospect(zone, name, list(parcel_ids), by=by):
-        click.echo(f"{subject} {field}: {'' if old is None else old} → {'' if new is None else new}")
+        click.echo(change_line(subject, field, old, new, lang))
 
 
 @prospect.command("list")
 @zone_argument
 @click.option("--all", "show_all", is_flag=True, help="Also list landed and dropped prospects.")
 @json_option
-def list_(zone, show_all: bool, as_json: bool) -> None:
+@lang_option()
+def list_(zone, show_all: bool, as_json: bool, lang: str) -> None:
     """The prospects of ZONE with their stage, need and holds."""
     from zonemap import open as open_zone
     from zonemap.prospects import OPEN_STAGES, prospect_table
@@ -114,9 +136,9 @@ def list_(zone, show_all: bool, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
-    click.echo(word("prospects_title", "zh", zone=opened.name))
+    click.echo(terminal_text(word("prospects_title", lang, zone=opened.name)))
     if not rows:
-        click.echo(word("no_prospects", "zh") + " / " + word("no_prospects", "en"))
+        click.echo(word("no_prospects", lang))
         return
     codes = ("prospect", "industry", "stage", "investment", "need_mu", "wanted_buildings", "held", "contact", "since")
 
@@ -127,7 +149,7 @@ def list_(zone, show_all: bool, as_json: bool) -> None:
         (
             p["name"],
             p["industry"] or "",
-            _stage(p["stage"]),
+            _stage(p["stage"], lang),
             number(p["investment_wan"]),
             number(p["need_mu"]),
             p["buildings"] or "",
@@ -137,4 +159,4 @@ def list_(zone, show_all: bool, as_json: bool) -> None:
         )
         for p in rows
     ]
-    click.echo(render(table, header=tuple(word(c, "zh") for c in codes)))
+    click.echo(render(table, header=tuple(word(c, lang) for c in codes)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import editor_option, number_option, print_problems
+from zonemap.cli.options import editor_option, lang_option, number_option, print_problems
 
 
 @click.group("zone")
@@ -20,15 +20,18 @@ def zone_() -> None:
 @click.option("--approved-by", metavar="TEXT", help="The authority that approved the plan; '' clears it.")
 @click.option("--approved-on", metavar="DATE", help="Date of approval, YYYY-MM-DD; '' clears it.")
 @editor_option
+@lang_option()
 @print_problems
-def set_(zone, by, **fields) -> None:
+def set_(zone, by, lang, **fields) -> None:
     """Set the figures of ZONE, each change recorded in the history."""
+    from zonemap.cli.prospect import change_line
+    from zonemap.i18n import word
     from zonemap.intake.edits import set_zone
 
     if all(v is None for v in fields.values()):
         raise click.UsageError("give at least one of --name, --planned-mu, --infrastructure-wan, --approved-by, --approved-on")
     changes = set_zone(zone, by=by, **fields)
     if not changes:
-        click.echo("nothing changed")
+        click.echo(word("out.nothing_changed", lang))
     for field, old, new in changes:
-        click.echo(f"{field}: {'' if old is None else old} → {'' if new is None else new}")
+        click.echo(change_line("", field, old, new, lang))

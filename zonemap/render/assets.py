@@ -2,7 +2,7 @@
 
 Self-contained pages carry everything inline, images as ``data:`` URIs, so
 the map draws with no network at all; ``cdn=True`` links Leaflet from the
-CDN folium itself uses (same version) for a smaller file.
+CDN (the same release) for a smaller file.
 
 Examples
 --------
@@ -20,13 +20,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import folium
 from xstatic.pkg import leaflet as xstatic_leaflet
 
 LEAFLET_DIR = Path(xstatic_leaflet.BASE_DIR)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-#: Leaflet on a CDN, exactly as folium links it (folium pins the same 1.9 release).
-LEAFLET_CDN = {"js": dict(folium.Map.default_js)["leaflet"], "css": dict(folium.Map.default_css)["leaflet_css"]}
+#: The same Leaflet release on a CDN (where folium links it from too).
+LEAFLET_CDN = {kind: f"https://cdn.jsdelivr.net/npm/leaflet@{xstatic_leaflet.VERSION}/dist/leaflet.{kind}" for kind in ("js", "css")}
 
 _CSS_URL = re.compile(r"url\((images/[\w@.-]+\.png)\)")
 # Inline code must not close its own element; "<\/" means "</" in JS strings and regexes.

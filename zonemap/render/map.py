@@ -1,35 +1,34 @@
 """The shareable zone map: one HTML file that draws offline and is safe to forward.
 
-The page is a :class:`folium.Map` whose parcels, roads, buildings and
-boundary are not GeoJSON features but one compact data block
-(:mod:`zonemap.render.encode`) drawn by ``static/zonemap.js`` on canvases,
-so the same code serves a zone of a dozen parcels and a county of 10^5.
-What it shows is the zone's :class:`~zonemap.render.page.Page`; every string reaches the page
-inside that block (gzipped, base64: no text can end its element), and the
-script puts it in with ``textContent``. None of our data passes through
-Jinja: branca re-parses macro output as a template, so data markup is placed raw.
+The page is written directly (no template engine): Leaflet and
+``static/zonemap.js`` inline, one compact data block
+(:mod:`zonemap.render.encode`) with the parcels, roads, buildings and
+boundary, and one call, ``zonemap.open(settings)``, that makes the Leaflet
+map, its tiles, the canvases drawing the block, and the layer control.
+So the same code serves a zone of a dozen parcels and a county of 10^5.
+What it shows is the zone's :class:`~zonemap.render.page.Page`; every string
+reaches the page inside that block (gzipped, base64: no text can end its
+element), and the script puts it in with ``textContent``; the settings go in
+as script-safe JSON, the title and layer names HTML-escaped.
+
+:func:`build_map` gives the same page as a :class:`folium.Map` for notebooks
+(it shows inline, ``.save()`` writes it); folium is imported only there.
 
 Examples
 --------
 >>> import zonemap
->>> m = build_map(zonemap.open(zonemap.sample_path()), basemap="none")
->>> html = m.get_root().render()
->>> "<script src=" in html
-False
+>>> html = page_html(zonemap.open(zonemap.sample_path()), basemap="none")
+>>> "<script src=" in html, 'id="zonemap-data"' in html
+(False, True)
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
-
-import folium
-from branca.element import Element, MacroElement
-from folium.template import Template
 
 from zonemap.evaluate import EvaluationError, latest_evaluation
 from zonemap.i18n import LANGS
-from zonemap.render.assets import LEAFLET_CDN, page_assets
+from zonemap.render.assets import page_assets
 from zonemap.render.encode import pack
 from zonemap.render.escape import html_text, script_json
 from zonemap.render.page import STYLES, MapError, build_page
@@ -38,62 +37,34 @@ from zonemap.render.web import GCJ02_BASEMAPS, web_layers
 from zonemap.units import DECIMALS, M2_PER_UNIT
 
 if TYPE_CHECKING:
+    import folium
+
     from zonemap.zone import Zone
 
-__all__ = ["BASEMAPS", "LANGS", "MapError", "build_map"]
+__all__ = ["BASEMAPS", "LANGS", "MapError", "build_map", "page_html"]
+
+#: The canvases, bottom to top, as the layer control lists them (labels: the parcels' own, on top).
+_KEYS = ("parcels", "holds", "labels", "roads", "buildings", "boundary")
+
+_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0, maximum-scale=1.0, user-scalable=no">
+<title>{title}</title>
+<style>html, body {{ width: 100%; height: 100%; margin: 0; padding: 0; }}</style>
+{assets}
+</head>
+<body>
+<div class="zm-map" id="zonemap-map"></div>
+<script type="application/octet-stream" id="zonemap-data">{data}</script>
+<script>var zonemapPage = zonemap.open({settings});</script>
+</body>
+</html>
+"""
 
 
-class _Raw(Element):
-    """Markup placed in the page as it is: never parsed as a Jinja template."""
-
-    def __init__(self, markup: str):
-        super().__init__()
-        self.markup = markup
-
-    def render(self, **kwargs) -> str:
-        return self.markup
-
-
-class _ZonePage(MacroElement):
-    """Our assets, the data block and the script that builds the page from it."""
-
-    def __init__(self, data: dict, *, cdn: bool, too_old: str):
-        super().__init__()
-        self._name = "ZonePage"
-        self.data = data
-        self.cdn = cdn
-        self.too_old = too_old
-        self.keys = [key for key in ("parcels", "holds", "labels", "roads", "buildings", "boundary") if key in data["layers"] or key == "labels"]
-
-    def render(self, **kwargs) -> None:
-        figure = self.get_root()
-        data_id = f"{self.get_name()}_data"
-        figure.header.add_child(_Raw(page_assets(cdn=self.cdn)), name="zonemap_assets")
-        figure.html.add_child(
-            _Raw(f'<script type="application/octet-stream" id="{data_id}">{pack(self.data)}</script>'), name=data_id
-        )
-        # The layers exist at once, for the layer control; they draw once the block is unpacked.
-        figure.script.add_child(
-            _Raw(f'var {self.get_name()} = zonemap.page({self._parent.get_name()}, "{data_id}", {json.dumps(self.keys)}, {script_json(self.too_old)});'),
-            name=self.get_name(),
-        )
-
-
-class _ZoneLayer(folium.map.Layer):
-    """One of the page's canvases, as a folium layer so LayerControl lists it."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}var {{ this.get_name() }} = {{ this.page.get_name() }}.layers[{{ this.key|tojson }}];{% endmacro %}"
-    )
-
-    def __init__(self, page: _ZonePage, key: str, name: str):
-        super().__init__(name=html_text(name), overlay=True, control=True, show=True)
-        self._name = "ZoneLayer"
-        self.page = page
-        self.key = key
-
-
-def build_map(
+def page_html(
     zone: Zone,
     *,
     basemap: str = "osm",
@@ -103,8 +74,8 @@ def build_map(
     tianditu_key: str | None = None,
     compare: dict | None = None,
     color_by: str = "status",
-) -> folium.Map:
-    """The zone's shareable map as a :class:`folium.Map`; ``.save(path)`` writes it.
+) -> str:
+    """The zone's shareable map: the whole HTML page, which draws with no network but the basemap's tiles.
 
     Parameters
     ----------
@@ -137,40 +108,51 @@ def build_map(
     specs, bounds = web_layers(page, basemap=basemap, rings=rings)
     text = page.words
     (south, west), (north, east) = bounds
-    m = folium.Map(
-        location=[(south + north) / 2, (west + east) / 2],
-        zoom_start=15,
-        tiles=None,
-        max_zoom=MAX_ZOOM,
-        zoom_snap=0.25,
-        zoom_delta=0.5,
-        prefer_canvas=True,
-    )
-    m.default_js = [("leaflet", LEAFLET_CDN["js"])] if cdn else []
-    m.default_css = [("leaflet_css", LEAFLET_CDN["css"])] if cdn else []
-    m.get_root().title = html_text(page.title)
-    for tile in tiles:
-        m.add_child(tile)
-
-    zone_page = _ZonePage(
-        {
-            "lang": lang,
-            "title": page.title,
-            "text": {**text, "mu": page.mu},
-            "decimals": DECIMALS["mu"],
-            "mu_per_m2": 1 / M2_PER_UNIT["mu"],
-            "legend": page.legend,
-            "summary": page.summary,
-            "note": text["gcj02_note"] if basemap in GCJ02_BASEMAPS else None,
-            "highlight": STYLES["highlight"],
-            "bounds": bounds,
-            "layers": specs,
+    data = {
+        "lang": lang,
+        "title": page.title,
+        "text": {**text, "mu": page.mu},
+        "decimals": DECIMALS["mu"],
+        "mu_per_m2": 1 / M2_PER_UNIT["mu"],
+        "legend": page.legend,
+        "summary": page.summary,
+        "note": text["gcj02_note"] if basemap in GCJ02_BASEMAPS else None,
+        "highlight": STYLES["highlight"],
+        "bounds": bounds,
+        "layers": specs,
+    }
+    keys = [key for key in _KEYS if key in specs or key == "labels"]
+    settings = {
+        "element": "zonemap-map",
+        "map": {
+            "center": [(south + north) / 2, (west + east) / 2],  # until the page fits the zone beside its panels
+            "zoom": 15,
+            "maxZoom": MAX_ZOOM,
+            "preferCanvas": True,
+            "zoomSnap": 0.25,
+            "zoomDelta": 0.5,
         },
-        cdn=cdn,
-        too_old=text["browser_too_old"],
-    )
-    m.add_child(zone_page)
-    for key in zone_page.keys:
-        m.add_child(_ZoneLayer(zone_page, key, text[key]))
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    return m
+        "tiles": tiles,
+        "data": "zonemap-data",
+        "keys": keys,
+        "names": {key: html_text(text[key]) for key in keys},
+        "tooOld": text["browser_too_old"],
+    }
+    return _PAGE.format(title=html_text(page.title), assets=page_assets(cdn=cdn), data=pack(data), settings=script_json(settings))
+
+
+def build_map(zone: Zone, **options) -> folium.Map:
+    """The page of :func:`page_html` as a :class:`folium.Map`, for notebooks: it shows inline and
+    ``.save(path)`` writes the page. It is zonemap's page, not folium's: layers added to it with folium are not drawn.
+    """
+    import folium
+    from branca.element import Figure
+
+    class _Page(Figure):
+        def render(self, **kwargs) -> str:
+            return html
+
+    html = page_html(zone, **options)
+    shown = folium.Map(tiles=None)
+    _Page().add_child(shown)
+    return shown

@@ -266,7 +266,9 @@ _HTML = jinja2.Environment(
 
 def map_page(zone: Zone, *, lang: str = "zh") -> str:
     """The zone's map as a page of its own, on a plain background: a report opens offline, so no tiles."""
-    return zone.map(basemap="none", lang=lang).get_root().render()
+    from zonemap.render.map import page_html
+
+    return page_html(zone, basemap="none", lang=lang)
 
 
 def _svg_uri(svg: bytes) -> str:

@@ -2,8 +2,8 @@
 
 Examples
 --------
->>> [layer.tile_name for layer in tile_layers("osm", lang="en")]
-['OpenStreetMap']
+>>> [(layer["name"], layer["options"]["maxNativeZoom"]) for layer in tile_layers("osm", lang="en")]
+[('OpenStreetMap', 19)]
 >>> tile_layers("none", lang="zh")
 []
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 
-import folium
 import xyzservices
 
 from zonemap.render.escape import html_text
@@ -28,10 +27,21 @@ _TIANDITU_KEY = re.compile(rf"[0-9A-Za-z]{{{TIANDITU_KEY_LENGTH[0]},{TIANDITU_KE
 MAX_ZOOM = 20
 
 
-def _tiles(provider: xyzservices.TileProvider, name: str, *, overlay: bool = False) -> folium.TileLayer:
-    """Tiles that stay on screen up to the map's last zoom, enlarged past the provider's own."""
-    native = provider.get("max_zoom", 18)
-    return folium.TileLayer(provider, name=html_text(name), overlay=overlay, max_zoom=MAX_ZOOM, max_native_zoom=native)
+def _tiles(provider: xyzservices.TileProvider, name: str, *, overlay: bool = False) -> dict:
+    """Tiles that stay on screen up to the map's last zoom, enlarged past the provider's own:
+    the name the layer control shows (as markup, so escaped), the URL and Leaflet's ``L.tileLayer`` options."""
+    return {
+        "name": html_text(name),
+        "overlay": overlay,
+        "url": provider.build_url(fill_subdomain=False, scale_factor="{r}"),
+        "options": {
+            "minZoom": 0,
+            "maxZoom": MAX_ZOOM,
+            "maxNativeZoom": provider.get("max_zoom", 18),
+            "attribution": provider.html_attribution,
+            "subdomains": provider.get("subdomains", "abc"),
+        },
+    }
 
 
 def _tianditu_key(tianditu_key: str | None) -> str:
@@ -50,8 +60,8 @@ def _tianditu_key(tianditu_key: str | None) -> str:
     return key
 
 
-def tile_layers(basemap: str, *, lang: str, tianditu_key: str | None = None) -> list[folium.TileLayer]:
-    """The tile layers of ``basemap`` (none for ``none``), named in ``lang``."""
+def tile_layers(basemap: str, *, lang: str, tianditu_key: str | None = None) -> list[dict]:
+    """The tile layers of ``basemap`` (none for ``none``), named in ``lang``, as ``zonemap.js`` adds them (see :func:`_tiles`)."""
     if basemap not in BASEMAPS:
         raise MapError(f"unknown basemap {basemap!r}; use one of {', '.join(BASEMAPS)}")
     text = TEXT[lang]

@@ -705,6 +705,22 @@
 
   /* ---------- the page ---------- */
 
+  // The whole page from its settings (zonemap/render/map.py): the Leaflet map, the basemap's
+  // tiles, the zone's layers and the layer control listing both. Names are HTML-escaped
+  // already (the layer control sets them as markup). Returns the page.
+  zonemap.open = function (settings) {
+    var map = L.map(settings.element, settings.map), base = {}, overlays = {};
+    settings.tiles.forEach(function (tile) {
+      (tile.overlay ? overlays : base)[tile.name] = L.tileLayer(tile.url, tile.options).addTo(map);
+    });
+    var page = zonemap.page(map, settings.data, settings.keys, settings.tooOld);
+    settings.keys.forEach(function (key) {
+      overlays[settings.names[key]] = page.layers[key].addTo(map);
+    });
+    L.control.layers(base, overlays, { position: 'topright', collapsed: false }).addTo(map);
+    return page;
+  };
+
   // The layers exist at once (the layer control lists them); they draw, and the
   // panels appear, once the data block is unpacked.
   zonemap.page = function (map, dataId, keys, tooOld) {
