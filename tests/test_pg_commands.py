@@ -231,10 +231,15 @@ def test_init_makes_a_database_zone_as_it_makes_a_file(postgis, tmp_path, monkey
         answers[kind] = [comparable(invoke(zone, *step)) for step in (["areas", "ZONE", "--json"], ["history", "ZONE", "--json"])]
     assert answers["postgis"] == answers["gpkg"]
     assert answers["postgis"][0]["boundary"] == pytest.approx(300.0, abs=0.01)
-    for refused in (["init", zones["postgis"], "--boundary", boundary], ["inspect", zones["postgis"]]):  # one line, exit 1
-        result = CliRunner().invoke(main, [str(a) for a in refused])
+    refusals = {  # one line each, exit 1
+        "already has this zone": ["init", zones["postgis"], "--boundary", boundary],
+        "not a source file": ["inspect", zones["postgis"]],
+        "not a database zone": ["validate", zones["postgis"], "--engine", "dask"],
+    }
+    for phrase, args in refusals.items():
+        result = CliRunner().invoke(main, [str(a) for a in args])
         assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, result.output
-        assert ("already has this zone" if refused[0] == "init" else "not a source file") in result.output
+        assert phrase in result.output
 
 
 def test_validation_finds_the_same_planted_problems_on_both_stores(postgis, grid_zone, monkeypatch):

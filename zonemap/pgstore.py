@@ -431,14 +431,17 @@ def _create_styles_table(conn) -> None:
         )
 
 
+#: Style fields QGIS keeps as ``xml`` in PostgreSQL (text in a GeoPackage).
+_XML_STYLE_FIELDS = ("styleQML", "styleSLD", "ui")
+
+
 def _put_styles(conn, location: DatabaseZone, rows: list[tuple]) -> None:
     """Make ``rows`` (a GeoPackage's, :data:`~zonemap.intake.qgis_styles.STYLE_FIELDS`) the zone's QGIS styles."""
     from zonemap.intake.qgis_styles import STYLE_FIELDS
 
     _create_styles_table(conn)
     conn.execute("DELETE FROM public.layer_styles WHERE f_table_schema = %s", (location.zone,))
-    xml = {"styleQML", "styleSLD", "ui"}  # XML columns in QGIS's PostgreSQL table; CONTENT also takes ''
-    values = ", ".join("XMLPARSE(CONTENT %s)" if f in xml else "%s" for f in STYLE_FIELDS)
+    values = ", ".join("XMLPARSE(CONTENT %s)" if f in _XML_STYLE_FIELDS else "%s" for f in STYLE_FIELDS)  # CONTENT also takes ''
     with conn.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO public.layer_styles (f_table_catalog, f_table_schema, {', '.join(STYLE_FIELDS).lower()}) "
@@ -463,13 +466,17 @@ def _styles(conn, location: DatabaseZone) -> list[tuple]:
 
     if not _styles_table(conn):
         return []
-    fields = ", ".join(f"{f.lower()}::text" if f in ("styleQML", "styleSLD", "ui") else f.lower() for f in STYLE_FIELDS)
-    rows = conn.execute(f"SELECT {fields} FROM public.layer_styles WHERE f_table_schema = %s ORDER BY id", (location.zone,)).fetchall()
-    # The GeoPackage's own form: a flag 0/1, a time as QGIS and SQLite write it (ISO, milliseconds, Z).
-    return [
-        (*row[:5], None if row[5] is None else int(row[5]), *row[6:9], None if row[9] is None else row[9].strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z")
-        for row in rows
-    ]
+    fields = ", ".join(f"{f.lower()}::text" if f in _XML_STYLE_FIELDS else f.lower() for f in STYLE_FIELDS)
+    rows = []
+    for row in conn.execute(f"SELECT {fields} FROM public.layer_styles WHERE f_table_schema = %s ORDER BY id", (location.zone,)):
+        values = dict(zip(STYLE_FIELDS, row))
+        # The GeoPackage's own form: a flag 0/1, a time as QGIS and SQLite write it (ISO, milliseconds, Z).
+        if values["useAsDefault"] is not None:
+            values["useAsDefault"] = int(values["useAsDefault"])
+        if values["update_time"] is not None:
+            values["update_time"] = values["update_time"].strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        rows.append(tuple(values.values()))
+    return rows
 
 
 def ensure_styles(location) -> None:
