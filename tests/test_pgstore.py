@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
+import pandas as pd
 import pyogrio.raw
 import pytest
 
 import zonemap
 from benchmarks.generate import generate
 from conftest import ZONEMAP
-from zonemap import pgstore
+from zonemap import pgstore, store
 
 HOSTILE = "河西 'zone'; DROP TABLE x; $$ --"
 
@@ -43,14 +46,33 @@ def assert_same_zone(a: Path, b: Path) -> None:
         assert left[name][2] == right[name][2], f"{name}: geometry WKB differs"
 
 
+def style_rows(path: Path) -> list[tuple]:
+    """The QGIS style rows of a zone file, as QGIS wrote them."""
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute(
+            "SELECT f_table_name, f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time "
+            "FROM layer_styles ORDER BY id"
+        ).fetchall()
+
+
 def test_push_then_pull_gives_the_sample_zone_back_exactly(postgis, tmp_path):
+    """Every table: SPEC's layers, holds, an import's survey_schema, and the QGIS styles a planner saved."""
+    source = Path(shutil.copy(zonemap.sample_path(), tmp_path / "zone.gpkg"))
+    with store.transaction(source) as txn:
+        txn.write("survey_schema", pd.DataFrame({"layer": ["parcels"], "schema": ['{"fields": [["地块编号", "C", 20, 0]]}']}))
+        txn.write("holds", pd.DataFrame({"parcel_id": ["A02"], "prospect": ["惠实业有限公司"], "until": ["2027-01-01"], "since": ["2026-01-01"], "note": [HOSTILE]}))
+    with closing(sqlite3.connect(source)) as db, db:  # a style saved from QGIS, over zonemap's default
+        db.execute("UPDATE layer_styles SET styleQML = ?, description = ?, update_time = '2026-03-01T08:30:00.250Z' WHERE f_table_name = 'roads'",
+                   ("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'><qgis version=\"3.34\"><renderer-v2 type=\"singleSymbol\"/></qgis>", HOSTILE))
     url = postgis.url(zone=HOSTILE)
-    pushed = run(postgis, "push", zonemap.sample_path(), url)
+    pushed = run(postgis, "push", source, url)
     assert pushed.returncode == 0, pushed.stderr
     copy = tmp_path / "copy.gpkg"
     pulled = run(postgis, "pull", url, copy)
     assert pulled.returncode == 0, pulled.stderr
-    assert_same_zone(zonemap.sample_path(), copy)
+    assert_same_zone(source, copy)
+    assert {"survey_schema", "holds"} <= set(raw_layers(copy))
+    assert style_rows(copy) == style_rows(source) and len(style_rows(source)) == 4
     with postgis.connect() as db:  # the hostile name is a schema name, nothing more
         assert db.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s", (HOSTILE,)).fetchone()[0] == 1
         srids = dict(db.execute("SELECT f_table_name, srid FROM geometry_columns WHERE f_table_schema = %s", (HOSTILE,)).fetchall())

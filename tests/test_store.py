@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import closing
 
 import geopandas as gpd
 import pandas as pd
@@ -179,3 +180,126 @@ def test_nothing_is_left_beside_the_zone(sample_copy):
         txn.write("roads", txn.read("roads"))
         assert not any(p.name.endswith(".lock") for p in sample_copy.parent.iterdir())
     assert sorted(p.name for p in sample_copy.parent.iterdir()) == [sample_copy.name]
+
+
+def _fids(path) -> dict[str, list[int]]:
+    with closing(sqlite3.connect(path)) as db:
+        rows = db.execute("SELECT parcel_id, fid FROM parcels ORDER BY fid").fetchall()
+    fids: dict[str, list[int]] = {}
+    for parcel_id, fid in rows:
+        fids.setdefault(parcel_id, []).append(fid)
+    return fids
+
+
+def test_a_changed_row_keeps_its_fid_and_a_doubled_key_is_written_as_given(sample_copy):
+    """QGIS's edit buffers refer to fids: a row whose parcel_id survives is updated in place; others come and go."""
+    before = _fids(sample_copy)  # A01 … C05 → 1 … 15
+    with store.transaction(sample_copy) as txn:
+        parcels = txn.read("parcels")
+        parcels.loc[parcels.parcel_id == "B01", "note"] = "现场核实"
+        added = parcels[parcels.parcel_id == "C01"].assign(parcel_id="X01")
+        twins = parcels[parcels.parcel_id == "C02"].assign(parcel_id="D1")
+        txn.write("parcels", pd.concat([parcels[parcels.parcel_id != "C01"], added, twins, twins.assign(note="二")], ignore_index=True))
+    after = _fids(sample_copy)
+    assert after["B01"] == before["B01"] == [6]
+    assert "C01" not in after and after["X01"][0] > 15 and len(after["D1"]) == 2
+    assert {k: v for k, v in after.items() if k not in ("X01", "D1")} == {k: v for k, v in before.items() if k != "C01"}
+
+    # D1 twice → once, changed: exactly the one row written is left.
+    with store.transaction(sample_copy) as txn:
+        parcels = txn.read("parcels")
+        txn.write("parcels", pd.concat([parcels[parcels.parcel_id != "D1"], twins.assign(note="一")], ignore_index=True))
+    parcels = store.read_layer(sample_copy, "parcels")
+    assert list(parcels.loc[parcels.parcel_id == "D1", "note"]) == ["一"]
+    assert parcels.loc[parcels.parcel_id == "B01", "note"].item() == "现场核实" and len(parcels) == 16
+
+
+def test_a_layer_gaining_a_field_holds_it_and_keeps_its_fids(sample_copy):
+    with store.transaction(sample_copy) as txn:
+        parcels = txn.read("parcels")
+        txn.write("parcels", parcels.assign(survey_no=[f"S-{i}" for i in range(len(parcels))]))
+    with closing(sqlite3.connect(sample_copy)) as db:
+        rows = db.execute("SELECT fid, parcel_id, survey_no FROM parcels ORDER BY fid").fetchall()
+    assert rows[0] == (1, "A01", "S-0") and rows[-1] == (15, "C05", "S-14")
+
+
+def test_a_write_that_only_removes_rows_updates_the_layer_s_extent_and_count(sample_copy):
+    with closing(sqlite3.connect(sample_copy)) as db:
+        (changed_before,) = db.execute("SELECT last_change FROM gpkg_contents WHERE table_name = 'parcels'").fetchone()
+    with store.transaction(sample_copy) as txn:
+        parcels = txn.read("parcels")
+        kept = parcels[parcels.parcel_id.str.startswith("A")]
+        txn.write("parcels", kept)
+    minx, miny, maxx, maxy = shapely.total_bounds(kept.geometry.values)  # shapely's own, not what the store wrote
+    with closing(sqlite3.connect(sample_copy)) as db:
+        extent = db.execute("SELECT min_x, min_y, max_x, max_y, last_change FROM gpkg_contents WHERE table_name = 'parcels'").fetchone()
+        (cached,) = db.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'parcels'").fetchone()
+    assert extent[:4] == pytest.approx((minx, miny, maxx, maxy)) and extent[4] > changed_before
+    assert cached == 5
+
+
+def test_an_unchanged_layer_does_not_stop_the_next_one_from_landing(sample_copy):
+    with store.transaction(sample_copy) as txn:
+        txn.write("roads", txn.read("roads"))  # nothing to write
+        parcels = txn.read("parcels")
+        txn.write("parcels", parcels.assign(note=parcels.note.where(parcels.parcel_id != "A02", "已复核")))
+    assert store.read_layer(sample_copy, "parcels").set_index("parcel_id").loc["A02", "note"] == "已复核"
+
+
+def test_a_layer_without_a_row_key_takes_a_changed_row_and_a_feature_without_geometry(sample_copy):
+    """Roads have no id field: a changed road is deleted and inserted; a road not yet drawn has no rtree entry."""
+    with store.transaction(sample_copy) as txn:
+        roads = txn.read("roads")
+        roads.loc[0, "width_m"] = 42.0
+        txn.write("roads", pd.concat([roads, roads.iloc[:1].assign(name="规划路", geometry=None)], ignore_index=True))
+    landed = store.read_layer(sample_copy, "roads")
+    assert sorted(landed.width_m.dropna()) == sorted([*roads.width_m.dropna(), 42.0]) and (landed.width_m == 42.0).sum() == 2
+    assert list(landed.geometry.isna()) == [False] * len(roads) + [True]
+
+
+def test_a_new_layer_lands_with_its_crs_index_and_metadata(sample_copy, tmp_path):
+    """A layer the zone lacks, in a CRS it lacks: its rows GDAL would write in a file of its own."""
+    marks = gpd.GeoDataFrame({"name": ["J1", "J2"]}, geometry=[shapely.Point(523_000, 3_707_000), shapely.Point(523_010, 3_707_000)],
+                             crs="EPSG:4549")
+    with store.transaction(sample_copy) as txn:
+        txn.write("survey_marks", marks)
+    reference = tmp_path / "reference.gpkg"
+    marks.to_file(reference, layer="survey_marks", engine="pyogrio")  # GDAL's own file for the same layer
+
+    def meta(path):
+        with closing(sqlite3.connect(path)) as db:
+            return (
+                db.execute("SELECT column_name, extension_name FROM gpkg_extensions WHERE table_name = 'survey_marks'").fetchall(),
+                db.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'survey_marks'").fetchall(),
+                db.execute("SELECT organization_coordsys_id FROM gpkg_spatial_ref_sys s JOIN gpkg_contents c USING (srs_id) "
+                           "WHERE c.table_name = 'survey_marks'").fetchall(),
+                db.execute("SELECT count(*) FROM rtree_survey_marks_geom").fetchall(),
+            )
+
+    assert meta(sample_copy) == meta(reference) == ([("geom", "gpkg_rtree_index")], [(2,)], [(4549,)], [(2,)])
+    assert store.read_layer(sample_copy, "survey_marks").crs.to_epsg() == 4549
+
+
+def test_a_landing_that_leaves_the_index_short_is_refused(sample_copy, monkeypatch):
+    """The check inside the transaction: right feature count, one rtree entry lost → nothing is written."""
+    land = store._land
+
+    def land_and_lose_an_index_entry(db, work_path, tables):
+        land(db, work_path, tables)
+        db.execute("DELETE FROM rtree_parcels_geom WHERE id = (SELECT min(id) FROM rtree_parcels_geom)")
+
+    monkeypatch.setattr(store, "_land", land_and_lose_an_index_entry)
+    before = sample_copy.read_bytes()
+    with pytest.raises(ZoneFileError, match=r"layer 'parcels' would have 15 features \(14 indexed\).*left unchanged"):
+        with store.transaction(sample_copy) as txn:
+            txn.write("parcels", txn.read("parcels").assign(note="复核"))
+    assert sample_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("setting, seconds", [(None, 10.0), ("2.5", 2.5), ("0", 0.0), ("-3", 0.0), ("十秒", 10.0)])
+def test_the_lock_wait_is_zonemap_lock_wait_seconds_else_ten(monkeypatch, setting, seconds):
+    if setting is None:
+        monkeypatch.delenv("ZONEMAP_LOCK_WAIT", raising=False)
+    else:
+        monkeypatch.setenv("ZONEMAP_LOCK_WAIT", setting)
+    assert store.lock_wait_seconds() == seconds

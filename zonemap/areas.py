@@ -215,7 +215,9 @@ def ledger(
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}; use one of {GROUPINGS}")
-    parcels = measured if measured is not None else measure_parcels(zone.parcels, by=by, areas=zone.parcel_areas_m2(method=method))
+    if measured is None:  # the parcels' fields the ledger uses, not tenants' notes and dates: a database sends no more
+        measured = measure_parcels(zone.fields("parcels", tuple(dict.fromkeys(("parcel_id", "status", by)))), by=by, areas=zone.parcel_areas_m2(method=method))
+    parcels = measured
     parcel_m2 = parcels["area"].to_numpy()
     boundary_m2 = float(areas_m2(zone.boundary.geometry.values, zone.boundary.crs, method=method, where="boundary").sum())
     road_union = shapely.union_all(zone.roads.geometry.values) if len(zone.roads) else None

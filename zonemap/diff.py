@@ -183,11 +183,15 @@ def _events(before: pd.DataFrame, after: pd.DataFrame, i: np.ndarray, j: np.ndar
 
 
 def data_date(zone: Zone) -> str | None:
-    """When the zone's data last changed (ISO date): its newest parcel ``updated``, else the file's date."""
+    """When the zone's data last changed (ISO date): its newest parcel ``updated``, else the file's date
+    (a database zone: its newest history entry); None when nothing tells."""
     updated = pd.to_datetime(zone.parcels["updated"], errors="coerce").max() if len(zone.parcels) else pd.NaT
     if pd.notna(updated):
         return updated.date().isoformat()
-    return date.fromtimestamp(os.path.getmtime(zone.path)).isoformat() if isinstance(zone.path, Path) else None
+    if isinstance(zone.path, Path):
+        return date.fromtimestamp(os.path.getmtime(zone.path)).isoformat()
+    logged = pd.to_datetime(zone.history["at"], errors="coerce").max() if len(zone.history) else pd.NaT
+    return logged.date().isoformat() if pd.notna(logged) else None
 
 
 def _version(zone: Zone) -> dict:

@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -50,6 +51,12 @@ ENGINES: tuple[str, ...] = ("memory", "dask")
 
 class PartitionedZone(Zone):
     """A zone whose ledger and validation read and work its parcels in partitions (same answers)."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        if not isinstance(self.path, Path):  # partitions are read from a file's rows (pyogrio skip_features)
+            raise ZonemapError(f"{self.path}: --engine dask reads a zone file in partitions, not a database zone; "
+                               "leave out --engine dask, or `zonemap pull` the zone to a .gpkg first")
 
     def areas(self, *, unit: str = "mu", method: str = "ellipsoidal", by: str = "status") -> dict:
         return ledger(self, unit=unit, method=method, by=by)

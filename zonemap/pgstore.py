@@ -51,6 +51,8 @@ from zonemap import store  # one SCHEMA, ROW_KEYS and lock wait for every backen
 
 SCHEMES = ("postgresql://", "postgres://")
 GEOMETRY_COLUMN = "geom"
+#: QGIS's table of layer styles: in a GeoPackage, and in ``public`` of a database.
+STYLES = "layer_styles"
 
 _PG_TYPES = {"object": "text", "float64": "double precision", "float32": "real", "Int32": "integer", "int32": "integer",
              "Int64": "bigint", "int64": "bigint", "bool": "boolean", "boolean": "boolean"}
@@ -67,9 +69,11 @@ class ReadOnlyError(ZonemapError):
     """The database login may read the zone but not change it."""
 
 
-def _layers() -> tuple[str, ...]:
-    """The layers a zone holds (those of :data:`zonemap.store.SCHEMA`), in the order they are written."""
-    return tuple(store.SCHEMA)
+def _in_order(names) -> list[str]:
+    """Layer names as a zone lists them: those of :data:`zonemap.store.SCHEMA` in its order, then any other
+    (``survey_schema``, a planner's own table) by name; QGIS's ``layer_styles`` is not a layer."""
+    names = set(names) - {STYLES}
+    return [name for name in store.SCHEMA if name in names] + sorted(names - set(store.SCHEMA))
 
 
 @dataclass(frozen=True)
@@ -255,9 +259,8 @@ def list_layers(location) -> dict[str, str | None]:
     location = parse_location(location)
     with _reader(location) as conn:
         _require_zone(conn, location)
-        present = {name for (name,) in conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (location.zone,))}
         spatial = _srids(conn, location)
-        layers = {name: (_geometry_type(conn, location, name) if name in spatial else None) for name in _layers() if name in present}
+        layers = {name: (_geometry_type(conn, location, name) if name in spatial else None) for name in _in_order(_tables(conn, location))}
         if _styles_table(conn) and conn.execute("SELECT 1 FROM public.layer_styles WHERE f_table_schema = %s LIMIT 1", (location.zone,)).fetchone():
             layers["layer_styles"] = None
     return layers
@@ -317,23 +320,27 @@ def _select(location: DatabaseZone, name: str, columns: dict[str, str], *, with_
     return sql.SQL("SELECT {} FROM {} ORDER BY fid").format(sql.SQL(", ").join(fields), _table(location, name))
 
 
-def read_layer(location, name: str, *, complete: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
+def read_layer(location, name: str, *, complete: bool = True, columns: list[str] | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
     """Read one layer of a database zone; absent optional layers come back empty, as from a GeoPackage.
 
     Fields of SPEC the table lacks are added empty unless ``complete`` is False (a copy keeps the table's own).
+    ``columns`` selects only those fields (and the geometry), so the rest never leaves the database.
     """
     location = parse_location(location)
+    wanted = columns
     with _reader(location) as conn:
         _require_zone(conn, location)
         columns = _columns(conn, location, name)
         if not columns:
             if name in store.REQUIRED_LAYERS:
                 raise ZoneFileError(f"{location}: no '{name}' layer; push the zone again with `zonemap push`")
-            return store.empty_layer(name)
+            return store.only_fields(store.empty_layer(name), wanted)
+        if wanted is not None:
+            columns = {c: kind for c, kind in columns.items() if c in wanted or kind == "geometry"}
         srid = zone_srid(conn, location)
         with conn.cursor(binary=True) as cursor:
             rows = cursor.execute(_select(location, name, columns)).fetchall()
-    return _frame(rows, columns, name, srid, complete=complete)
+    return store.only_fields(_frame(rows, columns, name, srid, complete=complete), wanted)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -366,10 +373,10 @@ def _create_layer(conn, location: DatabaseZone, name: str, frame: pd.DataFrame, 
     dtypes = {c: frame[c].dtype for c in _fields(frame)}
     columns = [sql.SQL("fid bigserial PRIMARY KEY")]
     columns += [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_pg_type(d))) for c, d in dtypes.items()]
-    if name in store.SPATIAL_LAYERS:
+    if isinstance(frame, gpd.GeoDataFrame):
         columns.append(sql.SQL("{} geometry(Geometry, {})").format(sql.Identifier(GEOMETRY_COLUMN), sql.Literal(srid)))
     conn.execute(sql.SQL("CREATE TABLE {} ({})").format(_table(location, name), sql.SQL(", ").join(columns)))
-    if name in store.SPATIAL_LAYERS:
+    if isinstance(frame, gpd.GeoDataFrame):
         conn.execute(sql.SQL("CREATE INDEX ON {} USING gist ({})").format(_table(location, name), sql.Identifier(GEOMETRY_COLUMN)))
     if name in store.ROW_KEYS:
         conn.execute(sql.SQL("CREATE INDEX ON {} ({})").format(_table(location, name), sql.Identifier(store.ROW_KEYS[name])))
@@ -414,6 +421,64 @@ def _styles_table(conn) -> bool:
     return conn.execute("SELECT to_regclass('public.layer_styles') IS NOT NULL").fetchone()[0]
 
 
+def _create_styles_table(conn) -> None:
+    if not _styles_table(conn):
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS public.layer_styles (id serial PRIMARY KEY, f_table_catalog varchar, "
+            "f_table_schema varchar, f_table_name varchar, f_geometry_column varchar, stylename text, styleqml xml, "
+            "stylesld xml, useasdefault boolean, description text, owner varchar(63) DEFAULT CURRENT_USER, ui xml, "
+            "update_time timestamp DEFAULT CURRENT_TIMESTAMP, type varchar)"
+        )
+
+
+#: Style fields QGIS keeps as ``xml`` in PostgreSQL (text in a GeoPackage).
+_XML_STYLE_FIELDS = ("styleQML", "styleSLD", "ui")
+
+
+def _put_styles(conn, location: DatabaseZone, rows: list[tuple]) -> None:
+    """Make ``rows`` (a GeoPackage's, :data:`~zonemap.intake.qgis_styles.STYLE_FIELDS`) the zone's QGIS styles."""
+    from zonemap.intake.qgis_styles import STYLE_FIELDS
+
+    _create_styles_table(conn)
+    conn.execute("DELETE FROM public.layer_styles WHERE f_table_schema = %s", (location.zone,))
+    values = ", ".join("XMLPARSE(CONTENT %s)" if f in _XML_STYLE_FIELDS else "%s" for f in STYLE_FIELDS)  # CONTENT also takes ''
+    with conn.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO public.layer_styles (f_table_catalog, f_table_schema, {', '.join(STYLE_FIELDS).lower()}) "
+            f"VALUES (current_database(), %s, {values})",
+            [(location.zone, *_style_row(row)) for row in rows],
+        )
+
+
+def _style_row(row: tuple) -> tuple:
+    """A GeoPackage style row as PostgreSQL takes it: the flag as a boolean, the layer's geometry column ours."""
+    from zonemap.intake.qgis_styles import STYLE_FIELDS
+
+    values = dict(zip(STYLE_FIELDS, row))
+    values["useAsDefault"] = None if values["useAsDefault"] is None else bool(values["useAsDefault"])
+    values["f_geometry_column"] = GEOMETRY_COLUMN if values["f_geometry_column"] else values["f_geometry_column"]
+    return tuple(values.values())
+
+
+def _styles(conn, location: DatabaseZone) -> list[tuple]:
+    """The zone's QGIS style rows as a GeoPackage keeps them (:data:`~zonemap.intake.qgis_styles.STYLE_FIELDS`)."""
+    from zonemap.intake.qgis_styles import STYLE_FIELDS
+
+    if not _styles_table(conn):
+        return []
+    fields = ", ".join(f"{f.lower()}::text" if f in _XML_STYLE_FIELDS else f.lower() for f in STYLE_FIELDS)
+    rows = []
+    for row in conn.execute(f"SELECT {fields} FROM public.layer_styles WHERE f_table_schema = %s ORDER BY id", (location.zone,)):
+        values = dict(zip(STYLE_FIELDS, row))
+        # The GeoPackage's own form: a flag 0/1, a time as QGIS and SQLite write it (ISO, milliseconds, Z).
+        if values["useAsDefault"] is not None:
+            values["useAsDefault"] = int(values["useAsDefault"])
+        if values["update_time"] is not None:
+            values["update_time"] = values["update_time"].strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        rows.append(tuple(values.values()))
+    return rows
+
+
 def ensure_styles(location) -> None:
     """Give the zone's styled layers a default QGIS style in ``public.layer_styles`` (QGIS's own table).
 
@@ -423,13 +488,7 @@ def ensure_styles(location) -> None:
 
     location = parse_location(location)
     with _connection(location) as conn:
-        if not _styles_table(conn):
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS public.layer_styles (id serial PRIMARY KEY, f_table_catalog varchar, "
-                "f_table_schema varchar, f_table_name varchar, f_geometry_column varchar, stylename text, styleqml xml, "
-                "stylesld xml, useasdefault boolean, description text, owner varchar(63) DEFAULT CURRENT_USER, ui xml, "
-                "update_time timestamp DEFAULT CURRENT_TIMESTAMP, type varchar)"
-            )
+        _create_styles_table(conn)
         styled = {t for (t,) in conn.execute("SELECT f_table_name FROM public.layer_styles WHERE f_table_schema = %s", (location.zone,))}
         for layer in ("parcels", *SINGLE_SYMBOLS):
             if layer in _srids(conn, location) and layer not in styled:
@@ -455,29 +514,32 @@ def _as_in_file(source, name: str) -> pd.DataFrame:
     """A layer of a zone file with the file's own fields only (the store adds SPEC's missing ones as empty)."""
     import pyogrio
 
-
     frame = store.read_layer(source, name)
     own = set(pyogrio.read_info(source, layer=name)["fields"])
     return frame[[c for c in frame.columns if c in own or (isinstance(frame, gpd.GeoDataFrame) and c == frame.geometry.name)]]
 
 
-def push(source, location, *, by: str | None = None) -> dict[str, int]:
+def push(source, location, *, by: str | None = None, replace: bool = True) -> dict[str, int]:
     """Create or replace the database zone ``location`` with the layers of the zone GeoPackage ``source``.
 
     All layers land in one transaction; a zone being edited (rows held) is
-    refused, and a database zone in another CRS is refused rather than mixed.
+    refused, and a database zone in another CRS is refused rather than mixed;
+    with ``replace`` False, so is any zone already there.
     Returns the feature count written per layer.
     """
     from psycopg import errors, sql
 
+    from zonemap.intake import qgis_styles
 
     location = parse_location(location)
     source_layers = store.list_layers(source)
-    frames = {name: _as_in_file(source, name) for name in _layers() if name in source_layers}
+    frames = {name: _as_in_file(source, name) for name in _in_order(source_layers)}
     srid = _epsg(frames["parcels"], str(source))
     with _connection(location, f"zonemap push (by {by})" if by else "zonemap push") as conn:
         try:
             existing = location.zone in zones(conn)
+            if existing and not replace:
+                raise ZoneFileError(f"{location}: the database already has this zone; choose another zone name, or replace it with `zonemap push`")
             if existing:
                 old = zone_srid(conn, location)
                 if old and old != srid:
@@ -488,11 +550,12 @@ def push(source, location, *, by: str | None = None) -> dict[str, int]:
             else:
                 conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(location.zone)))
             conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{int(store.lock_wait_seconds() * 1000)}ms")))
-            for name in _columns_by_layer(conn, location) & set(_layers()):  # replaced whole: the file's fields and types
+            for name in _tables(conn, location):  # replaced whole: the file's tables, fields and types
                 conn.execute(sql.SQL("DROP TABLE {}").format(_table(location, name)))
             for name, frame in frames.items():
                 _create_layer(conn, location, name, frame, srid)
                 _insert(conn, location, name, frame, srid)
+            _put_styles(conn, location, qgis_styles.read_styles(source))
             ensure_styles(DatabaseZone(location.url, location.zone, conn))
             conn.commit()
         except errors.LockNotAvailable:
@@ -502,8 +565,10 @@ def push(source, location, *, by: str | None = None) -> dict[str, int]:
     return {name: len(frame) for name, frame in frames.items()}
 
 
-def _columns_by_layer(conn, location: DatabaseZone) -> set[str]:
-    return {name for (name,) in conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (location.zone,))}
+def _tables(conn, location: DatabaseZone) -> set[str]:
+    """The tables of the zone's schema (views a planner made there are not the zone's)."""
+    query = "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_type = 'BASE TABLE'"
+    return {name for (name,) in conn.execute(query, (location.zone,))}
 
 
 def pull(location, destination, *, overwrite: bool = False) -> dict[str, int]:
@@ -523,11 +588,13 @@ def pull(location, destination, *, overwrite: bool = False) -> dict[str, int]:
     with _connection(location, "zonemap pull") as conn:
         conn.isolation_level = 3  # REPEATABLE READ: every layer from one snapshot
         frozen = DatabaseZone(location.url, location.zone, conn)
-        frames = {name: read_layer(frozen, name, complete=False) for name in list_layers(frozen) if name in _layers()}
+        frames = {name: read_layer(frozen, name, complete=False) for name in list_layers(frozen) if name != STYLES}
+        styles = _styles(conn, location)
         conn.rollback()
     with store.transaction(destination, create=not destination.exists()) as txn:
         for name, frame in frames.items():
             txn.write(name, frame)
+        qgis_styles.write_styles(txn.work, styles)
         qgis_styles.ensure_styles(txn.work)
     return {name: len(frame) for name, frame in frames.items()}
 
@@ -726,7 +793,7 @@ def transaction(location, *, create: bool = False, by: str | None = None) -> Ite
 
     location = parse_location(location)
     if create:
-        raise ZoneFileError(f"{location}: a database zone is created from a zone file; make one with `zonemap init` and `zonemap push` it")
+        raise ZoneFileError(f"{location}: a database zone is created whole: `zonemap init {location} --boundary FILE`, or `zonemap push ZONE.gpkg {location}`")
     conn = connect(location)
     try:
         _require_zone(conn, location)

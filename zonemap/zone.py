@@ -163,6 +163,20 @@ class Zone:
     holds = _layer_property("holds", "Land held (预留) for prospects: parcel_id, prospect, until (a table).")
     results = _layer_property("results", "Tenants' yearly results: tax, output, energy, employees (a table).")
 
+    def fields(self, name: str, columns: tuple[str, ...] = ()) -> gpd.GeoDataFrame | pd.DataFrame:
+        """Layer ``name`` with at least ``columns`` of its fields, and its geometry: what a figure needs.
+
+        The layer as read already, or the part of it read for another figure, if
+        either holds them; else only those fields are read (a database sends no more).
+        """
+        self._refresh_if_changed()
+        parts = [frame for key, frame in self._cache.items() if isinstance(key, tuple) and key[0] == name]
+        for frame in [self._cache[name]] if name in self._cache else parts:
+            if set(columns) <= set(frame.columns):
+                return frame
+        frame = self._cache[name, tuple(columns)] = _finite_figures(store.read_layer(self.path, name, columns=list(columns)))
+        return frame
+
     @property
     def crs(self) -> CRS | None:
         """The zone's native CRS (that of its parcels layer)."""
@@ -188,7 +202,7 @@ class Zone:
 
     def parcel_areas_m2(self, *, method: str = "ellipsoidal"):
         """Each parcel's area in m² (an array), measured once per method: the ledger and the map share it."""
-        parcels = self.parcels  # first: a changed file is read again before the cache is used
+        parcels = self.fields("parcels")  # first: a changed file is read again before the cache is used
         cache = self._cache.setdefault("parcel_areas_m2", {})
         if method not in cache:
             if method == "ellipsoidal" and "parcel_rings" in self._cache:  # the map's: one inverse projection for both

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import check_output, json_option, lang_option, overwrite_option
+from zonemap.cli.options import check_output, json_option, lang_option, overwrite_option, zone_file_argument
 
 
 @click.command()
-@click.argument("zone", type=click.Path(dir_okay=False, path_type=Path))
+@zone_file_argument
 @click.argument("parcel_id")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write it to .xlsx, .csv or .pdf (a page with the parcel's sketch) instead of printing it.")
 @lang_option("Language of the headers and the page.")
 @json_option
 @overwrite_option
-def corners(zone: Path, parcel_id: str, out: Path | None, lang: str, as_json: bool, overwrite: bool) -> None:
+def corners(zone, parcel_id: str, out: Path | None, lang: str, as_json: bool, overwrite: bool) -> None:
     """The 界址点坐标表 of PARCEL_ID in ZONE: points J1…Jn clockwise from the north-west corner.
 
     X is the northing and Y the easting in the zone's Gauss-Krüger CRS (the

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import check_output, lang_option, overwrite_option, quiet_option, warn_about_problems, zone_argument
+from zonemap.cli.options import check_output, lang_option, overwrite_option, quiet_option, warn_about_problems, zone_argument, zone_value
 from zonemap.errors import ZonemapError
 from zonemap.progress import stages
 from zonemap.render import write_page
@@ -46,8 +46,9 @@ def file_size(nbytes: int) -> str:
 @click.option(
     "--compare",
     "old",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="An older version of the zone (.gpkg): colour parcels by what changed since it (as `zonemap diff OLD ZONE`).",
+    type=click.Path(dir_okay=False),
+    callback=zone_value,
+    help="An older version of the zone (.gpkg or database zone): colour parcels by what changed since it (as `zonemap diff OLD ZONE`).",
 )
 @click.option(
     "--color-by",

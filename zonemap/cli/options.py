@@ -40,9 +40,9 @@ def _zone_path(ctx: click.Context, param: click.Parameter, value: str | None):
     return ctx.meta[ZONE_KEY]
 
 
-def zone_value(ctx: click.Context, param: click.Parameter, value: str):
-    """Callback for a required zone argument: a Path, or a database zone (see :func:`as_zone`)."""
-    return as_zone(value)
+def zone_value(ctx: click.Context, param: click.Parameter, value: str | None):
+    """Callback for a zone argument or option: a Path, or a database zone (see :func:`as_zone`); None when not given."""
+    return as_zone(value) if value else None
 
 
 #: A folder given as ZONE or SOURCE is a data problem like a missing file (exit 1, from the library), not a usage error.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonemap.cli.options import check_output, lang_option, overwrite_option, zone_argument
+from zonemap.cli.options import check_output, lang_option, overwrite_option, zone_argument, zone_value
 from zonemap.render.printmap import FORMATS, PAPERS_MM
 
 
@@ -17,7 +17,7 @@ from zonemap.render.printmap import FORMATS, PAPERS_MM
 @click.option("--landscape", is_flag=True, help="Landscape sheet (portrait by default).")
 @click.option("--scale", type=click.IntRange(min=1), help="The ratio's denominator, e.g. 2000 for 1:2000 [default: the largest of 1:500, 1:1000, 1:2000, 1:5000 … that fits].")
 @click.option("--dpi", type=click.IntRange(72, 1200), default=200, show_default=True, help="Resolution of a .png.")
-@click.option("--compare", "old", type=click.Path(dir_okay=False, path_type=Path), help="An older version of the zone: colour parcels by what changed, both dates named.")
+@click.option("--compare", "old", type=click.Path(dir_okay=False), callback=zone_value, help="An older version of the zone: colour parcels by what changed, both dates named.")
 @click.option("--by", help="制图单位: the office that made the map.")
 @click.option("--title", help="图名 [default: the zone's name and 用地现状图].")
 @lang_option("Language of every word on the map.")
@@ -31,7 +31,7 @@ def print_(zone, out, paper, landscape, scale, dpi, old, by, title, lang, overwr
     from zonemap import open as open_zone
     from zonemap.render.printmap import write_print
 
-    out = out or Path.cwd() / f"{Path(zone).stem}.pdf"
+    out = out or Path.cwd() / f"{zone.stem}.pdf"
     if out.suffix.lower() not in FORMATS:
         raise click.UsageError(f"{out}: a print map is a .pdf, .svg or .png; give -o {out.with_suffix('.pdf').name}")
     check_output(out, overwrite=overwrite)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -121,12 +122,26 @@ def init_zone(
 
     The zone keeps the boundary's CRS when it is projected; a boundary in
     lon/lat (KML, GeoJSON) is stored in the CGCS2000 3-degree Gauss-Krüger
-    zone (with zone prefix) of its centre.
+    zone (with zone prefix) of its centre. A database zone
+    (``postgresql://…?zone=NAME``) that does not exist yet is made the same
+    way in a zone file of its own, then pushed there (:func:`zonemap.pgstore.push`).
     """
-    zone = Path(zone)
     _check_figure("--planned-mu", planned_mu, "area")
+    if pgstore.is_database(zone):
+        location = pgstore.parse_location(zone)
+        with tempfile.TemporaryDirectory(prefix="zonemap-init-") as folder:
+            made = Path(folder) / "zone.gpkg"
+            rows = _init(made, location.zone, boundary_source, name=name, planned_mu=planned_mu, crs=crs, by=by)
+            pgstore.push(made, location, by=by, replace=False)
+        return _edited(location, rows)
+    zone = Path(zone)
     if zone.suffix.lower() != ".gpkg":
         raise EditError(f"{zone}: a zone is a GeoPackage and its name must end in .gpkg; e.g. `zonemap init {zone.with_suffix('.gpkg')} --boundary …`")
+    return _edited(zone, _init(zone, zone.stem, boundary_source, name=name, planned_mu=planned_mu, crs=crs, by=by))
+
+
+def _init(zone: Path, zone_id: str, boundary_source, *, name, planned_mu, crs, by) -> list[dict]:
+    """Write the new zone file ``zone`` (boundary and empty layers); the history rows written."""
     source = read_source(boundary_source, target="boundary", crs=crs)
     geoms = source.frame.geometry.to_numpy()
     if len(geoms) == 0:
@@ -138,7 +153,7 @@ def init_zone(
     outline = gpd.GeoSeries([shapely.union_all(geoms)], crs=source.crs)
     zone_crs = source.crs if source.crs.is_projected else gauss_kruger_crs(outline)
     boundary = gpd.GeoDataFrame(
-        {"zone_id": [zone.stem], "name": [name or zone.stem], "planned_mu": [planned_mu], "infrastructure_wan": [np.nan]},
+        {"zone_id": [zone_id], "name": [name or zone_id], "planned_mu": [planned_mu], "infrastructure_wan": [np.nan]},
         geometry=outline.to_crs(zone_crs).to_numpy(),
         crs=zone_crs,
     ).astype({"planned_mu": "float64"})
@@ -148,7 +163,7 @@ def init_zone(
             change.write(layer, store.empty_layer(layer, zone_crs))
         area = float(areas_m2(boundary.geometry.to_numpy(), zone_crs)[0])
         change.record(None, "create", "boundary", None, f"{from_m2(area, 'mu'):.2f} mu", "; ".join([f"zone created from {source.path.name}", *source.notes]))
-    return _edited(zone, change.rows)
+    return change.rows
 
 
 def gauss_kruger_crs(outline: gpd.GeoSeries) -> CRS:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 import xml.etree.ElementTree as ET
+from contextlib import closing
 from pathlib import Path
 
 from zonemap.status import STATUS_COLOURS, STATUSES, status_label
@@ -95,6 +96,41 @@ def layer_qml(layer: str) -> str:
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode")
 
 
+#: The fields of a style row that a copy between stores carries, as QGIS names them in a GeoPackage
+#: (PostgreSQL folds them to lower case); ids, catalogue and schema belong to the store.
+STYLE_FIELDS = ("f_table_name", "f_geometry_column", "styleName", "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time")
+
+
+def _open_styles(db: sqlite3.Connection) -> None:
+    """Create the GeoPackage's ``layer_styles`` (registered in ``gpkg_contents``) if it is absent."""
+    exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'layer_styles'").fetchone()
+    if not exists:
+        db.execute(_CREATE_TABLE)
+        db.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
+            "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+        )
+
+
+def read_styles(path: str | Path) -> list[tuple]:
+    """The style rows of the GeoPackage at ``path`` (:data:`STYLE_FIELDS`, in id order); none without the table."""
+    with closing(sqlite3.connect(path)) as db:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'layer_styles'").fetchone():
+            return []
+        return db.execute(f"SELECT {', '.join(STYLE_FIELDS)} FROM layer_styles ORDER BY id").fetchall()
+
+
+def write_styles(path: str | Path, rows: list[tuple]) -> None:
+    """Make ``rows`` (:data:`STYLE_FIELDS`) the style rows of the GeoPackage at ``path``, as another store kept them."""
+    with closing(sqlite3.connect(path)) as db, db:
+        _open_styles(db)
+        db.execute("DELETE FROM layer_styles")
+        db.executemany(
+            f"INSERT INTO layer_styles (f_table_catalog, f_table_schema, {', '.join(STYLE_FIELDS)}) VALUES ('', '', {', '.join('?' * len(STYLE_FIELDS))})",
+            rows,
+        )
+
+
 def ensure_styles(path: str | Path) -> None:
     """Give every styled layer of the GeoPackage at ``path`` a default QGIS style.
 
@@ -108,13 +144,7 @@ def ensure_styles(path: str | Path) -> None:
         return pgstore.ensure_styles(path)
     with sqlite3.connect(path) as db:
         geometry_columns = dict(db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
-        exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'layer_styles'").fetchone()
-        if not exists:
-            db.execute(_CREATE_TABLE)
-            db.execute(
-                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
-                "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
-            )
+        _open_styles(db)
         styled = {name for (name,) in db.execute("SELECT f_table_name FROM layer_styles")}
         for layer in ("parcels", *SINGLE_SYMBOLS):
             if layer in geometry_columns and layer not in styled:

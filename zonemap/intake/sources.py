@@ -141,6 +141,17 @@ class Source:
         return shown
 
 
+def _not_a_database(path: str | os.PathLike) -> None:
+    """Refuse a database zone given where a source file belongs: it is a zone, read by the zone commands."""
+    from zonemap import pgstore
+
+    if pgstore.is_database(path):
+        raise SourceError(
+            f"{pgstore.parse_location(path)}: a database zone, not a source file; "
+            "read it with `zonemap info` or the other zone commands, or `zonemap pull` it to a .gpkg first"
+        )
+
+
 def source_kind(path: Path) -> str:
     """The format of ``path`` from its extension, or a one-line refusal."""
     if path.is_dir():
@@ -349,6 +360,7 @@ def read_source(
         ``Layer``, ``EntityHandle``, ``Entity``, ``Text``, ``Color``, e.g. ``"Layer = '地块'"``
     snap : DXF only: outline ends this close (metres) are joined
     """
+    _not_a_database(path)
     path = Path(path)
     kind = source_kind(path)
     source = _load(path, kind, layer, target, encoding, where, snap)
@@ -408,6 +420,7 @@ def describe_source(path: str | os.PathLike, *, encoding: str | None = None, sam
     """
     from zonemap.intake.fieldmap import find_fields
 
+    _not_a_database(path)
     path = Path(path)
     kind = source_kind(path)
     if kind == "DXF":

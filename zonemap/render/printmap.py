@@ -290,11 +290,10 @@ def _road_names(axes, page: Page, renderer, taken: list) -> None:
 
 
 def _data_date(zone: Zone) -> str:
-    """When the zone's data was last changed: the newest parcel ``updated``, else the file's date."""
-    updated = zone.parcels["updated"].max() if "updated" in zone.parcels and len(zone.parcels) else None
-    if updated is not None and not (isinstance(updated, float) and math.isnan(updated)) and str(updated) != "NaT":
-        return str(updated)[:10]
-    return date.fromtimestamp(os.path.getmtime(zone.path)).isoformat()
+    """When the zone's data last changed (:func:`zonemap.diff.data_date`), else today."""
+    from zonemap.diff import data_date
+
+    return data_date(zone) or date.today().isoformat()
 
 
 def _nice_length(max_m: float) -> float:
@@ -462,7 +461,7 @@ def print_map(
             word("print_crs", lang, crs=crs_description(crs, lang)),
             word("print_by", lang, by=by or "—"),
             word("print_date", lang, date=today or date.today().isoformat()),
-            word("print_source", lang, source=word("print_source_updated", lang, file=Path(zone.path).name, date=_data_date(zone))),
+            word("print_source", lang, source=word("print_source_updated", lang, file=zone.path.name, date=_data_date(zone))),
         ]
         for i, line in enumerate(lines):
             text = notes.text(2, nh - 20 - i * 5, line, ha="left", va="top", fontsize=7.5)
