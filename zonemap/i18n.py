@@ -621,10 +621,39 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "error.warning": ("警告：{message}", "warning: {message}"),
 }
 
+#: Refusals of input that would take unbounded work or cannot be read as a shape, and of files that cannot be written.
+_REFUSALS: dict[str, tuple[str, str]] = {
+    "refuse.not_finite_shape": (
+        "{zone}：{layer} {ids} 的图形有非有限坐标（inf 或 NaN，由其他软件写入），无法绘制或量算；"
+        "请在 QGIS 中重绘该要素或重新导入该图层（zonemap validate 会逐个列出）",
+        "{zone}: {layer} {ids}: a vertex of the shape is not a finite number (inf or NaN, written by another program), "
+        "so it cannot be drawn or measured; redraw it in QGIS or import the layer again (`zonemap validate` names each)",
+    ),
+    "refuse.read_only_zone": (
+        "{zone}：此文件只读（或不属于当前用户），无法修改；请取消其只读属性（Windows：属性 ▸ 取消“只读”）"
+        "或复制到自己的文件夹后再修改；未做任何更改",
+        "{zone}: the file is read-only (or not yours), so it cannot be changed; clear its read-only flag "
+        "(Windows: Properties ▸ untick Read-only) or copy it to a folder of yours and edit the copy; nothing was changed",
+    ),
+    "refuse.too_many_vertices": (
+        "{layer} {id}：有 {vertices:,} 个节点，超过 zonemap 检查一个要素的上限 {budget:,}（测绘地块通常只有几十到几百个）；"
+        "请在 QGIS 中简化（矢量 ▸ 几何工具 ▸ 简化，容差 0.01 米）后重新导入",
+        "{layer} {id}: has {vertices:,} vertices, more than the {budget:,} zonemap checks a feature with (a surveyed "
+        "parcel has tens to hundreds); simplify it (QGIS: Vector ▸ Geometry Tools ▸ Simplify, tolerance 0.01 m) and import it again",
+    ),
+    "refuse.too_complex": (
+        "未划分用地{where}（与 {names} 相邻）的轮廓有 {vertices:,} 个节点，超过缝隙检查的上限 {budget:,}；"
+        "请在 QGIS 中简化相邻地块的边线（矢量 ▸ 几何工具 ▸ 简化，容差 0.01 米）后重新导入",
+        "unparcelled land {where} next to {names} has an outline of {vertices:,} vertices, more than the {budget:,} "
+        "the gap check opens; simplify the outline of those parcels (QGIS: Vector ▸ Geometry Tools ▸ Simplify, "
+        "tolerance 0.01 m) and import them again",
+    ),
+}
+
 #: Every section above, merged: code → (zh, en).
 WORDS: dict[str, tuple[str, str]] = {
     **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_DIFF, **_CLI,
-    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT, **_ERRORS,
+    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT, **_ERRORS, **_REFUSALS,
 }
 
 
