@@ -33,7 +33,7 @@ def test_init_from_a_lonlat_boundary_picks_the_gauss_kruger_zone(cli, tmp_path):
     assert boundary.crs.to_epsg() == 4528  # CGCS2000 3-degree GK zone 40 (central meridian 120°E)
     assert boundary["name"].tolist() == ["新区"] and boundary["planned_mu"].tolist() == [250.0]
     expected_mu = geodesic_areas_m2([outline], "EPSG:4326")[0] / MU_M2
-    assert f"boundary {expected_mu:.2f} 亩" in result.stdout
+    assert f"，边界 {expected_mu:.2f} 亩\n" in result.stdout
     assert "planned_mismatch" in result.stderr  # 250 declared vs about 301 drawn
     assert set(store.list_layers(zone)) >= {"boundary", "parcels", "roads", "buildings", "prospects", "history", "layer_styles"}
     assert cli("validate", zone).returncode == 0

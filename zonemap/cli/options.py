@@ -248,6 +248,7 @@ def print_problems(callback):
     import functools
 
     from zonemap.cli._table import terminal_text
+    from zonemap.i18n import word
     from zonemap.intake.changes import RefusedError
 
     @functools.wraps(callback)
@@ -256,7 +257,7 @@ def print_problems(callback):
             return callback(*args, **kwargs)
         except RefusedError as exc:
             for problem in exc.problems[1:]:
-                click.echo(terminal_text(f"  {problem.severity}: [{problem.code}] {problem.message}"), err=True)
+                click.echo(terminal_text(f"  {word('out.' + problem.severity, current_lang())}{word('out.colon', current_lang())}[{problem.code}] {problem.message}"), err=True)
             raise
 
     return wrapper
