@@ -47,8 +47,6 @@ if TYPE_CHECKING:
 GAP_WIDTH_M = 1.0
 #: Declared and measured plan area may differ by this share before a warning.
 PLANNED_TOLERANCE = 0.005
-#: Features within this distance of a gap are named as its neighbours.
-_NEIGHBOUR_M = 0.001
 #: The most vertices a feature, or a piece of unparcelled land the gap check opens, may have: overlays of
 #: such shapes take seconds (a survey parcel has tens to hundreds); a 10⁶-vertex one takes minutes.
 #: Slivers narrower than the gap width are found at any size.
