@@ -232,6 +232,7 @@ def test_init_makes_a_database_zone_as_it_makes_a_file(postgis, tmp_path, monkey
         answers[kind] = [comparable(invoke(zone, *step)) for step in (["areas", "ZONE", "--json"], ["history", "ZONE", "--json"])]
     assert answers["postgis"] == answers["gpkg"]
     assert answers["postgis"][0]["boundary"] == pytest.approx(300.0, abs=0.01)
+    assert zonemap.open(zones["postgis"]).history["by"].tolist() == ["王工 (zonemap_admin)"]  # as an edit's history names it
     refusals = {  # one line each, exit 1
         "already has this zone": ["init", zones["postgis"], "--boundary", boundary],
         "not a source file": ["inspect", zones["postgis"]],
