@@ -211,7 +211,7 @@ def test_a_name_on_vacant_land_warns_and_imports(cli, sample_copy, tmp_path):
     assert result.returncode == 0, result.stderr
     pid = frame.loc[vacant, "DKBH"]
     warning = next(line for line in result.stderr.splitlines() if "tenant_unexpected" in line)
-    assert warning.startswith("warning:") and f"prospect add ZONE NAME --parcel {pid}" in warning
+    assert warning.startswith("警告：") and f"prospect add ZONE NAME --parcel {pid}" in warning
     parcels = store.read_layer(sample_copy, "parcels").set_index("parcel_id")
     assert parcels.loc[pid, "status"] == "vacant" and parcels.loc[pid, "tenant"] == "惠实业有限公司(意向)"
     checked = cli("validate", sample_copy, "--json")
@@ -371,7 +371,7 @@ def test_declared_area_is_compared_with_the_measured_one(cli, sample_copy, tmp_p
     mismatches = [line for line in result.stderr.splitlines() if "[area_mismatch]" in line]
     unit = "亩" if factor == MU else "m²"
     pid = frame.loc[3, "DKBH"]
-    line = next(line for line in mismatches if line.startswith(f"warning: [area_mismatch] {pid}: declared {name}"))
+    line = next(line for line in mismatches if line.startswith(f"警告：[area_mismatch] {pid}: declared {name}"))
     assert unit in line
     assert float(line.split("(")[1].split("%")[0]) == pytest.approx(2.0, abs=0.1)  # declared values are rounded to 0.01
     measured_mu = geodesic_areas_m2(frame.geometry, "EPSG:4528")[7] / MU

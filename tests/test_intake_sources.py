@@ -356,8 +356,8 @@ def test_inspect_warns_when_coordinates_do_not_fit_the_crs(cli, sample_copy, tmp
     path = write_shapefile(frame, tmp_path / "degrees.shp", encoding="UTF-8")
     result = cli("inspect", path)
     assert result.returncode == 0, result.stderr
-    assert "warning:" in result.stderr and "degrees.shp" in result.stderr and "EPSG:4490" in result.stderr
-    assert "warning" not in cli("inspect", write_shapefile(survey_frame(sample_copy), tmp_path / "ok.shp", encoding="UTF-8")).stderr
+    assert "警告：" in result.stderr and "degrees.shp" in result.stderr and "EPSG:4490" in result.stderr
+    assert "警告" not in cli("inspect", write_shapefile(survey_frame(sample_copy), tmp_path / "ok.shp", encoding="UTF-8")).stderr
 
 
 @pytest.mark.parametrize("kind", ["points", "lines"])

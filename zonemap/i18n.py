@@ -26,6 +26,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 LANGS: tuple[str, ...] = ("zh", "en")
 
 #: The map page (zonemap map) and the panels the report shares with it.
@@ -576,17 +578,102 @@ _FIT: dict[str, tuple[str, str]] = {
     "fit.too_large": ("没有足够大的可用地块或相邻地块组", "no available parcel or group of adjacent parcels is large enough"),
 }
 
+#: Errors and warnings a user reads on the command line: one line naming the file, what is wrong and the fix.
+_ERRORS: dict[str, tuple[str, str]] = {
+    "error.disk_full": ("{place}：磁盘已满；请腾出空间（或写到别处）后重试；未做任何更改",
+                        "{place}: the disk is full; free some space (or write elsewhere) and run it again; nothing was changed"),
+    "error.quota": ("{place}：磁盘配额已用完；请腾出空间（或写到别处）后重试；未做任何更改",
+                    "{place}: the disk quota is used up; free some space (or write elsewhere) and run it again; nothing was changed"),
+    "error.read_only": ("{place}：位于只读文件系统；请复制到可写的文件夹（或写到别处）；未做任何更改",
+                        "{place}: is on a read-only file system; copy it to a writable folder (or write elsewhere); nothing was changed"),
+    "error.permission": ("{place}：没有权限；请让该文件及其文件夹可写，或把园区文件复制到自己的文件夹；未做任何更改",
+                         "{place}: permission denied; make the file and its folder writable, or copy the zone to a folder of yours; nothing was changed"),
+    "error.is_folder": ("{place}：是文件夹；请给出文件名；未做任何更改", "{place}: is a folder; give a file name; nothing was changed"),
+    "error.not_folder": ("{place}：路径中有一段是文件而不是文件夹；请检查路径；未做任何更改",
+                         "{place}: a part of the path is a file, not a folder; check the path; nothing was changed"),
+    "error.no_such_file": ("{place}：没有这个文件或文件夹；请检查路径；未做任何更改", "{place}: no such file or folder; check the path; nothing was changed"),
+    "error.not_a_number": ("不是数字", "is not a number"),
+    "error.not_finite": ("不是有限的数", "is not a finite number"),
+    "error.beyond": ("超过 {maximum}（可接受的最大{what}）", "is beyond {maximum} (the largest {what} accepted)"),
+    "error.more_than": ("必须大于 {minimum}", "must be more than {minimum}"),
+    "error.at_least": ("不能小于 {minimum}", "must be at least {minimum}"),
+    "error.kind.area": ("面积", "area"),
+    "error.kind.wan": ("投资额（万元）", "investment in 万元"),
+    "error.kind.intensity": ("投资强度（万元/亩）", "intensity in 万元/亩"),
+    "error.kind.length": ("长度（米）", "length in m"),
+    "error.kind.count": ("数量", "count"),
+    "error.invisible": ("含有不可见字符或控制字符（{char}）", "holds an invisible or control character ({char})"),
+    "error.not_encoding": ("{value!r} 不是文字编码；请给出如 GBK、GB18030、UTF-8 或 BIG5（国内测绘文件多为 GBK）",
+                           "{value!r} is not an encoding; give e.g. GBK, GB18030, UTF-8 or BIG5 (Chinese survey files are usually GBK)"),
+    "error.not_crs": ("{value!r} 不是 pyproj 认识的坐标系；请写成 EPSG:NNNN（如 EPSG:4528，CGCS2000 高斯-克吕格 3° 带第 40 带）",
+                      "{value!r} is not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40)"),
+    "error.not_status": ("{value!r} 不是地块状态；请用 developed、vacant、tenant（或 已开发 / 未开发 / 已入驻）之一",
+                         "{value!r} is not a status; use one of developed, vacant, tenant (or 已开发 / 未开发 / 已入驻)"),
+    "error.unknown_parcel": ("{zone} 中没有地块 {parcel!r}（{listing}）{hint}", "no parcel {parcel!r} in {zone} ({listing}){hint}"),
+    "error.parcels_range": ("共 {count} 个地块：{first}…{last}", "{count} parcels: {first}…{last}"),
+    "error.parcels_one": ("共 1 个地块：{first}", "1 parcel: {first}"),
+    "error.parcels_none": ("没有地块", "0 parcels"),
+    "error.did_you_mean": ("；是不是 {ids}？", "; did you mean {ids}?"),
+    "error.data_errors": ("{zone}：{errors} 个数据错误（{codes}），数字可能有误；请运行 `zonemap validate {zone}`",
+                          "{zone}: {errors} data error(s) ({codes}); figures may be off; run `zonemap validate {zone}`"),
+    "error.report_errors": ("{zone}：{errors} 个数据错误，报告中已列出；请运行 `zonemap validate {zone}`",
+                            "{zone}: {errors} data error(s); the report lists them; run `zonemap validate {zone}`"),
+    "error.warning": ("警告：{message}", "warning: {message}"),
+}
+
+#: Refusals of input that would take unbounded work or cannot be read as a shape, and of files that cannot be written.
+_REFUSALS: dict[str, tuple[str, str]] = {
+    "refuse.not_finite_shape": (
+        "{zone}：{layer} {ids} 的图形有非有限坐标（inf 或 NaN，由其他软件写入），无法绘制或量算；"
+        "请在 QGIS 中重绘该要素或重新导入该图层（zonemap validate 会逐个列出）",
+        "{zone}: {layer} {ids}: a vertex of the shape is not a finite number (inf or NaN, written by another program), "
+        "so it cannot be drawn or measured; redraw it in QGIS or import the layer again (`zonemap validate` names each)",
+    ),
+    "refuse.read_only_zone": (
+        "{zone}：此文件只读（或不属于当前用户），无法修改；请取消其只读属性（Windows：属性 ▸ 取消“只读”）"
+        "或复制到自己的文件夹后再修改；未做任何更改",
+        "{zone}: the file is read-only (or not yours), so it cannot be changed; clear its read-only flag "
+        "(Windows: Properties ▸ untick Read-only) or copy it to a folder of yours and edit the copy; nothing was changed",
+    ),
+    "refuse.too_many_vertices": (
+        "{layer} {id}：有 {vertices:,} 个节点，超过 zonemap 检查一个要素的上限 {budget:,}（测绘地块通常只有几十到几百个）；"
+        "请在 QGIS 中简化（矢量 ▸ 几何工具 ▸ 简化，容差 0.01 米）后重新导入",
+        "{layer} {id}: has {vertices:,} vertices, more than the {budget:,} zonemap checks a feature with (a surveyed "
+        "parcel has tens to hundreds); simplify it (QGIS: Vector ▸ Geometry Tools ▸ Simplify, tolerance 0.01 m) and import it again",
+    ),
+    "refuse.too_complex": (
+        "未划分用地{where}（与 {names} 相邻）的轮廓有 {vertices:,} 个节点，超过缝隙检查的上限 {budget:,}；"
+        "请在 QGIS 中简化相邻地块的边线（矢量 ▸ 几何工具 ▸ 简化，容差 0.01 米）后重新导入",
+        "unparcelled land {where} next to {names} has an outline of {vertices:,} vertices, more than the {budget:,} "
+        "the gap check opens; simplify the outline of those parcels (QGIS: Vector ▸ Geometry Tools ▸ Simplify, "
+        "tolerance 0.01 m) and import them again",
+    ),
+}
+
 #: Every section above, merged: code → (zh, en).
 WORDS: dict[str, tuple[str, str]] = {
     **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_DIFF, **_CLI,
-    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT,
+    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT, **_ERRORS, **_REFUSALS,
 }
 
 
+class Phrase(NamedTuple):
+    """A code and its fields standing as a field of another word: :func:`word` puts it in that word's language.
+
+    >>> word("error.unknown_parcel", "zh", zone="z.gpkg", parcel="B3", listing=Phrase("error.parcels_none"), hint="")
+    "z.gpkg 中没有地块 'B3'（没有地块）"
+    """
+
+    code: str
+    fields: dict = {}
+
+
 def word(code: str, lang: str = "zh", /, **fields: object) -> str:
-    """The text of ``code`` in ``lang`` (``zh`` or ``en``), placeholders filled from ``fields``."""
+    """The text of ``code`` in ``lang`` (``zh`` or ``en``), placeholders filled from ``fields`` (a :class:`Phrase` in ``lang`` too)."""
     text = WORDS[code][LANGS.index(lang)]
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return text.format(**{key: word(value.code, lang, **value.fields) if isinstance(value, Phrase) else value for key, value in fields.items()})
 
 
 def table(lang: str, prefix: str = "") -> dict[str, str]:

@@ -23,7 +23,7 @@ def report(zone, out: Path | None, lang: str, intensity: float | None, overwrite
     from zonemap import open as open_zone
     from zonemap.render.report import report_data, write_report
 
-    opened = open_zone(zone)
+    opened = open_zone(zone).require_shapes(lang=lang)
     if as_json:
         echo_json(report_data(opened, method=method, intensity=intensity))
         return
@@ -32,6 +32,8 @@ def report(zone, out: Path | None, lang: str, intensity: float | None, overwrite
     written = write_report(opened, out, lang=lang, method=method, intensity=intensity, overwrite=overwrite)
     errors = sum(p.severity == "error" for p in opened.validate())
     if errors:
-        warn(f"{zone}: {errors} data error(s); the report lists them; run `zonemap validate {zone}`")
+        from zonemap.i18n import word
+
+        warn(word("error.report_errors", lang, zone=zone, errors=errors))
     for path in written:
         click.echo(str(path), err=True)
