@@ -459,7 +459,7 @@ def test_a_zone_with_an_infinite_vertex_is_named_by_validate(zone_with_an_infini
 @pytest.mark.parametrize("args", [
     ["areas", "{zone}"], ["remaining", "{zone}", "--need", "5"], ["indicators", "{zone}"], ["map", "{zone}", "-o", "{out}/m.html"],
     ["report", "{zone}", "-o", "{out}/r.md"], ["diff", "{sample}", "{zone}"], ["print", "{zone}", "-o", "{out}/p.png"],
-    ["export", "{zone}", "{out}/p.geojson"], ["export", "{zone}", "{out}/ledger.xlsx"],
+    ["export", "{zone}", "{out}/p.geojson"], ["export", "{zone}", "{out}/ledger.xlsx"], ["corners", "{zone}", "C03"],
 ], ids=lambda args: args[0] + args[-1][-5:])
 def test_every_output_of_a_zone_with_an_infinite_vertex_refuses_naming_the_feature(zone_with_an_infinite_vertex, tmp_path, cli, args):
     """A shape read as missing would silently drop the parcel from the ledger, the map and the report: they refuse instead."""
