@@ -129,9 +129,11 @@ def init_zone(
     _check_figure("--planned-mu", planned_mu, "area")
     if pgstore.is_database(zone):
         location = pgstore.parse_location(zone)
+        with pgstore.connect(location) as conn:  # the history names the database user, as an edit's does
+            editor = pgstore.editor_name(conn.info.user, by)
         with tempfile.TemporaryDirectory(prefix="zonemap-init-") as folder:
             made = Path(folder) / "zone.gpkg"
-            rows = _init(made, location.zone, boundary_source, name=name, planned_mu=planned_mu, crs=crs, by=by)
+            rows = _init(made, location.zone, boundary_source, name=name, planned_mu=planned_mu, crs=crs, by=editor)
             pgstore.push(made, location, by=by, replace=False)
         return _edited(location, rows)
     zone = Path(zone)
