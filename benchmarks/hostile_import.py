@@ -1,24 +1,25 @@
-"""A parcel with a 10⁶-vertex ring (issue 15): bounded import, validate, map and set, with a baseline.
+"""Parcels with 10⁶ vertices between them (issue 15): bounded import, validate, map and set, with a baseline.
 
-Three sources, each the sample zone's C03 with its ring densified to
-``--vertices`` vertices and imported (``--mode update``) over C03 of a copy
-of the sample zone:
+Each source is the sample zone's parcels with C03's ring densified to
+``--vertices`` vertices, imported (``--mode replace``) into a copy of the
+sample zone:
 
-* ``inset``: C03 shrunk by 0.5 m, the added vertices on its straight edges:
-  a 0.5 m strip of gap all round; the import must be refused (the gap).
+* ``inset``: C03 shrunk by 0.5 m, the added vertices on its straight edges,
+  cut into a grid of parcels (``--grid``, each within the vertex budget
+  ``zonemap.validate.VERTEX_BUDGET``): a 0.5 m strip of gap all round, whose
+  outline holds every vertex; the import must be refused (the gap).
 * ``wiggly``: the same, its edges waving ±5 cm (no three vertices in a line),
-  which makes opening the strip (a negative buffer) take minutes; still refused.
-* ``fits``: C03 itself, the added vertices on its edges, with a new note
-  (the same outline alone would be no change): the import is refused (more
-  vertices than a feature may have, ``zonemap.validate.VERTEX_BUDGET``);
-  then the parcel is written into the zone as another program (QGIS) would,
-  and ``validate`` (names it), ``map`` and ``set`` run on the zone holding it.
+  which made opening the strip (a negative buffer) take minutes; still refused.
+* ``fits``: C03 itself, in one piece, with a new note: the import is refused
+  (more vertices than a feature may have); then the parcel is written into
+  the zone as another program (QGIS) would, and ``validate`` (names it),
+  ``map`` and ``set`` run on the zone holding it.
 
 Each must finish within the figure the issue names (60 s on the 2-core build
-machine for the imports); the baseline in the same run is reading the
-source and computing its area with pyogrio + shapely.
+machine); the baseline in the same run is reading the source and computing
+its area with pyogrio + shapely.
 
-    python benchmarks/hostile_import.py [--vertices 1000000] [--repeats 3] [--cases inset wiggly fits]
+    python benchmarks/hostile_import.py [--vertices 1000000] [--repeats 3] [--cases inset wiggly fits] [--grid 12 4]
 
 Prints one line per run and a summary per step: medians and the ratio to the baseline.
 """
@@ -36,6 +37,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import shapely
 
@@ -61,14 +63,22 @@ def wavy_ring(geom, vertices: int, wiggle: float) -> shapely.Polygon:
     return shapely.Polygon(np.vstack([*points, points[0][:1]]))
 
 
-def source(folder: Path, case: str, vertices: int) -> Path:
-    """The ``case``'s C03 as a one-parcel GeoPackage."""
+def source(folder: Path, case: str, vertices: int, grid: tuple[int, int] = (1, 1)) -> Path:
+    """The sample's parcels, C03 as the ``case`` has it, cut into ``grid`` (columns, rows) pieces, as a GeoPackage."""
     parcels = store.read_layer(zonemap.sample_path(), "parcels")
-    c03 = parcels.loc[parcels["parcel_id"] == "C03"].geometry.iloc[0]
+    row = parcels.index[parcels["parcel_id"] == "C03"][0]
+    c03 = parcels.geometry[row]
     shape = c03 if case == "fits" else shapely.buffer(c03, -0.5, join_style="mitre")
     ring = wavy_ring(shape, vertices, WIGGLE_M if case == "wiggly" else 0.0)
-    assert ring.is_valid
-    frame = gpd.GeoDataFrame({"parcel_id": ["C03"], "status": ["vacant"], "note": [f"{vertices:,} vertices"]}, geometry=[ring], crs=parcels.crs)
+    x0, y0, x1, y1 = ring.bounds
+    xs, ys = np.linspace(x0, x1, grid[0] + 1), np.linspace(y0, y1, grid[1] + 1)
+    # An overlay keeps every vertex (clip_by_rect would drop those in a line).
+    pieces = [shapely.intersection(ring, shapely.box(xs[i], ys[j], xs[i + 1], ys[j + 1])) for i in range(grid[0]) for j in range(grid[1])]
+    pieces = [ring] if grid == (1, 1) else pieces
+    assert shapely.is_valid(pieces).all()
+    ids = ["C03"] if len(pieces) == 1 else [f"C03-{k + 1:02d}" for k in range(len(pieces))]
+    cut = parcels.loc[[row] * len(pieces)].assign(parcel_id=ids, note=f"{vertices:,} vertices", geometry=pieces)
+    frame = gpd.GeoDataFrame(pd.concat([parcels.drop(index=row), cut], ignore_index=True), crs=parcels.crs)
     path = folder / f"{case}.gpkg"
     pyogrio.write_dataframe(frame, path, layer="parcels", driver="GPKG")
     return path
@@ -77,7 +87,8 @@ def source(folder: Path, case: str, vertices: int) -> Path:
 def write_as_another_program(zone: Path, path: Path) -> None:
     """C03 of ``zone`` replaced by the source's, through GDAL, as QGIS would save it."""
     parcels = pyogrio.read_dataframe(zone, layer="parcels")
-    parcels.loc[parcels["parcel_id"] == "C03", "geometry"] = pyogrio.read_dataframe(path).geometry.iloc[0]
+    cut = pyogrio.read_dataframe(path)
+    parcels.loc[parcels["parcel_id"] == "C03", "geometry"] = cut.geometry[cut["parcel_id"] == "C03"].iloc[0]
     pyogrio.write_dataframe(parcels, zone, layer="parcels", driver="GPKG")
     held = shapely.get_num_coordinates(zonemap.open(zone).parcels.set_index("parcel_id").geometry["C03"])
     print(f"  C03 written as another program would: {held:,} vertices", flush=True)
@@ -101,18 +112,20 @@ def baseline(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def run_case(folder: Path, case: str, vertices: int, repeats: int) -> dict[str, list[float]]:
+def run_case(folder: Path, case: str, vertices: int, repeats: int, grid: tuple[int, int]) -> dict[str, list[float]]:
     """Seconds of each step of ``case``, and of the baseline, over ``repeats`` runs."""
-    path = source(folder, case, vertices)
-    count = len(shapely.get_coordinates(pyogrio.read_dataframe(path).geometry.to_numpy()))
-    print(f"{case}: C03{' inset 0.5 m' if case != 'fits' else ''}, {count:,} vertices", flush=True)
+    path = source(folder, case, vertices, (1, 1) if case == "fits" else grid)
+    cut = pyogrio.read_dataframe(path)
+    cut = cut.geometry[cut["parcel_id"].str.startswith("C03")].to_numpy()
+    print(f"{case}: C03{' inset 0.5 m' if case != 'fits' else ''}, {shapely.get_num_coordinates(cut).sum():,} vertices "
+          f"in {len(cut)} parcel(s) of at most {shapely.get_num_coordinates(cut).max():,}", flush=True)
     times: dict[str, list[float]] = {"baseline": []}
     for run in range(repeats):
         zone = folder / f"{case}{run}.gpkg"
         shutil.copy(zonemap.sample_path(), zone)
         before = zone.read_bytes()
         times["baseline"].append(baseline(path))
-        steps = [("import", ["import", zone, path, "--mode", "update"])]
+        steps = [("import", ["import", zone, path, "--mode", "replace"])]
         if case == "fits":
             steps += [("validate", ["validate", zone]), ("map", ["map", zone, "-o", folder / "m.html", "--overwrite"]),
                       ("set", ["set", zone, "C01", "--note", f"run {run}"])]
@@ -132,10 +145,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--vertices", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cases", nargs="+", choices=["inset", "wiggly", "fits"], default=["inset", "wiggly", "fits"])
+    parser.add_argument("--grid", nargs=2, type=int, default=(12, 4), metavar=("COLUMNS", "ROWS"), help="C03's pieces (inset, wiggly)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         for case in args.cases:
-            times = run_case(Path(tmp), case, args.vertices, args.repeats)
+            times = run_case(Path(tmp), case, args.vertices, args.repeats, tuple(args.grid))
             base = statistics.median(times.pop("baseline"))
             for step, seconds in times.items():
                 median = statistics.median(seconds)

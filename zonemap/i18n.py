@@ -26,6 +26,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 LANGS: tuple[str, ...] = ("zh", "en")
 
 #: The map page (zonemap map) and the panels the report shares with it.
@@ -422,7 +424,30 @@ _INTAKE: dict[str, tuple[str, str]] = {
     "intake_matched": ("--where 筛选出 {matched} 个（共 {total} 个）", "--where matched {matched} of {total}"),
     "intake_dropped": ("未导入：{items}", "left out: {items}"),
     "intake_unmapped": ("未导入的字段：{fields}；用 --map FIELD=SRCFIELD 保留（FIELD 为 {unfilled} 之一，例如 --map {example}）",
-                        "not imported 未导入的字段: {fields}; keep one with --map FIELD=SRCFIELD (FIELD one of {unfilled}; e.g. --map {example})"),
+                        "not imported: {fields}; keep one with --map FIELD=SRCFIELD (FIELD one of {unfilled}; e.g. --map {example})"),
+    "intake_encoding": ("编码：{encoding}", "encoding: {encoding}"),
+    "intake_encoding_why": ("编码：{encoding} — {reason}", "encoding: {encoding} — {reason}"),
+    "intake_note": ("说明：{note}", "note: {note}"),
+    "intake_fields": ("字段：{fields}", "fields: {fields}"),
+    "intake_fixed": ("已修复：{line}", "fixed: {line}"),
+    "intake_done": ("{zone}：从 {source} {mode}：新增 {added}，修改 {updated}，删除 {removed}，未变 {unchanged}",
+                    "{zone}: {mode} from {source}: {added} added, {updated} updated, {removed} removed, {unchanged} unchanged"),
+    "intake_kept": ("，保留 {kept} 个（源文件中没有；--prune 会删除）", ", {kept} kept (not in the source; --prune removes them)"),
+    "intake_layer_done": ("{zone}：{layer} 从 {source} {mode}：{count} 个要素", "{zone}: {layer} {mode} from {source}: {count} features"),
+    "intake_mode.replace": ("替换", "replace"),
+    "intake_mode.update": ("更新", "update"),
+    "intake_mode.append": ("追加", "append"),
+    "intake_table": ("图层 {layer}：{count} 行（无几何的属性表）", "layer {layer}: {count} rows (a table without geometry)"),
+    "intake_layer": ("图层 {layer}：{count} 个要素（{types}）", "layer {layer}: {count} features ({types})"),
+    "intake_crs": ("坐标系：{crs}", "CRS: {crs}"),
+    "intake_no_crs": ("无 — 导入时请用 --crs EPSG:NNNN 指定", "none — give --crs EPSG:NNNN when importing"),
+    "intake_bounds": ("范围：{bounds}", "bounds: {bounds}"),
+    "intake_crs_refused": ("{warning}（zonemap import 会拒绝导入）", "{warning} (as `zonemap import` would refuse it)"),
+    "intake_header_field": ("字段", "field"),
+    "intake_header_type": ("类型", "type"),
+    "intake_header_parcels": ("地块字段", "parcels"),
+    "intake_header_samples": ("示例", "samples"),
+    "intake_none": ("无", "none"),
 }
 
 #: The Excel 台账 (zonemap export ZONE 台账.xlsx): sheet names and column headers.
@@ -517,6 +542,14 @@ _OUTPUT: dict[str, tuple[str, str]] = {
     "out.grouped_by": ("按{field}分组", "by {field}"),
     "out.colon": ("：", ": "),
     "out.crs": ("坐标系", "CRS"),
+    "out.created": ("已创建 {path}：{name}，{crs}，边界 {mu} 亩", "created {path}: {name}, {crs}, boundary {mu} mu"),
+    "out.wrote": ("已写出 {path}", "wrote {path}"),
+    "out.wrote_map": ("已写出 {path}（{size}，{parcels} 个地块，底图 {basemap}）", "wrote {path} ({size}, {parcels} parcels, basemap {basemap})"),
+    "out.wrote_print": ("已写出 {path}（{paper}{landscape}，1:{scale}，标注 {labelled}/{parcels} 个地块）",
+                        "wrote {path} ({paper}{landscape}, 1:{scale}, {labelled} of {parcels} parcels labelled)"),
+    "out.landscape": (" 横向", " landscape"),
+    "out.results_imported": ("{year} 年：导入 {rows} 家企业{replaced}（{fields}）", "{year}: {rows} tenant(s) imported{replaced} ({fields})"),
+    "out.results_replaced": ("，替换原有 {count} 条", ", replacing {count}"),
     "out.prospect_added": ("{name}：已登记（{stage}）", "{name}: added ({stage})"),
     "out.nothing_changed": ("无变化", "nothing changed"),
     "out.held": ("{parcel}：预留给 {prospect}，至 {until}", "{parcel}: held for {prospect} until {until}"),
@@ -576,6 +609,49 @@ _FIT: dict[str, tuple[str, str]] = {
     "fit.too_large": ("没有足够大的可用地块或相邻地块组", "no available parcel or group of adjacent parcels is large enough"),
 }
 
+#: Errors and warnings a user reads on the command line: one line naming the file, what is wrong and the fix.
+_ERRORS: dict[str, tuple[str, str]] = {
+    "error.disk_full": ("{place}：磁盘已满；请腾出空间（或写到别处）后重试；未做任何更改",
+                        "{place}: the disk is full; free some space (or write elsewhere) and run it again; nothing was changed"),
+    "error.quota": ("{place}：磁盘配额已用完；请腾出空间（或写到别处）后重试；未做任何更改",
+                    "{place}: the disk quota is used up; free some space (or write elsewhere) and run it again; nothing was changed"),
+    "error.read_only": ("{place}：位于只读文件系统；请复制到可写的文件夹（或写到别处）；未做任何更改",
+                        "{place}: is on a read-only file system; copy it to a writable folder (or write elsewhere); nothing was changed"),
+    "error.permission": ("{place}：没有权限；请让该文件及其文件夹可写，或把园区文件复制到自己的文件夹；未做任何更改",
+                         "{place}: permission denied; make the file and its folder writable, or copy the zone to a folder of yours; nothing was changed"),
+    "error.is_folder": ("{place}：是文件夹；请给出文件名；未做任何更改", "{place}: is a folder; give a file name; nothing was changed"),
+    "error.not_folder": ("{place}：路径中有一段是文件而不是文件夹；请检查路径；未做任何更改",
+                         "{place}: a part of the path is a file, not a folder; check the path; nothing was changed"),
+    "error.no_such_file": ("{place}：没有这个文件或文件夹；请检查路径；未做任何更改", "{place}: no such file or folder; check the path; nothing was changed"),
+    "error.not_a_number": ("不是数字", "is not a number"),
+    "error.not_finite": ("不是有限的数", "is not a finite number"),
+    "error.beyond": ("超过 {maximum}（可接受的最大{what}）", "is beyond {maximum} (the largest {what} accepted)"),
+    "error.more_than": ("必须大于 {minimum}", "must be more than {minimum}"),
+    "error.at_least": ("不能小于 {minimum}", "must be at least {minimum}"),
+    "error.kind.area": ("面积", "area"),
+    "error.kind.wan": ("投资额（万元）", "investment in 万元"),
+    "error.kind.intensity": ("投资强度（万元/亩）", "intensity in 万元/亩"),
+    "error.kind.length": ("长度（米）", "length in m"),
+    "error.kind.count": ("数量", "count"),
+    "error.invisible": ("含有不可见字符或控制字符（{char}）", "holds an invisible or control character ({char})"),
+    "error.not_encoding": ("{value!r} 不是文字编码；请给出如 GBK、GB18030、UTF-8 或 BIG5（国内测绘文件多为 GBK）",
+                           "{value!r} is not an encoding; give e.g. GBK, GB18030, UTF-8 or BIG5 (Chinese survey files are usually GBK)"),
+    "error.not_crs": ("{value!r} 不是 pyproj 认识的坐标系；请写成 EPSG:NNNN（如 EPSG:4528，CGCS2000 高斯-克吕格 3° 带第 40 带）",
+                      "{value!r} is not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40)"),
+    "error.not_status": ("{value!r} 不是地块状态；请用 developed、vacant、tenant（或 已开发 / 未开发 / 已入驻）之一",
+                         "{value!r} is not a status; use one of developed, vacant, tenant (or 已开发 / 未开发 / 已入驻)"),
+    "error.unknown_parcel": ("{zone} 中没有地块 {parcel!r}（{listing}）{hint}", "no parcel {parcel!r} in {zone} ({listing}){hint}"),
+    "error.parcels_range": ("共 {count} 个地块：{first}…{last}", "{count} parcels: {first}…{last}"),
+    "error.parcels_one": ("共 1 个地块：{first}", "1 parcel: {first}"),
+    "error.parcels_none": ("没有地块", "0 parcels"),
+    "error.did_you_mean": ("；是不是 {ids}？", "; did you mean {ids}?"),
+    "error.data_errors": ("{zone}：{errors} 个数据错误（{codes}），数字可能有误；请运行 `zonemap validate {zone}`",
+                          "{zone}: {errors} data error(s) ({codes}); figures may be off; run `zonemap validate {zone}`"),
+    "error.report_errors": ("{zone}：{errors} 个数据错误，报告中已列出；请运行 `zonemap validate {zone}`",
+                            "{zone}: {errors} data error(s); the report lists them; run `zonemap validate {zone}`"),
+    "error.warning": ("警告：{message}", "warning: {message}"),
+}
+
 #: Refusals of input that would take unbounded work or cannot be read as a shape, and of files that cannot be written.
 _REFUSALS: dict[str, tuple[str, str]] = {
     "refuse.not_finite_shape": (
@@ -608,14 +684,27 @@ _REFUSALS: dict[str, tuple[str, str]] = {
 #: Every section above, merged: code → (zh, en).
 WORDS: dict[str, tuple[str, str]] = {
     **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_DIFF, **_CLI,
-    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT, **_REFUSALS,
+    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT, **_ERRORS, **_REFUSALS,
 }
 
 
+class Phrase(NamedTuple):
+    """A code and its fields standing as a field of another word: :func:`word` puts it in that word's language.
+
+    >>> word("error.unknown_parcel", "zh", zone="z.gpkg", parcel="B3", listing=Phrase("error.parcels_none"), hint="")
+    "z.gpkg 中没有地块 'B3'（没有地块）"
+    """
+
+    code: str
+    fields: dict = {}
+
+
 def word(code: str, lang: str = "zh", /, **fields: object) -> str:
-    """The text of ``code`` in ``lang`` (``zh`` or ``en``), placeholders filled from ``fields``."""
+    """The text of ``code`` in ``lang`` (``zh`` or ``en``), placeholders filled from ``fields`` (a :class:`Phrase` in ``lang`` too)."""
     text = WORDS[code][LANGS.index(lang)]
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return text.format(**{key: word(value.code, lang, **value.fields) if isinstance(value, Phrase) else value for key, value in fields.items()})
 
 
 def table(lang: str, prefix: str = "") -> dict[str, str]:

@@ -47,8 +47,6 @@ if TYPE_CHECKING:
 GAP_WIDTH_M = 1.0
 #: Declared and measured plan area may differ by this share before a warning.
 PLANNED_TOLERANCE = 0.005
-#: Features within this distance of a gap are named as its neighbours.
-_NEIGHBOUR_M = 0.001
 #: The most vertices a feature, or a piece of unparcelled land the gap check opens, may have: overlays of
 #: such shapes take seconds (a survey parcel has tens to hundreds); a 10⁶-vertex one takes minutes.
 #: Slivers narrower than the gap width are found at any size.
@@ -375,7 +373,8 @@ def _slivers(free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     the other pieces are opened, and only those within the budget.
     """
     half = GAP_WIDTH_M / 2
-    free = free[~shapely.is_empty(free)]
+    # Overlays leave lines and points between pieces, and crumbs: none can hold a sliver over the tolerance.
+    free = free[(shapely.get_type_id(free) == 3) & (shapely.area(free) > AREA_TOLERANCE_M2)]
     # The circle found is within the tolerance of the largest one, and never larger.
     radius = shapely.length(shapely.maximum_inscribed_circle(free, tolerance=_CIRCLE_TOLERANCE_M))
     narrow = radius + _CIRCLE_TOLERANCE_M < half

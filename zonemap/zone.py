@@ -87,6 +87,16 @@ class ShapeError(ZonemapError):
     """A shape of the zone cannot be drawn or measured (a vertex another program stored as inf or NaN)."""
 
 
+def require_finite_shapes(frame: pd.DataFrame, layer: str, *, zone: object, lang: str = "zh") -> None:
+    """Refuse ``frame``, layer ``layer`` of ``zone`` read through :func:`_finite_figures`, if a shape had a non-finite vertex."""
+    rows = [row for row, field, _ in frame.attrs.get("not_finite", []) if field == "geometry"]
+    if rows:
+        from zonemap.validate import listed
+
+        ids = [_feature_id(frame, layer, row) for row in rows]
+        raise ShapeError(word("refuse.not_finite_shape", lang, zone=zone, layer=layer, ids=listed(ids)))
+
+
 class ZoneChangedWarning(UserWarning):
     """A Zone's file changed since it was read; the Zone has read it again."""
 
@@ -290,13 +300,7 @@ class Zone:
         Zone('...sample_zone.gpkg')
         """
         for layer in self.checked_shapes:
-            frame = getattr(self, layer)
-            rows = [row for row, field, _ in frame.attrs["not_finite"] if field == "geometry"]
-            if rows:
-                from zonemap.validate import listed
-
-                ids = [_feature_id(frame, layer, row) for row in rows]
-                raise ShapeError(word("refuse.not_finite_shape", lang, zone=self.path, layer=layer, ids=listed(ids)))
+            require_finite_shapes(getattr(self, layer), layer, zone=self.path, lang=lang)
         return self
 
     def validate(self) -> list:

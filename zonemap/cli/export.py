@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from zonemap.cli.options import lang_option, overwrite_option
+from zonemap.i18n import word
 
 
 @click.command()
@@ -35,4 +36,4 @@ def export(paths, layer, encoding, lang, like, schema, overwrite) -> None:
         raise click.UsageError(f"DEST is missing ({paths[0]} is a zone): did you mean `zonemap export {paths[0]} OUT.shp`?")
     zone, dest = (sample_path(), paths[0]) if len(paths) == 1 else paths
     written = export_layer(zone, dest, layer=layer, encoding=encoding, overwrite=overwrite, lang=lang, like=like, schema=schema)
-    click.echo(f"wrote {written}")
+    click.echo(word("out.wrote", lang, path=written))

@@ -97,8 +97,7 @@ def map_(
         warn_about_problems(opened, problems())
         stage("writing")
         write_page(html, out)
-    click.echo(
-        f"wrote {out} ({file_size(len(html.encode('utf-8')))}, {len(opened.parcels)} parcels, basemap {basemap})",
-        err=True,
-    )
+    from zonemap.i18n import word
+
+    click.echo(word("out.wrote_map", lang, path=out, size=file_size(len(html.encode("utf-8"))), parcels=len(opened.parcels), basemap=basemap), err=True)
     click.echo(str(out))

@@ -32,6 +32,8 @@ def report(zone, out: Path | None, lang: str, intensity: float | None, overwrite
     written = write_report(opened, out, lang=lang, method=method, intensity=intensity, overwrite=overwrite)
     errors = sum(p.severity == "error" for p in opened.validate())
     if errors:
-        warn(f"{zone}: {errors} data error(s); the report lists them; run `zonemap validate {zone}`")
+        from zonemap.i18n import word
+
+        warn(word("error.report_errors", lang, zone=zone, errors=errors))
     for path in written:
         click.echo(str(path), err=True)
