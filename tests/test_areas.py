@@ -148,3 +148,39 @@ def test_areas_from_the_maps_lon_lat_rings_equal_the_geodesic_area():
     expected = [0.0 if g is None or g.is_empty else geodesic_m2(g, "EPSG:4528") for g in geoms]
     assert np.abs(got - np.array(expected)).max() < 0.01
     assert got[0] == pytest.approx(8000 - 400, abs=1)  # the hole is taken out, not added
+
+
+def test_rings_of_plain_polygons_with_a_hole_and_of_nothing():
+    """Polygons only (no multipolygon in the list), a hole, a gap; and a list with nothing to measure. Figures by hand."""
+    from zonemap.areas import polygon_rings, rings_area
+
+    holed = shapely.Polygon([(0, 0), (4, 0), (4, 3), (0, 3)], holes=[[(1, 1), (2, 1), (2, 2), (1, 2)]])
+    rings = polygon_rings([holed, None, shapely.box(10, 0, 12, 1)])
+    assert rings.sizes.tolist() == [4, 4, 4] and rings.counts.tolist() == [2, 0, 1]
+    assert rings.exterior.tolist() == [True, False, True] and rings.xy.shape == (12, 2)
+    assert rings_area(rings).tolist() == [11.0, 0.0, 2.0]  # 4 × 3 less the 1 × 1 hole; nothing; 2 × 1
+    nothing = polygon_rings([None, shapely.Polygon()])
+    assert nothing.xy.shape == (0, 2) and nothing.sizes.tolist() == [] and nothing.counts.tolist() == [0, 0]
+    assert nothing.exterior.tolist() == [] and rings_area(nothing).tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match="polygons expected, got points"):
+        polygon_rings([shapely.Point(0, 0)])
+
+
+def test_parcels_are_measured_when_their_areas_are_not_given(grid_zone):
+    """What the dask engine hands the ledger: each parcel's id, status, grouping field and area."""
+    from zonemap.areas import measure_parcels
+
+    path, *_ = grid_zone()
+    parcels = zonemap.store.read_layer(path, "parcels")
+    measured = measure_parcels(parcels)
+    assert list(measured.columns) == ["parcel_id", "status", "area"]
+    assert measured["area"].tolist() == pytest.approx([geodesic_m2(g, "EPSG:4528") for g in parcels.geometry], abs=0.01)
+    planar = measure_parcels(parcels, method="planar", by="tenant")
+    assert list(planar.columns) == ["parcel_id", "status", "tenant", "area"]
+    assert planar["area"].tolist() == pytest.approx([g.area for g in parcels.geometry])
+
+
+def test_ledger_groups_are_listed_in_the_order_of_their_keys(grid_zone):
+    path, *_ = grid_zone()
+    by_tenant = zonemap.open(path).areas(by="tenant")["by_tenant"]
+    assert list(by_tenant) == ["", "厚翔服装厂"]  # the parcels list 厚翔服装厂 first
