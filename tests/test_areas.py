@@ -184,3 +184,32 @@ def test_ledger_groups_are_listed_in_the_order_of_their_keys(grid_zone):
     path, *_ = grid_zone()
     by_tenant = zonemap.open(path).areas(by="tenant")["by_tenant"]
     assert list(by_tenant) == ["", "厚翔服装厂"]  # the parcels list 厚翔服装厂 first
+
+
+def test_ledger_of_a_zone_its_parcels_tile_with_held_land_and_no_tenant_or_road(make_zone):
+    """Every key of the ledger, by hand; the defaults (亩, ellipsoidal, by status); absent statuses as zeros; held land."""
+    import pandas as pd
+
+    from zonemap import store
+    from zonemap.areas import ledger
+
+    x0, y0 = ORIGINS["EPSG:4528"]
+    boxes = {"P1": (0, "vacant"), "P2": (100, "developed"), "P3": (200, "vacant")}
+    cells = {pid: shapely.box(x0 + dx, y0, x0 + dx + 100, y0 + 100) for pid, (dx, _) in boxes.items()}
+    path = make_zone(boundary=shapely.box(x0, y0, x0 + 300, y0 + 100),
+                     parcels=[{"parcel_id": pid, "status": status, "geometry": cells[pid]} for pid, (_, status) in boxes.items()])
+    with store.transaction(path) as txn:  # P1 and P2 held for a prospect; P3 free
+        txn.write("holds", pd.DataFrame({"parcel_id": ["P1", "P2"], "prospect": ["新材料项目"] * 2}).reindex(columns=list(store.SCHEMA["holds"])).astype(store.SCHEMA["holds"]))
+    mu = {pid: geodesic_m2(g, "EPSG:4528") / MU for pid, g in cells.items()}
+
+    got = ledger(zonemap.open(path))
+
+    assert set(got) == {"zone", "method", "unit", "planned", "boundary", "by_status", "roads", "unparcelled",
+                        "developed_total", "remaining", "ready", "raw", "held"}
+    assert (got["zone"], got["method"], got["unit"], got["planned"]) == ("测试园区", "ellipsoidal", "mu", None)
+    assert list(got["by_status"]) == ["developed", "vacant", "tenant"]
+    assert got["by_status"]["tenant"] == {"parcels": 0, "area": 0.0, "share": 0.0}
+    assert got["by_status"]["vacant"]["area"] == pytest.approx(mu["P1"] + mu["P3"], abs=0.01 / MU)
+    assert got["roads"] == 0.0 and got["unparcelled"] == 0.0  # no roads; the parcels tile the boundary (noise is 0)
+    assert got["held"] == pytest.approx(mu["P1"] + mu["P2"], abs=0.01 / MU)
+    assert got["remaining"] == pytest.approx(sum(mu.values()), abs=0.01 / MU)
