@@ -477,7 +477,7 @@ def test_every_output_of_a_zone_with_an_infinite_vertex_refuses_naming_the_featu
 
 def test_a_field_mapped_twice_is_a_usage_error(sample_copy, tmp_path):
     result = invoke("import", sample_copy, tmp_path / "x.shp", "--map", "parcel_id=DKBH", "--map", "parcel_id=ZT")
-    assert_one_line(result, 2, "parcel_id is mapped twice (parcel_id=DKBH and parcel_id=ZT)")
+    assert_one_line(result, 2, "parcel_id 映射了两次（parcel_id=DKBH 和 parcel_id=ZT）")
 
 
 def test_a_bad_filter_names_a_chinese_layer_as_text_not_bytes(sample_copy, tmp_path):

@@ -33,7 +33,9 @@ def print_(zone, out, paper, landscape, scale, dpi, old, by, title, lang, overwr
 
     out = out or Path.cwd() / f"{zone.stem}.pdf"
     if out.suffix.lower() not in FORMATS:
-        raise click.UsageError(f"{out}: a print map is a .pdf, .svg or .png; give -o {out.with_suffix('.pdf').name}")
+        from zonemap.i18n import word
+
+        raise click.UsageError(word("usage.print_suffix", lang, out=out, name=out.with_suffix(".pdf").name))
     check_output(out, overwrite=overwrite)
     opened = open_zone(zone).require_shapes(lang=lang)
     older = open_zone(old).require_shapes(lang=lang) if old else None

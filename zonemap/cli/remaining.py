@@ -112,7 +112,7 @@ def remaining(
     from zonemap.fit import find_sites, largest_sites, prospect_fits
 
     if intensity and not with_prospects:
-        raise click.UsageError("--intensity needs --prospects: it sizes the prospects that have no need_mu.")
+        raise click.UsageError(word("usage.intensity", lang))
     opened = open_zone(zone).require_shapes(lang=lang)
     summary = remaining_summary(opened.areas(unit=unit, method=method))
     warn_about_problems(opened)
