@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 from contextlib import closing
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -17,6 +18,7 @@ import pytest
 import shapely
 
 import zonemap
+import zonemap.errors
 from zonemap import store
 from zonemap.errors import BusyError, ZoneFileError
 
@@ -319,3 +321,50 @@ def test_a_new_zone_needs_its_folder(tmp_path):
     with pytest.raises(ZoneFileError, match=r"folder .*missing does not exist; create it first"):
         with store.transaction(tmp_path / "missing" / "zone.gpkg", create=True):
             pass
+
+
+def test_styles_written_into_the_copy_land_with_the_write(sample_copy):
+    """QGIS styles go into the working copy directly, not through txn.write: they land with whatever is written."""
+    with store.transaction(sample_copy) as txn:
+        with closing(sqlite3.connect(txn.work)) as work:
+            work.execute("UPDATE layer_styles SET description = '新样式' WHERE f_table_name = 'parcels'")
+            work.commit()
+        txn.write("roads", txn.read("roads").assign(width_m=30.0))
+    with closing(sqlite3.connect(sample_copy)) as db:
+        assert db.execute("SELECT description FROM layer_styles WHERE f_table_name = 'parcels'").fetchall() == [("新样式",)]
+
+
+def test_a_reader_that_keeps_the_zone_open_makes_the_commit_busy_and_nothing_is_written(sample_copy, monkeypatch):
+    """QGIS drawing the zone holds a read lock; the commit waits for it, then is named busy and rolled back."""
+    monkeypatch.setenv("ZONEMAP_LOCK_WAIT", "0.5")
+    before = sample_copy.read_bytes()
+    reader = sqlite3.connect(sample_copy, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM parcels").fetchone()  # a shared lock, held until the reader's transaction ends
+    try:
+        with pytest.raises(BusyError, match=rf"{sample_copy.name}: busy: the zone is being written"):
+            with store.transaction(sample_copy) as txn:
+                txn.write("roads", txn.read("roads").assign(width_m=30.0))
+    finally:
+        reader.close()
+    assert sample_copy.read_bytes() == before
+    with store.transaction(sample_copy) as txn:  # and the lock was let go
+        txn.write("roads", txn.read("roads").assign(width_m=30.0))
+    assert set(store.read_layer(sample_copy, "roads").width_m) == {30.0}
+
+
+def test_a_read_only_zone_is_named_with_the_fix_and_left_as_it_was(sample_copy, monkeypatch):
+    """A zone SQLite may only read (a read-only file, share or medium), simulated by opening it read-only."""
+    connect = sqlite3.connect
+
+    def read_only(path, *args, **kwargs):
+        if kwargs.get("isolation_level", "") is None and Path(path) == sample_copy.resolve():  # the connection that writes
+            return connect(f"file:{Path(path).as_posix()}?mode=ro", *args, uri=True, **kwargs)
+        return connect(path, *args, **kwargs)
+
+    monkeypatch.setattr(store.sqlite3, "connect", read_only)
+    before = sample_copy.read_bytes()
+    with pytest.raises(zonemap.errors.ZonemapError, match=rf"{sample_copy.name}: is on a read-only file system; copy it to a writable"):
+        with store.transaction(sample_copy) as txn:
+            txn.write("roads", txn.read("roads").assign(width_m=30.0))
+    assert sample_copy.read_bytes() == before
