@@ -140,7 +140,9 @@ def test_validate_exit_codes(cli, grid_zone):
     # The ledger still prints, with a warning line.
     areas = cli("areas", path)
     assert areas.returncode == 0 and "边界实测" in areas.stdout
-    assert "2 data error(s)" in areas.stderr and "zonemap validate" in areas.stderr
+    assert f"警告：{path}：2 个数据错误（overlap, tenant_missing），数字可能有误；请运行 `zonemap validate {path}`" in areas.stderr
+    english = cli("areas", path, "--lang", "en").stderr
+    assert f"warning: {path}: 2 data error(s) (overlap, tenant_missing); figures may be off; run `zonemap validate {path}`" in english
 
 
 @pytest.mark.parametrize("command", ["info", "areas", "remaining", "validate"])
@@ -176,13 +178,15 @@ def _one_line(result) -> str:
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["import", "ZONE", "SRC", "--encoding", "bogus"], "'bogus' is not an encoding"),
-        (["inspect", "SRC", "--encoding", "bogus"], "'bogus' is not an encoding"),
-        (["import", "ZONE", "SRC", "--crs", "EPSG:99999"], "'EPSG:99999' is not a CRS"),
-        (["init", "new.gpkg", "--boundary", "SRC", "--crs", "EPSG:99999"], "'EPSG:99999' is not a CRS"),
-        (["import", "ZONE", "SRC", "--map", "foo=DKBH"], "parcels has no field 'foo'"),
-        (["import", "ZONE", "SRC", "--layer", "roads", "--map", "tenant=QYMC"], "roads has no field 'tenant'"),
-        (["set", "ZONE", "B03", "--status", "已转让"], "'已转让' is not a status"),
+        (["import", "ZONE", "SRC", "--encoding", "bogus"], "'bogus' 不是文字编码；请给出如 GBK、GB18030、UTF-8 或 BIG5"),
+        (["inspect", "SRC", "--encoding", "bogus"], "'bogus' 不是文字编码"),
+        (["import", "ZONE", "SRC", "--crs", "EPSG:99999"], "'EPSG:99999' 不是 pyproj 认识的坐标系；请写成 EPSG:NNNN"),
+        (["init", "new.gpkg", "--boundary", "SRC", "--crs", "EPSG:99999"], "'EPSG:99999' 不是 pyproj 认识的坐标系"),
+        (["import", "ZONE", "SRC", "--map", "foo=DKBH"], "parcels 没有字段 'foo'"),
+        (["import", "ZONE", "SRC", "--layer", "roads", "--map", "tenant=QYMC"], "roads 没有字段 'tenant'"),
+        (["set", "ZONE", "B03", "--status", "已转让"], "'已转让' 不是地块状态"),
+        (["set", "ZONE", "B03", "--status", "已转让", "--lang", "en"], "'已转让' is not a status; use one of developed, vacant, tenant"),
+        (["set", "ZONE", "B03", "--lang", "en", "--status", "已转让"], "'已转让' is not a status"),  # --lang is read first wherever it stands
     ],
 )
 def test_bad_option_values_are_usage_errors(cli, sample_copy, tmp_path, args, words):

@@ -43,7 +43,7 @@ def test_evaluation_figures_and_classes_from_an_imported_sheet(cli, grid_zone, t
     sheet = _sheet(tmp_path / "2025.xlsx", [[1, "厚翔服装厂", 1500, 20000, 600, 300, "示意"], [2, "佳电机械厂", "60", None, None, None, None]])
     imported = cli("results", "import", zone, sheet, "--year", "2025", "--by", "李主任")
     assert imported.returncode == 0, imported.stderr
-    assert "2 tenant(s) imported" in imported.stdout
+    assert "导入 2 家企业" in imported.stdout
 
     data = json.loads(cli("evaluate", zone, "--year", "2025", "--json").stdout)
     tenants = {t["tenant"]: t for t in data["tenants"]}

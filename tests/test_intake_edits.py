@@ -33,7 +33,7 @@ def test_init_from_a_lonlat_boundary_picks_the_gauss_kruger_zone(cli, tmp_path):
     assert boundary.crs.to_epsg() == 4528  # CGCS2000 3-degree GK zone 40 (central meridian 120°E)
     assert boundary["name"].tolist() == ["新区"] and boundary["planned_mu"].tolist() == [250.0]
     expected_mu = geodesic_areas_m2([outline], "EPSG:4326")[0] / MU_M2
-    assert f"boundary {expected_mu:.2f} 亩" in result.stdout
+    assert f"，边界 {expected_mu:.2f} 亩\n" in result.stdout
     assert "planned_mismatch" in result.stderr  # 250 declared vs about 301 drawn
     assert set(store.list_layers(zone)) >= {"boundary", "parcels", "roads", "buildings", "prospects", "history", "layer_styles"}
     assert cli("validate", zone).returncode == 0
@@ -85,7 +85,9 @@ def test_leaving_tenant_status_clears_the_investment_unless_given(cli, sample_co
 
 def test_history_of_an_unknown_parcel_is_an_error_with_suggestions(cli, sample_copy):
     result = cli("history", sample_copy, "B3")
-    assert result.returncode == 1 and "no parcel 'B3'" in result.stderr and "did you mean" in result.stderr and "'B03'" in result.stderr
+    assert result.returncode == 1 and result.stderr == f"Error: {sample_copy} 中没有地块 'B3'（共 15 个地块：A01…C05）；是不是 'B03'？\n"
+    english = cli("history", sample_copy, "B3", "--lang", "en").stderr
+    assert english == f"Error: no parcel 'B3' in {sample_copy} (15 parcels: A01…C05); did you mean 'B03'?\n"
     cli("split", sample_copy, "C03", "--mu", "5")
     assert cli("history", sample_copy, "C03").returncode == 0  # gone from the parcels, still in the history
 
@@ -95,7 +97,7 @@ def test_set_that_breaks_the_zone_is_refused(cli, sample_copy):
     result = cli("set", sample_copy, "B03", "--status", "tenant")
     assert result.returncode == 1 and "tenant_missing" in result.stderr and "nothing was written" in result.stderr
     unknown = cli("set", sample_copy, "B3", "--note", "x")
-    assert unknown.returncode == 1 and "did you mean" in unknown.stderr and "B03" in unknown.stderr
+    assert unknown.returncode == 1 and "是不是 'B03'" in unknown.stderr
     assert cli("set", sample_copy, "B03", "--status", "sold").returncode == 2  # a usage error
     assert cli("set", sample_copy, "B03").returncode == 2
     assert file_bytes(sample_copy) == before
@@ -285,8 +287,8 @@ def test_unknown_parcel_id_lists_the_zone_ids_and_the_nearest(cli, sample_copy):
     ids = sorted(_parcels(sample_copy).index)
     far = cli("set", sample_copy, "ZZ9", "--note", "x")
     assert far.returncode == 1
-    assert far.stderr.strip() == f"Error: no parcel 'ZZ9' in {sample_copy} ({len(ids)} parcels: {ids[0]}…{ids[-1]})"
-    near = cli("split", sample_copy, "C5", "--mu", "3")
+    assert far.stderr.strip() == f"Error: {sample_copy} 中没有地块 'ZZ9'（共 {len(ids)} 个地块：{ids[0]}…{ids[-1]}）"
+    near = cli("split", sample_copy, "C5", "--mu", "3", "--lang", "en")
     assert near.returncode == 1 and "did you mean 'C05'" in near.stderr and "zonemap areas" not in near.stderr
 
 

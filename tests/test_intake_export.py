@@ -36,7 +36,7 @@ def test_round_trip_keeps_ids_attributes_and_areas(cli, sample_copy, tmp_path, d
     assert cli("init", fresh, "--boundary", boundary, "--name", "回读").returncode == 0
     imported = cli("import", fresh, tmp_path / dest)
     assert imported.returncode == 0, imported.stderr
-    assert f"{len(sample_parcels)} added" in imported.stdout
+    assert f"新增 {len(sample_parcels)}，" in imported.stdout
 
     original, back = _comparable(sample_copy), _comparable(fresh)
     pd.testing.assert_frame_equal(original[ATTRIBUTES], back[ATTRIBUTES])
@@ -44,7 +44,7 @@ def test_round_trip_keeps_ids_attributes_and_areas(cli, sample_copy, tmp_path, d
 
     # Brought back into the zone it came from, nothing has changed.
     again = cli("import", sample_copy, tmp_path / dest)
-    assert f"0 updated, 0 removed, {len(sample_parcels)} unchanged" in again.stdout, again.stdout + again.stderr
+    assert f"修改 0，删除 0，未变 {len(sample_parcels)}" in again.stdout, again.stdout + again.stderr
 
 
 def test_shapefile_has_cpg_prj_and_short_field_names(cli, sample_copy, tmp_path):
@@ -110,7 +110,7 @@ def test_export_never_overwrites_a_zone(cli, sample_copy, tmp_path):
 
     dest_missing = cli("export", sample_copy)  # DEST forgotten: the zone must not be taken for it
     assert dest_missing.returncode == 2
-    assert f"did you mean `zonemap export {sample_copy} OUT.shp`?" in dest_missing.stderr
+    assert f"是不是要 `zonemap export {sample_copy} OUT.shp`？" in dest_missing.stderr
     assert cli("export", sample_copy, "--overwrite").returncode == 2
 
     itself = cli("export", sample_copy, sample_copy, "--overwrite")

@@ -45,7 +45,7 @@ def test_update_changes_adds_and_keeps_and_logs_who(cli, small_zone, tmp_path):
     )
     result = cli("import", small_zone, path, "--by", "王工")
     assert result.returncode == 0, result.stderr
-    assert "1 added, 1 updated, 0 removed, 0 unchanged, 1 kept" in result.stdout
+    assert "：新增 1，修改 1，删除 0，未变 0，保留 1 个（源文件中没有；--prune 会删除）" in result.stdout
     parcels = store.read_layer(small_zone, "parcels").set_index("parcel_id")
     assert sorted(parcels.index) == ["P1", "P2", "P3"]  # P1, absent from the source, is kept
     assert parcels.loc["P2", "status"] == "tenant" and parcels.loc["P2", "tenant"] == "惠实业有限公司"
@@ -58,7 +58,7 @@ def test_update_changes_adds_and_keeps_and_logs_who(cli, small_zone, tmp_path):
     assert pd.notna(parcels.loc["P2", "updated"]) and parcels.loc["P2", "updated"] > pd.Timestamp("2026-01-01")
 
     again = cli("import", small_zone, path)
-    assert "0 added, 0 updated, 0 removed, 2 unchanged" in again.stdout
+    assert "：新增 0，修改 0，删除 0，未变 2" in again.stdout
 
 
 def test_prune_replace_and_append(cli, small_zone, tmp_path):
@@ -66,12 +66,12 @@ def test_prune_replace_and_append(cli, small_zone, tmp_path):
     pyogrio.write_dataframe(survey([("P3", "vacant", None, box(200, 0, 300, 200))]), path)
     before = file_bytes(small_zone)
     result = cli("import", small_zone, path, "--mode", "append")
-    assert result.returncode == 0 and "1 added" in result.stdout
+    assert result.returncode == 0 and "新增 1，" in result.stdout
     refused = cli("import", small_zone, path, "--mode", "append")
     assert refused.returncode == 1 and "P3 already in the zone" in refused.stderr and "--mode update" in refused.stderr
 
     pruned = cli("import", small_zone, path, "--mode", "update", "--prune")
-    assert "2 removed" in pruned.stdout
+    assert "删除 2，" in pruned.stdout
     assert store.read_layer(small_zone, "parcels")["parcel_id"].tolist() == ["P3"]
     assert file_bytes(small_zone) != before
 
@@ -224,7 +224,7 @@ def test_reimport_without_changes_leaves_the_zone_byte_identical(cli, small_zone
     pyogrio.write_dataframe(survey([("P1", "已入驻", "厚翔服装厂", box(0, 0, 100, 200)), ("P2", "未开发", None, box(100, 0, 200, 200))]), path)
     before = file_bytes(small_zone)
     result = cli("import", small_zone, path)
-    assert result.returncode == 0 and "0 added, 0 updated, 0 removed, 2 unchanged" in result.stdout
+    assert result.returncode == 0 and "：新增 0，修改 0，删除 0，未变 2" in result.stdout
     assert file_bytes(small_zone) == before
     same = cli("set", small_zone, "P2", "--status", "vacant")
     assert same.returncode == 0 and same.stdout.strip() == "P2：无变化"

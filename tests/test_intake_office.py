@@ -31,7 +31,7 @@ def test_a_filter_that_matches_nothing_never_empties_the_layer(cli, sample_copy,
     before = file_bytes(sample_copy)
     result = cli("import", sample_copy, path, "--mode", "replace", "--where", "ZT = '已出让'")
     _refused(result, "survey.shp", "yields no parcels", "matched 0 of 15", "nothing was written")
-    assert "read survey.shp layer survey: 0 features" in result.stderr  # the summary comes first
+    assert "读取 survey.shp 图层 survey：0 个要素" in result.stderr  # the summary comes first
     assert file_bytes(sample_copy) == before
 
 
@@ -40,8 +40,10 @@ def test_every_import_says_what_it_read_before_writing(cli, sample_copy, tmp_pat
     result = cli("import", sample_copy, path, "--where", "ZT <> '未开发'")
     assert result.returncode == 0, result.stderr
     kept = int((survey_frame(sample_copy)["ZT"] != "未开发").sum())
-    assert f"read survey.shp layer survey: {kept} features (Polygon ×{kept}); --where matched {kept} of 15" in result.stderr
-    assert result.stderr.index("read survey.shp") < result.stderr.index("fields 字段")
+    assert f"读取 survey.shp 图层 survey：{kept} 个要素（Polygon ×{kept}）；--where 筛选出 {kept} 个（共 15 个）" in result.stderr
+    assert result.stderr.index("读取 survey.shp") < result.stderr.index("字段：")
+    english = cli("import", sample_copy, path, "--where", "ZT <> '未开发'", "--lang", "en").stderr
+    assert f"read survey.shp layer survey: {kept} features (Polygon ×{kept}); --where matched {kept} of 15" in english
 
 
 # --- DXF: one reader (ezdxf) for inspect and import -------------------------------------------
@@ -211,7 +213,7 @@ def test_a_name_on_vacant_land_warns_and_imports(cli, sample_copy, tmp_path):
     assert result.returncode == 0, result.stderr
     pid = frame.loc[vacant, "DKBH"]
     warning = next(line for line in result.stderr.splitlines() if "tenant_unexpected" in line)
-    assert warning.startswith("warning:") and f"prospect add ZONE NAME --parcel {pid}" in warning
+    assert warning.startswith("警告：") and f"prospect add ZONE NAME --parcel {pid}" in warning
     parcels = store.read_layer(sample_copy, "parcels").set_index("parcel_id")
     assert parcels.loc[pid, "status"] == "vacant" and parcels.loc[pid, "tenant"] == "惠实业有限公司(意向)"
     checked = cli("validate", sample_copy, "--json")
@@ -247,7 +249,9 @@ def test_buildings_keep_name_and_use_in_chinese(cli, sample_copy, tmp_path):
     path, expected = _buildings_file(sample_copy, tmp_path / "建筑.shp")
     result = cli("import", sample_copy, path, "--layer", "buildings")
     assert result.returncode == 0, result.stderr
-    assert "not imported 未导入的字段: 结构; keep one with --map FIELD=SRCFIELD" in result.stderr
+    assert "未导入的字段：结构；用 --map FIELD=SRCFIELD 保留" in result.stderr
+    english = cli("import", sample_copy, path, "--layer", "buildings", "--lang", "en").stderr
+    assert "not imported: 结构; keep one with --map FIELD=SRCFIELD" in english
     got = store.read_layer(sample_copy, "buildings").set_index("building_id")
     want = expected.set_index("building_id")
     assert got["name"].to_dict() == want["name"].to_dict() and got["use"].to_dict() == want["use"].to_dict()
@@ -371,14 +375,14 @@ def test_declared_area_is_compared_with_the_measured_one(cli, sample_copy, tmp_p
     mismatches = [line for line in result.stderr.splitlines() if "[area_mismatch]" in line]
     unit = "亩" if factor == MU else "m²"
     pid = frame.loc[3, "DKBH"]
-    line = next(line for line in mismatches if line.startswith(f"warning: [area_mismatch] {pid}: declared {name}"))
+    line = next(line for line in mismatches if line.startswith(f"警告：[area_mismatch] {pid}: declared {name}"))
     assert unit in line
     assert float(line.split("(")[1].split("%")[0]) == pytest.approx(2.0, abs=0.1)  # declared values are rounded to 0.01
     measured_mu = geodesic_areas_m2(frame.geometry, "EPSG:4528")[7] / MU
     expect_7 = 0.003 * measured_mu > 0.1
     assert any(frame.loc[7, "DKBH"] + ":" in line for line in mismatches) == expect_7
     assert len(mismatches) == 1 + expect_7
-    assert name not in result.stderr.split("not imported")[-1] if "not imported" in result.stderr else True
+    assert name not in result.stderr.split("未导入的字段")[-1] if "未导入的字段" in result.stderr else True
 
 
 # --- hints -------------------------------------------------------------------------------------------

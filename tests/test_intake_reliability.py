@@ -150,11 +150,13 @@ def test_a_busy_zone_gives_a_clear_error(sample_copy, monkeypatch):
     from zonemap.errors import BusyError
     from zonemap.intake.edits import set_parcel
 
-    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setenv("ZONEMAP_LOCK_WAIT", "20")
     before = file_bytes(sample_copy)
     with store.transaction(sample_copy):
-        with pytest.raises(BusyError, match="busy: the zone is being written by another program"):
+        started = time.monotonic()
+        with pytest.raises(BusyError, match=f"{sample_copy.name}: busy: the zone is being written by another program"):
             set_parcel(sample_copy, "C01", note="blocked")
+        assert time.monotonic() - started < 10  # a write nested in this process's own is refused at once, not after the wait
     assert file_bytes(sample_copy) == before
 
 

@@ -126,7 +126,7 @@ def test_no_prj_imports_with_crs(cli, sample_copy, tmp_path):
     path = write_shapefile(survey_frame(sample_copy), tmp_path / "noprj.shp", encoding="UTF-8", prj=False)
     result = cli("import", sample_copy, path, "--crs", "EPSG:4528")
     assert result.returncode == 0, result.stderr
-    assert "15 unchanged" in result.stdout
+    assert "未变 15" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -229,7 +229,7 @@ def test_dxf_closed_polylines_become_parcels_labelled_by_their_text(cli, sample_
     assert cli("inspect", path).returncode == 0
     result = cli("import", sample_copy, path, "--crs", "EPSG:4528", "--mode", "update")
     assert result.returncode == 0, result.stderr
-    assert "15 unchanged" in result.stdout  # same geometry, matched on the labels
+    assert "未变 15" in result.stdout  # same geometry, matched on the labels
 
     space.add_lwpolyline([(40429850, 3708250), (40429860, 3708250), (40429860, 3708260)], close=False)
     doc.saveas(path)
@@ -245,7 +245,7 @@ def test_kml_in_lonlat_is_reprojected_into_the_zone(cli, sample_copy, tmp_path):
     pyogrio.write_dataframe(frame, path, driver="KML")
     result = cli("import", sample_copy, path)
     assert result.returncode == 0, result.stderr
-    assert "1 updated" in result.stdout and "14 unchanged" in result.stdout
+    assert "修改 1，" in result.stdout and "未变 14" in result.stdout
     parcels = store.read_layer(sample_copy, "parcels")
     assert parcels.crs.to_epsg() == 4528 and parcels.set_index("parcel_id").loc["A01", "tenant"] == "新厚翔"
 
@@ -274,7 +274,7 @@ def test_crs_overrides_a_prj_the_coordinates_contradict(cli, sample_copy, tmp_pa
     followed = cli("import", sample_copy, path, "--crs", "EPSG:4490")
     assert followed.returncode == 0, followed.stderr
     assert "overriding the .prj's EPSG:4528" in followed.stderr
-    assert "15 unchanged" in followed.stdout  # the lon/lat parcels land where they were
+    assert "未变 15" in followed.stdout  # the lon/lat parcels land where they were
 
 
 def test_crs_does_not_override_a_prj_the_coordinates_fit(cli, sample_copy, tmp_path):
@@ -347,7 +347,8 @@ def test_inspect_lists_tables_without_geometry(cli, sample_copy):
     assert {f["name"] for f in layers["prospects"]["fields"]} >= {"name", "need_mu", "parcel_id"}
     assert layers["parcels"]["crs"] == "EPSG:4528" and layers["parcels"]["bounds"]
     shown = cli("inspect", sample_copy)
-    assert "prospects: 3 rows (a table without geometry)" in shown.stdout and "吴江投资人" in shown.stdout
+    assert "\n图层 prospects：3 行（无几何的属性表）\n" in shown.stdout and "吴江投资人" in shown.stdout
+    assert "\nlayer prospects: 3 rows (a table without geometry)\n" in cli("inspect", sample_copy, "--lang", "en").stdout
 
 
 def test_inspect_warns_when_coordinates_do_not_fit_the_crs(cli, sample_copy, tmp_path):
@@ -356,8 +357,8 @@ def test_inspect_warns_when_coordinates_do_not_fit_the_crs(cli, sample_copy, tmp
     path = write_shapefile(frame, tmp_path / "degrees.shp", encoding="UTF-8")
     result = cli("inspect", path)
     assert result.returncode == 0, result.stderr
-    assert "warning:" in result.stderr and "degrees.shp" in result.stderr and "EPSG:4490" in result.stderr
-    assert "warning" not in cli("inspect", write_shapefile(survey_frame(sample_copy), tmp_path / "ok.shp", encoding="UTF-8")).stderr
+    assert "警告：" in result.stderr and "degrees.shp" in result.stderr and "EPSG:4490" in result.stderr
+    assert "警告" not in cli("inspect", write_shapefile(survey_frame(sample_copy), tmp_path / "ok.shp", encoding="UTF-8")).stderr
 
 
 @pytest.mark.parametrize("kind", ["points", "lines"])
@@ -379,7 +380,7 @@ def test_more_odd_sources_give_one_line_not_a_traceback(cli, sample_copy, tmp_pa
     null.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"DKBH": "Q1"}, "geometry": null}]}')
     shown = cli("inspect", null)
     assert shown.returncode == 0, shown.stderr
-    assert "1 features (None ×1)" in shown.stdout
+    assert "1 个要素（None ×1）" in shown.stdout
 
     huge = tmp_path / "huge.geojson"
     huge.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"DKBH": "Q1"}, '

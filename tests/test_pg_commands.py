@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 import zonemap
 from conftest import ZONEMAP, geodesic_m2
+from test_survey_export import E0, N0, survey_file  # noqa: F401 - survey_file is a fixture
 from zonemap import pgstore
 from zonemap.cli.main import main
 
@@ -231,6 +232,7 @@ def test_init_makes_a_database_zone_as_it_makes_a_file(postgis, tmp_path, monkey
         answers[kind] = [comparable(invoke(zone, *step)) for step in (["areas", "ZONE", "--json"], ["history", "ZONE", "--json"])]
     assert answers["postgis"] == answers["gpkg"]
     assert answers["postgis"][0]["boundary"] == pytest.approx(300.0, abs=0.01)
+    assert zonemap.open(zones["postgis"]).history["by"].tolist() == ["王工 (zonemap_admin)"]  # as an edit's history names it
     refusals = {  # one line each, exit 1
         "already has this zone": ["init", zones["postgis"], "--boundary", boundary],
         "not a source file": ["inspect", zones["postgis"]],
@@ -259,3 +261,18 @@ def test_validation_finds_the_same_planted_problems_on_both_stores(postgis, grid
     assert found["postgis"] == found["gpkg"]
     assert sorted((p["code"], p["id"]) for p in found["postgis"]) == [
         ("gap", "P2,经一路"), ("outside_boundary", "P4"), ("overlap", "P1,P3"), ("overlap", "P3,纬一路")]
+
+
+def test_a_survey_import_exports_back_in_the_institutes_schema_from_both_stores(postgis, make_zone, survey_file, tmp_path, monkeypatch):
+    """The import records the survey's schema (survey_schema); export without --like writes it back, byte for byte alike."""
+    monkeypatch.setenv("PGPASSWORD", postgis.env()["PGPASSWORD"])
+    file_zone = make_zone(boundary=shapely.box(E0, N0, E0 + 180, N0 + 150), parcels=[])
+    zones = {"gpkg": str(file_zone), "postgis": postgis.url(zone="survey")}
+    pgstore.push(file_zone, zones["postgis"])
+    written = {}
+    for kind, zone in zones.items():
+        invoke(zone, "import", "ZONE", survey_file, "--by", "测试")
+        invoke(zone, "export", "ZONE", tmp_path / f"{kind}.shp")
+        written[kind] = tmp_path.joinpath(f"{kind}.dbf").read_bytes()
+    assert written["postgis"] == written["gpkg"]
+    assert "DKBH".encode("gbk") in written["postgis"][:400]  # the institute's field names, not zonemap's

@@ -30,7 +30,7 @@ def test_map_warns_from_what_was_remembered_until_the_file_changes(grid_zone, cl
 
     first = cli("map", path, "--basemap", "none", "-o", tmp_path / "a.html")
     assert first.returncode == 0, first.stderr
-    assert "data error(s) (overlap)" in first.stderr
+    assert "个数据错误（overlap）" in first.stderr
     [entry] = cache_dir().glob("*.json")
     assert {p["code"] for p in json.loads(entry.read_text(encoding="utf-8"))} == {"overlap"}
 
@@ -38,13 +38,13 @@ def test_map_warns_from_what_was_remembered_until_the_file_changes(grid_zone, cl
     planted = [{"severity": "error", "code": "planted", "layer": "parcels", "id": "P1", "message": "planted"}]
     entry.write_text(json.dumps(planted), encoding="utf-8")
     second = cli("map", path, "--basemap", "none", "-o", tmp_path / "b.html")
-    assert "1 data error(s) (planted)" in second.stderr
+    assert "1 个数据错误（planted）" in second.stderr
 
     # Any change to the file is a new key: validated again, the overlap is back.
     changed = cli("set", path, "P2", "--note", "checked on site")
     assert changed.returncode == 0, changed.stderr
     third = cli("map", path, "--basemap", "none", "-o", tmp_path / "c.html")
-    assert "data error(s) (overlap)" in third.stderr
+    assert "个数据错误（overlap）" in third.stderr
     assert len(list(cache_dir().glob("*.json"))) == 2
 
 

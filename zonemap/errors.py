@@ -9,7 +9,30 @@ from pathlib import Path
 
 
 class ZonemapError(Exception):
-    """A refusal caused by the data or the files; the message is one line."""
+    """A refusal caused by the data or the files; the message is one line.
+
+    Raised with a ``code`` of :mod:`zonemap.i18n` and its fields, the error
+    reads in either language (:meth:`text`; ``str()`` is English, for logs and
+    notebooks); raised with a message, it reads as written.
+
+    Examples
+    --------
+    >>> error = ZonemapError(code="error.disk_full", place="z.gpkg")
+    >>> error.text("zh")
+    'z.gpkg：磁盘已满；请腾出空间（或写到别处）后重试；未做任何更改'
+    """
+
+    def __init__(self, message: str = "", *, code: str | None = None, **fields: object) -> None:
+        from zonemap.i18n import word
+
+        self.code, self.fields = code, fields
+        super().__init__(message or word(code, "en", **fields))
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in ``lang`` (as raised when it has no code)."""
+        from zonemap.i18n import word
+
+        return word(self.code, lang, **self.fields) if self.code else str(self)
 
 
 class ZoneFileError(ZonemapError):
@@ -28,16 +51,16 @@ class CrsError(ZonemapError):
 # temporary file (.map.html.XXXX.tmp) or an export's temporary folder (.out.shp.XXXX).
 _TEMPORARY = re.compile(r"^\.(?P<name>.+?)\.(?:tmp-\w+\.gpkg|\w+\.tmp|lock|\w{8})$")
 
-#: errno → (what happened, the fix), for failures of the machine rather than the data.
-_ENVIRONMENT: dict[int, tuple[str, str]] = {
-    errno.ENOSPC: ("the disk is full", "free some space (or write elsewhere) and run it again"),
-    errno.EDQUOT: ("the disk quota is used up", "free some space (or write elsewhere) and run it again"),
-    errno.EROFS: ("is on a read-only file system", "copy it to a writable folder (or write elsewhere)"),
-    errno.EACCES: ("permission denied", "make the file and its folder writable, or copy the zone to a folder of yours"),
-    errno.EPERM: ("permission denied", "make the file and its folder writable, or copy the zone to a folder of yours"),
-    errno.EISDIR: ("is a folder", "give a file name"),
-    errno.ENOTDIR: ("a part of the path is a file, not a folder", "check the path"),
-    errno.ENOENT: ("no such file or folder", "check the path"),
+#: errno → the error's code in :mod:`zonemap.i18n` (what happened and the fix), for failures of the machine rather than the data.
+_ENVIRONMENT: dict[int, str] = {
+    errno.ENOSPC: "error.disk_full",
+    errno.EDQUOT: "error.quota",
+    errno.EROFS: "error.read_only",
+    errno.EACCES: "error.permission",
+    errno.EPERM: "error.permission",
+    errno.EISDIR: "error.is_folder",
+    errno.ENOTDIR: "error.not_folder",
+    errno.ENOENT: "error.no_such_file",
 }
 # SQLite and GDAL report the same failures as text, without an errno.
 _ENVIRONMENT_TEXT: dict[str, int] = {
@@ -78,10 +101,8 @@ def environment_error(exc: BaseException, where: str | os.PathLike | None = None
         code = next((c for phrase, c in _ENVIRONMENT_TEXT.items() if phrase in text), None)
     if code is None:
         return None
-    what, fix = _ENVIRONMENT[code]
     filename = getattr(exc, "filename", None) or where
-    place = shown_path(filename) if filename else "zonemap"
-    return ZonemapError(f"{place}: {what}; {fix}; nothing was changed")
+    return ZonemapError(code=_ENVIRONMENT[code], place=shown_path(filename) if filename else "zonemap")
 
 
 class ZonemapWarning(UserWarning):

@@ -26,6 +26,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 LANGS: tuple[str, ...] = ("zh", "en")
 
 #: The map page (zonemap map) and the panels the report shares with it.
@@ -422,7 +424,30 @@ _INTAKE: dict[str, tuple[str, str]] = {
     "intake_matched": ("--where 筛选出 {matched} 个（共 {total} 个）", "--where matched {matched} of {total}"),
     "intake_dropped": ("未导入：{items}", "left out: {items}"),
     "intake_unmapped": ("未导入的字段：{fields}；用 --map FIELD=SRCFIELD 保留（FIELD 为 {unfilled} 之一，例如 --map {example}）",
-                        "not imported 未导入的字段: {fields}; keep one with --map FIELD=SRCFIELD (FIELD one of {unfilled}; e.g. --map {example})"),
+                        "not imported: {fields}; keep one with --map FIELD=SRCFIELD (FIELD one of {unfilled}; e.g. --map {example})"),
+    "intake_encoding": ("编码：{encoding}", "encoding: {encoding}"),
+    "intake_encoding_why": ("编码：{encoding} — {reason}", "encoding: {encoding} — {reason}"),
+    "intake_note": ("说明：{note}", "note: {note}"),
+    "intake_fields": ("字段：{fields}", "fields: {fields}"),
+    "intake_fixed": ("已修复：{line}", "fixed: {line}"),
+    "intake_done": ("{zone}：从 {source} {mode}：新增 {added}，修改 {updated}，删除 {removed}，未变 {unchanged}",
+                    "{zone}: {mode} from {source}: {added} added, {updated} updated, {removed} removed, {unchanged} unchanged"),
+    "intake_kept": ("，保留 {kept} 个（源文件中没有；--prune 会删除）", ", {kept} kept (not in the source; --prune removes them)"),
+    "intake_layer_done": ("{zone}：{layer} 从 {source} {mode}：{count} 个要素", "{zone}: {layer} {mode} from {source}: {count} features"),
+    "intake_mode.replace": ("替换", "replace"),
+    "intake_mode.update": ("更新", "update"),
+    "intake_mode.append": ("追加", "append"),
+    "intake_table": ("图层 {layer}：{count} 行（无几何的属性表）", "layer {layer}: {count} rows (a table without geometry)"),
+    "intake_layer": ("图层 {layer}：{count} 个要素（{types}）", "layer {layer}: {count} features ({types})"),
+    "intake_crs": ("坐标系：{crs}", "CRS: {crs}"),
+    "intake_no_crs": ("无 — 导入时请用 --crs EPSG:NNNN 指定", "none — give --crs EPSG:NNNN when importing"),
+    "intake_bounds": ("范围：{bounds}", "bounds: {bounds}"),
+    "intake_crs_refused": ("{warning}（zonemap import 会拒绝导入）", "{warning} (as `zonemap import` would refuse it)"),
+    "intake_header_field": ("字段", "field"),
+    "intake_header_type": ("类型", "type"),
+    "intake_header_parcels": ("地块字段", "parcels"),
+    "intake_header_samples": ("示例", "samples"),
+    "intake_none": ("无", "none"),
 }
 
 #: The Excel 台账 (zonemap export ZONE 台账.xlsx): sheet names and column headers.
@@ -517,6 +542,16 @@ _OUTPUT: dict[str, tuple[str, str]] = {
     "out.grouped_by": ("按{field}分组", "by {field}"),
     "out.colon": ("：", ": "),
     "out.crs": ("坐标系", "CRS"),
+    "out.created": ("已创建 {path}：{name}，{crs}，边界 {mu} 亩", "created {path}: {name}, {crs}, boundary {mu} mu"),
+    "out.wrote": ("已写出 {path}", "wrote {path}"),
+    "out.pushed": ("已将 {zone} 推送到 {location}：{counts}", "pushed {zone} to {location}: {counts}"),
+    "out.pulled": ("已将 {location} 拉取到 {zone}：{counts}", "pulled {location} to {zone}: {counts}"),
+    "out.wrote_map": ("已写出 {path}（{size}，{parcels} 个地块，底图 {basemap}）", "wrote {path} ({size}, {parcels} parcels, basemap {basemap})"),
+    "out.wrote_print": ("已写出 {path}（{paper}{landscape}，1:{scale}，标注 {labelled}/{parcels} 个地块）",
+                        "wrote {path} ({paper}{landscape}, 1:{scale}, {labelled} of {parcels} parcels labelled)"),
+    "out.landscape": (" 横向", " landscape"),
+    "out.results_imported": ("{year} 年：导入 {rows} 家企业{replaced}（{fields}）", "{year}: {rows} tenant(s) imported{replaced} ({fields})"),
+    "out.results_replaced": ("，替换原有 {count} 条", ", replacing {count}"),
     "out.prospect_added": ("{name}：已登记（{stage}）", "{name}: added ({stage})"),
     "out.nothing_changed": ("无变化", "nothing changed"),
     "out.held": ("{parcel}：预留给 {prospect}，至 {until}", "{parcel}: held for {prospect} until {until}"),
@@ -576,17 +611,129 @@ _FIT: dict[str, tuple[str, str]] = {
     "fit.too_large": ("没有足够大的可用地块或相邻地块组", "no available parcel or group of adjacent parcels is large enough"),
 }
 
+#: Errors and warnings a user reads on the command line: one line naming the file, what is wrong and the fix.
+_ERRORS: dict[str, tuple[str, str]] = {
+    "error.disk_full": ("{place}：磁盘已满；请腾出空间（或写到别处）后重试；未做任何更改",
+                        "{place}: the disk is full; free some space (or write elsewhere) and run it again; nothing was changed"),
+    "error.quota": ("{place}：磁盘配额已用完；请腾出空间（或写到别处）后重试；未做任何更改",
+                    "{place}: the disk quota is used up; free some space (or write elsewhere) and run it again; nothing was changed"),
+    "error.read_only": ("{place}：位于只读文件系统；请复制到可写的文件夹（或写到别处）；未做任何更改",
+                        "{place}: is on a read-only file system; copy it to a writable folder (or write elsewhere); nothing was changed"),
+    "error.permission": ("{place}：没有权限；请让该文件及其文件夹可写，或把园区文件复制到自己的文件夹；未做任何更改",
+                         "{place}: permission denied; make the file and its folder writable, or copy the zone to a folder of yours; nothing was changed"),
+    "error.is_folder": ("{place}：是文件夹；请给出文件名；未做任何更改", "{place}: is a folder; give a file name; nothing was changed"),
+    "error.not_folder": ("{place}：路径中有一段是文件而不是文件夹；请检查路径；未做任何更改",
+                         "{place}: a part of the path is a file, not a folder; check the path; nothing was changed"),
+    "error.no_such_file": ("{place}：没有这个文件或文件夹；请检查路径；未做任何更改", "{place}: no such file or folder; check the path; nothing was changed"),
+    "error.not_a_number": ("不是数字", "is not a number"),
+    "error.not_finite": ("不是有限的数", "is not a finite number"),
+    "error.beyond": ("超过 {maximum}（可接受的最大{what}）", "is beyond {maximum} (the largest {what} accepted)"),
+    "error.more_than": ("必须大于 {minimum}", "must be more than {minimum}"),
+    "error.at_least": ("不能小于 {minimum}", "must be at least {minimum}"),
+    "error.kind.area": ("面积", "area"),
+    "error.kind.wan": ("投资额（万元）", "investment in 万元"),
+    "error.kind.intensity": ("投资强度（万元/亩）", "intensity in 万元/亩"),
+    "error.kind.length": ("长度（米）", "length in m"),
+    "error.kind.count": ("数量", "count"),
+    "error.invisible": ("含有不可见字符或控制字符（{char}）", "holds an invisible or control character ({char})"),
+    "error.not_encoding": ("{value!r} 不是文字编码；请给出如 GBK、GB18030、UTF-8 或 BIG5（国内测绘文件多为 GBK）",
+                           "{value!r} is not an encoding; give e.g. GBK, GB18030, UTF-8 or BIG5 (Chinese survey files are usually GBK)"),
+    "error.not_crs": ("{value!r} 不是 pyproj 认识的坐标系；请写成 EPSG:NNNN（如 EPSG:4528，CGCS2000 高斯-克吕格 3° 带第 40 带）",
+                      "{value!r} is not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40)"),
+    "error.not_status": ("{value!r} 不是地块状态；请用 developed、vacant、tenant（或 已开发 / 未开发 / 已入驻）之一",
+                         "{value!r} is not a status; use one of developed, vacant, tenant (or 已开发 / 未开发 / 已入驻)"),
+    "error.unknown_parcel": ("{zone} 中没有地块 {parcel!r}（{listing}）{hint}", "no parcel {parcel!r} in {zone} ({listing}){hint}"),
+    "error.parcels_range": ("共 {count} 个地块：{first}…{last}", "{count} parcels: {first}…{last}"),
+    "error.parcels_one": ("共 1 个地块：{first}", "1 parcel: {first}"),
+    "error.parcels_none": ("没有地块", "0 parcels"),
+    "error.did_you_mean": ("；是不是 {ids}？", "; did you mean {ids}?"),
+    "error.data_errors": ("{zone}：{errors} 个数据错误（{codes}），数字可能有误；请运行 `zonemap validate {zone}`",
+                          "{zone}: {errors} data error(s) ({codes}); figures may be off; run `zonemap validate {zone}`"),
+    "error.report_errors": ("{zone}：{errors} 个数据错误，报告中已列出；请运行 `zonemap validate {zone}`",
+                            "{zone}: {errors} data error(s); the report lists them; run `zonemap validate {zone}`"),
+    "error.warning": ("警告：{message}", "warning: {message}"),
+}
+
+#: Refusals of input that would take unbounded work or cannot be read as a shape, and of files that cannot be written.
+_REFUSALS: dict[str, tuple[str, str]] = {
+    "refuse.not_finite_shape": (
+        "{zone}：{layer} {ids} 的图形有非有限坐标（inf 或 NaN，由其他软件写入），无法绘制或量算；"
+        "请在 QGIS 中重绘该要素或重新导入该图层（zonemap validate 会逐个列出）",
+        "{zone}: {layer} {ids}: a vertex of the shape is not a finite number (inf or NaN, written by another program), "
+        "so it cannot be drawn or measured; redraw it in QGIS or import the layer again (`zonemap validate` names each)",
+    ),
+    "refuse.read_only_zone": (
+        "{zone}：此文件只读（或不属于当前用户），无法修改；请取消其只读属性（Windows：属性 ▸ 取消“只读”）"
+        "或复制到自己的文件夹后再修改；未做任何更改",
+        "{zone}: the file is read-only (or not yours), so it cannot be changed; clear its read-only flag "
+        "(Windows: Properties ▸ untick Read-only) or copy it to a folder of yours and edit the copy; nothing was changed",
+    ),
+    "refuse.too_many_vertices": (
+        "{layer} {id}：有 {vertices:,} 个节点，超过 zonemap 检查一个要素的上限 {budget:,}（测绘地块通常只有几十到几百个）；"
+        "请在 QGIS 中简化（矢量 ▸ 几何工具 ▸ 简化，容差 0.01 米）后重新导入",
+        "{layer} {id}: has {vertices:,} vertices, more than the {budget:,} zonemap checks a feature with (a surveyed "
+        "parcel has tens to hundreds); simplify it (QGIS: Vector ▸ Geometry Tools ▸ Simplify, tolerance 0.01 m) and import it again",
+    ),
+    "refuse.too_complex": (
+        "未划分用地{where}（与 {names} 相邻）的轮廓有 {vertices:,} 个节点，超过缝隙检查的上限 {budget:,}；"
+        "请在 QGIS 中简化相邻地块的边线（矢量 ▸ 几何工具 ▸ 简化，容差 0.01 米）后重新导入",
+        "unparcelled land {where} next to {names} has an outline of {vertices:,} vertices, more than the {budget:,} "
+        "the gap check opens; simplify the outline of those parcels (QGIS: Vector ▸ Geometry Tools ▸ Simplify, "
+        "tolerance 0.01 m) and import them again",
+    ),
+}
+
+#: Usage errors of the command line (exit 2): what is missing or malformed in the command itself, and how to write it.
+_USAGE: dict[str, tuple[str, str]] = {
+    "usage.folder_missing": ("文件夹 {folder} 不存在；请先创建，或换一个 -o", "folder {folder} does not exist; create it first or choose another -o"),
+    "usage.exists": ("文件已存在；要替换请加 --overwrite", "it exists already; pass --overwrite to replace it"),
+    "usage.scheduler": ("--scheduler 只能与 --engine dask 同用", "--scheduler only applies with --engine dask"),
+    "usage.not_mapping": ("{value!r} 不是 FIELD=SRCFIELD 的写法（如 --map parcel_id=DKBH）", "{value!r} is not FIELD=SRCFIELD (e.g. --map parcel_id=DKBH)"),
+    "usage.no_field": ("{value!r}：{layer} 没有字段 {field!r}；它的字段有 {fields}", "{value!r}: {layer} has no field {field!r}; its fields are {fields}"),
+    "usage.mapped_twice": ("{field} 映射了两次（{field}={first} 和 {field}={second}）；每个字段只给一个 --map",
+                           "{field} is mapped twice ({field}={first} and {field}={second}); give one --map per field"),
+    "usage.not_results_mapping": ("{value!r} 不是 FIELD=COLUMN 的写法，FIELD 为 {fields} 之一（如 --map tax_wan=实缴税金）",
+                                  "{value!r} is not FIELD=COLUMN with FIELD one of {fields} (e.g. --map tax_wan=实缴税金)"),
+    "usage.suffix": ("{out}：-o 的文件名须以 {suffixes} 结尾", "{out}: give -o a name ending in {suffixes}"),
+    "usage.print_suffix": ("{out}：打印图须为 .pdf、.svg 或 .png；请用 -o {name}", "{out}: a print map is a .pdf, .svg or .png; give -o {name}"),
+    "usage.export_paths": ("最多给出 ZONE 和 DEST 两个路径", "give at most ZONE and DEST"),
+    "usage.export_dest": ("缺少 DEST（{zone} 是园区文件）：是不是要 `zonemap export {zone} OUT.shp`？",
+                          "DEST is missing ({zone} is a zone): did you mean `zonemap export {zone} OUT.shp`?"),
+    "usage.release": ("请给出要解除预留的地块，或用 --for PROSPECT", "give the parcels to release, or --for PROSPECT"),
+    "usage.prospect_set": ("请至少给出一个要修改的字段，如 --stage 洽谈 或 --need 20", "give at least one field to set, e.g. --stage 洽谈 or --need 20"),
+    "usage.intensity": ("--intensity 需与 --prospects 同用：它为未填需地面积的项目推算用地", "--intensity needs --prospects: it sizes the prospects that have no need_mu."),
+    "usage.report_output": ("请用 -o report.html 或 -o report.md 给出报告文件（或用 --json 输出数字）",
+                            "give the report's file with -o report.html or -o report.md (or --json for the figures)"),
+    "usage.set": ("请至少给出 --status、--tenant、--investment、--note 之一", "give at least one of --status, --tenant, --investment, --note"),
+    "usage.split": ("请给出 --line WKT 或 --mu X 之一", "give either --line WKT or --mu X"),
+    "usage.zone_set": ("请至少给出 --name、--planned-mu、--infrastructure-wan、--approved-by、--approved-on 之一",
+                       "give at least one of --name, --planned-mu, --infrastructure-wan, --approved-by, --approved-on"),
+}
+
 #: Every section above, merged: code → (zh, en).
 WORDS: dict[str, tuple[str, str]] = {
     **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_DIFF, **_CLI,
-    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT,
+    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT, **_ERRORS, **_REFUSALS, **_USAGE,
 }
 
 
+class Phrase(NamedTuple):
+    """A code and its fields standing as a field of another word: :func:`word` puts it in that word's language.
+
+    >>> word("error.unknown_parcel", "zh", zone="z.gpkg", parcel="B3", listing=Phrase("error.parcels_none"), hint="")
+    "z.gpkg 中没有地块 'B3'（没有地块）"
+    """
+
+    code: str
+    fields: dict = {}
+
+
 def word(code: str, lang: str = "zh", /, **fields: object) -> str:
-    """The text of ``code`` in ``lang`` (``zh`` or ``en``), placeholders filled from ``fields``."""
+    """The text of ``code`` in ``lang`` (``zh`` or ``en``), placeholders filled from ``fields`` (a :class:`Phrase` in ``lang`` too)."""
     text = WORDS[code][LANGS.index(lang)]
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return text.format(**{key: word(value.code, lang, **value.fields) if isinstance(value, Phrase) else value for key, value in fields.items()})
 
 
 def table(lang: str, prefix: str = "") -> dict[str, str]:

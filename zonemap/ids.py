@@ -34,9 +34,11 @@ def id_key(value: str) -> str:
     return normalise_id(value).casefold()
 
 
-def id_problem(value: str) -> str | None:
-    """Why ``value`` cannot be an id (an invisible or control character), or ``None``."""
+def id_problem(value: str, lang: str = "en") -> str | None:
+    """Why ``value`` cannot be an id (an invisible or control character), in ``lang``, or ``None``."""
+    from zonemap.i18n import word
+
     found = INVISIBLE.search(value)
     if found:
-        return f"holds an invisible or control character ({found.group().encode('unicode_escape').decode('ascii')})"
+        return word("error.invisible", lang, char=found.group().encode("unicode_escape").decode("ascii"))
     return None

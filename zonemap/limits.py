@@ -11,38 +11,41 @@ Examples
 'is not a number'
 >>> number_problem(1e308, "wan")
 'is beyond 1e+09 (the largest investment in 万元 accepted)'
+>>> number_problem(-1.0, "area", lang="zh")
+'不能小于 0'
 """
 
 from __future__ import annotations
 
 import math
 
-#: The largest figure of each kind: far above any real zone or project, far below float overflow.
-MAXIMA: dict[str, tuple[float, str]] = {
-    "area": (1e10, "area"),  # in m² about 150 km²; in mu or ha a whole province
-    "wan": (1e9, "investment in 万元"),  # 10¹³ yuan
-    "intensity": (1e9, "intensity in 万元/亩"),
-    "length": (1e6, "length in m"),
-    "count": (1e6, "count"),
+#: The largest figure of each kind (named in :mod:`zonemap.i18n` as ``error.kind.KIND``): far above any real zone or project, far below float overflow.
+MAXIMA: dict[str, float] = {
+    "area": 1e10,  # in m² about 150 km²; in mu or ha a whole province
+    "wan": 1e9,  # 10¹³ yuan
+    "intensity": 1e9,
+    "length": 1e6,
+    "count": 1e6,
 }
 #: Source fields and the kind of figure they hold (others: ``area``).
 FIELD_KINDS: dict[str, str] = {"investment_wan": "wan", "width_m": "length", "floors": "count"}
 
 
-def number_problem(value: float, kind: str, *, positive: bool = False, minimum: float = 0.0) -> str | None:
-    """Why ``value`` is no figure of ``kind`` (see :data:`MAXIMA`), or ``None`` when it is one.
+def number_problem(value: float, kind: str, *, positive: bool = False, minimum: float = 0.0, lang: str = "en") -> str | None:
+    """Why ``value`` is no figure of ``kind`` (see :data:`MAXIMA`), in ``lang``, or ``None`` when it is one.
 
     ``positive`` asks for more than ``minimum``, else at least ``minimum``.
     """
+    from zonemap.i18n import word
+
     if math.isnan(value):
-        return "is not a number"
+        return word("error.not_a_number", lang)
     if math.isinf(value):
-        return "is not a finite number"
-    maximum, what = MAXIMA[kind]
-    if value > maximum:
-        return f"is beyond {maximum:g} (the largest {what} accepted)"
+        return word("error.not_finite", lang)
+    if value > MAXIMA[kind]:
+        return word("error.beyond", lang, maximum=f"{MAXIMA[kind]:g}", what=word(f"error.kind.{kind}", lang))
     if positive and value <= minimum:
-        return f"must be more than {minimum:g}"
+        return word("error.more_than", lang, minimum=f"{minimum:g}")
     if value < minimum:
-        return f"must be at least {minimum:g}"
+        return word("error.at_least", lang, minimum=f"{minimum:g}")
     return None

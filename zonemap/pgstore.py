@@ -650,6 +650,15 @@ class _Snapshot:
         self.fields = fields
 
 
+def editor_name(user: str, by: str | None) -> str:
+    """Who a database zone's history names: the database ``user``, and the planner's ``--by`` when it differs.
+
+    >>> editor_name("planner", "王工"), editor_name("planner", None)
+    ('王工 (planner)', 'planner')
+    """
+    return user if not by or by == user else f"{by} ({user})"
+
+
 class Transaction:
     """An edit of a database zone: layers read and written inside one database transaction.
 
@@ -684,8 +693,7 @@ class Transaction:
 
     def editor(self, by: str | None) -> str:
         """Who the history names: the database user, and the planner's ``--by`` when it differs."""
-        user = self.conn.info.user
-        who = user if not by or by == user else f"{by} ({user})"
+        who = editor_name(self.conn.info.user, by)
         # Shown to a planner whose edit waits on this one (see _held); PostgreSQL keeps only ASCII there.
         self.conn.execute("SELECT set_config('application_name', %s, true)", (f"zonemap by {quote(who)}"[:63],))
         return who

@@ -48,6 +48,7 @@ Examples
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import re
@@ -616,6 +617,19 @@ def _busy(path: Path) -> BusyError:
     )
 
 
+def _require_writable(path: Path) -> None:
+    """Refuse, naming the zone, a file this user may only read (SQLite would open it read-only and fail at the end)."""
+    try:
+        with open(path, "r+b"):  # opened for writing, nothing written: the check the write itself would make
+            pass
+    except PermissionError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise ZoneFileError(code="refuse.read_only_zone", zone=path) from None
+        raise environment_error(exc, path) or exc from None
+    except OSError as exc:
+        raise environment_error(exc, path) or exc from None
+
+
 @contextmanager
 def _working_copy(path: Path) -> Iterator[Path]:
     """A fresh temporary GeoPackage path beside ``path``; it and its journals are removed afterwards."""
@@ -670,6 +684,7 @@ def transaction(path: str | os.PathLike, *, create: bool = False) -> Iterator[Tr
     if path in _WRITING:  # a write nested in this process's own: waiting for it would never end
         raise _busy(path)
     list_layers(path)  # a damaged zone is named as itself, not as its working copy
+    _require_writable(path)
     _warn_if_network_share(path)
     with closing(register_gpkg_functions(sqlite3.connect(path, timeout=lock_wait_seconds(), isolation_level=None))) as db:
         try:

@@ -6,7 +6,8 @@ Codes (SPEC §4): ``invalid_geometry``, ``empty_geometry``, ``overlap``,
 ``negative_investment``, ``planned_mismatch``, ``crs_missing``,
 ``crs_geographic``, plus ``not_finite`` (a figure stored as ±inf), ``invalid_id`` (an id holding an invisible or control character), ``crs_mismatch`` (coordinates that cannot be in
 the layer's CRS), ``boundary_count`` (the boundary is not one feature) and
-``dangling_parcel_ref`` (a warning: a building, prospect or hold names a
+``too_complex`` (a feature, or unparcelled land the gap check opens, with more
+vertices than :data:`VERTEX_BUDGET`) and ``dangling_parcel_ref`` (a warning: a building, prospect or hold names a
 parcel id that no parcel has), and the hold (预留) warnings ``hold_expired``,
 ``hold_on_tenant`` and ``hold_unknown_prospect``.
 
@@ -33,6 +34,7 @@ from zonemap.areas import areas_m2, metric_geometries
 from zonemap.coverage import rim_edges
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError
+from zonemap.i18n import word
 from zonemap.ids import INVISIBLE, id_key, id_problem
 from zonemap.progress import stages
 from zonemap.status import STATUSES
@@ -45,8 +47,12 @@ if TYPE_CHECKING:
 GAP_WIDTH_M = 1.0
 #: Declared and measured plan area may differ by this share before a warning.
 PLANNED_TOLERANCE = 0.005
-#: Features within this distance of a gap are named as its neighbours.
-_NEIGHBOUR_M = 0.001
+#: The most vertices a feature, or a piece of unparcelled land the gap check opens, may have: overlays of
+#: such shapes take seconds (a survey parcel has tens to hundreds); a 10⁶-vertex one takes minutes.
+#: Slivers narrower than the gap width are found at any size.
+VERTEX_BUDGET = 100_000
+#: How close the gap check finds each piece's largest inscribed circle.
+_CIRCLE_TOLERANCE_M = 0.01
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,15 @@ def _geometry_check(layer: str, ids: np.ndarray, geoms: np.ndarray) -> tuple[lis
                 f"{layer} {ids[i]}: invalid polygon ({reason}); fix it in the source, or import with --fix to apply make_valid",
             )
         )
-    return problems, ~empty & polygonal & ~invalid
+    # A shape past the budget is left out of the topology checks, whose overlays grow faster than its vertices.
+    vertices = shapely.get_num_coordinates(geoms)
+    dense = ~empty & polygonal & ~invalid & (vertices > VERTEX_BUDGET)
+    for i in np.flatnonzero(dense):
+        problems.append(
+            _error("too_complex", layer, ids[i],
+                   word("refuse.too_many_vertices", "en", layer=layer, id=ids[i], vertices=vertices[i], budget=VERTEX_BUDGET))
+        )
+    return problems, ~empty & polygonal & ~invalid & ~dense
 
 
 def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]:
@@ -349,6 +363,31 @@ def _free_land(
     return np.delete(free, np.unique(piece[~near_rim[feature]]))
 
 
+def _slivers(free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of ``free`` narrower than GAP_WIDTH_M, and the pieces too complex to open within :data:`VERTEX_BUDGET`.
+
+    A piece whose largest inscribed circle is narrower than the gap width is
+    a sliver whole (no disk of that width fits, so the opening below would
+    remove it all); that circle is found with an index in about a second even
+    at 10⁶ vertices, where the opening of a wiggly outline takes minutes. Only
+    the other pieces are opened, and only those within the budget.
+    """
+    half = GAP_WIDTH_M / 2
+    # Overlays leave lines and points between pieces, and crumbs: none can hold a sliver over the tolerance.
+    free = free[(shapely.get_type_id(free) == 3) & (shapely.area(free) > AREA_TOLERANCE_M2)]
+    # The circle found is within the tolerance of the largest one, and never larger.
+    radius = shapely.length(shapely.maximum_inscribed_circle(free, tolerance=_CIRCLE_TOLERANCE_M))
+    narrow = radius + _CIRCLE_TOLERANCE_M < half
+    wide = free[~narrow]
+    too_complex = shapely.get_num_coordinates(wide) > VERTEX_BUDGET
+    wide = wide[~too_complex]
+    # Morphological opening with mitred joins keeps square corners of real
+    # unparcelled land; what it removes is land narrower than the gap width.
+    opened = shapely.buffer(shapely.buffer(wide, -half, join_style="mitre"), half, join_style="mitre")
+    slivers = np.concatenate([free[narrow], shapely.get_parts(shapely.difference(wide, opened))])
+    return slivers[shapely.area(slivers) > AREA_TOLERANCE_M2], free[~narrow][too_complex]
+
+
 def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree, boundary: object) -> list[Problem]:
     """Slivers of free land narrower than GAP_WIDTH_M between two features, or a feature and the boundary.
 
@@ -356,12 +395,15 @@ def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree, boundary: ob
     outline: its shape, not land lost between neighbours.
     """
     half = GAP_WIDTH_M / 2
-    # Morphological opening with mitred joins keeps square corners of real
-    # unparcelled land; what it removes is land narrower than the gap width.
-    opened = shapely.buffer(shapely.buffer(free, -half, join_style="mitre"), half, join_style="mitre")
-    slivers = shapely.get_parts(shapely.difference(free, opened))
-    slivers = slivers[shapely.area(slivers) > AREA_TOLERANCE_M2]
+    slivers, too_complex = _slivers(free)
     problems = []
+    for piece in too_complex:
+        neighbours = sorted(ids[n] for n in tree.query(piece, predicate="dwithin", distance=half))
+        problems.append(
+            _error("too_complex", "parcels", ",".join(neighbours),
+                   word("refuse.too_complex", "en", vertices=shapely.get_num_coordinates(piece), budget=VERTEX_BUDGET,
+                        where=_where(piece), names=listed(neighbours) or "the boundary"))
+        )
     rim = shapely.boundary(boundary)
     for sliver in slivers:
         neighbours = tree.query(sliver, predicate="dwithin", distance=half)  # no buffer: a 10⁶-vertex sliver buffers for minutes

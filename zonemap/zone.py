@@ -38,6 +38,7 @@ from pyproj import CRS
 from zonemap import areas as _areas
 from zonemap import store
 from zonemap.crs import require_crs
+from zonemap.errors import ZonemapError
 from zonemap.units import to_m2
 
 if TYPE_CHECKING:
@@ -69,6 +70,30 @@ def _finite_figures(frame: pd.DataFrame) -> pd.DataFrame:
             frame.loc[frame.index[bad], frame.geometry.name] = None
     frame.attrs["not_finite"] = noted
     return frame
+
+
+#: The layers with shapes, and the field that names each feature.
+_SHAPED_LAYERS: dict[str, str] = {"boundary": "zone_id", "parcels": "parcel_id", "roads": "name", "buildings": "building_id"}
+
+
+def _feature_id(frame: pd.DataFrame, layer: str, row: int) -> str:
+    """The id of ``frame``'s feature at ``row``, or ``#N`` (its position) where it has none."""
+    value = frame[_SHAPED_LAYERS[layer]].iloc[row] if _SHAPED_LAYERS[layer] in frame else None
+    return f"#{row + 1}" if pd.isna(value) or str(value).strip() == "" else str(value)
+
+
+class ShapeError(ZonemapError):
+    """A shape of the zone cannot be drawn or measured (a vertex another program stored as inf or NaN)."""
+
+
+def require_finite_shapes(frame: pd.DataFrame, layer: str, *, zone: object) -> None:
+    """Refuse ``frame``, layer ``layer`` of ``zone`` read through :func:`_finite_figures`, if a shape had a non-finite vertex."""
+    rows = [row for row, field, _ in frame.attrs.get("not_finite", []) if field == "geometry"]
+    if rows:
+        from zonemap.validate import listed
+
+        ids = [_feature_id(frame, layer, row) for row in rows]
+        raise ShapeError(code="refuse.not_finite_shape", zone=zone, layer=layer, ids=listed(ids))
 
 
 class ZoneChangedWarning(UserWarning):
@@ -153,6 +178,9 @@ class Zone:
 
     def __repr__(self) -> str:
         return f"Zone({str(self.path)!r})"
+
+    #: The layers :meth:`require_shapes` checks.
+    checked_shapes: tuple[str, ...] = tuple(_SHAPED_LAYERS)
 
     boundary = _layer_property("boundary", "The zone outline (1 feature).")
     parcels = _layer_property("parcels", "Parcel polygons with status and tenant.")
@@ -256,6 +284,23 @@ class Zone:
         from zonemap.evaluate import evaluate
 
         return evaluate(self, year, **options)
+
+    def require_shapes(self) -> Zone:
+        """This zone, if every shape of it can be drawn and measured; else refuse, naming the features and the fix.
+
+        Another program may store a vertex at ``inf`` or NaN; such a shape
+        is read as missing, so an output would silently leave the feature
+        out. ``validate`` names each one; every output refuses instead.
+
+        Examples
+        --------
+        >>> import zonemap
+        >>> zonemap.open(zonemap.sample_path()).require_shapes()
+        Zone('...sample_zone.gpkg')
+        """
+        for layer in self.checked_shapes:
+            require_finite_shapes(getattr(self, layer), layer, zone=self.path)
+        return self
 
     def validate(self) -> list:
         """Every problem found, checked once per Zone; see :func:`zonemap.validate.validate`."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from zonemap.cli.options import check_output, json_option, lang_option, overwrite_option, zone_file_argument
+from zonemap.i18n import word
 
 
 @click.command()
@@ -30,9 +31,9 @@ def corners(zone, parcel_id: str, out: Path | None, lang: str, as_json: bool, ov
 
     if out is not None:
         if out.suffix.lower() not in FORMATS:
-            raise click.UsageError(f"{out}: give -o a name ending in {', '.join(FORMATS)}")
+            raise click.UsageError(word("usage.suffix", lang, out=out, suffixes=", ".join(FORMATS)))
         check_output(out, overwrite=overwrite)
-    opened = open_zone(zone)
+    opened = open_zone(zone).require_shapes()
     table = corner_table(opened, parcel_id)
     if out is None:
         click.echo(json.dumps(table, ensure_ascii=False, indent=2) if as_json else text_table(table, lang))
@@ -41,4 +42,4 @@ def corners(zone, parcel_id: str, out: Path | None, lang: str, as_json: bool, ov
     parcels = opened.parcels
     chosen = parcels[parcels["parcel_id"].astype(str).isin(ids)]
     geometries = dict(zip(chosen["parcel_id"].astype(str), chosen.geometry))
-    click.echo(f"wrote {write_corners(table, out, lang=lang, geometries=geometries)}")
+    click.echo(word("out.wrote", lang, path=write_corners(table, out, lang=lang, geometries=geometries)))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import crs_option, editor_option, encoding_option, mapping_option, print_problems, print_warnings, snap_option, warn, zone_file_argument
+from zonemap.cli._table import terminal_text
+from zonemap.cli.options import crs_option, editor_option, encoding_option, lang_option, mapping_option, print_problems, print_warnings, snap_option, warn, zone_file_argument
 
 
 @click.command("import")
@@ -22,8 +23,9 @@ from zonemap.cli.options import crs_option, editor_option, encoding_option, mapp
 @click.option("--default-status", type=click.Choice(["developed", "vacant", "tenant"]), help="Status for features without one (e.g. CAD drawings).")
 @click.option("--fix", is_flag=True, help="Repair invalid polygons with make_valid, reporting each area change.")
 @editor_option
+@lang_option()
 @print_problems
-def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer, where, snap, default_status, fix, by) -> None:
+def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer, where, snap, default_status, fix, by, lang) -> None:
     """Import SOURCE (.shp, .geojson, .gpkg, .kml, .dxf) into ZONE.
 
     Fields named DKBH/地块编号, ZT/状态, QYMC/企业名称, TZE/投资额 … are
@@ -34,32 +36,33 @@ def import_(zone, source, layer, mode, prune, encoding, crs, mapping, from_layer
     from zonemap.intake.importer import import_source
     from zonemap.intake.sources import read_summary
 
+    def say(code: str, **fields) -> None:
+        click.echo(terminal_text(word(code, lang, **fields)), err=True)
+
     def announce(read) -> None:
-        click.echo(f"encoding 编码: {read.encoding}", err=True)
-        click.echo(read_summary(read), err=True)
+        say("intake_encoding", encoding=read.encoding)
+        click.echo(terminal_text(read_summary(read, lang)), err=True)
         for note in read.notes:
-            click.echo(f"note: {note}", err=True)
+            say("intake_note", note=note)
 
     report = import_source(
         zone, source, layer=layer, mode=mode, mapping=mapping, encoding=encoding, crs=crs,
         from_layer=from_layer, where=where, prune=prune, fix=fix, default_status=default_status, by=by, snap=snap, on_read=announce,
     )
     if report.fields:
-        click.echo("fields 字段: " + ", ".join(f"{field}←{column}" for field, column in report.fields.items()), err=True)
+        say("intake_fields", fields=", ".join(f"{field}←{column}" for field, column in report.fields.items()))
     if report.unmapped:
         unfilled = report.unfilled or ["note"]
-        click.echo(word("intake_unmapped", "en", fields=", ".join(report.unmapped), unfilled=", ".join(unfilled),
-                        example=f"{unfilled[-1]}={report.unmapped[0]}"), err=True)
+        say("intake_unmapped", fields=", ".join(report.unmapped), unfilled=", ".join(unfilled), example=f"{unfilled[-1]}={report.unmapped[0]}")
     for line in report.fixes:
-        click.echo(f"fixed: {line}", err=True)
+        say("intake_fixed", line=line)
     print_warnings(report.warnings)
     for line in report.declared:
         warn(f"[area_mismatch] {line}")
+    done = {"zone": zone, "source": report.source.path.name, "mode": word(f"intake_mode.{report.mode}", lang)}
     if layer == "parcels":
-        click.echo(
-            f"{zone}: {report.mode} from {report.source.path.name}: {len(report.added)} added, "
-            f"{len(report.updated)} updated, {len(report.removed)} removed, {report.unchanged} unchanged"
-            + (f", {report.kept} kept (not in the source; --prune removes them)" if report.kept else "")
-        )
+        counts = {"added": len(report.added), "updated": len(report.updated), "removed": len(report.removed), "unchanged": report.unchanged}
+        kept = word("intake_kept", lang, kept=report.kept) if report.kept else ""
+        click.echo(terminal_text(word("intake_done", lang, **done, **counts) + kept))
     else:
-        click.echo(f"{zone}: {layer} {report.mode}d from {report.source.path.name}: {len(report.added)} features")
+        click.echo(terminal_text(word("intake_layer_done", lang, **done, layer=layer, count=len(report.added))))

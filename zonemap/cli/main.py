@@ -14,14 +14,16 @@ import pyogrio.errors
 from zonemap.cli import areas, corners, diff, print_, export, history, import_, indicators, info, init, inspect, map, merge, pull, push, remaining, report, set_, split, validate
 from zonemap.cli import evaluate, hold, prospect, results, zone_  # the zone's business: investors, holds, results, its own figures
 from zonemap.cli._table import terminal_text
-from zonemap.cli.options import ZONE_KEY
+from zonemap.cli.options import LANG_KEY, ZONE_KEY
 from zonemap.errors import ZonemapError, ZonemapWarning, environment_error
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None, _default=warnings.showwarning) -> None:
     """A :class:`ZonemapWarning` as one line on stderr; other warnings as Python shows them."""
     if issubclass(category, ZonemapWarning):
-        click.echo(f"warning: {message}", err=True)
+        from zonemap.cli.options import warn
+
+        warn(str(message))
     else:
         _default(message, category, filename, lineno, file, line)
 
@@ -42,12 +44,12 @@ class ZonemapGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ZonemapError as exc:
-            raise click.ClickException(terminal_text(str(exc))) from exc
+            raise click.ClickException(terminal_text(exc.text(ctx.meta.get(LANG_KEY, "zh")))) from exc
         except (OSError, sqlite3.Error, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
             translated = environment_error(exc, ctx.meta.get(ZONE_KEY))
             if translated is None:
                 raise
-            raise click.ClickException(str(translated)) from exc
+            raise click.ClickException(translated.text(ctx.meta.get(LANG_KEY, "zh"))) from exc
 
 
 @click.group(cls=ZonemapGroup, context_settings={"help_option_names": ["-h", "--help"]})

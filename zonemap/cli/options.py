@@ -16,6 +16,14 @@ from zonemap.units import UNITS
 
 #: Where a command keeps its zone's path (``ctx.meta`` is shared with the group), so a disk failure can name it.
 ZONE_KEY = "zonemap.zone"
+#: Where a command keeps its ``--lang``, so its errors and warnings read in it too (zh for commands without one).
+LANG_KEY = "zonemap.lang"
+
+
+def current_lang() -> str:
+    """The language of the running command: its ``--lang``, else zh."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(LANG_KEY, "zh") if ctx else "zh"
 
 
 def as_zone(value: str):
@@ -44,11 +52,13 @@ zone_file_argument = click.argument("zone", type=click.Path(), callback=_zone_pa
 
 
 def _checked(accepts, problem: str):
-    """A click callback passing values ``accepts(value)`` takes, else a usage error ``problem``."""
+    """A click callback passing values ``accepts(value)`` takes, else a usage error: the word ``problem`` of :mod:`zonemap.i18n`."""
 
     def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        from zonemap.i18n import word
+
         if value is not None and not accepts(value):
-            raise click.BadParameter(f"{value!r} {problem}")
+            raise click.BadParameter(word(problem, current_lang(), value=value))
         return value
 
     return callback
@@ -84,7 +94,7 @@ def _number(kind: str, positive: bool):
     from zonemap.limits import number_problem
 
     def callback(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-        problem = None if value is None else number_problem(value, kind, positive=positive)
+        problem = None if value is None else number_problem(value, kind, positive=positive, lang=current_lang())
         if problem:
             raise click.BadParameter(f"{value:g} {problem}")
         return value
@@ -100,9 +110,9 @@ def number_option(*decls: str, kind: str, positive: bool = True, **options):
     return click.option(*decls, type=float, callback=_number(kind, positive), **options)
 
 
-_encoding = _checked(_is_encoding, "is not an encoding; give e.g. GBK, GB18030, UTF-8 or BIG5 (Chinese survey files are usually GBK)")
-_crs = _checked(_is_crs, "is not a CRS pyproj knows; give it as EPSG:NNNN (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40)")
-_status = _checked(_is_status, "is not a status; use one of developed, vacant, tenant (or 已开发 / 未开发 / 已入驻)")
+_encoding = _checked(_is_encoding, "error.not_encoding")
+_crs = _checked(_is_crs, "error.not_crs")
+_status = _checked(_is_status, "error.not_status")
 
 
 def encoding_option(help: str):  # noqa: A002 - click's own keyword
@@ -115,11 +125,19 @@ snap_option = number_option(
 )
 crs_option = click.option("--crs", metavar="EPSG:NNNN", callback=_crs, help="CRS of a source that carries none (e.g. a shapefile without .prj), or that overrides one its coordinates contradict.")
 status_option = click.option("--status", metavar="S", callback=_status, help="developed / vacant / tenant (or 已开发 / 未开发 / 已入驻).")
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta[LANG_KEY] = value
+    return value
+
+
 def lang_option(help: str = "Language of what is printed (JSON keeps codes)."):  # noqa: A002 - click's own keyword
-    """``--lang zh|en`` (default zh), the one definition every command that prints or writes words uses."""
+    """``--lang zh|en`` (default zh), the one definition every command that prints or writes words uses.
+
+    Eager, so the command's other options and errors already know it.
+    """
     from zonemap.i18n import LANGS
 
-    return click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help=help)
+    return click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, is_eager=True, callback=_set_lang, help=help)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 unit_option = click.option("--unit", type=click.Choice(UNITS), default="mu", show_default=True, help="Area unit.")
 method_option = click.option(
@@ -162,7 +180,9 @@ def open_zone(path: Path, engine: str = "memory", scheduler: str | None = None):
 
     if scheduler:
         if engine != "dask":
-            raise click.BadParameter("--scheduler only applies with --engine dask", param_hint="--scheduler")
+            from zonemap.i18n import word
+
+            raise click.BadParameter(word("usage.scheduler", current_lang()), param_hint="--scheduler")
         from distributed import Client
 
         Client(scheduler)  # becomes the default scheduler for this process
@@ -189,7 +209,9 @@ def warn(message: str) -> None:
     """One line on stderr, which stays out of piped data."""
     from zonemap.cli._table import terminal_text
 
-    click.echo(terminal_text(f"warning: {message}"), err=True)
+    from zonemap.i18n import word
+
+    click.echo(terminal_text(word("error.warning", current_lang(), message=message)), err=True)
 
 
 def is_terminal() -> bool:
@@ -206,7 +228,9 @@ def warn_about_problems(zone, problems: list | None = None) -> None:
     errors = sum(p.severity == "error" for p in problems)
     if errors:
         codes = ", ".join(sorted({p.code for p in problems if p.severity == "error"}))
-        warn(f"{zone.path}: {errors} data error(s) ({codes}); figures may be off; run `zonemap validate {zone.path}`")
+        from zonemap.i18n import word
+
+        warn(word("error.data_errors", current_lang(), zone=zone.path, errors=errors, codes=codes))
 
 
 editor_option = click.option("--by", "by", metavar="NAME", help="Who makes the change, for the history (default: your login name).")
@@ -215,10 +239,12 @@ overwrite_option = click.option("--overwrite", is_flag=True, help="Replace the o
 
 def check_output(out, *, overwrite: bool) -> None:
     """Refuse, in one line, an ``-o`` file whose folder is missing or that exists without ``--overwrite``."""
+    from zonemap.i18n import word
+
     if not out.parent.is_dir():
-        raise click.FileError(str(out), hint=f"folder {out.parent} does not exist; create it first or choose another -o")
+        raise click.FileError(str(out), hint=word("usage.folder_missing", current_lang(), folder=out.parent))
     if out.exists() and not overwrite:
-        raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
+        raise click.FileError(str(out), hint=word("usage.exists", current_lang()))
 
 
 def print_problems(callback):
@@ -226,6 +252,7 @@ def print_problems(callback):
     import functools
 
     from zonemap.cli._table import terminal_text
+    from zonemap.i18n import word
     from zonemap.intake.changes import RefusedError
 
     @functools.wraps(callback)
@@ -234,7 +261,7 @@ def print_problems(callback):
             return callback(*args, **kwargs)
         except RefusedError as exc:
             for problem in exc.problems[1:]:
-                click.echo(terminal_text(f"  {problem.severity}: [{problem.code}] {problem.message}"), err=True)
+                click.echo(terminal_text(f"  {word('out.' + problem.severity, current_lang())}{word('out.colon', current_lang())}[{problem.code}] {problem.message}"), err=True)
             raise
 
     return wrapper
@@ -247,18 +274,20 @@ def print_warnings(problems) -> None:
 
 
 def _mapping(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    from zonemap.i18n import word
     from zonemap.store import SCHEMA
 
+    lang = current_lang()
     layer = ctx.params.get("layer") or "parcels"  # --layer is eager, so known here
     mapping = {}
     for value in values:
         field, sep, column = (part.strip() for part in value.partition("="))
         if not sep or not field or not column:
-            raise click.BadParameter(f"{value!r} is not FIELD=SRCFIELD (e.g. --map parcel_id=DKBH)")
+            raise click.BadParameter(word("usage.not_mapping", lang, value=value))
         if field not in SCHEMA[layer]:
-            raise click.BadParameter(f"{value!r}: {layer} has no field {field!r}; its fields are {', '.join(SCHEMA[layer])}")
+            raise click.BadParameter(word("usage.no_field", lang, value=value, layer=layer, field=field, fields=", ".join(SCHEMA[layer])))
         if field in mapping:
-            raise click.BadParameter(f"{field} is mapped twice ({field}={mapping[field]} and {field}={column}); give one --map per field")
+            raise click.BadParameter(word("usage.mapped_twice", lang, field=field, first=mapping[field], second=column))
         mapping[field] = column
     return mapping
 

@@ -33,10 +33,15 @@ def print_(zone, out, paper, landscape, scale, dpi, old, by, title, lang, overwr
 
     out = out or Path.cwd() / f"{zone.stem}.pdf"
     if out.suffix.lower() not in FORMATS:
-        raise click.UsageError(f"{out}: a print map is a .pdf, .svg or .png; give -o {out.with_suffix('.pdf').name}")
+        from zonemap.i18n import word
+
+        raise click.UsageError(word("usage.print_suffix", lang, out=out, name=out.with_suffix(".pdf").name))
     check_output(out, overwrite=overwrite)
-    opened = open_zone(zone)
-    older = open_zone(old) if old else None
+    opened = open_zone(zone).require_shapes()
+    older = open_zone(old).require_shapes() if old else None
     layout = write_print(opened, out, dpi=dpi, lang=lang, paper=paper.upper(), landscape=landscape, scale=scale, by=by, title=title, compare_with=older)
-    click.echo(f"wrote {out} ({paper.upper()}{' landscape' if landscape else ''}, 1:{layout.scale}, {len(layout.label_ids)} of {len(opened.parcels)} parcels labelled)", err=True)
+    from zonemap.i18n import word
+
+    shown = {"paper": paper.upper(), "landscape": word("out.landscape", lang) if landscape else "", "scale": layout.scale}
+    click.echo(word("out.wrote_print", lang, path=out, **shown, labelled=len(layout.label_ids), parcels=len(opened.parcels)), err=True)
     click.echo(str(out))

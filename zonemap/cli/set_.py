@@ -24,7 +24,7 @@ def set_(zone, parcel_id, status, tenant, investment, note, by, lang) -> None:
     from zonemap.intake.edits import describe_change, set_parcel
 
     if all(v is None for v in (status, tenant, investment, note)):
-        raise click.UsageError("give at least one of --status, --tenant, --investment, --note")
+        raise click.UsageError(word("usage.set", lang))
     edited = set_parcel(zone, parcel_id, status=status, tenant=tenant, investment=investment, note=note, by=by)
     if not edited.edit:
         click.echo(word("cli.nothing_changed", lang, parcel=parcel_id))

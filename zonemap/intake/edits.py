@@ -33,6 +33,7 @@ from zonemap.areas import areas_m2, metric_geometries
 from zonemap.errors import ZonemapError
 from zonemap.intake.changes import zone_change
 from zonemap.intake.sources import read_source
+from zonemap.i18n import Phrase
 from zonemap.ids import id_key, id_problem, normalise_id
 from zonemap.limits import number_problem
 from zonemap.prospects import parse_date
@@ -55,9 +56,12 @@ def unknown_parcel(parcel_id: str, known, zone) -> EditError:
     """The error for an id not among ``known`` parcel ids: how many there are, and the closest ids."""
     ids = sorted({str(i) for i in known if isinstance(i, str) and i})
     close = difflib.get_close_matches(parcel_id, ids, n=3)
-    listing = f"{len(ids)} parcels: {ids[0]}…{ids[-1]}" if len(ids) > 1 else f"{len(ids)} parcel{'' if ids else 's'}{': ' + ids[0] if ids else ''}"
-    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-    return EditError(f"no parcel {parcel_id!r} in {zone} ({listing}){hint}")
+    if len(ids) > 1:
+        listing = Phrase("error.parcels_range", {"count": len(ids), "first": ids[0], "last": ids[-1]})
+    else:
+        listing = Phrase("error.parcels_one", {"first": ids[0]}) if ids else Phrase("error.parcels_none")
+    hint = Phrase("error.did_you_mean", {"ids": ", ".join(map(repr, close))}) if close else ""
+    return EditError(code="error.unknown_parcel", parcel=parcel_id, zone=zone, listing=listing, hint=hint)
 
 
 def _check_figure(option: str, value: float | None, kind: str, *, positive: bool = True) -> None:
@@ -125,9 +129,11 @@ def init_zone(
     _check_figure("--planned-mu", planned_mu, "area")
     if pgstore.is_database(zone):
         location = pgstore.parse_location(zone)
+        with pgstore.connect(location) as conn:  # the history names the database user, as an edit's does
+            editor = pgstore.editor_name(conn.info.user, by)
         with tempfile.TemporaryDirectory(prefix="zonemap-init-") as folder:
             made = Path(folder) / "zone.gpkg"
-            rows = _init(made, location.zone, boundary_source, name=name, planned_mu=planned_mu, crs=crs, by=by)
+            rows = _init(made, location.zone, boundary_source, name=name, planned_mu=planned_mu, crs=crs, by=editor)
             pgstore.push(made, location, by=by, replace=False)
         return _edited(location, rows)
     zone = Path(zone)

@@ -157,7 +157,7 @@ def _numbers(values: pd.Series, column: str, source_name: str, kind: str = "area
             "correct the source or leave the value empty"
         )
     numbers = numbers.astype("float64")
-    maximum = MAXIMA[kind][0]
+    maximum = MAXIMA[kind]
     values_ = numbers.to_numpy()
     wrong = np.flatnonzero(numbers.notna().to_numpy() & ~(np.abs(values_) <= maximum))  # NaN fails <= too
     if len(wrong):

@@ -38,7 +38,7 @@ from pyproj.exceptions import CRSError as ProjCrsError
 
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError, ZonemapError
-from zonemap.i18n import word
+from zonemap.i18n import LANGS, word
 from zonemap.intake.cad import SNAP_M
 from zonemap.intake.encoding import EncodingChoice, EncodingError, detect_encoding, normalise_encoding, quoted
 
@@ -309,9 +309,9 @@ def read_summary(source: Source, lang: str = "en") -> str:
     line = word("intake_read", lang, name=source.path.name, layer=source.layer, count=read,
                 types=", ".join(f"{kind} ×{n}" for kind, n in source.read.items()) or "—")
     if source.total is not None:
-        line += "; " + word("intake_matched", lang, matched=read, total=source.total)
+        line += word("clause_sep", lang) + word("intake_matched", lang, matched=read, total=source.total)
     if source.dropped:
-        line += "; " + word("intake_dropped", lang, items=", ".join(f"{n} {why}" for why, n in source.dropped.items()))
+        line += word("clause_sep", lang) + word("intake_dropped", lang, items=", ".join(f"{n} {why}" for why, n in source.dropped.items()))
     return line
 
 
@@ -460,6 +460,7 @@ def describe_source(path: str | os.PathLike, *, encoding: str | None = None, sam
             "dropped": source.dropped if source else {},
             "notes": list(source.notes) if source else [],
             "summary": read_summary(source) if source else None,
+            "summary_text": {lang: read_summary(source, lang) for lang in LANGS} if source else None,
             "fields": [{"name": str(c), "type": str(frame[c].dtype), "samples": _samples(frame[c], samples), "parcels_field": fills.get(c)}
                        for c in columns],
         })

@@ -38,7 +38,7 @@ from zonemap.evaluate import latest_evaluation
 from zonemap.fit import prospect_fits
 from zonemap.i18n import LANGS, table, word, word_or
 from zonemap.indicators import format_indicator
-from zonemap.render import write_page
+from zonemap.render import write_page, write_pages
 from zonemap.render.escape import clip, markdown_text
 from zonemap.status import STATUS_COLOURS, STATUSES, status_label
 from zonemap.units import DECIMALS
@@ -393,9 +393,6 @@ def write_report(
     if out.suffix.lower() == ".html":
         write_page(render_html(data, svgs, lang=lang, map_html=map_page(zone, lang=lang), print_svg=print_map_svg(zone, lang=lang)), out)
         return [out]
-    for name, svg in svgs.items():
-        write_page(svg, beside[name])
-    write_page(map_page(zone, lang=lang), beside["map"])
-    write_page(render_markdown(data, {name: path.name for name, path in beside.items()}, lang=lang), out)
-    return targets
+    markdown = render_markdown(data, {name: path.name for name, path in beside.items()}, lang=lang)
+    return write_pages({out: markdown, **{beside[name]: svg for name, svg in svgs.items()}, beside["map"]: map_page(zone, lang=lang)})
 
