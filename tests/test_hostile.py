@@ -303,9 +303,10 @@ def test_a_read_only_zone_file_refuses_edits_naming_it_and_still_reads(sample_co
     before = sample_copy.read_bytes()
     for args in (["set", sample_copy, "C03", "--investment", "7"], ["split", sample_copy, "C03", "--mu", "5"],
                  ["zone", "set", sample_copy, "--name", "X"], ["import", sample_copy, zonemap.sample_path(), "--mode", "update"]):
-        result = run_unprivileged(*args)
+        result = run_unprivileged(*args, "--lang", "en")
         assert_one_line(result, 1, f"{sample_copy}: the file is read-only", "clear its read-only flag", "copy it to a folder of yours")
         assert ".tmp" not in result.stderr
+    assert_one_line(run_unprivileged("set", sample_copy, "C03", "--note", "x"), 1, f"{sample_copy}：此文件只读")
     assert run_unprivileged("areas", sample_copy).returncode == 0
     assert run_unprivileged("map", sample_copy, "-o", tmp_path / "m.html").returncode == 0
     assert sample_copy.read_bytes() == before

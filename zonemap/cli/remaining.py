@@ -113,7 +113,7 @@ def remaining(
 
     if intensity and not with_prospects:
         raise click.UsageError(word("usage.intensity", lang))
-    opened = open_zone(zone).require_shapes(lang=lang)
+    opened = open_zone(zone).require_shapes()
     summary = remaining_summary(opened.areas(unit=unit, method=method))
     warn_about_problems(opened)
     result: dict = {"need": need, "unit": unit, "candidates": find_sites(opened, need, unit=unit, method=method, include_held=include_held)} if need else dict(summary)

@@ -24,7 +24,7 @@ def report(zone, out: Path | None, lang: str, intensity: float | None, overwrite
     from zonemap import open as open_zone
     from zonemap.render.report import report_data, write_report
 
-    opened = open_zone(zone).require_shapes(lang=lang)
+    opened = open_zone(zone).require_shapes()
     if as_json:
         echo_json(report_data(opened, method=method, intensity=intensity))
         return
