@@ -30,5 +30,5 @@ def set_(zone, parcel_id, status, tenant, investment, note, by, lang) -> None:
         click.echo(word("cli.nothing_changed", lang, parcel=parcel_id))
     for row in edited.edit:
         field, old, new = describe_change(row, lang)
-        click.echo(terminal_text(f"{parcel_id} {field}{'：' if lang == 'zh' else ': '}{old} → {new}"))
+        click.echo(terminal_text(f"{parcel_id} {field}{word('out.colon', lang)}{old} → {new}"))
     print_warnings([p for p in edited.validate() if p.severity == "warning" and p.id == parcel_id])
