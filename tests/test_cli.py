@@ -182,8 +182,8 @@ def _one_line(result) -> str:
         (["inspect", "SRC", "--encoding", "bogus"], "'bogus' 不是文字编码"),
         (["import", "ZONE", "SRC", "--crs", "EPSG:99999"], "'EPSG:99999' 不是 pyproj 认识的坐标系；请写成 EPSG:NNNN"),
         (["init", "new.gpkg", "--boundary", "SRC", "--crs", "EPSG:99999"], "'EPSG:99999' 不是 pyproj 认识的坐标系"),
-        (["import", "ZONE", "SRC", "--map", "foo=DKBH"], "parcels has no field 'foo'"),
-        (["import", "ZONE", "SRC", "--layer", "roads", "--map", "tenant=QYMC"], "roads has no field 'tenant'"),
+        (["import", "ZONE", "SRC", "--map", "foo=DKBH"], "parcels 没有字段 'foo'"),
+        (["import", "ZONE", "SRC", "--layer", "roads", "--map", "tenant=QYMC"], "roads 没有字段 'tenant'"),
         (["set", "ZONE", "B03", "--status", "已转让"], "'已转让' 不是地块状态"),
         (["set", "ZONE", "B03", "--status", "已转让", "--lang", "en"], "'已转让' is not a status; use one of developed, vacant, tenant"),
         (["set", "ZONE", "B03", "--lang", "en", "--status", "已转让"], "'已转让' is not a status"),  # --lang is read first wherever it stands

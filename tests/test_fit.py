@@ -161,7 +161,7 @@ def test_cli_remaining_prospects_text(make_zone, cli):
     assert "需地 15.00 亩" in with_intensity.stdout and "V1+V2" in with_intensity.stdout
     assert "--intensity" not in with_intensity.stderr
     alone = cli("remaining", path, "--intensity", "100")
-    assert alone.returncode == 2 and "--intensity needs --prospects" in alone.stderr and alone.stdout == ""
+    assert alone.returncode == 2 and "--intensity 需与 --prospects 同用" in alone.stderr and alone.stdout == ""
 
 
 def test_cli_remaining_notes_an_intensity_no_prospect_used(make_zone, cli):

@@ -303,9 +303,10 @@ def test_a_read_only_zone_file_refuses_edits_naming_it_and_still_reads(sample_co
     before = sample_copy.read_bytes()
     for args in (["set", sample_copy, "C03", "--investment", "7"], ["split", sample_copy, "C03", "--mu", "5"],
                  ["zone", "set", sample_copy, "--name", "X"], ["import", sample_copy, zonemap.sample_path(), "--mode", "update"]):
-        result = run_unprivileged(*args)
+        result = run_unprivileged(*args, "--lang", "en")
         assert_one_line(result, 1, f"{sample_copy}: the file is read-only", "clear its read-only flag", "copy it to a folder of yours")
         assert ".tmp" not in result.stderr
+    assert_one_line(run_unprivileged("set", sample_copy, "C03", "--note", "x"), 1, f"{sample_copy}：此文件只读")
     assert run_unprivileged("areas", sample_copy).returncode == 0
     assert run_unprivileged("map", sample_copy, "-o", tmp_path / "m.html").returncode == 0
     assert sample_copy.read_bytes() == before
@@ -477,7 +478,7 @@ def test_every_output_of_a_zone_with_an_infinite_vertex_refuses_naming_the_featu
 
 def test_a_field_mapped_twice_is_a_usage_error(sample_copy, tmp_path):
     result = invoke("import", sample_copy, tmp_path / "x.shp", "--map", "parcel_id=DKBH", "--map", "parcel_id=ZT")
-    assert_one_line(result, 2, "parcel_id is mapped twice (parcel_id=DKBH and parcel_id=ZT)")
+    assert_one_line(result, 2, "parcel_id 映射了两次（parcel_id=DKBH 和 parcel_id=ZT）")
 
 
 def test_a_bad_filter_names_a_chinese_layer_as_text_not_bytes(sample_copy, tmp_path):

@@ -33,6 +33,41 @@ def test_no_label_table_outside_i18n():
     assert escaped == []
 
 
+#: What the command line prints or refuses with: its words must come from the table.
+_SAYING = {"echo", "warn", "UsageError", "BadParameter", "FileError", "ClickException"}
+
+
+def _words_written_out(tree: ast.AST) -> list[ast.Constant]:
+    """String constants holding words (a letter pair, or a Chinese character) inside what the command line says.
+
+    Constants that are codes or keys (arguments of ``word``, subscripts, dict keys) are not words.
+    """
+    import re
+
+    words = re.compile(r"[A-Za-z]{2,}[ :;,(]|[\u4e00-\u9fff]")
+    found = []
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        name = getattr(call.func, "attr", getattr(call.func, "id", ""))
+        if name not in _SAYING:
+            continue
+        codes = {id(c) for n in ast.walk(call) if isinstance(n, (ast.Subscript, ast.Dict)) or getattr(getattr(n, "func", None), "id", "") in ("word", "word_or")
+                 for c in ast.walk(n) if isinstance(c, ast.Constant)}
+        said = [*call.args[:1], *(k.value for k in call.keywords if k.arg in ("hint", "message"))]
+        found += [c for arg in said for c in ast.walk(arg)
+                  if isinstance(c, ast.Constant) and isinstance(c.value, str) and id(c) not in codes and words.search(c.value)]
+    return found
+
+
+def test_the_command_line_says_nothing_not_in_the_word_table():
+    """Every message, table title and refusal of zonemap/cli is a word of i18n, so it reads in the command's --lang."""
+    written = [f"{path.relative_to(PACKAGE)}:{c.lineno}: {c.value!r}" for path in sorted((PACKAGE / "cli").glob("*.py"))
+               for c in _words_written_out(ast.parse(path.read_text(encoding="utf-8")))]
+    assert written == []
+    # The check finds what it is for: an English message in an echo, a Chinese hint in a refusal.
+    planted = ast.parse('click.echo(f"wrote {out}")\nraise click.FileError(p, hint="文件已存在")\nclick.echo(word("out.wrote", lang))')
+    assert [c.value for c in _words_written_out(planted)] == ["wrote ", "文件已存在"]
+
+
 @pytest.mark.parametrize(
     ("code", "lang", "expected"),
     [

@@ -114,9 +114,14 @@ def test_missing_inputs_give_na_with_a_reason_never_zero(make_zone):
     assert figures["building_coverage"]["value"] == pytest.approx(100.0 / 10000.0, rel=1e-6)
 
 
-def test_no_tenants_means_na_for_tenant_land_ratios(make_zone):
+def test_no_tenants_means_na_for_tenant_land_ratios(make_zone, cli):
     parcels = [{"parcel_id": "V1", "status": "vacant", "geometry": box(0, 0, 100, 100)}]
-    figures = zonemap.open(make_zone(boundary=box(0, 0, 100, 100), parcels=parcels, infrastructure_wan=10.0)).indicators()["indicators"]
+    path = make_zone(boundary=box(0, 0, 100, 100), parcels=parcels, infrastructure_wan=10.0)
+    figures = zonemap.open(path).indicators()["indicators"]
+    # The command line says why, wholly in its language.
+    assert "\n    = 已入驻地块固定资产投资 ÷ 已入驻面积（亩）\n    无法计算：无已入驻地块\n" in cli("indicators", path).stdout
+    english = cli("indicators", path, "--lang", "en").stdout
+    assert "\n    = fixed-asset investment on tenant land ÷ tenant land (mu)\n    n/a: no tenant parcels\n" in english
     assert figures["supply_rate"]["reason_text"] == {"zh": "无已开发用地", "en": "no developed land"}
     assert figures["investment_intensity_mu"]["reason_text"] == {"zh": "无已入驻地块", "en": "no tenant parcels"}
     assert figures["land_development_rate"]["value"] == 0.0  # measured: nothing developed yet

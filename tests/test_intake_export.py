@@ -110,7 +110,7 @@ def test_export_never_overwrites_a_zone(cli, sample_copy, tmp_path):
 
     dest_missing = cli("export", sample_copy)  # DEST forgotten: the zone must not be taken for it
     assert dest_missing.returncode == 2
-    assert f"did you mean `zonemap export {sample_copy} OUT.shp`?" in dest_missing.stderr
+    assert f"是不是要 `zonemap export {sample_copy} OUT.shp`？" in dest_missing.stderr
     assert cli("export", sample_copy, "--overwrite").returncode == 2
 
     itself = cli("export", sample_copy, sample_copy, "--overwrite")

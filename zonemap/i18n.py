@@ -544,6 +544,8 @@ _OUTPUT: dict[str, tuple[str, str]] = {
     "out.crs": ("坐标系", "CRS"),
     "out.created": ("已创建 {path}：{name}，{crs}，边界 {mu} 亩", "created {path}: {name}, {crs}, boundary {mu} mu"),
     "out.wrote": ("已写出 {path}", "wrote {path}"),
+    "out.pushed": ("已将 {zone} 推送到 {location}：{counts}", "pushed {zone} to {location}: {counts}"),
+    "out.pulled": ("已将 {location} 拉取到 {zone}：{counts}", "pulled {location} to {zone}: {counts}"),
     "out.wrote_map": ("已写出 {path}（{size}，{parcels} 个地块，底图 {basemap}）", "wrote {path} ({size}, {parcels} parcels, basemap {basemap})"),
     "out.wrote_print": ("已写出 {path}（{paper}{landscape}，1:{scale}，标注 {labelled}/{parcels} 个地块）",
                         "wrote {path} ({paper}{landscape}, 1:{scale}, {labelled} of {parcels} parcels labelled)"),
@@ -681,10 +683,37 @@ _REFUSALS: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: Usage errors of the command line (exit 2): what is missing or malformed in the command itself, and how to write it.
+_USAGE: dict[str, tuple[str, str]] = {
+    "usage.folder_missing": ("文件夹 {folder} 不存在；请先创建，或换一个 -o", "folder {folder} does not exist; create it first or choose another -o"),
+    "usage.exists": ("文件已存在；要替换请加 --overwrite", "it exists already; pass --overwrite to replace it"),
+    "usage.scheduler": ("--scheduler 只能与 --engine dask 同用", "--scheduler only applies with --engine dask"),
+    "usage.not_mapping": ("{value!r} 不是 FIELD=SRCFIELD 的写法（如 --map parcel_id=DKBH）", "{value!r} is not FIELD=SRCFIELD (e.g. --map parcel_id=DKBH)"),
+    "usage.no_field": ("{value!r}：{layer} 没有字段 {field!r}；它的字段有 {fields}", "{value!r}: {layer} has no field {field!r}; its fields are {fields}"),
+    "usage.mapped_twice": ("{field} 映射了两次（{field}={first} 和 {field}={second}）；每个字段只给一个 --map",
+                           "{field} is mapped twice ({field}={first} and {field}={second}); give one --map per field"),
+    "usage.not_results_mapping": ("{value!r} 不是 FIELD=COLUMN 的写法，FIELD 为 {fields} 之一（如 --map tax_wan=实缴税金）",
+                                  "{value!r} is not FIELD=COLUMN with FIELD one of {fields} (e.g. --map tax_wan=实缴税金)"),
+    "usage.suffix": ("{out}：-o 的文件名须以 {suffixes} 结尾", "{out}: give -o a name ending in {suffixes}"),
+    "usage.print_suffix": ("{out}：打印图须为 .pdf、.svg 或 .png；请用 -o {name}", "{out}: a print map is a .pdf, .svg or .png; give -o {name}"),
+    "usage.export_paths": ("最多给出 ZONE 和 DEST 两个路径", "give at most ZONE and DEST"),
+    "usage.export_dest": ("缺少 DEST（{zone} 是园区文件）：是不是要 `zonemap export {zone} OUT.shp`？",
+                          "DEST is missing ({zone} is a zone): did you mean `zonemap export {zone} OUT.shp`?"),
+    "usage.release": ("请给出要解除预留的地块，或用 --for PROSPECT", "give the parcels to release, or --for PROSPECT"),
+    "usage.prospect_set": ("请至少给出一个要修改的字段，如 --stage 洽谈 或 --need 20", "give at least one field to set, e.g. --stage 洽谈 or --need 20"),
+    "usage.intensity": ("--intensity 需与 --prospects 同用：它为未填需地面积的项目推算用地", "--intensity needs --prospects: it sizes the prospects that have no need_mu."),
+    "usage.report_output": ("请用 -o report.html 或 -o report.md 给出报告文件（或用 --json 输出数字）",
+                            "give the report's file with -o report.html or -o report.md (or --json for the figures)"),
+    "usage.set": ("请至少给出 --status、--tenant、--investment、--note 之一", "give at least one of --status, --tenant, --investment, --note"),
+    "usage.split": ("请给出 --line WKT 或 --mu X 之一", "give either --line WKT or --mu X"),
+    "usage.zone_set": ("请至少给出 --name、--planned-mu、--infrastructure-wan、--approved-by、--approved-on 之一",
+                       "give at least one of --name, --planned-mu, --infrastructure-wan, --approved-by, --approved-on"),
+}
+
 #: Every section above, merged: code → (zh, en).
 WORDS: dict[str, tuple[str, str]] = {
     **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_DIFF, **_CLI,
-    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT, **_ERRORS, **_REFUSALS,
+    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT, **_ERRORS, **_REFUSALS, **_USAGE,
 }
 
 

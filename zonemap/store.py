@@ -68,7 +68,6 @@ import shapely
 
 from zonemap import pgstore
 from zonemap.errors import BusyError, ZonemapWarning, ZoneFileError, environment_error
-from zonemap.i18n import word
 
 #: The layers of SPEC §3: field name → pandas dtype. ``None`` geometry means a table.
 SCHEMA: dict[str, dict[str, str]] = {
@@ -625,7 +624,7 @@ def _require_writable(path: Path) -> None:
             pass
     except PermissionError as exc:
         if exc.errno in (errno.EACCES, errno.EPERM):
-            raise ZoneFileError(word("refuse.read_only_zone", "en", zone=path)) from None
+            raise ZoneFileError(code="refuse.read_only_zone", zone=path) from None
         raise environment_error(exc, path) or exc from None
     except OSError as exc:
         raise environment_error(exc, path) or exc from None

@@ -39,7 +39,6 @@ from zonemap import areas as _areas
 from zonemap import store
 from zonemap.crs import require_crs
 from zonemap.errors import ZonemapError
-from zonemap.i18n import word
 from zonemap.units import to_m2
 
 if TYPE_CHECKING:
@@ -87,14 +86,14 @@ class ShapeError(ZonemapError):
     """A shape of the zone cannot be drawn or measured (a vertex another program stored as inf or NaN)."""
 
 
-def require_finite_shapes(frame: pd.DataFrame, layer: str, *, zone: object, lang: str = "zh") -> None:
+def require_finite_shapes(frame: pd.DataFrame, layer: str, *, zone: object) -> None:
     """Refuse ``frame``, layer ``layer`` of ``zone`` read through :func:`_finite_figures`, if a shape had a non-finite vertex."""
     rows = [row for row, field, _ in frame.attrs.get("not_finite", []) if field == "geometry"]
     if rows:
         from zonemap.validate import listed
 
         ids = [_feature_id(frame, layer, row) for row in rows]
-        raise ShapeError(word("refuse.not_finite_shape", lang, zone=zone, layer=layer, ids=listed(ids)))
+        raise ShapeError(code="refuse.not_finite_shape", zone=zone, layer=layer, ids=listed(ids))
 
 
 class ZoneChangedWarning(UserWarning):
@@ -286,12 +285,12 @@ class Zone:
 
         return evaluate(self, year, **options)
 
-    def require_shapes(self, *, lang: str = "zh") -> Zone:
+    def require_shapes(self) -> Zone:
         """This zone, if every shape of it can be drawn and measured; else refuse, naming the features and the fix.
 
         Another program may store a vertex at ``inf`` or NaN; such a shape
         is read as missing, so an output would silently leave the feature
-        out. ``validate`` names each one; every output refuses instead, in ``lang``.
+        out. ``validate`` names each one; every output refuses instead.
 
         Examples
         --------
@@ -300,7 +299,7 @@ class Zone:
         Zone('...sample_zone.gpkg')
         """
         for layer in self.checked_shapes:
-            require_finite_shapes(getattr(self, layer), layer, zone=self.path, lang=lang)
+            require_finite_shapes(getattr(self, layer), layer, zone=self.path)
         return self
 
     def validate(self) -> list:

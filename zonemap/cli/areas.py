@@ -87,7 +87,7 @@ def ledger_table(ledger: dict, lang: str = "zh") -> str:
 @lang_option()
 def areas(zone, by: str, unit: str, method: str, as_json: bool, engine: str, scheduler: str | None, lang: str) -> None:
     """The area ledger of ZONE: boundary, parcels by status, roads, remaining."""
-    opened = open_zone(zone, engine, scheduler).require_shapes(lang=lang)
+    opened = open_zone(zone, engine, scheduler).require_shapes()
     ledger = opened.areas(unit=unit, method=method, by=by)
     warn_about_problems(opened)
     if as_json:

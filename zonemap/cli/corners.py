@@ -31,9 +31,9 @@ def corners(zone, parcel_id: str, out: Path | None, lang: str, as_json: bool, ov
 
     if out is not None:
         if out.suffix.lower() not in FORMATS:
-            raise click.UsageError(f"{out}: give -o a name ending in {', '.join(FORMATS)}")
+            raise click.UsageError(word("usage.suffix", lang, out=out, suffixes=", ".join(FORMATS)))
         check_output(out, overwrite=overwrite)
-    opened = open_zone(zone).require_shapes(lang=lang)
+    opened = open_zone(zone).require_shapes()
     table = corner_table(opened, parcel_id)
     if out is None:
         click.echo(json.dumps(table, ensure_ascii=False, indent=2) if as_json else text_table(table, lang))

@@ -90,7 +90,7 @@ def diff(old: Path, new: Path, unit: str, method: str, as_json: bool, lang: str)
     from zonemap import open as open_zone
     from zonemap.diff import diff as diff_zones
 
-    report = diff_zones(open_zone(old).require_shapes(lang=lang), open_zone(new).require_shapes(lang=lang), unit=unit, method=method)
+    report = diff_zones(open_zone(old).require_shapes(), open_zone(new).require_shapes(), unit=unit, method=method)
     if as_json:
         echo_json(report)
     else:

@@ -31,9 +31,9 @@ def export(paths, layer, encoding, lang, like, schema, overwrite) -> None:
     from zonemap.store import is_zone_file
 
     if len(paths) > 2:
-        raise click.UsageError("give at most ZONE and DEST")
+        raise click.UsageError(word("usage.export_paths", lang))
     if len(paths) == 1 and is_zone_file(paths[0]):
-        raise click.UsageError(f"DEST is missing ({paths[0]} is a zone): did you mean `zonemap export {paths[0]} OUT.shp`?")
+        raise click.UsageError(word("usage.export_dest", lang, zone=paths[0]))
     zone, dest = (sample_path(), paths[0]) if len(paths) == 1 else paths
     written = export_layer(zone, dest, layer=layer, encoding=encoding, overwrite=overwrite, lang=lang, like=like, schema=schema)
     click.echo(word("out.wrote", lang, path=written))

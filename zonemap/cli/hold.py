@@ -41,7 +41,7 @@ def release(zone, parcel_ids, prospect, by, lang) -> None:
     from zonemap.prospects import release_parcels
 
     if not parcel_ids and not prospect:
-        raise click.UsageError("give the parcels to release, or --for PROSPECT")
+        raise click.UsageError(word("usage.release", lang))
     released = release_parcels(zone, list(parcel_ids), prospect=prospect, by=by)
     shown = word("out.released", lang, parcels=word("list_sep", lang).join(released)) if released else word("out.nothing_held", lang)
     click.echo(terminal_text(shown))

@@ -50,7 +50,7 @@ def indicators(zone, method: str, as_json: bool, lang: str) -> None:
     """Land-use indicators of ZONE (TD/T 1029, 亩均): value, formula, inputs; n/a with the reason."""
     from zonemap import open as open_zone
 
-    opened = open_zone(zone).require_shapes(lang=lang)
+    opened = open_zone(zone).require_shapes()
     figures = opened.indicators(method=method)
     warn_about_problems(opened)
     if as_json:

@@ -84,11 +84,11 @@ def map_(
     if out.suffix.lower() not in (".html", ".htm"):
         raise ZonemapError(f"{out}: a map is an HTML page; give -o {out.with_suffix('.html').name}")
     check_output(out, overwrite=overwrite)
-    opened = open_zone(zone).require_shapes(lang=lang)
+    opened = open_zone(zone).require_shapes()
     # The zone validated for the warning in a second thread while this one builds the page.
     with started(opened) as problems, stages("map", ["building", "checking", "writing"]) as stage:
         stage("building")
-        compare = diff(open_zone(old).require_shapes(lang=lang), opened) if old else None
+        compare = diff(open_zone(old).require_shapes(), opened) if old else None
         try:
             html = page_html(opened, basemap=basemap, lang=lang, cdn=cdn, title=title, tianditu_key=tianditu_key, compare=compare, color_by=color_by)
         except MapError as exc:

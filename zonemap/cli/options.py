@@ -180,7 +180,9 @@ def open_zone(path: Path, engine: str = "memory", scheduler: str | None = None):
 
     if scheduler:
         if engine != "dask":
-            raise click.BadParameter("--scheduler only applies with --engine dask", param_hint="--scheduler")
+            from zonemap.i18n import word
+
+            raise click.BadParameter(word("usage.scheduler", current_lang()), param_hint="--scheduler")
         from distributed import Client
 
         Client(scheduler)  # becomes the default scheduler for this process
@@ -237,10 +239,12 @@ overwrite_option = click.option("--overwrite", is_flag=True, help="Replace the o
 
 def check_output(out, *, overwrite: bool) -> None:
     """Refuse, in one line, an ``-o`` file whose folder is missing or that exists without ``--overwrite``."""
+    from zonemap.i18n import word
+
     if not out.parent.is_dir():
-        raise click.FileError(str(out), hint=f"folder {out.parent} does not exist; create it first or choose another -o")
+        raise click.FileError(str(out), hint=word("usage.folder_missing", current_lang(), folder=out.parent))
     if out.exists() and not overwrite:
-        raise click.FileError(str(out), hint="it exists already; pass --overwrite to replace it")
+        raise click.FileError(str(out), hint=word("usage.exists", current_lang()))
 
 
 def print_problems(callback):
@@ -270,18 +274,20 @@ def print_warnings(problems) -> None:
 
 
 def _mapping(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    from zonemap.i18n import word
     from zonemap.store import SCHEMA
 
+    lang = current_lang()
     layer = ctx.params.get("layer") or "parcels"  # --layer is eager, so known here
     mapping = {}
     for value in values:
         field, sep, column = (part.strip() for part in value.partition("="))
         if not sep or not field or not column:
-            raise click.BadParameter(f"{value!r} is not FIELD=SRCFIELD (e.g. --map parcel_id=DKBH)")
+            raise click.BadParameter(word("usage.not_mapping", lang, value=value))
         if field not in SCHEMA[layer]:
-            raise click.BadParameter(f"{value!r}: {layer} has no field {field!r}; its fields are {', '.join(SCHEMA[layer])}")
+            raise click.BadParameter(word("usage.no_field", lang, value=value, layer=layer, field=field, fields=", ".join(SCHEMA[layer])))
         if field in mapping:
-            raise click.BadParameter(f"{field} is mapped twice ({field}={mapping[field]} and {field}={column}); give one --map per field")
+            raise click.BadParameter(word("usage.mapped_twice", lang, field=field, first=mapping[field], second=column))
         mapping[field] = column
     return mapping
 

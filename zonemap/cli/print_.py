@@ -33,10 +33,12 @@ def print_(zone, out, paper, landscape, scale, dpi, old, by, title, lang, overwr
 
     out = out or Path.cwd() / f"{zone.stem}.pdf"
     if out.suffix.lower() not in FORMATS:
-        raise click.UsageError(f"{out}: a print map is a .pdf, .svg or .png; give -o {out.with_suffix('.pdf').name}")
+        from zonemap.i18n import word
+
+        raise click.UsageError(word("usage.print_suffix", lang, out=out, name=out.with_suffix(".pdf").name))
     check_output(out, overwrite=overwrite)
-    opened = open_zone(zone).require_shapes(lang=lang)
-    older = open_zone(old).require_shapes(lang=lang) if old else None
+    opened = open_zone(zone).require_shapes()
+    older = open_zone(old).require_shapes() if old else None
     layout = write_print(opened, out, dpi=dpi, lang=lang, paper=paper.upper(), landscape=landscape, scale=scale, by=by, title=title, compare_with=older)
     from zonemap.i18n import word
 

@@ -88,7 +88,7 @@ def set_(zone, name, by, lang, **fields) -> None:
     from zonemap.prospects import set_prospect
 
     if all(v is None for v in fields.values()):
-        raise click.UsageError("give at least one field to set, e.g. --stage 洽谈 or --need 20")
+        raise click.UsageError(word("usage.prospect_set", lang))
     _echo_changes(name, set_prospect(zone, name, by=by, **fields), lang)
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import click
 
-from zonemap.cli.options import overwrite_option
+from zonemap.cli.options import lang_option, overwrite_option
+from zonemap.i18n import word
 
 
 @click.command()
 @click.argument("db_zone", metavar="DB_ZONE")
 @click.argument("zone", type=click.Path())
 @overwrite_option
-def pull(db_zone, zone, overwrite) -> None:
+@lang_option()
+def pull(db_zone, zone, overwrite, lang) -> None:
     """Copy the database zone DB_ZONE (postgresql://USER@HOST/DB?zone=NAME) to the zone file ZONE (.gpkg).
 
     For fieldwork or sharing; every layer comes from one moment of the
@@ -21,4 +23,4 @@ def pull(db_zone, zone, overwrite) -> None:
 
     location = parse_location(db_zone)
     counts = pull_zone(location, zone, overwrite=overwrite)
-    click.echo(f"pulled {location} to {zone}: " + ", ".join(f"{name} {count}" for name, count in counts.items()))
+    click.echo(word("out.pulled", lang, location=location, zone=zone, counts=", ".join(f"{name} {count}" for name, count in counts.items())))

@@ -112,8 +112,8 @@ def remaining(
     from zonemap.fit import find_sites, largest_sites, prospect_fits
 
     if intensity and not with_prospects:
-        raise click.UsageError("--intensity needs --prospects: it sizes the prospects that have no need_mu.")
-    opened = open_zone(zone).require_shapes(lang=lang)
+        raise click.UsageError(word("usage.intensity", lang))
+    opened = open_zone(zone).require_shapes()
     summary = remaining_summary(opened.areas(unit=unit, method=method))
     warn_about_problems(opened)
     result: dict = {"need": need, "unit": unit, "candidates": find_sites(opened, need, unit=unit, method=method, include_held=include_held)} if need else dict(summary)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from zonemap.cli.options import echo_json, json_option, lang_option, method_option, number_option, overwrite_option, warn, zone_argument
+from zonemap.i18n import word
 
 
 @click.command()
@@ -23,17 +24,15 @@ def report(zone, out: Path | None, lang: str, intensity: float | None, overwrite
     from zonemap import open as open_zone
     from zonemap.render.report import report_data, write_report
 
-    opened = open_zone(zone).require_shapes(lang=lang)
+    opened = open_zone(zone).require_shapes()
     if as_json:
         echo_json(report_data(opened, method=method, intensity=intensity))
         return
     if out is None:
-        raise click.UsageError("give the report's file with -o report.html or -o report.md (or --json for the figures)")
+        raise click.UsageError(word("usage.report_output", lang))
     written = write_report(opened, out, lang=lang, method=method, intensity=intensity, overwrite=overwrite)
     errors = sum(p.severity == "error" for p in opened.validate())
     if errors:
-        from zonemap.i18n import word
-
         warn(word("error.report_errors", lang, zone=zone, errors=errors))
     for path in written:
         click.echo(str(path), err=True)

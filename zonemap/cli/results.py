@@ -8,13 +8,15 @@ from zonemap.cli.options import editor_option, lang_option, print_problems
 
 
 def _mapping(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    from zonemap.cli.options import current_lang
+    from zonemap.i18n import word
     from zonemap.results import HEADERS
 
     mapping = {}
     for value in values:
         field, sep, column = (part.strip() for part in value.partition("="))
         if not sep or field not in HEADERS or not column:
-            raise click.BadParameter(f"{value!r} is not FIELD=COLUMN with FIELD one of {', '.join(HEADERS)} (e.g. --map tax_wan=实缴税金)")
+            raise click.BadParameter(word("usage.not_results_mapping", current_lang(), value=value, fields=", ".join(HEADERS)))
         mapping[field] = column
     return mapping
 

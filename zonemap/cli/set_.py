@@ -24,11 +24,11 @@ def set_(zone, parcel_id, status, tenant, investment, note, by, lang) -> None:
     from zonemap.intake.edits import describe_change, set_parcel
 
     if all(v is None for v in (status, tenant, investment, note)):
-        raise click.UsageError("give at least one of --status, --tenant, --investment, --note")
+        raise click.UsageError(word("usage.set", lang))
     edited = set_parcel(zone, parcel_id, status=status, tenant=tenant, investment=investment, note=note, by=by)
     if not edited.edit:
         click.echo(word("cli.nothing_changed", lang, parcel=parcel_id))
     for row in edited.edit:
         field, old, new = describe_change(row, lang)
-        click.echo(terminal_text(f"{parcel_id} {field}{'：' if lang == 'zh' else ': '}{old} → {new}"))
+        click.echo(terminal_text(f"{parcel_id} {field}{word('out.colon', lang)}{old} → {new}"))
     print_warnings([p for p in edited.validate() if p.severity == "warning" and p.id == parcel_id])

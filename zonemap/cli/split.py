@@ -24,7 +24,7 @@ def split(zone, parcel_id, line, mu, side, ids, by, lang) -> None:
     from zonemap.units import from_m2
 
     if (line is None) == (mu is None):
-        raise click.UsageError("give either --line WKT or --mu X")
+        raise click.UsageError(word("usage.split", lang))
     edited = split_parcel(zone, parcel_id, line=line, mu=mu, side=side, new_ids=ids.split(",") if ids else None, by=by)
     area = dict(zip(edited.parcels["parcel_id"], edited.parcel_areas_m2()))
     shares = {row["parcel_id"]: float(row["new"]) for row in edited.edit if row["field"] == "investment_wan"}

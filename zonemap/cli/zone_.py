@@ -29,7 +29,7 @@ def set_(zone, by, lang, **fields) -> None:
     from zonemap.intake.edits import set_zone
 
     if all(v is None for v in fields.values()):
-        raise click.UsageError("give at least one of --name, --planned-mu, --infrastructure-wan, --approved-by, --approved-on")
+        raise click.UsageError(word("usage.zone_set", lang))
     changes = set_zone(zone, by=by, **fields)
     if not changes:
         click.echo(word("out.nothing_changed", lang))

@@ -146,17 +146,17 @@ def export_layer(
 
         like = like if like is not None else recorded_schema(zone)
         if like is not None:
-            return export_like(Zone(zone).require_shapes(lang=lang), dest, like)
+            return export_like(Zone(zone).require_shapes(), dest, like)
     if suffix == ".xlsx":
         from zonemap.render.workbook import write_workbook
         from zonemap.zone import Zone
 
-        return write_workbook(Zone(zone).require_shapes(lang=lang), dest, lang=lang)
+        return write_workbook(Zone(zone).require_shapes(), dest, lang=lang)
     frame = store.read_layer(zone, layer)
     if isinstance(frame, gpd.GeoDataFrame):  # a shape another program gave an inf vertex: refused, not written as GDAL gets it
         from zonemap.zone import _finite_figures, require_finite_shapes
 
-        require_finite_shapes(_finite_figures(frame), layer, zone=zone, lang=lang)
+        require_finite_shapes(_finite_figures(frame), layer, zone=zone)
     if not isinstance(frame, gpd.GeoDataFrame) and suffix != ".csv":
         raise ExportError(f"--layer {layer}: is a table without geometry; export it to .csv")
     encoding = normalise_encoding(encoding) if suffix == ".shp" else "utf-8"
