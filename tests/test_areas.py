@@ -148,3 +148,68 @@ def test_areas_from_the_maps_lon_lat_rings_equal_the_geodesic_area():
     expected = [0.0 if g is None or g.is_empty else geodesic_m2(g, "EPSG:4528") for g in geoms]
     assert np.abs(got - np.array(expected)).max() < 0.01
     assert got[0] == pytest.approx(8000 - 400, abs=1)  # the hole is taken out, not added
+
+
+def test_rings_of_plain_polygons_with_a_hole_and_of_nothing():
+    """Polygons only (no multipolygon in the list), a hole, a gap; and a list with nothing to measure. Figures by hand."""
+    from zonemap.areas import polygon_rings, rings_area
+
+    holed = shapely.Polygon([(0, 0), (4, 0), (4, 3), (0, 3)], holes=[[(1, 1), (2, 1), (2, 2), (1, 2)]])
+    rings = polygon_rings([holed, None, shapely.box(10, 0, 12, 1)])
+    assert rings.sizes.tolist() == [4, 4, 4] and rings.counts.tolist() == [2, 0, 1]
+    assert rings.exterior.tolist() == [True, False, True] and rings.xy.shape == (12, 2)
+    assert rings_area(rings).tolist() == [11.0, 0.0, 2.0]  # 4 × 3 less the 1 × 1 hole; nothing; 2 × 1
+    nothing = polygon_rings([None, shapely.Polygon()])
+    assert nothing.xy.shape == (0, 2) and nothing.sizes.tolist() == [] and nothing.counts.tolist() == [0, 0]
+    assert nothing.exterior.tolist() == [] and rings_area(nothing).tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match="polygons expected, got points"):
+        polygon_rings([shapely.Point(0, 0)])
+
+
+def test_parcels_are_measured_when_their_areas_are_not_given(grid_zone):
+    """What the dask engine hands the ledger: each parcel's id, status, grouping field and area."""
+    from zonemap.areas import measure_parcels
+
+    path, *_ = grid_zone()
+    parcels = zonemap.store.read_layer(path, "parcels")
+    measured = measure_parcels(parcels)
+    assert list(measured.columns) == ["parcel_id", "status", "area"]
+    assert measured["area"].tolist() == pytest.approx([geodesic_m2(g, "EPSG:4528") for g in parcels.geometry], abs=0.01)
+    planar = measure_parcels(parcels, method="planar", by="tenant")
+    assert list(planar.columns) == ["parcel_id", "status", "tenant", "area"]
+    assert planar["area"].tolist() == pytest.approx([g.area for g in parcels.geometry])
+
+
+def test_ledger_groups_are_listed_in_the_order_of_their_keys(grid_zone):
+    path, *_ = grid_zone()
+    by_tenant = zonemap.open(path).areas(by="tenant")["by_tenant"]
+    assert list(by_tenant) == ["", "厚翔服装厂"]  # the parcels list 厚翔服装厂 first
+
+
+def test_ledger_of_a_zone_its_parcels_tile_with_held_land_and_no_tenant_or_road(make_zone):
+    """Every key of the ledger, by hand; the defaults (亩, ellipsoidal, by status); absent statuses as zeros; held land."""
+    import pandas as pd
+
+    from zonemap import store
+    from zonemap.areas import ledger
+
+    x0, y0 = ORIGINS["EPSG:4528"]
+    boxes = {"P1": (0, "vacant"), "P2": (100, "developed"), "P3": (200, "vacant")}
+    cells = {pid: shapely.box(x0 + dx, y0, x0 + dx + 100, y0 + 100) for pid, (dx, _) in boxes.items()}
+    path = make_zone(boundary=shapely.box(x0, y0, x0 + 300, y0 + 100),
+                     parcels=[{"parcel_id": pid, "status": status, "geometry": cells[pid]} for pid, (_, status) in boxes.items()])
+    with store.transaction(path) as txn:  # P1 and P2 held for a prospect; P3 free
+        txn.write("holds", pd.DataFrame({"parcel_id": ["P1", "P2"], "prospect": ["新材料项目"] * 2}).reindex(columns=list(store.SCHEMA["holds"])).astype(store.SCHEMA["holds"]))
+    mu = {pid: geodesic_m2(g, "EPSG:4528") / MU for pid, g in cells.items()}
+
+    got = ledger(zonemap.open(path))
+
+    assert set(got) == {"zone", "method", "unit", "planned", "boundary", "by_status", "roads", "unparcelled",
+                        "developed_total", "remaining", "ready", "raw", "held"}
+    assert (got["zone"], got["method"], got["unit"], got["planned"]) == ("测试园区", "ellipsoidal", "mu", None)
+    assert list(got["by_status"]) == ["developed", "vacant", "tenant"]
+    assert got["by_status"]["tenant"] == {"parcels": 0, "area": 0.0, "share": 0.0}
+    assert got["by_status"]["vacant"]["area"] == pytest.approx(mu["P1"] + mu["P3"], abs=0.01 / MU)
+    assert got["roads"] == 0.0 and got["unparcelled"] == 0.0  # no roads; the parcels tile the boundary (noise is 0)
+    assert got["held"] == pytest.approx(mu["P1"] + mu["P2"], abs=0.01 / MU)
+    assert got["remaining"] == pytest.approx(sum(mu.values()), abs=0.01 / MU)

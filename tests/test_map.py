@@ -719,7 +719,7 @@ def test_refuses_to_overwrite_without_the_flag(sample_copy, tmp_path):
 def test_written_size_is_in_kb_below_a_megabyte(sample_copy, tmp_path):
     for flags in (["--cdn"], []):
         out = tmp_path / f"map{len(flags)}.html"
-        result = CliRunner().invoke(main, ["map", str(sample_copy), "-o", str(out), "--basemap", "none", *flags])
+        result = CliRunner().invoke(main, ["map", str(sample_copy), "-o", str(out), "--basemap", "none", "--lang", "en", *flags])
         assert result.exit_code == 0, result.output
         size = out.stat().st_size
         assert 10_000 < size < 1_000_000, size  # the sample's page is below a megabyte: the kB branch is the one tested

@@ -65,6 +65,7 @@ def test_overlap_between_parcels_reports_area_and_place(grid_zone):
     path, *_ = grid_zone(edit=replace("P3", geometry=shapely.box(0, 137, 200, 237)))
     problems = {p.id: p for p in zonemap.open(path).validate() if p.code == "overlap"}
     assert set(problems) == {"P1,P3", "P3,纬一路"}
+    assert {p.layer for p in problems.values()} == {"parcels"}  # a parcel on a road is the parcel's to redraw
     assert "600.00 m²" in problems["P1,P3"].message
     assert f"{600 / MU:.2f} mu" in problems["P1,P3"].message
     assert "4000.00 m²" in problems["P3,纬一路"].message

@@ -11,7 +11,7 @@ import shapely
 import zonemap
 from benchmarks.generate import build_layers
 from zonemap import store
-from zonemap.coverage import rim_edges
+from zonemap.coverage import grouped, rim_edges
 
 
 def test_rim_edges_counts_edges_not_shared_from_the_other_side():
@@ -29,6 +29,17 @@ def test_rim_edges_counts_edges_not_shared_from_the_other_side():
     assert rim_edges([frame, shapely.box(1, 1, 2, 2)]).tolist() == [4, 0]
     # A multipolygon's parts count for it.
     assert rim_edges([shapely.MultiPolygon([a, shapely.box(5, 5, 6, 6)]), b]).tolist() == [7, 3]
+
+
+def test_grouped_puts_equal_keys_together_even_when_they_differ_only_in_the_low_bits():
+    # Keys alike but for the bits that carry positions sort by position first (A B A B ...): the fix-up must regroup them.
+    rng = np.random.default_rng(3)
+    key = rng.integers(0, 40, 5000).astype(np.uint64) << np.uint64(40) | rng.integers(0, 4, 5000).astype(np.uint64)
+    order, ordered = grouped(key)
+    assert sorted(order.tolist()) == list(range(len(key)))
+    assert (ordered == key[order]).all()
+    runs = np.r_[True, ordered[1:] != ordered[:-1]].sum()
+    assert runs == len(set(key.tolist()))  # each distinct key in one run
 
 
 def _brute_force(parcels: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, boundary) -> tuple[set, set]:

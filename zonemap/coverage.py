@@ -53,6 +53,40 @@ def _point_hash(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return key
 
 
+def grouped(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An order of ``key``'s positions that puts equal keys next to each other, and the keys in it.
+
+    The positions are packed into the low bits of their keys and sorted as
+    one array (a plain sort of 64-bit integers is about twice as fast as an
+    argsort). Keys alike in the other bits then sort by position, and two
+    of them may interleave (A B A); those few runs are sorted by the whole key.
+
+    Parameters
+    ----------
+    key : uint64 array
+
+    Examples
+    --------
+    >>> order, key = grouped(np.array([7, 5, 7], dtype=np.uint64))
+    >>> key.tolist()
+    [5, 7, 7]
+    """
+    bits = max(len(key) - 1, 1).bit_length()
+    low = np.uint64((1 << bits) - 1)
+    packed = np.sort((key & ~low) | np.arange(len(key), dtype=np.uint64))
+    order = (packed & low).astype(np.intp)
+    packed &= ~low  # the high bits alone
+    ordered = key[order]
+    mixed = np.flatnonzero((packed[1:] == packed[:-1]) & (ordered[1:] != ordered[:-1]))
+    if len(mixed):
+        starts = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1], True])
+        runs = np.unique(np.searchsorted(starts, mixed, side="right") - 1)
+        at = np.concatenate([np.arange(starts[r], starts[r + 1]) for r in runs])
+        order[at] = order[at][np.lexsort((ordered[at], packed[at]))]  # runs stay in place: their high bits differ
+        ordered[at] = key[order[at]]
+    return order, ordered
+
+
 def rim_edges(geoms) -> np.ndarray:
     """For each polygon, how many of its edges are not shared exactly with one neighbour.
 
@@ -86,8 +120,7 @@ def rim_edges(geoms) -> np.ndarray:
     point_key = _point_hash(x, y)
     edges = np.flatnonzero(~across & (point_key[1:] != point_key[:-1]))  # repeated points are no edge
     key = point_key[edges] + point_key[edges + 1]
-    order = np.argsort(key)
-    key = key[order]
+    order, key = grouped(key)
     same_next = np.r_[key[1:] == key[:-1], False]
     same_prev = np.r_[False, same_next[:-1]]
     pair_first = np.flatnonzero(same_next & ~same_prev & ~np.r_[same_next[1:], False])  # groups of exactly 2

@@ -149,6 +149,8 @@ def build_map(zone: Zone, **options) -> folium.Map:
     from branca.element import Figure
 
     class _Page(Figure):
+        """The map's root: ``.save()``, the notebook's inline view and ``get_root().render()`` all render it."""
+
         def render(self, **kwargs) -> str:
             return html
 
