@@ -714,6 +714,24 @@ _USAGE: dict[str, tuple[str, str]] = {
 _PROBLEMS: dict[str, tuple[str, str]] = {
     "problem.near": ("位于 ({x}, {y}) 附近", "near ({x}, {y})"),
     "problem.the_boundary": ("园区边界", "the boundary"),
+    "problem.status.developed": ("已开发待入驻", "developed"),
+    "problem.status.vacant": ("未开发", "vacant"),
+    "problem.status.tenant": ("已入驻", "tenant"),
+    "problem.unknown_status": ("parcels {id}：状态 {status!r} 不是 {statuses} 之一；请用 `zonemap set` 设置",
+                               "parcels {id}: status {status!r} is not one of {statuses}; set it with `zonemap set`"),
+    "problem.tenant_unexpected": (
+        "parcels {id}：状态为{status}，却填了入驻企业 {tenant!r}；台账按{status}计；若该企业有意向，请用 "
+        "`zonemap prospect add ZONE NAME --parcel {id}` 登记为意向项目并清空 tenant，若已出让则把状态改为已入驻",
+        "parcels {id}: status is {status} but tenant {tenant!r} is named; the ledger counts it as {status}; if the firm is interested, "
+        "record it with `zonemap prospect add ZONE NAME --parcel {id}` and clear the tenant, or set status to tenant if it is let",
+    ),
+    "problem.negative_investment": ("parcels {id}：投资额 investment_wan 为 {investment}；投资额不能为负", "parcels {id}: investment_wan is {investment}; investment cannot be negative"),
+    "problem.investment_unexpected": (
+        "parcels {id}：状态为{status}，却有投资额 {investment} 万元；请清除（`zonemap set ZONE {id} --status {code}` 会清除企业迁出后留下的投资额）"
+        "或把状态改为已入驻",
+        "parcels {id}: status is {status} but investment_wan is {investment}; clear it (`zonemap set ZONE {id} --status {code}` "
+        "clears the investment of land left by its tenant) or set status to tenant",
+    ),
     "problem.crs_missing": ("{layer}：图层没有坐标系；请用 --crs EPSG:NNNN（如 EPSG:4528）重新导入",
                             "{layer}: the layer has no CRS; re-import it with --crs EPSG:NNNN (e.g. EPSG:4528)"),
     "problem.empty_geometry": ("{layer} {id}：没有图形；请绘制或删除该要素", "{layer} {id}: has no geometry; draw it or delete the feature"),

@@ -194,14 +194,7 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
     status = parcels["status"]
     unknown = ~status.isin(STATUSES)
     for i in np.flatnonzero(unknown.to_numpy()):
-        problems.append(
-            _error(
-                "unknown_status",
-                "parcels",
-                ids[i],
-                f"parcels {ids[i]}: status {status.iloc[i]!r} is not one of {', '.join(STATUSES)}; set it with `zonemap set`",
-            )
-        )
+        problems.append(_problem("error", "unknown_status", "parcels", ids[i], id=ids[i], status=status.iloc[i], statuses=", ".join(STATUSES)))
     tenant = parcels["tenant"]
     has_tenant = tenant.notna() & (tenant.astype(str).str.strip() != "")
     for i in np.flatnonzero(((status == "tenant") & ~has_tenant).to_numpy()):
@@ -210,38 +203,16 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
     # the ledger counts status, so it warns and shows how to record the firm as a prospect.
     for i in np.flatnonzero((status.isin(["developed", "vacant"]) & has_tenant).to_numpy()):
         problems.append(
-            Problem(
-                "warning",
-                "tenant_unexpected",
-                "parcels",
-                ids[i],
-                f"parcels {ids[i]}: status is {status.iloc[i]} but tenant {tenant.iloc[i]!r} is named; the ledger counts it as "
-                f"{status.iloc[i]}; if the firm is interested, record it with `zonemap prospect add ZONE NAME --parcel {ids[i]}` "
-                "and clear the tenant, or set status to tenant if it is let",
-            )
+            _problem("warning", "tenant_unexpected", "parcels", ids[i], id=ids[i], status=Phrase(f"problem.status.{status.iloc[i]}"), tenant=tenant.iloc[i])
         )
     investment = pd.to_numeric(parcels["investment_wan"], errors="coerce")
     for i in np.flatnonzero((investment < 0).to_numpy()):
-        problems.append(
-            _error(
-                "negative_investment",
-                "parcels",
-                ids[i],
-                f"parcels {ids[i]}: investment_wan is {investment.iloc[i]:g}; investment cannot be negative",
-            )
-        )
+        problems.append(_problem("error", "negative_investment", "parcels", ids[i], id=ids[i], investment=f"{investment.iloc[i]:g}"))
     # Investment is a tenant's; on land no tenant holds it is left over from one who left.
     for i in np.flatnonzero((status.isin(["developed", "vacant"]) & investment.notna() & (investment != 0)).to_numpy()):
         problems.append(
-            Problem(
-                "warning",
-                "investment_unexpected",
-                "parcels",
-                ids[i],
-                f"parcels {ids[i]}: status is {status.iloc[i]} but investment_wan is {investment.iloc[i]:g}; "
-                f"clear it (`zonemap set ZONE {ids[i]} --status {status.iloc[i]}` clears the investment of land left by its tenant) "
-                "or set status to tenant",
-            )
+            _problem("warning", "investment_unexpected", "parcels", ids[i], id=ids[i], status=Phrase(f"problem.status.{status.iloc[i]}"),
+                     code=status.iloc[i], investment=f"{investment.iloc[i]:g}")
         )
     return problems
 
