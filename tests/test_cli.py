@@ -135,8 +135,12 @@ def test_validate_exit_codes(cli, grid_zone):
     assert set(report["problems"][0]) == {"severity", "code", "layer", "id", "message"}
     text = cli("validate", path)
     assert text.returncode == 1 and "错误：[overlap]" in text.stdout and "2 个错误，1 个警告" in text.stderr
+    assert "：状态为已入驻但未填入驻企业；请填写 tenant 字段\n" in text.stdout
+    assert "，规划面积为 200.00 亩（相差超过 0.5%）；请检查边界或修正 planned_mu\n" in text.stdout
     text = cli("validate", path, "--lang", "en")
     assert text.returncode == 1 and "error: [overlap]" in text.stdout and "2 error(s), 1 warning(s)" in text.stderr
+    assert ": status is tenant but no tenant is named; fill in the tenant field\n" in text.stdout
+    assert " mu but the plan declares 200.00 mu (over 0.5% apart); check the boundary or correct planned_mu\n" in text.stdout
     # The ledger still prints, with a warning line.
     areas = cli("areas", path)
     assert areas.returncode == 0 and "边界实测" in areas.stdout

@@ -80,7 +80,10 @@ def test_leaving_tenant_status_clears_the_investment_unless_given(cli, sample_co
     kept = cli("set", sample_copy, "A01", "--status", "vacant", "--investment", "500")
     assert kept.returncode == 0, kept.stderr
     assert _parcels(sample_copy).loc["A01", "investment_wan"] == 500.0
-    assert "investment_unexpected" in kept.stderr  # landed, with the warning
+    assert kept.stderr == (  # landed, with the warning, in the planner's language
+        "警告：[investment_unexpected] parcels A01：状态为未开发，却有投资额 500 万元；"
+        "请清除（`zonemap set ZONE A01 --status vacant` 会清除企业迁出后留下的投资额）或把状态改为已入驻\n"
+    )
 
 
 def test_history_of_an_unknown_parcel_is_an_error_with_suggestions(cli, sample_copy):

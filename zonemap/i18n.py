@@ -710,10 +710,53 @@ _USAGE: dict[str, tuple[str, str]] = {
                        "give at least one of --name, --planned-mu, --infrastructure-wan, --approved-by, --approved-on"),
 }
 
+#: Validation problems (zonemap.validate): the message of each code, its fields filled in (others are still English only).
+_PROBLEMS: dict[str, tuple[str, str]] = {
+    "problem.near": ("位于 ({x}, {y}) 附近", "near ({x}, {y})"),
+    "problem.the_boundary": ("园区边界", "the boundary"),
+    "problem.status.developed": ("已开发待入驻", "developed"),
+    "problem.status.vacant": ("未开发", "vacant"),
+    "problem.status.tenant": ("已入驻", "tenant"),
+    "problem.unknown_status": ("parcels {id}：状态 {status!r} 不是 {statuses} 之一；请用 `zonemap set` 设置",
+                               "parcels {id}: status {status!r} is not one of {statuses}; set it with `zonemap set`"),
+    "problem.tenant_unexpected": (
+        "parcels {id}：状态为{status}，却填了入驻企业 {tenant!r}；台账按{status}计；若该企业有意向，请用 "
+        "`zonemap prospect add ZONE NAME --parcel {id}` 登记为意向项目并清空 tenant，若已出让则把状态改为已入驻",
+        "parcels {id}: status is {status} but tenant {tenant!r} is named; the ledger counts it as {status}; if the firm is interested, "
+        "record it with `zonemap prospect add ZONE NAME --parcel {id}` and clear the tenant, or set status to tenant if it is let",
+    ),
+    "problem.negative_investment": ("parcels {id}：投资额 investment_wan 为 {investment}；投资额不能为负", "parcels {id}: investment_wan is {investment}; investment cannot be negative"),
+    "problem.investment_unexpected": (
+        "parcels {id}：状态为{status}，却有投资额 {investment} 万元；请清除（`zonemap set ZONE {id} --status {code}` 会清除企业迁出后留下的投资额）"
+        "或把状态改为已入驻",
+        "parcels {id}: status is {status} but investment_wan is {investment}; clear it (`zonemap set ZONE {id} --status {code}` "
+        "clears the investment of land left by its tenant) or set status to tenant",
+    ),
+    "problem.crs_missing": ("{layer}：图层没有坐标系；请用 --crs EPSG:NNNN（如 EPSG:4528）重新导入",
+                            "{layer}: the layer has no CRS; re-import it with --crs EPSG:NNNN (e.g. EPSG:4528)"),
+    "problem.empty_geometry": ("{layer} {id}：没有图形；请绘制或删除该要素", "{layer} {id}: has no geometry; draw it or delete the feature"),
+    "problem.missing_id": ("parcels {id}：没有地块编号 parcel_id；请给每个地块一个唯一编号", "parcels {id}: has no parcel_id; give every parcel a unique id"),
+    "problem.tenant_missing": ("parcels {id}：状态为已入驻但未填入驻企业；请填写 tenant 字段",
+                               "parcels {id}: status is tenant but no tenant is named; fill in the tenant field"),
+    "problem.duplicate_id": ("parcels {id}：该编号被 {count} 个地块使用；请给每个地块唯一的 parcel_id",
+                             "parcels {id}: the id is used by {count} parcels; give each a unique parcel_id"),
+    "problem.overlap": ("{layer_a} {a} 与 {layer_b} {b} 重叠 {m2} 平方米（{mu} 亩），{where}；请重画共用边使二者只相接",
+                        "{layer_a} {a} and {layer_b} {b} overlap by {m2} m² ({mu} mu) {where}; redraw the shared edge so they only touch"),
+    "problem.gap": ("{where}有一条 {m2} 平方米、窄于 {width} 米的缝隙，与 {names} 相邻；请把边线捕捉对齐",
+                    "a gap of {m2} m² narrower than {width} m {where} next to {names}; snap the edges together"),
+    "problem.outside_boundary": ("{layer} {id}：有 {m2} 平方米在园区边界之外，{where}；请按边界裁剪或修正边界",
+                                 "{layer} {id}: {m2} m² lies outside the zone boundary {where}; clip it to the boundary or correct the boundary"),
+    "problem.boundary_count": ("boundary：有 {count} 个要素，园区边界须恰为 1 个；请合并或重画",
+                               "boundary: has {count} features, a zone has exactly 1; merge or redraw it"),
+    "problem.planned_mismatch": ("boundary：实测 {measured} 亩，规划面积为 {planned} 亩（相差超过 {tolerance}）；请检查边界或修正 planned_mu",
+                                 "boundary: measures {measured} mu but the plan declares {planned} mu (over {tolerance} apart); "
+                                 "check the boundary or correct planned_mu"),
+}
+
 #: Every section above, merged: code → (zh, en).
 WORDS: dict[str, tuple[str, str]] = {
     **_MAP, **_STATUS, **_UNITS, **_LEDGER, **_METHODS, **_STAGES, **_REPORT, **_INDICATORS, **_CHANGES, **_DIFF, **_CLI,
-    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT, **_ERRORS, **_REFUSALS, **_USAGE,
+    **_LAND_USE_PLAN, **_LAND_USE_SURVEY, **_INTAKE, **_WORKBOOK, **_PRINT, **_BUSINESS, **_OUTPUT, **_FIT, **_ERRORS, **_REFUSALS, **_USAGE, **_PROBLEMS,
 }
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ from zonemap.areas import areas_m2, metric_geometries
 from zonemap.coverage import rim_edges
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError
-from zonemap.i18n import word
+from zonemap.i18n import Phrase, word
 from zonemap.ids import INVISIBLE, id_key, id_problem
 from zonemap.progress import stages
 from zonemap.status import STATUSES
@@ -57,16 +58,31 @@ _CIRCLE_TOLERANCE_M = 0.01
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem: what (``code``), where (``layer``, ``id``), and the fix (``message``)."""
+    """One problem: what (``code``), where (``layer``, ``id``), and the fix (``message``, English).
+
+    A problem made by :func:`_problem` also carries its ``fields``, so
+    :meth:`text` gives the message in Chinese too (``problem.CODE`` in
+    :mod:`zonemap.i18n`); the others read as their message.
+    """
 
     severity: str
     code: str
     layer: str
     id: str
     message: str
+    fields: dict = dataclass_field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {key: value for key, value in asdict(self).items() if key != "fields"}
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in ``lang``."""
+        return word(f"problem.{self.code}", lang, **self.fields) if self.fields else self.message
+
+
+def _problem(severity: str, code: str, layer: str, id_: str, /, **fields: object) -> Problem:
+    """A problem whose message is the word ``problem.CODE`` filled with ``fields``."""
+    return Problem(severity, code, layer, id_, word(f"problem.{code}", "en", **fields), fields)
 
 
 def _error(code: str, layer: str, id_: str, message: str) -> Problem:
@@ -97,16 +113,16 @@ def listed(names: list[str], limit: int = 20) -> str:
     return ", ".join(names[:limit]) + more
 
 
-def _where(geom) -> str:
+def _where(geom) -> Phrase:
     point = shapely.point_on_surface(geom)
-    return f"near ({point.x:.1f}, {point.y:.1f})"
+    return Phrase("problem.near", {"x": f"{point.x:.1f}", "y": f"{point.y:.1f}"})
 
 
 def _crs_problems(layer: str, crs, bounds: tuple[float, float, float, float], count: int) -> list[Problem]:
     if count == 0:
         return []
     if crs is None:
-        return [_error("crs_missing", layer, "", f"{layer}: the layer has no CRS; re-import it with --crs EPSG:NNNN (e.g. EPSG:4528)")]
+        return [_problem("error", "crs_missing", layer, "", layer=layer)]
     problems = []
     if crs.is_geographic:
         problems.append(
@@ -135,7 +151,7 @@ def _geometry_check(layer: str, ids: np.ndarray, geoms: np.ndarray) -> tuple[lis
     problems = []
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     for i in np.flatnonzero(empty):
-        problems.append(_error("empty_geometry", layer, ids[i], f"{layer} {ids[i]}: has no geometry; draw it or delete the feature"))
+        problems.append(_problem("error", "empty_geometry", layer, ids[i], layer=layer, id=ids[i]))
     polygonal = np.isin(shapely.get_type_id(geoms), [3, 6])  # Polygon, MultiPolygon
     for i in np.flatnonzero(~empty & ~polygonal):
         kind = shapely.get_type_id(geoms[i])
@@ -174,60 +190,29 @@ def _attribute_problems(parcels: pd.DataFrame, ids: np.ndarray) -> list[Problem]
     raw_ids = parcels["parcel_id"]
     missing = raw_ids.isna() | (raw_ids.astype(str).str.strip() == "")
     for i in np.flatnonzero(missing.to_numpy()):
-        problems.append(_error("missing_id", "parcels", ids[i], f"parcels {ids[i]}: has no parcel_id; give every parcel a unique id"))
+        problems.append(_problem("error", "missing_id", "parcels", ids[i], id=ids[i]))
     status = parcels["status"]
     unknown = ~status.isin(STATUSES)
     for i in np.flatnonzero(unknown.to_numpy()):
-        problems.append(
-            _error(
-                "unknown_status",
-                "parcels",
-                ids[i],
-                f"parcels {ids[i]}: status {status.iloc[i]!r} is not one of {', '.join(STATUSES)}; set it with `zonemap set`",
-            )
-        )
+        problems.append(_problem("error", "unknown_status", "parcels", ids[i], id=ids[i], status=status.iloc[i], statuses=", ".join(STATUSES)))
     tenant = parcels["tenant"]
     has_tenant = tenant.notna() & (tenant.astype(str).str.strip() != "")
     for i in np.flatnonzero(((status == "tenant") & ~has_tenant).to_numpy()):
-        problems.append(
-            _error("tenant_missing", "parcels", ids[i], f"parcels {ids[i]}: status is tenant but no tenant is named; fill in the tenant field")
-        )
+        problems.append(_problem("error", "tenant_missing", "parcels", ids[i], id=ids[i]))
     # A name on land not let is an attribute to tidy (often an intent: 某某公司(意向)), not a problem of the land:
     # the ledger counts status, so it warns and shows how to record the firm as a prospect.
     for i in np.flatnonzero((status.isin(["developed", "vacant"]) & has_tenant).to_numpy()):
         problems.append(
-            Problem(
-                "warning",
-                "tenant_unexpected",
-                "parcels",
-                ids[i],
-                f"parcels {ids[i]}: status is {status.iloc[i]} but tenant {tenant.iloc[i]!r} is named; the ledger counts it as "
-                f"{status.iloc[i]}; if the firm is interested, record it with `zonemap prospect add ZONE NAME --parcel {ids[i]}` "
-                "and clear the tenant, or set status to tenant if it is let",
-            )
+            _problem("warning", "tenant_unexpected", "parcels", ids[i], id=ids[i], status=Phrase(f"problem.status.{status.iloc[i]}"), tenant=tenant.iloc[i])
         )
     investment = pd.to_numeric(parcels["investment_wan"], errors="coerce")
     for i in np.flatnonzero((investment < 0).to_numpy()):
-        problems.append(
-            _error(
-                "negative_investment",
-                "parcels",
-                ids[i],
-                f"parcels {ids[i]}: investment_wan is {investment.iloc[i]:g}; investment cannot be negative",
-            )
-        )
+        problems.append(_problem("error", "negative_investment", "parcels", ids[i], id=ids[i], investment=f"{investment.iloc[i]:g}"))
     # Investment is a tenant's; on land no tenant holds it is left over from one who left.
     for i in np.flatnonzero((status.isin(["developed", "vacant"]) & investment.notna() & (investment != 0)).to_numpy()):
         problems.append(
-            Problem(
-                "warning",
-                "investment_unexpected",
-                "parcels",
-                ids[i],
-                f"parcels {ids[i]}: status is {status.iloc[i]} but investment_wan is {investment.iloc[i]:g}; "
-                f"clear it (`zonemap set ZONE {ids[i]} --status {status.iloc[i]}` clears the investment of land left by its tenant) "
-                "or set status to tenant",
-            )
+            _problem("warning", "investment_unexpected", "parcels", ids[i], id=ids[i], status=Phrase(f"problem.status.{status.iloc[i]}"),
+                     code=status.iloc[i], investment=f"{investment.iloc[i]:g}")
         )
     return problems
 
@@ -238,7 +223,7 @@ def _duplicate_ids(raw_ids: pd.Series) -> list[Problem]:
     present = present[present.str.strip() != ""]
     counts = present.value_counts()
     problems = [
-        _error("duplicate_id", "parcels", value, f"parcels {value}: the id is used by {count} parcels; give each a unique parcel_id")
+        _problem("error", "duplicate_id", "parcels", value, id=value, count=count)
         for value, count in sorted(counts[counts > 1].items())
     ]
     # Ids a reader takes for one: they differ only in case, surrounding spaces or width (C04, ' c04', Ｃ０４).
@@ -332,13 +317,8 @@ def _overlaps(ids: np.ndarray, layers: np.ndarray, geoms: np.ndarray, left: np.n
         if a > AREA_TOLERANCE_M2:
             layer = "parcels" if layers[i] == "parcels" else layers[j]
             problems.append(
-                _error(
-                    "overlap",
-                    layer,
-                    f"{ids[i]},{ids[j]}",
-                    f"{layers[i]} {ids[i]} and {layers[j]} {ids[j]} overlap by {a:.2f} m² ({from_m2(a, 'mu'):.2f} mu) "
-                    f"{_where(piece)}; redraw the shared edge so they only touch",
-                )
+                _problem("error", "overlap", layer, f"{ids[i]},{ids[j]}", layer_a=layers[i], a=ids[i], layer_b=layers[j], b=ids[j],
+                         m2=f"{a:.2f}", mu=f"{from_m2(a, 'mu'):.2f}", where=_where(piece))
             )
     return problems
 
@@ -409,15 +389,10 @@ def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree, boundary: ob
         neighbours = tree.query(sliver, predicate="dwithin", distance=half)  # no buffer: a 10⁶-vertex sliver buffers for minutes
         if len(np.unique(neighbours)) < 2 and not shapely.dwithin(sliver, rim, half):
             continue
-        names = listed(sorted(ids[n] for n in neighbours)) or "the boundary"
+        names = listed(sorted(ids[n] for n in neighbours)) or Phrase("problem.the_boundary")
         problems.append(
-            _error(
-                "gap",
-                "parcels",
-                ",".join(sorted(ids[n] for n in neighbours)),
-                f"a gap of {shapely.area(sliver):.2f} m² narrower than {GAP_WIDTH_M:g} m {_where(sliver)} next to {names}; "
-                "snap the edges together",
-            )
+            _problem("error", "gap", "parcels", ",".join(sorted(ids[n] for n in neighbours)),
+                     m2=f"{shapely.area(sliver):.2f}", width=f"{GAP_WIDTH_M:g}", where=_where(sliver), names=names)
         )
     return problems
 
@@ -433,15 +408,7 @@ def _outside(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.nd
     problems = []
     for i, piece, a in zip(candidates, outside, shapely.area(outside)):
         if a > AREA_TOLERANCE_M2:
-            problems.append(
-                _error(
-                    "outside_boundary",
-                    layers[i],
-                    ids[i],
-                    f"{layers[i]} {ids[i]}: {a:.2f} m² lies outside the zone boundary {_where(piece)}; "
-                    "clip it to the boundary or correct the boundary",
-                )
-            )
+            problems.append(_problem("error", "outside_boundary", layers[i], ids[i], layer=layers[i], id=ids[i], m2=f"{a:.2f}", where=_where(piece)))
     return problems
 
 
@@ -564,9 +531,7 @@ def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str],
         problems += _crs_problems(layer, crs, bounds, count)
 
     if len(boundary) != 1:
-        problems.append(
-            _error("boundary_count", "boundary", "", f"boundary: has {len(boundary)} features, a zone has exactly 1; merge or redraw it")
-        )
+        problems.append(_problem("error", "boundary_count", "boundary", "", count=len(boundary)))
     road_ids = _feature_ids(roads, "name")
     usable = {"parcels": parcels.usable}
     found, usable["boundary"] = _geometry_check("boundary", _feature_ids(boundary, "zone_id"), boundary.geometry.to_numpy())
@@ -586,15 +551,8 @@ def _validate(zone: Zone, checked: CheckedParcels | None, stage: Callable[[str],
     boundary_m2 = float(areas_m2(boundary.geometry.to_numpy(), boundary.crs).sum())
     if zone.planned_m2 and abs(boundary_m2 - zone.planned_m2) > PLANNED_TOLERANCE * zone.planned_m2:
         problems.append(
-            Problem(
-                "warning",
-                "planned_mismatch",
-                "boundary",
-                "",
-                f"boundary: measures {from_m2(boundary_m2, 'mu'):.2f} mu but the plan declares "
-                f"{from_m2(zone.planned_m2, 'mu'):.2f} mu (over {PLANNED_TOLERANCE:.1%} apart); "
-                "check the boundary or correct planned_mu",
-            )
+            _problem("warning", "planned_mismatch", "boundary", "", measured=f"{from_m2(boundary_m2, 'mu'):.2f}",
+                     planned=f"{from_m2(zone.planned_m2, 'mu'):.2f}", tolerance=f"{PLANNED_TOLERANCE:.1%}")
         )
 
     ids = np.concatenate([parcels.ids, road_ids]).astype(object)

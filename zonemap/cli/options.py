@@ -261,7 +261,7 @@ def print_problems(callback):
             return callback(*args, **kwargs)
         except RefusedError as exc:
             for problem in exc.problems[1:]:
-                click.echo(terminal_text(f"  {word('out.' + problem.severity, current_lang())}{word('out.colon', current_lang())}[{problem.code}] {problem.message}"), err=True)
+                click.echo(terminal_text(f"  {word('out.' + problem.severity, current_lang())}{word('out.colon', current_lang())}[{problem.code}] {problem.text(current_lang())}"), err=True)
             raise
 
     return wrapper
@@ -270,7 +270,7 @@ def print_problems(callback):
 def print_warnings(problems) -> None:
     """Validation warnings of a landed change, one line each on stderr."""
     for problem in problems:
-        warn(f"[{problem.code}] {problem.message}")
+        warn(f"[{problem.code}] {problem.text(current_lang())}")
 
 
 def _mapping(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:

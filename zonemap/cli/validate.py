@@ -32,7 +32,7 @@ def validate(zone, as_json: bool, engine: str, scheduler: str | None, lang: str)
         )
     else:
         for problem in problems:
-            click.echo(terminal_text(f"{word('out.' + problem.severity, lang)}{word('out.colon', lang)}[{problem.code}] {problem.message}"))
+            click.echo(terminal_text(f"{word('out.' + problem.severity, lang)}{word('out.colon', lang)}[{problem.code}] {problem.text(lang)}"))
         summary = word("out.checked", lang, zone=zone, errors=errors, warnings=warnings) if problems else word("out.checked_ok", lang, zone=zone)
         click.echo(terminal_text(summary), err=bool(problems))
     if errors:

@@ -156,7 +156,8 @@ def _named_by_source(exc: RefusedError, zone, origins: dict[str, str]) -> Refuse
     problems = []
     for problem in exc.problems:
         named = [f"{pid}: {origins[pid]}" for pid in problem.id.split(",") if pid in origins]
-        problems.append(dataclasses.replace(problem, message=f"{problem.message} ({'; '.join(named)})") if named else problem)
+        # The message as written here, in English (its fields would drop the source names).
+        problems.append(dataclasses.replace(problem, message=f"{problem.message} ({'; '.join(named)})", fields={}) if named else problem)
     return refused(str(zone), problems)
 
 
