@@ -227,6 +227,10 @@ def test_validate_warns_about_references_to_missing_parcels(cli, sample_copy):
     assert result.returncode == 0  # a warning, not an error
     assert [(p["severity"], p["code"], p["layer"], p["id"]) for p in problems] == [("warning", "dangling_parcel_ref", "buildings", "BLD-02")]
     assert "'Z99'" in problems[0]["message"]
+    assert cli("validate", sample_copy).stdout == "警告：[dangling_parcel_ref] buildings BLD-02：parcel_id 'Z99' 不是本园区的地块；请改为现有地块或清空\n"
+    assert cli("validate", sample_copy, "--lang", "en").stdout == (
+        "warning: [dangling_parcel_ref] buildings BLD-02: parcel_id 'Z99' names no parcel of the zone; point it at an existing parcel or clear it\n"
+    )
 
 
 @pytest.mark.parametrize("mu", ["100", "30"])

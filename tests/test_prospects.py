@@ -159,6 +159,15 @@ def test_validate_warns_on_expired_holds_and_holds_on_tenant_land(cli, grid_zone
     report = _json(cli("validate", zone, "--json"))
     assert report["ok"] is True  # warnings, not errors
     assert {(p["code"], p["id"]) for p in report["problems"]} == {("hold_expired", "P2"), ("hold_on_tenant", "P3")}
+    # Wholly in the planner's language (expected lines written out by hand).
+    assert cli("validate", zone).stdout == (
+        "警告：[hold_expired] holds P2：为 甲公司 预留至 2020-01-01，已过期；请解除预留，或用新的 --until 重新预留\n"
+        "警告：[hold_on_tenant] holds P3：为 甲公司 预留，但已由 乙公司 入驻；请解除预留\n"
+    )
+    assert cli("validate", zone, "--lang", "en").stdout == (
+        "warning: [hold_expired] holds P2: held for 甲公司 until 2020-01-01, which has passed; release it or hold it again with a new --until\n"
+        "warning: [hold_on_tenant] holds P3: held for 甲公司 but let to 乙公司; release the hold\n"
+    )
 
 
 def test_zone_set_records_the_zone_figures_and_info_shows_them(cli, grid_zone):

@@ -198,7 +198,7 @@ def test_the_english_report_is_wholly_english_and_the_chinese_one_wholly_chinese
     import re
 
     square = shapely.box(40525000, 3706000, 40525100, 3706100)
-    zone = make_zone(boundary=square, parcels=[{"parcel_id": "T1", "status": "tenant", "tenant": "甲厂", "geometry": square}])
+    zone = make_zone(boundary=square, parcels=[{"parcel_id": "T1", "status": "tenant", "tenant": "甲厂", "geometry": square}], planned_mu=20)
     english, chinese = tmp_path / "en.md", tmp_path / "zh.md"
     assert cli("report", zone, "-o", english, "--lang", "en").returncode == 0
     assert cli("report", zone, "-o", chinese, "--lang", "zh").returncode == 0
@@ -210,3 +210,7 @@ def test_the_english_report_is_wholly_english_and_the_chinese_one_wholly_chinese
     assert set(re.findall(r"[\u4e00-\u9fff]+", en)) <= {"测试园区", "甲厂", "三调"}
     assert "buildings 图层未登记建筑" in zh and "已入驻地块 T1 缺投资额" in zh and "已开发面积（亩） = 15.00" in zh
     assert "developed_total_mu" not in zh and "n/a" not in zh and "no buildings" not in zh
+    # The data checks too (the boundary measures 15 mu, the plan says 20).
+    assert "- warning [planned_mismatch] boundary: measures 15.00 mu but the plan declares 20.00 mu (over 0.5% apart); " \
+           "check the boundary or correct planned_mu\n" in en
+    assert "- 警告 [planned_mismatch] boundary：实测 15.00 亩，规划面积为 20.00 亩（相差超过 0.5%）；请检查边界或修正 planned_mu\n" in zh

@@ -108,6 +108,24 @@ def test_planned_mismatch_is_a_warning(grid_zone):
     assert codes(path) == []
 
 
+def test_geometry_and_id_problems_read_wholly_in_the_chosen_language(cli, grid_zone):
+    def edit(rows):
+        rows[0]["geometry"] = shapely.LineString([(0, 0), (200, 140)])
+        rows[1]["parcel_id"] = "p3"  # reads as P3
+        rows[3]["parcel_id"] = "P\u200b4"
+        return rows
+
+    path, *_ = grid_zone(edit=edit)
+    zh, en = cli("validate", path).stdout, cli("validate", path, "--lang", "en").stdout
+    assert "错误：[invalid_geometry] parcels P1：是 LineString（类型 1），不是多边形；请闭合成多边形\n" in zh
+    assert "错误：[duplicate_id] parcels 'P3' 与 'p3'：这些编号只差大小写、空格或全半角，读来是同一个；请给每个地块不同的编号\n" in zh
+    assert "错误：[invalid_id] parcels 'P\\u200b4'：编号含有不可见字符或控制字符（\\u200b）；请去掉该字符重新输入\n" in zh
+    assert "error: [invalid_geometry] parcels P1: is a LineString, not a polygon (type 1); close it into a polygon\n" in en
+    assert "error: [duplicate_id] parcels 'P3' and 'p3': these ids differ only in case, spaces or width, so they read as one; " \
+           "give each parcel a distinct id\n" in en
+    assert "error: [invalid_id] parcels 'P\\u200b4': the id holds an invisible or control character (\\u200b); retype it without it\n" in en
+
+
 def test_missing_crs(make_zone):
     square = shapely.box(523_000, 3_707_000, 523_300, 3_707_300)
     path = make_zone(boundary=square, parcels=[{"parcel_id": "A", "status": "vacant", "geometry": square}], crs=None)

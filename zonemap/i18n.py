@@ -710,7 +710,7 @@ _USAGE: dict[str, tuple[str, str]] = {
                        "give at least one of --name, --planned-mu, --infrastructure-wan, --approved-by, --approved-on"),
 }
 
-#: Validation problems (zonemap.validate): the message of each code, its fields filled in (others are still English only).
+#: Validation problems (zonemap.validate): the message of each code, its fields filled in (crs_mismatch is still English only).
 _PROBLEMS: dict[str, tuple[str, str]] = {
     "problem.near": ("位于 ({x}, {y}) 附近", "near ({x}, {y})"),
     "problem.the_boundary": ("园区边界", "the boundary"),
@@ -732,6 +732,33 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "parcels {id}: status is {status} but investment_wan is {investment}; clear it (`zonemap set ZONE {id} --status {code}` "
         "clears the investment of land left by its tenant) or set status to tenant",
     ),
+    "problem.and": ("{a} 与 {b}", "{a} and {b}"),
+    "problem.crs_geographic": ("{layer}：坐标系为 {crs}（经纬度，单位为度）；园区须用投影坐标系（如 EPSG:4528），面积和容差才以米计；请用 --crs 重新导入",
+                               "{layer}: stored in {crs} (degrees); zones keep a projected CRS such as EPSG:4528 "
+                               "so planar areas and tolerances are in metres; re-import with --crs"),
+    "problem.not_a_polygon": ("{layer} {id}：是 {kind}（类型 {type}），不是多边形；请闭合成多边形",
+                              "{layer} {id}: is a {kind}, not a polygon (type {type}); close it into a polygon"),
+    "problem.invalid_geometry": ("{layer} {id}：多边形无效（{reason}）；请在源数据中修正，或导入时加 --fix 用 make_valid 修复",
+                                 "{layer} {id}: invalid polygon ({reason}); fix it in the source, or import with --fix to apply make_valid"),
+    "problem.similar_ids": ("parcels {ids}：这些编号只差大小写、空格或全半角，读来是同一个；请给每个地块不同的编号",
+                            "parcels {ids}: these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id"),
+    "problem.invalid_id": ("parcels {value!r}：编号{problem}；请去掉该字符重新输入", "parcels {value!r}: the id {problem}; retype it without it"),
+    "problem.not_finite": ("{layer} {id}：{field} 为 {value}，不是有限数（输出按空值处理）；请在园区文件中修正（QGIS，或用 `zonemap set` 改 investment_wan）",
+                           "{layer} {id}: {field} holds {value}, not a finite number (outputs treat it as empty); "
+                           "correct it in the zone (QGIS, or `zonemap set` for investment_wan)"),
+    "problem.not_finite_geometry": ("{layer} {id}：{field} 为 {value}，不是有限数（输出按空值处理）；请在 QGIS 中重绘或重新导入该图层",
+                                    "{layer} {id}: {field} holds {value}, not a finite number (outputs treat it as empty); "
+                                    "redraw it in QGIS or re-import the layer"),
+    "problem.dangling_parcel_ref": ("{layer} {id}：parcel_id {ref!r} 不是本园区的地块；请改为现有地块或清空",
+                                    "{layer} {id}: parcel_id {ref!r} names no parcel of the zone; point it at an existing parcel or clear it"),
+    "problem.hold_expired": ("holds {id}：为 {prospect} 预留至 {until}，已过期；请解除预留，或用新的 --until 重新预留",
+                             "holds {id}: held for {prospect} until {until}, which has passed; release it or hold it again with a new --until"),
+    "problem.hold_on_tenant": ("holds {id}：为 {prospect} 预留，但已由 {tenant} 入驻；请解除预留",
+                               "holds {id}: held for {prospect} but let to {tenant}; release the hold"),
+    "problem.hold_no_parcel": ("holds {id}：为 {prospect} 预留，但园区没有地块 {id!r}；请解除预留",
+                               "holds {id}: held for {prospect}, but the zone has no parcel {id!r}; release the hold"),
+    "problem.hold_unknown_prospect": ("holds {id}：为 {prospect!r} 预留，但意向项目中没有它；请添加该意向项目或解除预留",
+                                      "holds {id}: held for {prospect!r}, who is not among the prospects; add the prospect or release the hold"),
     "problem.crs_missing": ("{layer}：图层没有坐标系；请用 --crs EPSG:NNNN（如 EPSG:4528）重新导入",
                             "{layer}: the layer has no CRS; re-import it with --crs EPSG:NNNN (e.g. EPSG:4528)"),
     "problem.empty_geometry": ("{layer} {id}：没有图形；请绘制或删除该要素", "{layer} {id}: has no geometry; draw it or delete the feature"),

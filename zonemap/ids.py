@@ -38,7 +38,13 @@ def id_problem(value: str, lang: str = "en") -> str | None:
     """Why ``value`` cannot be an id (an invisible or control character), in ``lang``, or ``None``."""
     from zonemap.i18n import word
 
+    phrase = id_phrase(value)
+    return word(phrase.code, lang, **phrase.fields) if phrase else None
+
+
+def id_phrase(value: str):
+    """Why ``value`` cannot be an id, as a :class:`~zonemap.i18n.Phrase` (read in the sentence's language), or ``None``."""
+    from zonemap.i18n import Phrase
+
     found = INVISIBLE.search(value)
-    if found:
-        return word("error.invisible", lang, char=found.group().encode("unicode_escape").decode("ascii"))
-    return None
+    return Phrase("error.invisible", {"char": found.group().encode("unicode_escape").decode("ascii")}) if found else None

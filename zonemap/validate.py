@@ -36,7 +36,7 @@ from zonemap.coverage import rim_edges
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError
 from zonemap.i18n import Phrase, word
-from zonemap.ids import INVISIBLE, id_key, id_problem
+from zonemap.ids import INVISIBLE, id_key, id_phrase
 from zonemap.progress import stages
 from zonemap.status import STATUSES
 from zonemap.units import from_m2
@@ -71,22 +71,20 @@ class Problem:
     id: str
     message: str
     fields: dict = dataclass_field(default_factory=dict, compare=False, repr=False)
+    #: The word of the message (``problem.CODE`` unless one code has several messages).
+    words: str = dataclass_field(default="", compare=False, repr=False)
 
     def to_dict(self) -> dict[str, str]:
-        return {key: value for key, value in asdict(self).items() if key != "fields"}
+        return {key: value for key, value in asdict(self).items() if key not in ("fields", "words")}
 
     def text(self, lang: str = "zh") -> str:
         """The message in ``lang``."""
-        return word(f"problem.{self.code}", lang, **self.fields) if self.fields else self.message
+        return word(self.words or f"problem.{self.code}", lang, **self.fields) if self.fields else self.message
 
 
-def _problem(severity: str, code: str, layer: str, id_: str, /, **fields: object) -> Problem:
-    """A problem whose message is the word ``problem.CODE`` filled with ``fields``."""
-    return Problem(severity, code, layer, id_, word(f"problem.{code}", "en", **fields), fields)
-
-
-def _error(code: str, layer: str, id_: str, message: str) -> Problem:
-    return Problem("error", code, layer, id_, message)
+def _problem(severity: str, code: str, layer: str, id_: str, /, words: str = "", **fields: object) -> Problem:
+    """A problem whose message is the word ``words`` (default ``problem.CODE``) filled with ``fields``."""
+    return Problem(severity, code, layer, id_, word(words or f"problem.{code}", "en", **fields), fields, words)
 
 
 def _feature_ids(frame: pd.DataFrame, id_field: str | None, *, first: int = 0) -> np.ndarray:
@@ -125,19 +123,11 @@ def _crs_problems(layer: str, crs, bounds: tuple[float, float, float, float], co
         return [_problem("error", "crs_missing", layer, "", layer=layer)]
     problems = []
     if crs.is_geographic:
-        problems.append(
-            _error(
-                "crs_geographic",
-                layer,
-                "",
-                f"{layer}: stored in {crs_name(crs)} (degrees); zones keep a projected CRS such as EPSG:4528 "
-                "so planar areas and tolerances are in metres; re-import with --crs",
-            )
-        )
+        problems.append(_problem("error", "crs_geographic", layer, "", layer=layer, crs=crs_name(crs)))
     try:
         check_coordinates_fit(crs, tuple(bounds), where=layer)
     except CrsError as exc:
-        problems.append(_error("crs_mismatch", layer, "", str(exc)))
+        problems.append(Problem("error", "crs_mismatch", layer, "", str(exc)))
     return problems
 
 
@@ -156,31 +146,18 @@ def _geometry_check(layer: str, ids: np.ndarray, geoms: np.ndarray) -> tuple[lis
     for i in np.flatnonzero(~empty & ~polygonal):
         kind = shapely.get_type_id(geoms[i])
         problems.append(
-            _error(
-                "invalid_geometry",
-                layer,
-                ids[i],
-                f"{layer} {ids[i]}: is a {geoms[i].geom_type}, not a polygon (type {kind}); close it into a polygon",
-            )
+            _problem("error", "invalid_geometry", layer, ids[i], "problem.not_a_polygon", layer=layer, id=ids[i], kind=geoms[i].geom_type, type=kind)
         )
     invalid = ~empty & polygonal & ~shapely.is_valid(geoms)
     reasons = shapely.is_valid_reason(geoms[invalid])
     for i, reason in zip(np.flatnonzero(invalid), reasons):
-        problems.append(
-            _error(
-                "invalid_geometry",
-                layer,
-                ids[i],
-                f"{layer} {ids[i]}: invalid polygon ({reason}); fix it in the source, or import with --fix to apply make_valid",
-            )
-        )
+        problems.append(_problem("error", "invalid_geometry", layer, ids[i], layer=layer, id=ids[i], reason=reason))
     # A shape past the budget is left out of the topology checks, whose overlays grow faster than its vertices.
     vertices = shapely.get_num_coordinates(geoms)
     dense = ~empty & polygonal & ~invalid & (vertices > VERTEX_BUDGET)
     for i in np.flatnonzero(dense):
         problems.append(
-            _error("too_complex", layer, ids[i],
-                   word("refuse.too_many_vertices", "en", layer=layer, id=ids[i], vertices=vertices[i], budget=VERTEX_BUDGET))
+            _problem("error", "too_complex", layer, ids[i], "refuse.too_many_vertices", layer=layer, id=ids[i], vertices=vertices[i], budget=VERTEX_BUDGET)
         )
     return problems, ~empty & polygonal & ~invalid & ~dense
 
@@ -232,15 +209,12 @@ def _duplicate_ids(raw_ids: pd.Series) -> list[Problem]:
     shared = keys.duplicated(keep=False).to_numpy()  # grouped only where a key repeats: 10⁵ groups of one cost seconds
     for _, group in spellings[shared].groupby(keys[shared].to_numpy(), sort=True):
         names = sorted(group)
-        listed = " and ".join(repr(n) for n in names)
-        problems.append(
-            _error("duplicate_id", "parcels", ",".join(names),
-                   f"parcels {listed}: these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id")
-        )
+        joined = repr(names[0])
+        for name in names[1:]:
+            joined = Phrase("problem.and", {"a": joined, "b": repr(name)})
+        problems.append(_problem("error", "duplicate_id", "parcels", ",".join(names), "problem.similar_ids", ids=joined))
     for value in spellings[spellings.str.contains(INVISIBLE.pattern, regex=True)]:
-        problems.append(
-            _error("invalid_id", "parcels", value, f"parcels {value!r}: the id {id_problem(value)}; retype it without it")
-        )
+        problems.append(_problem("error", "invalid_id", "parcels", value, value=value, problem=id_phrase(value)))
     return problems
 
 
@@ -380,9 +354,8 @@ def _gaps(free: np.ndarray, ids: np.ndarray, tree: shapely.STRtree, boundary: ob
     for piece in too_complex:
         neighbours = sorted(ids[n] for n in tree.query(piece, predicate="dwithin", distance=half))
         problems.append(
-            _error("too_complex", "parcels", ",".join(neighbours),
-                   word("refuse.too_complex", "en", vertices=shapely.get_num_coordinates(piece), budget=VERTEX_BUDGET,
-                        where=_where(piece), names=listed(neighbours) or "the boundary"))
+            _problem("error", "too_complex", "parcels", ",".join(neighbours), "refuse.too_complex", vertices=shapely.get_num_coordinates(piece),
+                     budget=VERTEX_BUDGET, where=_where(piece), names=listed(neighbours) or Phrase("problem.the_boundary"))
         )
     rim = shapely.boundary(boundary)
     for sliver in slivers:
@@ -439,13 +412,8 @@ def _topology(boundary: object, ids: np.ndarray, layers: np.ndarray, geoms: np.n
 def _not_finite(layer: str, frame: pd.DataFrame, ids: np.ndarray) -> list[Problem]:
     """Figures another tool stored as ±inf, and shapes with such a vertex (the zone reads them as missing): named per feature and field."""
     return [
-        _error(
-            "not_finite",
-            layer,
-            ids[row],
-            f"{layer} {ids[row]}: {field} holds {value:g}, not a finite number (outputs treat it as empty); "
-            + ("redraw it in QGIS or re-import the layer" if field == "geometry" else "correct it in the zone (QGIS, or `zonemap set` for investment_wan)"),
-        )
+        _problem("error", "not_finite", layer, ids[row], "problem.not_finite_geometry" if field == "geometry" else "",
+                 layer=layer, id=ids[row], field=field, value=f"{value:g}")
         for row, field, value in frame.attrs.get("not_finite", [])
     ]
 
@@ -460,16 +428,7 @@ def _dangling_references(parcel_ids: np.ndarray, buildings: pd.DataFrame, prospe
         # Each reference looked up in the set: Series.isin would convert the whole set (10⁶ ids) first.
         dangling = np.array([ref != "" and ref not in known for ref in refs], dtype=bool)
         for i in np.flatnonzero(dangling):
-            problems.append(
-                Problem(
-                    "warning",
-                    "dangling_parcel_ref",
-                    layer,
-                    ids[i],
-                    f"{layer} {ids[i]}: parcel_id {refs.iloc[i]!r} names no parcel of the zone; "
-                    "point it at an existing parcel or clear it",
-                )
-            )
+            problems.append(_problem("warning", "dangling_parcel_ref", layer, ids[i], layer=layer, id=ids[i], ref=refs.iloc[i]))
     return problems
 
 
@@ -486,14 +445,15 @@ def _hold_problems(zone: Zone, today: date) -> list[Problem]:
     for pid, prospect, until in holds[["parcel_id", "prospect", "until"]].astype(str).itertuples(index=False):
         found = []
         if until < today.isoformat():
-            found.append(("hold_expired", f"held for {prospect} until {until}, which has passed; release it or hold it again with a new --until"))
+            found.append(("hold_expired", ""))
         if status.get(pid) == "tenant":
-            found.append(("hold_on_tenant", f"held for {prospect} but let to {tenant[pid]}; release the hold"))
+            found.append(("hold_on_tenant", ""))
         if pid not in status:
-            found.append(("dangling_parcel_ref", f"held for {prospect}, but the zone has no parcel {pid!r}; release the hold"))
+            found.append(("dangling_parcel_ref", "problem.hold_no_parcel"))
         if prospect not in prospects:
-            found.append(("hold_unknown_prospect", f"held for {prospect!r}, who is not among the prospects; add the prospect or release the hold"))
-        problems += [Problem("warning", code, "holds", pid, f"holds {pid}: {message}") for code, message in found]
+            found.append(("hold_unknown_prospect", ""))
+        problems += [_problem("warning", code, "holds", pid, words, id=pid, prospect=prospect, until=until, tenant=tenant.get(pid))
+                     for code, words in found]
     return problems
 
 

@@ -96,8 +96,8 @@ def render_docx(zone: Zone, data: dict, *, lang: str = "zh") -> bytes:
     document.add_heading(t["checks"], level=1)
     if validation["problems"]:
         document.add_paragraph(f"{validation['errors']} {t['errors']}, {validation['warnings']} {t['warnings']}")
-        for problem in validation["problems"]:
-            document.add_paragraph(f"{problem['severity']} [{problem['code']}] {problem['message']}", style="List Bullet")
+        for problem in table["checks"]:
+            document.add_paragraph(f"{problem['label']} [{problem['code']}] {problem['text']}", style="List Bullet")
     else:
         document.add_paragraph(t["checks_ok"])
 

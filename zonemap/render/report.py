@@ -72,7 +72,8 @@ def report_data(zone: Zone, *, method: str = "ellipsoidal", intensity: float | N
             "ok": not any(p.severity == "error" for p in problems),
             "errors": sum(p.severity == "error" for p in problems),
             "warnings": sum(p.severity == "warning" for p in problems),
-            "problems": [p.to_dict() for p in problems],
+            # Each problem's message in both languages too (``text``), as fits give ``reason_text``.
+            "problems": [{**p.to_dict(), "text": {lang: p.text(lang) for lang in LANGS}} for p in problems],
         },
     }
 
@@ -252,7 +253,12 @@ def rows(data: dict, lang: str = "zh") -> dict[str, list[dict]]:
         }
         for t in (data.get("evaluation") or {"tenants": []})["tenants"]
     ]
-    return {"ledger": ledger_rows, "indicators": indicator_rows, "tenants": tenant_rows, "prospects": prospect_rows, "evaluation": evaluation_rows}
+    check_rows = [
+        {"severity": p["severity"], "label": word(f"out.{p['severity']}", lang), "code": p["code"], "text": p["text"][lang]}
+        for p in data["validation"]["problems"]
+    ]
+    return {"ledger": ledger_rows, "indicators": indicator_rows, "tenants": tenant_rows, "prospects": prospect_rows, "evaluation": evaluation_rows,
+            "checks": check_rows}
 
 
 _HTML = jinja2.Environment(
@@ -344,7 +350,7 @@ def render_markdown(data: dict, files: dict[str, str], *, lang: str = "zh") -> s
     lines += [f"## {t['checks']}", ""]
     if validation["problems"]:
         lines.append(f"{validation['errors']} {t['errors']}, {validation['warnings']} {t['warnings']}")
-        lines += ["", *[f"- {_md(p['severity'])} [{_md(p['code'])}] {_md(p['message'])}" for p in validation["problems"]], ""]
+        lines += ["", *[f"- {_md(p['label'])} [{_md(p['code'])}] {_md(p['text'])}" for p in table["checks"]], ""]
     else:
         lines += [t["checks_ok"], ""]
     lines += [f"## {t['charts']}", ""]
