@@ -66,6 +66,8 @@ def test_every_kind_of_change(versions):
     assert change["vacant"] == pytest.approx(-20000.0 / MU)  # C let, G removed
     assert change["unparcelled"] == pytest.approx((10000.0 + 1000.0 - 10000.0) / MU)
     assert change["boundary"] == pytest.approx(0.0, abs=1e-9)
+    # What the compare map colours each parcel of the new version by (C let: its status tells most).
+    assert changed_parcels(report) == {"A1": "split", "A2": "split", "B": "merged", "C": "status", "D": "tenant", "E": "area", "F": "added"}
 
 
 def test_redrawn_edges_are_not_splits(make_zone):
