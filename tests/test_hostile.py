@@ -333,10 +333,11 @@ def test_temporary_names_are_shown_as_the_file_they_stand_for():
 
 def test_look_alike_ids_from_split_are_refused_naming_both_spellings(sample_copy):
     before = sample_copy.read_bytes()
-    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", " C04 , c04"), 1, "'C04' is already used")
-    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,x1"), 1, "'x1' reads as 'X1'")
-    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,X\u200b2"), 1, "invisible or control character (\\u200b)")
-    assert_one_line(invoke("merge", sample_copy, "C04", "C05", "--id", "ｃ０３"), 1, "'c03' reads as 'C03'")
+    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", " C04 , c04", "--lang", "en"), 1, "'C04' is already used")
+    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,x1", "--lang", "en"), 1, "'x1' reads as 'X1'")
+    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,x1"), 1, "地块编号 'x1' 读作已使用的 'X1'；请换一个")
+    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,X\u200b2"), 1, "含有不可见字符或控制字符（\\u200b）")
+    assert_one_line(invoke("merge", sample_copy, "C04", "C05", "--id", "ｃ０３", "--lang", "en"), 1, "'c03' reads as 'C03'")
     assert sample_copy.read_bytes() == before
 
 

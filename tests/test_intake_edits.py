@@ -145,9 +145,11 @@ def test_merge_adjacent_parcels_and_refuse_corner_or_mixed(cli, sample_copy):
     expected = geodesic_areas_m2([parcels.loc["B03"].geometry, parcels.loc["B04"].geometry], parcels.crs).sum()
     before = file_bytes(sample_copy)
     corner = cli("merge", sample_copy, "C01", "C03", "--id", "X")  # across a road: no shared edge
-    assert corner.returncode == 1 and "shares no edge" in corner.stderr
+    assert corner.returncode == 1 and corner.stderr == f"Error: {sample_copy}：C03 与 C01 没有共用边（只在角点相接不算）；只能合并相邻地块\n"
     mixed = cli("merge", sample_copy, "A01", "A02", "--id", "X")
-    assert mixed.returncode == 1 and "status differs" in mixed.stderr
+    assert mixed.returncode == 1 and "：无法合并 status 不同的地块（A01 为 已入驻，A02 为 已开发待入驻）；请先用 `zonemap set` 使其相同\n" in mixed.stderr
+    mixed = cli("merge", sample_copy, "A01", "A02", "--id", "X", "--lang", "en")
+    assert ": cannot merge parcels whose status differs (A01 is tenant, A02 is developed); make them the same with `zonemap set` first\n" in mixed.stderr
     assert file_bytes(sample_copy) == before
 
     result = cli("merge", sample_copy, "B03", "B04", "--id", "B34", "--by", "王工")
@@ -168,7 +170,7 @@ def test_merge_refuses_parcels_touching_only_at_a_corner(cli, make_zone):
             {"parcel_id": "NE", "status": "vacant", "geometry": shapely.box(x0 + 100, y0 + 100, x0 + 200, y0 + 200)},
         ],
     )
-    result = cli("merge", zone, "SW", "NE", "--id", "X")
+    result = cli("merge", zone, "SW", "NE", "--id", "X", "--lang", "en")
     assert result.returncode == 1 and "corner" in result.stderr
 
 
@@ -239,9 +241,10 @@ def test_split_refuses_to_carve_more_than_the_parcel(cli, sample_copy, mu):
     area_mu = geodesic_areas_m2([c03.geometry], _parcels(sample_copy).crs)[0] / MU_M2
     assert float(mu) >= area_mu  # the sample's C03 is 29.95 mu
     before = file_bytes(sample_copy)
-    result = cli("split", sample_copy, "C03", "--mu", mu)
+    result = cli("split", sample_copy, "C03", "--mu", mu, "--lang", "en")
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert f"C03 measures {area_mu:.2f} mu; cannot carve {mu} mu from it" in result.stderr
+    assert f"C03 面积 {area_mu:.2f} 亩，无法从中切出 {mu} 亩；请给出小于其面积的 --mu，或整块使用\n" in cli("split", sample_copy, "C03", "--mu", mu).stderr
     assert "leave a piece" not in result.stderr
     assert file_bytes(sample_copy) == before
 
@@ -259,7 +262,7 @@ def test_split_refuses_slivers(cli, sample_copy, how):
         "line": ["--line", f"LINESTRING ({x0 + 0.05} {y0 - 5}, {x0 + 0.05} {y1 + 5})"],  # a 5 cm strip
     }[how]
     before = file_bytes(sample_copy)
-    result = cli("split", sample_copy, "C03", *args)
+    result = cli("split", sample_copy, "C03", *args, "--lang", "en")
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert f"measures {area_m2 / MU_M2:.4f} mu" in result.stderr and f"{MIN_PIECE_MU:g} mu" in result.stderr
     assert file_bytes(sample_copy) == before
@@ -272,7 +275,7 @@ def test_split_refuses_slivers(cli, sample_copy, how):
 )
 def test_split_line_must_be_a_line_reaching_the_parcel(cli, sample_copy, line, words):
     before = file_bytes(sample_copy)
-    result = cli("split", sample_copy, "C03", "--line", line)
+    result = cli("split", sample_copy, "C03", "--line", line, "--lang", "en")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
     assert "give e.g. 'LINESTRING (x1 y1, x2 y2)'" in result.stderr or "draw it across the parcel" in result.stderr
@@ -359,5 +362,5 @@ def test_merge_sums_the_investment_of_one_tenants_parcels(cli, make_zone):
     assert parcels.loc["T12", "investment_wan"] == 750.5  # 300 + 450.5
     m2 = geodesic_areas_m2([parcels.loc["T12"].geometry], parcels.crs)[0]
     assert result.stdout == f"T12: {m2 / MU_M2:.2f} mu ({m2:,.1f} m²) from T1, T2, investment 750.50 ×10⁴ yuan\n"
-    mixed = cli("merge", path, "T12", "T3", "--id", "X")  # another tenant: refused, nothing summed
+    mixed = cli("merge", path, "T12", "T3", "--id", "X", "--lang", "en")  # another tenant: refused, nothing summed
     assert mixed.returncode == 1 and "tenant differs" in mixed.stderr

@@ -656,6 +656,37 @@ _ERRORS: dict[str, tuple[str, str]] = {
 
 #: Refusals of input that would take unbounded work or cannot be read as a shape, and of files that cannot be written.
 _REFUSALS: dict[str, tuple[str, str]] = {
+    # Edits (zonemap.intake.edits): split, merge and the ids they give.
+    "refuse.split_how": ("请给出 --line WKT 或 --mu X 其中之一（不能都给，也不能都不给）", "give either --line WKT or --mu X, not both or neither"),
+    "refuse.carve_too_big": ("{zone}：{parcel} 面积 {measured} 亩，无法从中切出 {mu} 亩；请给出小于其面积的 --mu，或整块使用",
+                             "{zone}: {parcel} measures {measured} mu; cannot carve {mu} mu from it; give --mu less than its area, or use it whole"),
+    "refuse.sliver": (
+        "{zone}：地块 {parcel} 面积 {mu} 亩（{m2} 平方米）；这样分割会留下 {piece_mu} 亩（{piece_m2} 平方米）的一块，"
+        "小于每块至少 {min_mu} 亩（{min_m2} 平方米）；请换个位置分割，或保持整块",
+        "{zone}: parcel {parcel} measures {mu} mu ({m2} m²); this split would leave a piece of {piece_mu} mu ({piece_m2} m²), "
+        "under the {min_mu} mu ({min_m2} m²) a piece needs; cut elsewhere or leave it whole",
+    ),
+    "refuse.line_misses": ("{zone}：分割线没有到达地块 {parcel}，该地块在园区坐标系中位于 ({x0}, {y0})–({x1}, {y1}) 之内；请画线穿过该地块",
+                           "{zone}: the line does not reach parcel {parcel}, which lies within ({x0}, {y0})–({x1}, {y1}) in the zone's CRS; "
+                           "draw it across the parcel"),
+    "refuse.line_not_across": ("{zone}：分割线没有从一边到另一边穿过地块 {parcel}；请把线延长到两边之外",
+                               "{zone}: the line does not cross parcel {parcel} from edge to edge; extend it past both edges"),
+    "refuse.piece_in_parts": ("{zone}：这样分割 {parcel} 会留下分成几部分的一块；请改用 --line 分割",
+                              "{zone}: carving {parcel} this way leaves a piece in several parts; cut it with --line instead"),
+    "refuse.ids_count": ("--ids：分割得到 {pieces} 块，却给了 {ids} 个编号", "--ids: the cut makes {pieces} pieces but {ids} ids were given"),
+    "refuse.merge_two": ("请至少给出两个不同的地块编号来合并", "give at least two different parcel ids to merge"),
+    "refuse.merge_apart": ("{zone}：{apart} 与 {first} 没有共用边（只在角点相接不算）；只能合并相邻地块",
+                           "{zone}: {apart} shares no edge with {first} (touching at a corner is not enough); merge only adjacent parcels"),
+    "refuse.merge_differs": ("{zone}：无法合并 {field} 不同的地块（{listing}）；请先用 `zonemap set` 使其相同",
+                             "{zone}: cannot merge parcels whose {field} differs ({listing}); make them the same with `zonemap set` first"),
+    "refuse.parcel_is": ("{parcel} 为 {value}", "{parcel} is {value}"),
+    "refuse.list": ("{a}，{b}", "{a}, {b}"),
+    "refuse.empty": ("空", "empty"),
+    "refuse.id_unusable": ("{zone}：地块编号 {given!r} {problem}；请换一个", "{zone}: parcel id {given!r} {problem}; choose another"),
+    "refuse.id_blank": ("为空", "is blank"),
+    "refuse.id_used": ("{zone}：地块编号 {given!r} 已被使用；请换一个", "{zone}: parcel id {given!r} is already used; choose another"),
+    "refuse.id_reads_as": ("{zone}：地块编号 {given!r} 读作已使用的 {other!r}；请换一个",
+                           "{zone}: parcel id {given!r} reads as {other!r}, already used; choose another"),
     "refuse.not_finite_shape": (
         "{zone}：{layer} {ids} 的图形有非有限坐标（inf 或 NaN，由其他软件写入），无法绘制或量算；"
         "请在 QGIS 中重绘该要素或重新导入该图层（zonemap validate 会逐个列出）",

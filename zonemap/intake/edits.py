@@ -34,7 +34,7 @@ from zonemap.errors import ZonemapError
 from zonemap.intake.changes import zone_change
 from zonemap.intake.sources import read_source
 from zonemap.i18n import Phrase
-from zonemap.ids import id_key, id_problem, normalise_id
+from zonemap.ids import id_key, id_phrase, normalise_id
 from zonemap.limits import number_problem
 from zonemap.prospects import parse_date
 from zonemap.status import STATUSES, parse_status
@@ -99,12 +99,13 @@ def _fresh_ids(parcels: pd.DataFrame, wanted: list[str], zone) -> list[str]:
     ids = [normalise_id(pid) for pid in wanted]
     taken = {id_key(pid): pid for pid in parcels["parcel_id"].dropna().astype(str)}
     for given, pid in zip(wanted, ids):
-        problem = "is blank" if not pid else id_problem(pid)
+        problem = Phrase("refuse.id_blank") if not pid else id_phrase(pid)
         if problem:
-            raise EditError(f"{zone}: parcel id {given!r} {problem}; choose another")
+            raise EditError(code="refuse.id_unusable", zone=zone, given=given, problem=problem)
         if id_key(pid) in taken:
-            same = "is already used" if taken[id_key(pid)] == pid else f"reads as {taken[id_key(pid)]!r}, already used"
-            raise EditError(f"{zone}: parcel id {pid!r} {same}; choose another")
+            other = taken[id_key(pid)]
+            raise EditError(code="refuse.id_used", zone=zone, given=pid) if other == pid else EditError(
+                code="refuse.id_reads_as", zone=zone, given=pid, other=other)
         taken[id_key(pid)] = pid
     return ids
 
@@ -286,10 +287,7 @@ def _cutting_line(wkt: str, polygon, parcel_id: str, zone):
         raise EditError(f"--line {wkt[:40]}: has a coordinate that is not a finite number; {example}")
     if not cutter.intersects(polygon):
         x0, y0, x1, y1 = polygon.bounds
-        raise EditError(
-            f"{zone}: the line does not reach parcel {parcel_id}, which lies within "
-            f"({x0:.1f}, {y0:.1f})–({x1:.1f}, {y1:.1f}) in the zone's CRS; draw it across the parcel"
-        )
+        raise EditError(code="refuse.line_misses", zone=zone, parcel=parcel_id, x0=f"{x0:.1f}", y0=f"{y0:.1f}", x1=f"{x1:.1f}", y1=f"{y1:.1f}")
     return cutter
 
 
@@ -297,9 +295,9 @@ def _refuse_slivers(zone, parcel_id: str, area_m2: float, pieces_m2) -> None:
     smallest = float(min(pieces_m2))
     if smallest < to_m2(MIN_PIECE_MU, "mu"):
         raise EditError(
-            f"{zone}: parcel {parcel_id} measures {from_m2(area_m2, 'mu'):.4f} mu ({area_m2:,.1f} m²); this split would "
-            f"leave a piece of {from_m2(max(smallest, 0.0), 'mu'):.4f} mu ({max(smallest, 0.0):,.1f} m²), under the "
-            f"{MIN_PIECE_MU:g} mu ({to_m2(MIN_PIECE_MU, 'mu'):.1f} m²) a piece needs; cut elsewhere or leave it whole"
+            code="refuse.sliver", zone=zone, parcel=parcel_id, mu=f"{from_m2(area_m2, 'mu'):.4f}", m2=f"{area_m2:,.1f}",
+            piece_mu=f"{from_m2(max(smallest, 0.0), 'mu'):.4f}", piece_m2=f"{max(smallest, 0.0):,.1f}",
+            min_mu=f"{MIN_PIECE_MU:g}", min_m2=f"{to_m2(MIN_PIECE_MU, 'mu'):.1f}",
         )
 
 
@@ -323,7 +321,7 @@ def split_parcel(
     """
     zone = _zone_path(zone)
     if (line is None) == (mu is None):
-        raise EditError("give either --line WKT or --mu X, not both or neither")
+        raise EditError(code="refuse.split_how")
     _check_figure("--mu", mu, "area")
     parcel_id = normalise_id(parcel_id)
     with zone_change(zone, by=by) as change:
@@ -333,10 +331,7 @@ def split_parcel(
         area_m2 = float(areas_m2([polygon], parcels.crs)[0])
         if mu is not None:
             if to_m2(mu, "mu") >= area_m2:
-                raise EditError(
-                    f"{zone}: {parcel_id} measures {from_m2(area_m2, 'mu'):.2f} mu; cannot carve {mu:g} mu from it; "
-                    f"give --mu less than its area, or use it whole"
-                )
+                raise EditError(code="refuse.carve_too_big", zone=zone, parcel=parcel_id, measured=f"{from_m2(area_m2, 'mu'):.2f}", mu=f"{mu:g}")
             _refuse_slivers(zone, parcel_id, area_m2, [to_m2(mu, "mu"), area_m2 - to_m2(mu, "mu")])
             pieces = list(_carve(polygon, parcels.crs, mu, side)[:2])
             how = f"carved {mu:g} mu off the {side} side"
@@ -344,13 +339,13 @@ def split_parcel(
             pieces = list(shapely.get_parts(shapely.ops.split(polygon, _cutting_line(line, polygon, parcel_id, zone))))
             how = "cut along a line"
             if len(pieces) < 2:
-                raise EditError(f"{zone}: the line does not cross parcel {parcel_id} from edge to edge; extend it past both edges")
+                raise EditError(code="refuse.line_not_across", zone=zone, parcel=parcel_id)
             _refuse_slivers(zone, parcel_id, area_m2, areas_m2(pieces, parcels.crs))
         if any(shapely.get_num_geometries(p) > 1 for p in pieces):
-            raise EditError(f"{zone}: carving {parcel_id} this way leaves a piece in several parts; cut it with --line instead")
+            raise EditError(code="refuse.piece_in_parts", zone=zone, parcel=parcel_id)
         ids = new_ids or [f"{parcel_id}-{i + 1}" for i in range(len(pieces))]
         if len(ids) != len(pieces):
-            raise EditError(f"--ids: the cut makes {len(pieces)} pieces but {len(ids)} ids were given")
+            raise EditError(code="refuse.ids_count", pieces=len(pieces), ids=len(ids))
         others = parcels.drop(index=parcels.index[row])
         ids = _fresh_ids(others, ids, zone)
         children = gpd.GeoDataFrame(
@@ -432,7 +427,7 @@ def merge_parcels(zone: str | os.PathLike | Zone, parcel_ids: list[str], *, new_
     zone = _zone_path(zone)
     parcel_ids = [normalise_id(pid) for pid in parcel_ids]
     if len(set(parcel_ids)) < 2:
-        raise EditError("give at least two different parcel ids to merge")
+        raise EditError(code="refuse.merge_two")
     with zone_change(zone, by=by) as change:
         parcels = change.read("parcels")
         rows = [_parcel_row(parcels, pid, zone) for pid in parcel_ids]
@@ -440,8 +435,12 @@ def merge_parcels(zone: str | os.PathLike | Zone, parcel_ids: list[str], *, new_
         for field in ("status", "tenant"):
             values = chosen[field].fillna("").astype(str)
             if values.nunique() > 1:
-                listing = ", ".join(f"{pid} is {v or 'empty'}" for pid, v in zip(parcel_ids, values))
-                raise EditError(f"{zone}: cannot merge parcels whose {field} differs ({listing}); make them the same with `zonemap set` first")
+                listing = None
+                for pid, value in zip(parcel_ids, values):
+                    named = Phrase(f"problem.status.{value}") if field == "status" and value in STATUSES else value  # a status by its name
+                    shown = Phrase("refuse.parcel_is", {"parcel": pid, "value": named or Phrase("refuse.empty")})
+                    listing = shown if listing is None else Phrase("refuse.list", {"a": listing, "b": shown})
+                raise EditError(code="refuse.merge_differs", zone=zone, field=field, listing=listing)
         geoms = chosen.geometry.to_numpy()
         left, right, _ = shared_edges(metric_geometries(geoms, parcels.crs))
         linked = {0}
@@ -449,7 +448,7 @@ def merge_parcels(zone: str | os.PathLike | Zone, parcel_ids: list[str], *, new_
             linked |= {int(j) for i, j in zip(left, right) if i in linked} | {int(i) for i, j in zip(left, right) if j in linked}
         if len(linked) < len(rows):
             apart = ", ".join(parcel_ids[j] for j in range(len(rows)) if j not in linked)
-            raise EditError(f"{zone}: {apart} shares no edge with {parcel_ids[0]} (touching at a corner is not enough); merge only adjacent parcels")
+            raise EditError(code="refuse.merge_apart", zone=zone, apart=apart, first=parcel_ids[0])
         others = parcels.drop(index=parcels.index[rows])
         merged = chosen.iloc[[0]].copy()
         new_id = merged["parcel_id"] = _fresh_ids(others, [new_id], zone)[0]
