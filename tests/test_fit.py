@@ -305,3 +305,18 @@ def test_cli_remaining_when_nothing_fits_names_the_largest_site_group_and_all_la
     assert f"500.00 mu exceeds all remaining land ({remaining_mu:,.2f} mu)" in huge.stdout
     assert f"500.00 亩 超过全部剩余用地 {remaining_mu:,.2f} 亩" in cli("remaining", path, "--need", "500").stdout
     assert json.loads(cli("remaining", path, "--need", "500", "--json").stdout)["largest"]["exceeds_remaining"] is True
+
+
+def test_held_land_is_offered_only_when_asked_for_or_held_for_this_prospect(make_zone):
+    import pandas as pd
+
+    a, b = box(0, 0, 2 * W, H), box(2 * W, 0, 4 * W, H)  # 20 mu each: each fits alone
+    path = make_zone(boundary=shapely.box(*shapely.total_bounds([a, b])), parcels=[parcel("V1", a), parcel("V2", b)])
+    with store.transaction(path) as txn:
+        holds = pd.DataFrame({"parcel_id": ["V1"], "prospect": ["新材料项目"]}).reindex(columns=list(store.SCHEMA["holds"]))
+        txn.write("holds", holds.astype(store.SCHEMA["holds"]))
+    zone = zonemap.open(path)
+    assert [s["parcels"] for s in find_sites(zone, 15.0)] == [["V2"]]
+    assert [s["parcels"] for s in find_sites(zone, 15.0, prospect="别的项目")] == [["V2"]]
+    assert sorted(s["parcels"] for s in find_sites(zone, 15.0, include_held=True)) == [["V1"], ["V2"]]
+    assert sorted(s["parcels"] for s in find_sites(zone, 15.0, prospect="新材料项目")) == [["V1"], ["V2"]]
