@@ -656,6 +656,30 @@ _ERRORS: dict[str, tuple[str, str]] = {
 
 #: Refusals of input that would take unbounded work or cannot be read as a shape, and of files that cannot be written.
 _REFUSALS: dict[str, tuple[str, str]] = {
+    # Prospects and holds (zonemap.prospects).
+    "refuse.no_such": ("{zone}：没有{kind} {name!r}（{listing}）{hint}{fix}", "{zone}: no {kind} {name!r} ({listing}){hint}{fix}"),
+    "refuse.listing": ("共 {count} 个{kinds}：{names}{more}", "{count} {kinds}: {names}{more}"),
+    "refuse.listing_none": ("还没有{kinds}", "no {kinds} yet"),
+    "refuse.did_you_mean": ("；是不是 {names}？", "; did you mean {names}?"),
+    "refuse.or": ("{a} 或 {b}", "{a} or {b}"),
+    "refuse.add_prospect": ("；请用 `zonemap prospect add {zone} {name!r}` 添加", "; add it with `zonemap prospect add {zone} {name!r}`"),
+    "refuse.kind.prospect": ("意向项目", "prospect"),
+    "refuse.kinds.prospect": ("意向项目", "prospects"),
+    "refuse.kind.parcel": ("地块", "parcel"),
+    "refuse.kinds.parcel": ("地块", "parcels"),
+    "refuse.kind.hold": ("预留地块", "hold on parcel"),
+    "refuse.kinds.hold": ("预留地块", "hold on parcels"),
+    "refuse.prospect_exists": ("{zone}：意向项目 {name!r} 已登记；请用 `zonemap prospect set {zone} {name!r} …` 修改",
+                               "{zone}: prospect {name!r} is already recorded; change it with `zonemap prospect set {zone} {name!r} …`"),
+    "refuse.land_let": ("{zone}：地块 {parcel} 已由 {tenant} 入驻；请让 {name!r} 落在可用土地上",
+                        "{zone}: parcel {parcel} is already let to {tenant}; land {name!r} on available land"),
+    "refuse.land_held": ("{zone}：地块 {parcel} 已为 {other} 预留至 {until}；请先解除预留（`zonemap release {zone} {parcel}`）",
+                         "{zone}: parcel {parcel} is held for {other} until {until}; release it first (`zonemap release {zone} {parcel}`)"),
+    "refuse.hold_let": ("{zone}：地块 {parcel} 已由 {tenant} 入驻；只能预留可用土地",
+                        "{zone}: parcel {parcel} is let to {tenant}; only available land can be held"),
+    "refuse.already_held": ("{zone}：地块 {parcel} 已为 {other} 预留至 {until}；请先解除预留（`zonemap release {zone} {parcel}`）或预留其他地块",
+                            "{zone}: parcel {parcel} is already held for {other} until {until}; "
+                            "release it first (`zonemap release {zone} {parcel}`) or hold other land"),
     # Edits (zonemap.intake.edits): split, merge and the ids they give.
     "refuse.split_how": ("请给出 --line WKT 或 --mu X 其中之一（不能都给，也不能都不给）", "give either --line WKT or --mu X, not both or neither"),
     "refuse.carve_too_big": ("{zone}：{parcel} 面积 {measured} 亩，无法从中切出 {mu} 亩；请给出小于其面积的 --mu，或整块使用",

@@ -29,6 +29,7 @@ import pandas as pd
 
 from zonemap import store
 from zonemap.errors import ZonemapError
+from zonemap.i18n import Phrase
 from zonemap.intake.changes import Change, zone_change
 from zonemap.units import from_m2, share_by_area
 
@@ -107,11 +108,19 @@ def _clean(fields: dict[str, object]) -> dict[str, object]:
 
 
 def _missing(kind: str, name: str, known: list[str], zone) -> ProspectError:
+    """The error for a ``kind`` (prospect, parcel, hold) not among ``known``: how many there are, and the closest."""
     close = difflib.get_close_matches(name, known, n=2, cutoff=0.4)
-    listing = f"{len(known)} {kind}s: {', '.join(known[:6])}{'…' if len(known) > 6 else ''}" if known else f"no {kind}s yet"
-    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-    fix = f"; add it with `zonemap prospect add {zone} {name!r}`" if kind == "prospect" and not close else ""
-    return ProspectError(f"{zone}: no {kind} {name!r} ({listing}){hint}{fix}")
+    kinds = Phrase(f"refuse.kinds.{kind}")
+    if known:
+        listing = Phrase("refuse.listing", {"count": len(known), "kinds": kinds, "names": ", ".join(known[:6]), "more": "…" if len(known) > 6 else ""})
+    else:
+        listing = Phrase("refuse.listing_none", {"kinds": kinds})
+    names = repr(close[0]) if close else ""
+    for other in close[1:]:
+        names = Phrase("refuse.or", {"a": names, "b": repr(other)})
+    hint = Phrase("refuse.did_you_mean", {"names": names}) if close else ""
+    fix = Phrase("refuse.add_prospect", {"zone": zone, "name": name}) if kind == "prospect" and not close else ""
+    return ProspectError(code="refuse.no_such", zone=zone, kind=Phrase(f"refuse.kind.{kind}"), name=name, listing=listing, hint=hint, fix=fix)
 
 
 def _row(prospects: pd.DataFrame, name: str, zone) -> int:
@@ -177,7 +186,7 @@ def add_prospect(zone: str | os.PathLike, name: str, *, by: str | None = None, *
     with zone_change(zone, by=by) as change:
         prospects = change.read("prospects")
         if (prospects["name"].astype(str).str.strip() == name).any():
-            raise ProspectError(f"{zone}: prospect {name!r} is already recorded; change it with `zonemap prospect set {zone} {name!r} …`")
+            raise ProspectError(code="refuse.prospect_exists", zone=zone, name=name)
         if fields.get("parcel_id"):
             _parcel_rows(change.read("parcels"), [fields["parcel_id"]], zone)
         fields.setdefault("since", change.at.date().isoformat())
@@ -239,13 +248,10 @@ def land_prospect(zone: str | os.PathLike, name: str, parcel_ids: list[str], *, 
         for pid, r in zip(parcel_ids, rows):
             status, tenant = _value(parcels, r, "status"), _value(parcels, r, "tenant")
             if status == "tenant":
-                raise ProspectError(f"{zone}: parcel {pid} is already let to {tenant}; land {name!r} on available land")
+                raise ProspectError(code="refuse.land_let", zone=zone, parcel=pid, tenant=tenant, name=name)
             others = held[(held["parcel_id"] == pid) & (held["prospect"] != name)]
             if len(others):
-                raise ProspectError(
-                    f"{zone}: parcel {pid} is held for {others['prospect'].iloc[0]} until {others['until'].iloc[0]}; "
-                    f"release it first (`zonemap release {zone} {pid}`)"
-                )
+                raise ProspectError(code="refuse.land_held", zone=zone, parcel=pid, other=others["prospect"].iloc[0], until=others["until"].iloc[0])
         area = areas_m2(parcels.geometry.to_numpy()[rows], parcels.crs)
         investment = _value(prospects, row, "investment_wan")
         done = []
@@ -318,14 +324,11 @@ def hold_parcels(
         done = []
         for pid, r in zip(parcel_ids, _parcel_rows(parcels, parcel_ids, zone)):
             if _value(parcels, r, "status") == "tenant":
-                raise ProspectError(f"{zone}: parcel {pid} is let to {_value(parcels, r, 'tenant')}; only available land can be held")
+                raise ProspectError(code="refuse.hold_let", zone=zone, parcel=pid, tenant=_value(parcels, r, "tenant"))
             existing = np.flatnonzero((holds["parcel_id"] == pid).to_numpy())
             if len(existing) and holds["prospect"].iloc[existing[0]] != prospect:
                 other, other_until = holds["prospect"].iloc[existing[0]], holds["until"].iloc[existing[0]]
-                raise ProspectError(
-                    f"{zone}: parcel {pid} is already held for {other} until {other_until}; "
-                    f"release it first (`zonemap release {zone} {pid}`) or hold other land"
-                )
+                raise ProspectError(code="refuse.already_held", zone=zone, parcel=pid, other=other, until=other_until)
             if len(existing):
                 old = holds["until"].iloc[existing[0]]
                 if old != until:
@@ -356,7 +359,7 @@ def release_parcels(
             prospect = str(change.read("prospects")["name"].iloc[_row(change.read("prospects"), prospect, zone)])
         for pid in parcel_ids or []:
             if not (holds["parcel_id"] == pid).any():
-                raise _missing("hold on parcel", pid, holds["parcel_id"].astype(str).tolist(), zone)
+                raise _missing("hold", pid, holds["parcel_id"].astype(str).tolist(), zone)
 
         def which(frame: pd.DataFrame) -> pd.Series:
             chosen = frame["parcel_id"].isin(parcel_ids) if parcel_ids else pd.Series(True, index=frame.index)
