@@ -98,8 +98,10 @@ def test_the_library_refuses_what_the_cli_refuses(sample_copy):
 
 def test_a_cutting_line_with_infinite_coordinates_is_one_line(sample_copy):
     before = sample_copy.read_bytes()
-    result = invoke("split", sample_copy, "C03", "--line", "LINESTRING (-inf -inf, inf inf)")
+    result = invoke("split", sample_copy, "C03", "--line", "LINESTRING (-inf -inf, inf inf)", "--lang", "en")
     assert_one_line(result, 1, "--line", "not a finite number")
+    result = invoke("split", sample_copy, "C03", "--line", "LINESTRING (-inf -inf, inf inf)")
+    assert_one_line(result, 1, "--line LINESTRING (-inf -inf, inf inf)：有坐标不是有限数；请按园区坐标系给出，如 'LINESTRING (x1 y1, x2 y2)'")
     assert sample_copy.read_bytes() == before
 
 

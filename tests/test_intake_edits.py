@@ -279,6 +279,8 @@ def test_split_line_must_be_a_line_reaching_the_parcel(cli, sample_copy, line, w
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
     assert "give e.g. 'LINESTRING (x1 y1, x2 y2)'" in result.stderr or "draw it across the parcel" in result.stderr
+    chinese = cli("split", sample_copy, "C03", "--line", line).stderr
+    assert "请按园区坐标系给出，如 'LINESTRING (x1 y1, x2 y2)'" in chinese or "；请画线穿过该地块" in chinese
     assert file_bytes(sample_copy) == before
 
 

@@ -78,7 +78,7 @@ def parse_date(value: object, what: str) -> str:
     try:
         return date(*map(int, match.groups())).isoformat() if match else date.fromisoformat(str(value)).isoformat()
     except (ValueError, TypeError):
-        raise ProspectError(f"{what} {value}: not a date; write it as YYYY-MM-DD, e.g. 2026-12-31") from None
+        raise ProspectError(code="refuse.not_a_date", what=what, value=value) from None
 
 
 def _clean(fields: dict[str, object]) -> dict[str, object]:
@@ -98,7 +98,7 @@ def _clean(fields: dict[str, object]) -> dict[str, object]:
         elif kind == "number":
             number = float(value)
             if not number >= 0:
-                raise ProspectError(f"--{field.split('_')[0]} {value}: must be a number ≥ 0")
+                raise ProspectError(code="refuse.not_negative", option=f"--{field.split('_')[0]}", value=value)
             cleaned[field] = number
         elif kind == "date":
             cleaned[field] = parse_date(value, f"--{field}")
@@ -181,7 +181,7 @@ def add_prospect(zone: str | os.PathLike, name: str, *, by: str | None = None, *
     """
     name = name.strip()
     if not name:
-        raise ProspectError("a prospect needs a name (the investor or project, e.g. 惠实业有限公司)")
+        raise ProspectError(code="refuse.prospect_name")
     fields = {"stage": "intent", **_clean(fields)}
     with zone_change(zone, by=by) as change:
         prospects = change.read("prospects")
@@ -235,7 +235,7 @@ def land_prospect(zone: str | os.PathLike, name: str, parcel_ids: list[str], *, 
     from zonemap.areas import areas_m2
 
     if not parcel_ids:
-        raise ProspectError("give the parcels the prospect lands on, e.g. `zonemap prospect land ZONE 惠实业有限公司 B03 B04`")
+        raise ProspectError(code="refuse.land_parcels")
     with zone_change(zone, by=by) as change:
         prospects, parcels = change.read("prospects"), change.read("parcels")
         row = _row(prospects, name, zone)
@@ -352,7 +352,7 @@ def release_parcels(
 ) -> list[str]:
     """Release the holds on ``parcel_ids``, or every hold of ``prospect``; returns the parcels released."""
     if not parcel_ids and not prospect:
-        raise ProspectError("give the parcels to release, or --for PROSPECT to release all its holds")
+        raise ProspectError(code="refuse.release_what")
     with zone_change(zone, by=by) as change:
         holds = change.read("holds")
         if prospect:

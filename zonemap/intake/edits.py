@@ -275,16 +275,17 @@ def _carve(polygon, crs: CRS, mu: float, side: str):
 
 def _cutting_line(wkt: str, polygon, parcel_id: str, zone):
     """The ``--line`` as a LineString that reaches the parcel, or a one-line refusal."""
-    example = "give e.g. 'LINESTRING (x1 y1, x2 y2)' in the zone's CRS"
+    said = {"wkt": wkt[:40], "example": Phrase("refuse.line_example")}
     try:
         cutter = shapely.from_wkt(wkt)
     except (shapely.errors.GEOSException, TypeError, ValueError):
-        raise EditError(f"--line {wkt[:40]}: not valid WKT; {example}") from None
+        raise EditError(code="refuse.line_wkt", **said) from None
     if cutter is None or cutter.geom_type != "LineString" or cutter.is_empty:
-        kind = "an empty line" if cutter is not None and cutter.geom_type == "LineString" else f"a {getattr(cutter, 'geom_type', 'nothing')}"
-        raise EditError(f"--line {wkt[:40]}: is {kind}, not a line across the parcel; {example}")
+        empty = cutter is not None and cutter.geom_type == "LineString"
+        kind = Phrase("refuse.line_empty") if empty else Phrase("refuse.line_a", {"kind": getattr(cutter, "geom_type", "nothing")})
+        raise EditError(code="refuse.line_kind", kind=kind, **said)
     if not np.isfinite(shapely.get_coordinates(cutter)).all():
-        raise EditError(f"--line {wkt[:40]}: has a coordinate that is not a finite number; {example}")
+        raise EditError(code="refuse.line_finite", **said)
     if not cutter.intersects(polygon):
         x0, y0, x1, y1 = polygon.bounds
         raise EditError(code="refuse.line_misses", zone=zone, parcel=parcel_id, x0=f"{x0:.1f}", y0=f"{y0:.1f}", x1=f"{x1:.1f}", y1=f"{y1:.1f}")
@@ -526,18 +527,18 @@ def set_zone(zone: str | os.PathLike, *, by: str | None = None, **fields) -> lis
             wanted[field] = None
         elif ZONE_FIELDS[field] == "number":
             if not float(value) >= 0:
-                raise EditError(f"--{field.replace('_', '-')} {value}: must be a number ≥ 0")
+                raise EditError(code="refuse.not_negative", option=f"--{field.replace('_', '-')}", value=value)
             wanted[field] = float(value)
         elif ZONE_FIELDS[field] == "date":
             wanted[field] = parse_date(value, f"--{field.replace('_', '-')}")
         else:
             wanted[field] = str(value).strip()
     if wanted.get("name", "") is None:
-        raise EditError("--name: a zone needs a name; give one, e.g. --name 示例工业集中区")
+        raise EditError(code="refuse.zone_name")
     with zone_change(zone, by=by) as change:
         boundary = change.read("boundary")
         if len(boundary) != 1:
-            raise EditError(f"{zone}: the boundary has {len(boundary)} features, not 1; fix it (`zonemap validate {zone}`) before setting the zone's figures")
+            raise EditError(code="refuse.zone_boundary", zone=zone, count=len(boundary))
         changes = []
         for field, value in wanted.items():
             old = boundary[field].iloc[0]
