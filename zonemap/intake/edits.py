@@ -197,9 +197,11 @@ def set_parcel(
 
     Examples
     --------
-    >>> zone = set_parcel(path, "DK-06", status="vacant")  # doctest: +SKIP
-    >>> [(r["field"], r["old"], r["new"]) for r in zone.edit]  # doctest: +SKIP
-    [('status', 'tenant', 'vacant'), ('tenant', '某公司', None), ('investment_wan', '4000', None)]
+    >>> import shutil, tempfile, zonemap
+    >>> path = shutil.copy(zonemap.sample_path(), tempfile.mkdtemp())
+    >>> zone = set_parcel(path, "A01", status="vacant")
+    >>> [(r["field"], r["old"], r["new"]) for r in zone.edit]
+    [('status', 'tenant', 'vacant'), ('tenant', '厚翔服装厂', None), ('investment_wan', '1000', None)]
     """
     zone = _zone_path(zone)
     _check_figure("--investment", investment, "wan", positive=False)
