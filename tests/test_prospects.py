@@ -119,6 +119,8 @@ def held_zone(tmp_path_factory):
          ": parcel P1 is let to 厚翔服装厂; only available land can be held\n"),
         (("hold", "{zone}", "P2", "--for", "乙公司", "--until", "2099-01-01"), "：地块 P2 已为 甲公司 预留至 2099-12-31；请先解除预留",
          ": parcel P2 is already held for 甲公司 until 2099-12-31; release it first"),
+        (("prospect", "set", "{zone}", "乙公司", "--stage", "landed"), "--stage landed：请用 `zonemap prospect land ",
+         "--stage landed: use `zonemap prospect land "),
         (("prospect", "land", "{zone}", "乙公司", "P2"), "：地块 P2 已为 甲公司 预留至 2099-12-31；请先解除预留",
          ": parcel P2 is held for 甲公司 until 2099-12-31; release it first"),
     ],

@@ -107,6 +107,11 @@ def _clean(fields: dict[str, object]) -> dict[str, object]:
     return cleaned
 
 
+def _stage(stage: str) -> Phrase | str:
+    """A closed stage by its name in the sentence's language (a value the table does not know, as stored)."""
+    return Phrase(f"refuse.stage.{stage}") if stage in ("landed", "dropped") else stage
+
+
 def _missing(kind: str, name: str, known: list[str], zone) -> ProspectError:
     """The error for a ``kind`` (prospect, parcel, hold) not among ``known``: how many there are, and the closest."""
     close = difflib.get_close_matches(name, known, n=2, cutoff=0.4)
@@ -205,7 +210,7 @@ def set_prospect(zone: str | os.PathLike, name: str, *, by: str | None = None, *
     """
     fields = _clean(fields)
     if fields.get("stage") == "landed":
-        raise ProspectError(f"--stage landed: use `zonemap prospect land {zone} {name!r} PARCEL…`, which also lets it the parcels")
+        raise ProspectError(code="refuse.set_landed", zone=zone, name=name)
     with zone_change(zone, by=by) as change:
         prospects = change.read("prospects")
         row = _row(prospects, name, zone)
@@ -242,7 +247,7 @@ def land_prospect(zone: str | os.PathLike, name: str, parcel_ids: list[str], *, 
         name = str(prospects["name"].iloc[row])
         stage = _value(prospects, row, "stage")
         if stage not in OPEN_STAGES:
-            raise ProspectError(f"{zone}: prospect {name!r} is {stage}; only a prospect at intent, negotiating or signed can land")
+            raise ProspectError(code="refuse.closed_land", zone=zone, name=name, stage=_stage(stage))
         rows = _parcel_rows(parcels, parcel_ids, zone)
         held = change.read("holds")
         for pid, r in zip(parcel_ids, rows):
@@ -320,7 +325,7 @@ def hold_parcels(
         prospect = str(prospects["name"].iloc[row])
         stage = _value(prospects, row, "stage")
         if stage not in OPEN_STAGES:
-            raise ProspectError(f"{zone}: prospect {prospect!r} is {stage}; land is held only for a prospect at intent, negotiating or signed")
+            raise ProspectError(code="refuse.closed_hold", zone=zone, name=prospect, stage=_stage(stage))
         done = []
         for pid, r in zip(parcel_ids, _parcel_rows(parcels, parcel_ids, zone)):
             if _value(parcels, r, "status") == "tenant":

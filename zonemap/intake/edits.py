@@ -139,7 +139,7 @@ def init_zone(
         return _edited(location, rows)
     zone = Path(zone)
     if zone.suffix.lower() != ".gpkg":
-        raise EditError(f"{zone}: a zone is a GeoPackage and its name must end in .gpkg; e.g. `zonemap init {zone.with_suffix('.gpkg')} --boundary …`")
+        raise EditError(code="refuse.zone_suffix", zone=zone, suggested=zone.with_suffix(".gpkg"))
     return _edited(zone, _init(zone, zone.stem, boundary_source, name=name, planned_mu=planned_mu, crs=crs, by=by))
 
 
@@ -148,11 +148,11 @@ def _init(zone: Path, zone_id: str, boundary_source, *, name, planned_mu, crs, b
     source = read_source(boundary_source, target="boundary", crs=crs)
     geoms = source.frame.geometry.to_numpy()
     if len(geoms) == 0:
-        raise EditError(f"{source.path}: has no features; a zone boundary must be one or more valid polygons")
+        raise EditError(code="refuse.boundary_empty", source=source.path)
     polygonal = np.isin(shapely.get_type_id(geoms), [3, 6]) & shapely.is_valid(geoms) & ~shapely.is_empty(geoms)
     if not polygonal.any() or not polygonal.all():
         bad = np.flatnonzero(~polygonal)[0] if len(geoms) else 0
-        raise EditError(f"{source.path}: feature {bad + 1} is not a valid polygon; a zone boundary must be one or more valid polygons")
+        raise EditError(code="refuse.boundary_invalid", source=source.path, feature=bad + 1)
     outline = gpd.GeoSeries([shapely.union_all(geoms)], crs=source.crs)
     zone_crs = source.crs if source.crs.is_projected else gauss_kruger_crs(outline)
     boundary = gpd.GeoDataFrame(
@@ -174,7 +174,7 @@ def gauss_kruger_crs(outline: gpd.GeoSeries) -> CRS:
     lon = float(outline.to_crs("EPSG:4490").union_all().centroid.x)
     zone_number = int(round(lon / 3))
     if not 25 <= zone_number <= 45:
-        raise EditError(f"the boundary lies at longitude {lon:.2f}, outside China's Gauss-Krüger zones; give a projected boundary file")
+        raise EditError(code="refuse.boundary_far", lon=f"{lon:.2f}")
     return CRS.from_epsg(4513 + zone_number - 25)  # EPSG:4513 is zone 25 (75°E) … EPSG:4533 zone 45
 
 
