@@ -366,3 +366,27 @@ def test_merge_sums_the_investment_of_one_tenants_parcels(cli, make_zone):
     assert result.stdout == f"T12: {m2 / MU_M2:.2f} mu ({m2:,.1f} m²) from T1, T2, investment 750.50 ×10⁴ yuan\n"
     mixed = cli("merge", path, "T12", "T3", "--id", "X", "--lang", "en")  # another tenant: refused, nothing summed
     assert mixed.returncode == 1 and "tenant differs" in mixed.stderr
+
+
+def test_edit_refusals_read_wholly_in_the_chosen_language(cli, sample_copy):
+    """Each refusal in Chinese and in English (written out by hand); the zone untouched."""
+    assert cli("prospect", "set", sample_copy, "天有限公司", "--stage", "dropped").returncode == 0
+    before = file_bytes(sample_copy)
+    zone = str(sample_copy)
+    cases = [
+        (["split", zone, "C03", "--mu", "5", "--ids", "A,B,C"],
+         "--ids：分割得到 2 块，却给了 3 个编号", "--ids: the cut makes 2 pieces but 3 ids were given"),
+        (["merge", zone, "C01", "C01", "--id", "X"], "请至少给出两个不同的地块编号来合并", "give at least two different parcel ids to merge"),
+        (["zone", "set", zone, "--name="], "--name：园区需要名称；请给出，如 --name 示例工业集中区",
+         "--name: a zone needs a name; give one, e.g. --name 示例工业集中区"),
+        (["hold", zone, "C03", "--for", "天有限公司", "--until", "2099-01-01"],
+         f"{zone}：意向项目 '天有限公司' 已放弃；只能为意向、洽谈中或已签约的项目预留土地",
+         f"{zone}: prospect '天有限公司' is dropped; land is held only for a prospect at intent, negotiating or signed"),
+        (["prospect", "land", zone, "天有限公司", "C03"], f"{zone}：意向项目 '天有限公司' 已放弃；只有意向、洽谈中或已签约的项目才能落地",
+         f"{zone}: prospect '天有限公司' is dropped; only a prospect at intent, negotiating or signed can land"),
+    ]
+    for args, chinese, english in cases:
+        for lang, expected in (("zh", chinese), ("en", english)):
+            result = cli(*args, "--lang", lang)
+            assert (result.returncode, result.stderr) == (1, f"Error: {expected}\n")
+    assert file_bytes(sample_copy) == before
