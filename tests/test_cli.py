@@ -213,6 +213,8 @@ def test_a_folder_is_refused_like_a_missing_file(cli, sample_copy, tmp_path, com
 
 
 def test_init_refuses_a_name_that_is_not_gpkg(cli, sample_copy, tmp_path):
-    result = cli("init", tmp_path / "zone.txt", "--boundary", sample_copy)
+    result = cli("init", tmp_path / "zone.txt", "--boundary", sample_copy, "--lang", "en")
     assert result.returncode == 1 and "must end in .gpkg" in _one_line(result) and "RuntimeWarning" not in result.stderr
+    result = cli("init", tmp_path / "zone.txt", "--boundary", sample_copy)
+    assert f"{tmp_path / 'zone.txt'}：园区文件是 GeoPackage，文件名须以 .gpkg 结尾；如 `zonemap init {tmp_path / 'zone.gpkg'} --boundary …`" in _one_line(result)
     assert not (tmp_path / "zone.txt").exists()

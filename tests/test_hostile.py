@@ -98,8 +98,10 @@ def test_the_library_refuses_what_the_cli_refuses(sample_copy):
 
 def test_a_cutting_line_with_infinite_coordinates_is_one_line(sample_copy):
     before = sample_copy.read_bytes()
-    result = invoke("split", sample_copy, "C03", "--line", "LINESTRING (-inf -inf, inf inf)")
+    result = invoke("split", sample_copy, "C03", "--line", "LINESTRING (-inf -inf, inf inf)", "--lang", "en")
     assert_one_line(result, 1, "--line", "not a finite number")
+    result = invoke("split", sample_copy, "C03", "--line", "LINESTRING (-inf -inf, inf inf)")
+    assert_one_line(result, 1, "--line LINESTRING (-inf -inf, inf inf)：有坐标不是有限数；请按园区坐标系给出，如 'LINESTRING (x1 y1, x2 y2)'")
     assert sample_copy.read_bytes() == before
 
 
@@ -333,10 +335,11 @@ def test_temporary_names_are_shown_as_the_file_they_stand_for():
 
 def test_look_alike_ids_from_split_are_refused_naming_both_spellings(sample_copy):
     before = sample_copy.read_bytes()
-    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", " C04 , c04"), 1, "'C04' is already used")
-    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,x1"), 1, "'x1' reads as 'X1'")
-    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,X\u200b2"), 1, "invisible or control character (\\u200b)")
-    assert_one_line(invoke("merge", sample_copy, "C04", "C05", "--id", "ｃ０３"), 1, "'c03' reads as 'C03'")
+    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", " C04 , c04", "--lang", "en"), 1, "'C04' is already used")
+    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,x1", "--lang", "en"), 1, "'x1' reads as 'X1'")
+    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,x1"), 1, "地块编号 'x1' 读作已使用的 'X1'；请换一个")
+    assert_one_line(invoke("split", sample_copy, "C03", "--mu", "5", "--ids", "X1,X\u200b2"), 1, "含有不可见字符或控制字符（\\u200b）")
+    assert_one_line(invoke("merge", sample_copy, "C04", "C05", "--id", "ｃ０３", "--lang", "en"), 1, "'c03' reads as 'C03'")
     assert sample_copy.read_bytes() == before
 
 

@@ -145,9 +145,11 @@ def test_merge_adjacent_parcels_and_refuse_corner_or_mixed(cli, sample_copy):
     expected = geodesic_areas_m2([parcels.loc["B03"].geometry, parcels.loc["B04"].geometry], parcels.crs).sum()
     before = file_bytes(sample_copy)
     corner = cli("merge", sample_copy, "C01", "C03", "--id", "X")  # across a road: no shared edge
-    assert corner.returncode == 1 and "shares no edge" in corner.stderr
+    assert corner.returncode == 1 and corner.stderr == f"Error: {sample_copy}：C03 与 C01 没有共用边（只在角点相接不算）；只能合并相邻地块\n"
     mixed = cli("merge", sample_copy, "A01", "A02", "--id", "X")
-    assert mixed.returncode == 1 and "status differs" in mixed.stderr
+    assert mixed.returncode == 1 and "：无法合并 status 不同的地块（A01 为 已入驻，A02 为 已开发待入驻）；请先用 `zonemap set` 使其相同\n" in mixed.stderr
+    mixed = cli("merge", sample_copy, "A01", "A02", "--id", "X", "--lang", "en")
+    assert ": cannot merge parcels whose status differs (A01 is tenant, A02 is developed); make them the same with `zonemap set` first\n" in mixed.stderr
     assert file_bytes(sample_copy) == before
 
     result = cli("merge", sample_copy, "B03", "B04", "--id", "B34", "--by", "王工")
@@ -168,7 +170,7 @@ def test_merge_refuses_parcels_touching_only_at_a_corner(cli, make_zone):
             {"parcel_id": "NE", "status": "vacant", "geometry": shapely.box(x0 + 100, y0 + 100, x0 + 200, y0 + 200)},
         ],
     )
-    result = cli("merge", zone, "SW", "NE", "--id", "X")
+    result = cli("merge", zone, "SW", "NE", "--id", "X", "--lang", "en")
     assert result.returncode == 1 and "corner" in result.stderr
 
 
@@ -239,9 +241,10 @@ def test_split_refuses_to_carve_more_than_the_parcel(cli, sample_copy, mu):
     area_mu = geodesic_areas_m2([c03.geometry], _parcels(sample_copy).crs)[0] / MU_M2
     assert float(mu) >= area_mu  # the sample's C03 is 29.95 mu
     before = file_bytes(sample_copy)
-    result = cli("split", sample_copy, "C03", "--mu", mu)
+    result = cli("split", sample_copy, "C03", "--mu", mu, "--lang", "en")
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert f"C03 measures {area_mu:.2f} mu; cannot carve {mu} mu from it" in result.stderr
+    assert f"C03 面积 {area_mu:.2f} 亩，无法从中切出 {mu} 亩；请给出小于其面积的 --mu，或整块使用\n" in cli("split", sample_copy, "C03", "--mu", mu).stderr
     assert "leave a piece" not in result.stderr
     assert file_bytes(sample_copy) == before
 
@@ -259,7 +262,7 @@ def test_split_refuses_slivers(cli, sample_copy, how):
         "line": ["--line", f"LINESTRING ({x0 + 0.05} {y0 - 5}, {x0 + 0.05} {y1 + 5})"],  # a 5 cm strip
     }[how]
     before = file_bytes(sample_copy)
-    result = cli("split", sample_copy, "C03", *args)
+    result = cli("split", sample_copy, "C03", *args, "--lang", "en")
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert f"measures {area_m2 / MU_M2:.4f} mu" in result.stderr and f"{MIN_PIECE_MU:g} mu" in result.stderr
     assert file_bytes(sample_copy) == before
@@ -272,10 +275,12 @@ def test_split_refuses_slivers(cli, sample_copy, how):
 )
 def test_split_line_must_be_a_line_reaching_the_parcel(cli, sample_copy, line, words):
     before = file_bytes(sample_copy)
-    result = cli("split", sample_copy, "C03", "--line", line)
+    result = cli("split", sample_copy, "C03", "--line", line, "--lang", "en")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
     assert "give e.g. 'LINESTRING (x1 y1, x2 y2)'" in result.stderr or "draw it across the parcel" in result.stderr
+    chinese = cli("split", sample_copy, "C03", "--line", line).stderr
+    assert "请按园区坐标系给出，如 'LINESTRING (x1 y1, x2 y2)'" in chinese or "；请画线穿过该地块" in chinese
     assert file_bytes(sample_copy) == before
 
 
@@ -359,5 +364,29 @@ def test_merge_sums_the_investment_of_one_tenants_parcels(cli, make_zone):
     assert parcels.loc["T12", "investment_wan"] == 750.5  # 300 + 450.5
     m2 = geodesic_areas_m2([parcels.loc["T12"].geometry], parcels.crs)[0]
     assert result.stdout == f"T12: {m2 / MU_M2:.2f} mu ({m2:,.1f} m²) from T1, T2, investment 750.50 ×10⁴ yuan\n"
-    mixed = cli("merge", path, "T12", "T3", "--id", "X")  # another tenant: refused, nothing summed
+    mixed = cli("merge", path, "T12", "T3", "--id", "X", "--lang", "en")  # another tenant: refused, nothing summed
     assert mixed.returncode == 1 and "tenant differs" in mixed.stderr
+
+
+def test_edit_refusals_read_wholly_in_the_chosen_language(cli, sample_copy):
+    """Each refusal in Chinese and in English (written out by hand); the zone untouched."""
+    assert cli("prospect", "set", sample_copy, "天有限公司", "--stage", "dropped").returncode == 0
+    before = file_bytes(sample_copy)
+    zone = str(sample_copy)
+    cases = [
+        (["split", zone, "C03", "--mu", "5", "--ids", "A,B,C"],
+         "--ids：分割得到 2 块，却给了 3 个编号", "--ids: the cut makes 2 pieces but 3 ids were given"),
+        (["merge", zone, "C01", "C01", "--id", "X"], "请至少给出两个不同的地块编号来合并", "give at least two different parcel ids to merge"),
+        (["zone", "set", zone, "--name="], "--name：园区需要名称；请给出，如 --name 示例工业集中区",
+         "--name: a zone needs a name; give one, e.g. --name 示例工业集中区"),
+        (["hold", zone, "C03", "--for", "天有限公司", "--until", "2099-01-01"],
+         f"{zone}：意向项目 '天有限公司' 已放弃；只能为意向、洽谈中或已签约的项目预留土地",
+         f"{zone}: prospect '天有限公司' is dropped; land is held only for a prospect at intent, negotiating or signed"),
+        (["prospect", "land", zone, "天有限公司", "C03"], f"{zone}：意向项目 '天有限公司' 已放弃；只有意向、洽谈中或已签约的项目才能落地",
+         f"{zone}: prospect '天有限公司' is dropped; only a prospect at intent, negotiating or signed can land"),
+    ]
+    for args, chinese, english in cases:
+        for lang, expected in (("zh", chinese), ("en", english)):
+            result = cli(*args, "--lang", lang)
+            assert (result.returncode, result.stderr) == (1, f"Error: {expected}\n")
+    assert file_bytes(sample_copy) == before

@@ -110,21 +110,29 @@ def held_zone(tmp_path_factory):
 
 
 @pytest.mark.parametrize(
-    ("args", "expected"),
+    ("args", "chinese", "english"),
     [
-        (("hold", "{zone}", "P3", "--for", "丙公司", "--until", "2099-01-01"), "no prospect '丙公司'"),
-        (("hold", "{zone}", "P1", "--for", "甲公司", "--until", "2099-01-01"), "parcel P1 is let to 厚翔服装厂"),
-        (("hold", "{zone}", "P2", "--for", "乙公司", "--until", "2099-01-01"), "parcel P2 is already held for 甲公司 until 2099-12-31"),
-        (("prospect", "land", "{zone}", "乙公司", "P2"), "parcel P2 is held for 甲公司"),
+        (("hold", "{zone}", "P3", "--for", "丙公司", "--until", "2099-01-01"),
+         "：没有意向项目 '丙公司'（共 2 个意向项目：甲公司, 乙公司）；是不是 '甲公司' 或 '乙公司'？\n",
+         ": no prospect '丙公司' (2 prospects: 甲公司, 乙公司); did you mean '甲公司' or '乙公司'?\n"),
+        (("hold", "{zone}", "P1", "--for", "甲公司", "--until", "2099-01-01"), "：地块 P1 已由 厚翔服装厂 入驻；只能预留可用土地\n",
+         ": parcel P1 is let to 厚翔服装厂; only available land can be held\n"),
+        (("hold", "{zone}", "P2", "--for", "乙公司", "--until", "2099-01-01"), "：地块 P2 已为 甲公司 预留至 2099-12-31；请先解除预留",
+         ": parcel P2 is already held for 甲公司 until 2099-12-31; release it first"),
+        (("prospect", "set", "{zone}", "乙公司", "--stage", "landed"), "--stage landed：请用 `zonemap prospect land ",
+         "--stage landed: use `zonemap prospect land "),
+        (("prospect", "land", "{zone}", "乙公司", "P2"), "：地块 P2 已为 甲公司 预留至 2099-12-31；请先解除预留",
+         ": parcel P2 is held for 甲公司 until 2099-12-31; release it first"),
     ],
 )
-def test_refusals_are_one_line_and_leave_the_zone_byte_identical(cli, held_zone, tmp_path, args, expected):
+def test_refusals_are_one_line_and_leave_the_zone_byte_identical(cli, held_zone, tmp_path, args, chinese, english):
     zone = shutil.copy(held_zone, tmp_path / "zone.gpkg")
     before = file_bytes(zone)
-    result = cli(*(str(zone) if a == "{zone}" else a for a in args))
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert expected in result.stderr and "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    for lang, expected in (("zh", chinese), ("en", english)):
+        result = cli(*(str(zone) if a == "{zone}" else a for a in args), "--lang", lang)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert expected in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
     assert file_bytes(zone) == before
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from zonemap import store
 from zonemap.errors import ZonemapError
+from zonemap.i18n import Phrase
 from zonemap.intake.changes import Change, zone_change
 from zonemap.units import from_m2, share_by_area
 
@@ -77,7 +78,7 @@ def parse_date(value: object, what: str) -> str:
     try:
         return date(*map(int, match.groups())).isoformat() if match else date.fromisoformat(str(value)).isoformat()
     except (ValueError, TypeError):
-        raise ProspectError(f"{what} {value}: not a date; write it as YYYY-MM-DD, e.g. 2026-12-31") from None
+        raise ProspectError(code="refuse.not_a_date", what=what, value=value) from None
 
 
 def _clean(fields: dict[str, object]) -> dict[str, object]:
@@ -97,7 +98,7 @@ def _clean(fields: dict[str, object]) -> dict[str, object]:
         elif kind == "number":
             number = float(value)
             if not number >= 0:
-                raise ProspectError(f"--{field.split('_')[0]} {value}: must be a number ≥ 0")
+                raise ProspectError(code="refuse.not_negative", option=f"--{field.split('_')[0]}", value=value)
             cleaned[field] = number
         elif kind == "date":
             cleaned[field] = parse_date(value, f"--{field}")
@@ -106,12 +107,25 @@ def _clean(fields: dict[str, object]) -> dict[str, object]:
     return cleaned
 
 
+def _stage(stage: str) -> Phrase | str:
+    """A closed stage by its name in the sentence's language (a value the table does not know, as stored)."""
+    return Phrase(f"refuse.stage.{stage}") if stage in ("landed", "dropped") else stage
+
+
 def _missing(kind: str, name: str, known: list[str], zone) -> ProspectError:
+    """The error for a ``kind`` (prospect, parcel, hold) not among ``known``: how many there are, and the closest."""
     close = difflib.get_close_matches(name, known, n=2, cutoff=0.4)
-    listing = f"{len(known)} {kind}s: {', '.join(known[:6])}{'…' if len(known) > 6 else ''}" if known else f"no {kind}s yet"
-    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-    fix = f"; add it with `zonemap prospect add {zone} {name!r}`" if kind == "prospect" and not close else ""
-    return ProspectError(f"{zone}: no {kind} {name!r} ({listing}){hint}{fix}")
+    kinds = Phrase(f"refuse.kinds.{kind}")
+    if known:
+        listing = Phrase("refuse.listing", {"count": len(known), "kinds": kinds, "names": ", ".join(known[:6]), "more": "…" if len(known) > 6 else ""})
+    else:
+        listing = Phrase("refuse.listing_none", {"kinds": kinds})
+    names = repr(close[0]) if close else ""
+    for other in close[1:]:
+        names = Phrase("refuse.or", {"a": names, "b": repr(other)})
+    hint = Phrase("refuse.did_you_mean", {"names": names}) if close else ""
+    fix = Phrase("refuse.add_prospect", {"zone": zone, "name": name}) if kind == "prospect" and not close else ""
+    return ProspectError(code="refuse.no_such", zone=zone, kind=Phrase(f"refuse.kind.{kind}"), name=name, listing=listing, hint=hint, fix=fix)
 
 
 def _row(prospects: pd.DataFrame, name: str, zone) -> int:
@@ -172,12 +186,12 @@ def add_prospect(zone: str | os.PathLike, name: str, *, by: str | None = None, *
     """
     name = name.strip()
     if not name:
-        raise ProspectError("a prospect needs a name (the investor or project, e.g. 惠实业有限公司)")
+        raise ProspectError(code="refuse.prospect_name")
     fields = {"stage": "intent", **_clean(fields)}
     with zone_change(zone, by=by) as change:
         prospects = change.read("prospects")
         if (prospects["name"].astype(str).str.strip() == name).any():
-            raise ProspectError(f"{zone}: prospect {name!r} is already recorded; change it with `zonemap prospect set {zone} {name!r} …`")
+            raise ProspectError(code="refuse.prospect_exists", zone=zone, name=name)
         if fields.get("parcel_id"):
             _parcel_rows(change.read("parcels"), [fields["parcel_id"]], zone)
         fields.setdefault("since", change.at.date().isoformat())
@@ -196,7 +210,7 @@ def set_prospect(zone: str | os.PathLike, name: str, *, by: str | None = None, *
     """
     fields = _clean(fields)
     if fields.get("stage") == "landed":
-        raise ProspectError(f"--stage landed: use `zonemap prospect land {zone} {name!r} PARCEL…`, which also lets it the parcels")
+        raise ProspectError(code="refuse.set_landed", zone=zone, name=name)
     with zone_change(zone, by=by) as change:
         prospects = change.read("prospects")
         row = _row(prospects, name, zone)
@@ -226,26 +240,23 @@ def land_prospect(zone: str | os.PathLike, name: str, parcel_ids: list[str], *, 
     from zonemap.areas import areas_m2
 
     if not parcel_ids:
-        raise ProspectError("give the parcels the prospect lands on, e.g. `zonemap prospect land ZONE 惠实业有限公司 B03 B04`")
+        raise ProspectError(code="refuse.land_parcels")
     with zone_change(zone, by=by) as change:
         prospects, parcels = change.read("prospects"), change.read("parcels")
         row = _row(prospects, name, zone)
         name = str(prospects["name"].iloc[row])
         stage = _value(prospects, row, "stage")
         if stage not in OPEN_STAGES:
-            raise ProspectError(f"{zone}: prospect {name!r} is {stage}; only a prospect at intent, negotiating or signed can land")
+            raise ProspectError(code="refuse.closed_land", zone=zone, name=name, stage=_stage(stage))
         rows = _parcel_rows(parcels, parcel_ids, zone)
         held = change.read("holds")
         for pid, r in zip(parcel_ids, rows):
             status, tenant = _value(parcels, r, "status"), _value(parcels, r, "tenant")
             if status == "tenant":
-                raise ProspectError(f"{zone}: parcel {pid} is already let to {tenant}; land {name!r} on available land")
+                raise ProspectError(code="refuse.land_let", zone=zone, parcel=pid, tenant=tenant, name=name)
             others = held[(held["parcel_id"] == pid) & (held["prospect"] != name)]
             if len(others):
-                raise ProspectError(
-                    f"{zone}: parcel {pid} is held for {others['prospect'].iloc[0]} until {others['until'].iloc[0]}; "
-                    f"release it first (`zonemap release {zone} {pid}`)"
-                )
+                raise ProspectError(code="refuse.land_held", zone=zone, parcel=pid, other=others["prospect"].iloc[0], until=others["until"].iloc[0])
         area = areas_m2(parcels.geometry.to_numpy()[rows], parcels.crs)
         investment = _value(prospects, row, "investment_wan")
         done = []
@@ -314,18 +325,15 @@ def hold_parcels(
         prospect = str(prospects["name"].iloc[row])
         stage = _value(prospects, row, "stage")
         if stage not in OPEN_STAGES:
-            raise ProspectError(f"{zone}: prospect {prospect!r} is {stage}; land is held only for a prospect at intent, negotiating or signed")
+            raise ProspectError(code="refuse.closed_hold", zone=zone, name=prospect, stage=_stage(stage))
         done = []
         for pid, r in zip(parcel_ids, _parcel_rows(parcels, parcel_ids, zone)):
             if _value(parcels, r, "status") == "tenant":
-                raise ProspectError(f"{zone}: parcel {pid} is let to {_value(parcels, r, 'tenant')}; only available land can be held")
+                raise ProspectError(code="refuse.hold_let", zone=zone, parcel=pid, tenant=_value(parcels, r, "tenant"))
             existing = np.flatnonzero((holds["parcel_id"] == pid).to_numpy())
             if len(existing) and holds["prospect"].iloc[existing[0]] != prospect:
                 other, other_until = holds["prospect"].iloc[existing[0]], holds["until"].iloc[existing[0]]
-                raise ProspectError(
-                    f"{zone}: parcel {pid} is already held for {other} until {other_until}; "
-                    f"release it first (`zonemap release {zone} {pid}`) or hold other land"
-                )
+                raise ProspectError(code="refuse.already_held", zone=zone, parcel=pid, other=other, until=other_until)
             if len(existing):
                 old = holds["until"].iloc[existing[0]]
                 if old != until:
@@ -349,14 +357,14 @@ def release_parcels(
 ) -> list[str]:
     """Release the holds on ``parcel_ids``, or every hold of ``prospect``; returns the parcels released."""
     if not parcel_ids and not prospect:
-        raise ProspectError("give the parcels to release, or --for PROSPECT to release all its holds")
+        raise ProspectError(code="refuse.release_what")
     with zone_change(zone, by=by) as change:
         holds = change.read("holds")
         if prospect:
             prospect = str(change.read("prospects")["name"].iloc[_row(change.read("prospects"), prospect, zone)])
         for pid in parcel_ids or []:
             if not (holds["parcel_id"] == pid).any():
-                raise _missing("hold on parcel", pid, holds["parcel_id"].astype(str).tolist(), zone)
+                raise _missing("hold", pid, holds["parcel_id"].astype(str).tolist(), zone)
 
         def which(frame: pd.DataFrame) -> pd.Series:
             chosen = frame["parcel_id"].isin(parcel_ids) if parcel_ids else pd.Series(True, index=frame.index)

@@ -34,7 +34,7 @@ from zonemap.errors import ZonemapError
 from zonemap.intake.changes import zone_change
 from zonemap.intake.sources import read_source
 from zonemap.i18n import Phrase
-from zonemap.ids import id_key, id_problem, normalise_id
+from zonemap.ids import id_key, id_phrase, normalise_id
 from zonemap.limits import number_problem
 from zonemap.prospects import parse_date
 from zonemap.status import STATUSES, parse_status
@@ -99,12 +99,13 @@ def _fresh_ids(parcels: pd.DataFrame, wanted: list[str], zone) -> list[str]:
     ids = [normalise_id(pid) for pid in wanted]
     taken = {id_key(pid): pid for pid in parcels["parcel_id"].dropna().astype(str)}
     for given, pid in zip(wanted, ids):
-        problem = "is blank" if not pid else id_problem(pid)
+        problem = Phrase("refuse.id_blank") if not pid else id_phrase(pid)
         if problem:
-            raise EditError(f"{zone}: parcel id {given!r} {problem}; choose another")
+            raise EditError(code="refuse.id_unusable", zone=zone, given=given, problem=problem)
         if id_key(pid) in taken:
-            same = "is already used" if taken[id_key(pid)] == pid else f"reads as {taken[id_key(pid)]!r}, already used"
-            raise EditError(f"{zone}: parcel id {pid!r} {same}; choose another")
+            other = taken[id_key(pid)]
+            raise EditError(code="refuse.id_used", zone=zone, given=pid) if other == pid else EditError(
+                code="refuse.id_reads_as", zone=zone, given=pid, other=other)
         taken[id_key(pid)] = pid
     return ids
 
@@ -138,7 +139,7 @@ def init_zone(
         return _edited(location, rows)
     zone = Path(zone)
     if zone.suffix.lower() != ".gpkg":
-        raise EditError(f"{zone}: a zone is a GeoPackage and its name must end in .gpkg; e.g. `zonemap init {zone.with_suffix('.gpkg')} --boundary …`")
+        raise EditError(code="refuse.zone_suffix", zone=zone, suggested=zone.with_suffix(".gpkg"))
     return _edited(zone, _init(zone, zone.stem, boundary_source, name=name, planned_mu=planned_mu, crs=crs, by=by))
 
 
@@ -147,11 +148,11 @@ def _init(zone: Path, zone_id: str, boundary_source, *, name, planned_mu, crs, b
     source = read_source(boundary_source, target="boundary", crs=crs)
     geoms = source.frame.geometry.to_numpy()
     if len(geoms) == 0:
-        raise EditError(f"{source.path}: has no features; a zone boundary must be one or more valid polygons")
+        raise EditError(code="refuse.boundary_empty", source=source.path)
     polygonal = np.isin(shapely.get_type_id(geoms), [3, 6]) & shapely.is_valid(geoms) & ~shapely.is_empty(geoms)
     if not polygonal.any() or not polygonal.all():
         bad = np.flatnonzero(~polygonal)[0] if len(geoms) else 0
-        raise EditError(f"{source.path}: feature {bad + 1} is not a valid polygon; a zone boundary must be one or more valid polygons")
+        raise EditError(code="refuse.boundary_invalid", source=source.path, feature=bad + 1)
     outline = gpd.GeoSeries([shapely.union_all(geoms)], crs=source.crs)
     zone_crs = source.crs if source.crs.is_projected else gauss_kruger_crs(outline)
     boundary = gpd.GeoDataFrame(
@@ -173,7 +174,7 @@ def gauss_kruger_crs(outline: gpd.GeoSeries) -> CRS:
     lon = float(outline.to_crs("EPSG:4490").union_all().centroid.x)
     zone_number = int(round(lon / 3))
     if not 25 <= zone_number <= 45:
-        raise EditError(f"the boundary lies at longitude {lon:.2f}, outside China's Gauss-Krüger zones; give a projected boundary file")
+        raise EditError(code="refuse.boundary_far", lon=f"{lon:.2f}")
     return CRS.from_epsg(4513 + zone_number - 25)  # EPSG:4513 is zone 25 (75°E) … EPSG:4533 zone 45
 
 
@@ -196,9 +197,11 @@ def set_parcel(
 
     Examples
     --------
-    >>> zone = set_parcel(path, "DK-06", status="vacant")  # doctest: +SKIP
-    >>> [(r["field"], r["old"], r["new"]) for r in zone.edit]  # doctest: +SKIP
-    [('status', 'tenant', 'vacant'), ('tenant', '某公司', None), ('investment_wan', '4000', None)]
+    >>> import shutil, tempfile, zonemap
+    >>> path = shutil.copy(zonemap.sample_path(), tempfile.mkdtemp())
+    >>> zone = set_parcel(path, "A01", status="vacant")
+    >>> [(r["field"], r["old"], r["new"]) for r in zone.edit]
+    [('status', 'tenant', 'vacant'), ('tenant', '厚翔服装厂', None), ('investment_wan', '1000', None)]
     """
     zone = _zone_path(zone)
     _check_figure("--investment", investment, "wan", positive=False)
@@ -274,22 +277,20 @@ def _carve(polygon, crs: CRS, mu: float, side: str):
 
 def _cutting_line(wkt: str, polygon, parcel_id: str, zone):
     """The ``--line`` as a LineString that reaches the parcel, or a one-line refusal."""
-    example = "give e.g. 'LINESTRING (x1 y1, x2 y2)' in the zone's CRS"
+    said = {"wkt": wkt[:40], "example": Phrase("refuse.line_example")}
     try:
         cutter = shapely.from_wkt(wkt)
     except (shapely.errors.GEOSException, TypeError, ValueError):
-        raise EditError(f"--line {wkt[:40]}: not valid WKT; {example}") from None
+        raise EditError(code="refuse.line_wkt", **said) from None
     if cutter is None or cutter.geom_type != "LineString" or cutter.is_empty:
-        kind = "an empty line" if cutter is not None and cutter.geom_type == "LineString" else f"a {getattr(cutter, 'geom_type', 'nothing')}"
-        raise EditError(f"--line {wkt[:40]}: is {kind}, not a line across the parcel; {example}")
+        empty = cutter is not None and cutter.geom_type == "LineString"
+        kind = Phrase("refuse.line_empty") if empty else Phrase("refuse.line_a", {"kind": getattr(cutter, "geom_type", "nothing")})
+        raise EditError(code="refuse.line_kind", kind=kind, **said)
     if not np.isfinite(shapely.get_coordinates(cutter)).all():
-        raise EditError(f"--line {wkt[:40]}: has a coordinate that is not a finite number; {example}")
+        raise EditError(code="refuse.line_finite", **said)
     if not cutter.intersects(polygon):
         x0, y0, x1, y1 = polygon.bounds
-        raise EditError(
-            f"{zone}: the line does not reach parcel {parcel_id}, which lies within "
-            f"({x0:.1f}, {y0:.1f})–({x1:.1f}, {y1:.1f}) in the zone's CRS; draw it across the parcel"
-        )
+        raise EditError(code="refuse.line_misses", zone=zone, parcel=parcel_id, x0=f"{x0:.1f}", y0=f"{y0:.1f}", x1=f"{x1:.1f}", y1=f"{y1:.1f}")
     return cutter
 
 
@@ -297,9 +298,9 @@ def _refuse_slivers(zone, parcel_id: str, area_m2: float, pieces_m2) -> None:
     smallest = float(min(pieces_m2))
     if smallest < to_m2(MIN_PIECE_MU, "mu"):
         raise EditError(
-            f"{zone}: parcel {parcel_id} measures {from_m2(area_m2, 'mu'):.4f} mu ({area_m2:,.1f} m²); this split would "
-            f"leave a piece of {from_m2(max(smallest, 0.0), 'mu'):.4f} mu ({max(smallest, 0.0):,.1f} m²), under the "
-            f"{MIN_PIECE_MU:g} mu ({to_m2(MIN_PIECE_MU, 'mu'):.1f} m²) a piece needs; cut elsewhere or leave it whole"
+            code="refuse.sliver", zone=zone, parcel=parcel_id, mu=f"{from_m2(area_m2, 'mu'):.4f}", m2=f"{area_m2:,.1f}",
+            piece_mu=f"{from_m2(max(smallest, 0.0), 'mu'):.4f}", piece_m2=f"{max(smallest, 0.0):,.1f}",
+            min_mu=f"{MIN_PIECE_MU:g}", min_m2=f"{to_m2(MIN_PIECE_MU, 'mu'):.1f}",
         )
 
 
@@ -323,7 +324,7 @@ def split_parcel(
     """
     zone = _zone_path(zone)
     if (line is None) == (mu is None):
-        raise EditError("give either --line WKT or --mu X, not both or neither")
+        raise EditError(code="refuse.split_how")
     _check_figure("--mu", mu, "area")
     parcel_id = normalise_id(parcel_id)
     with zone_change(zone, by=by) as change:
@@ -333,10 +334,7 @@ def split_parcel(
         area_m2 = float(areas_m2([polygon], parcels.crs)[0])
         if mu is not None:
             if to_m2(mu, "mu") >= area_m2:
-                raise EditError(
-                    f"{zone}: {parcel_id} measures {from_m2(area_m2, 'mu'):.2f} mu; cannot carve {mu:g} mu from it; "
-                    f"give --mu less than its area, or use it whole"
-                )
+                raise EditError(code="refuse.carve_too_big", zone=zone, parcel=parcel_id, measured=f"{from_m2(area_m2, 'mu'):.2f}", mu=f"{mu:g}")
             _refuse_slivers(zone, parcel_id, area_m2, [to_m2(mu, "mu"), area_m2 - to_m2(mu, "mu")])
             pieces = list(_carve(polygon, parcels.crs, mu, side)[:2])
             how = f"carved {mu:g} mu off the {side} side"
@@ -344,13 +342,13 @@ def split_parcel(
             pieces = list(shapely.get_parts(shapely.ops.split(polygon, _cutting_line(line, polygon, parcel_id, zone))))
             how = "cut along a line"
             if len(pieces) < 2:
-                raise EditError(f"{zone}: the line does not cross parcel {parcel_id} from edge to edge; extend it past both edges")
+                raise EditError(code="refuse.line_not_across", zone=zone, parcel=parcel_id)
             _refuse_slivers(zone, parcel_id, area_m2, areas_m2(pieces, parcels.crs))
         if any(shapely.get_num_geometries(p) > 1 for p in pieces):
-            raise EditError(f"{zone}: carving {parcel_id} this way leaves a piece in several parts; cut it with --line instead")
+            raise EditError(code="refuse.piece_in_parts", zone=zone, parcel=parcel_id)
         ids = new_ids or [f"{parcel_id}-{i + 1}" for i in range(len(pieces))]
         if len(ids) != len(pieces):
-            raise EditError(f"--ids: the cut makes {len(pieces)} pieces but {len(ids)} ids were given")
+            raise EditError(code="refuse.ids_count", pieces=len(pieces), ids=len(ids))
         others = parcels.drop(index=parcels.index[row])
         ids = _fresh_ids(others, ids, zone)
         children = gpd.GeoDataFrame(
@@ -432,7 +430,7 @@ def merge_parcels(zone: str | os.PathLike | Zone, parcel_ids: list[str], *, new_
     zone = _zone_path(zone)
     parcel_ids = [normalise_id(pid) for pid in parcel_ids]
     if len(set(parcel_ids)) < 2:
-        raise EditError("give at least two different parcel ids to merge")
+        raise EditError(code="refuse.merge_two")
     with zone_change(zone, by=by) as change:
         parcels = change.read("parcels")
         rows = [_parcel_row(parcels, pid, zone) for pid in parcel_ids]
@@ -440,8 +438,12 @@ def merge_parcels(zone: str | os.PathLike | Zone, parcel_ids: list[str], *, new_
         for field in ("status", "tenant"):
             values = chosen[field].fillna("").astype(str)
             if values.nunique() > 1:
-                listing = ", ".join(f"{pid} is {v or 'empty'}" for pid, v in zip(parcel_ids, values))
-                raise EditError(f"{zone}: cannot merge parcels whose {field} differs ({listing}); make them the same with `zonemap set` first")
+                listing = None
+                for pid, value in zip(parcel_ids, values):
+                    named = Phrase(f"problem.status.{value}") if field == "status" and value in STATUSES else value  # a status by its name
+                    shown = Phrase("refuse.parcel_is", {"parcel": pid, "value": named or Phrase("refuse.empty")})
+                    listing = shown if listing is None else Phrase("refuse.list", {"a": listing, "b": shown})
+                raise EditError(code="refuse.merge_differs", zone=zone, field=field, listing=listing)
         geoms = chosen.geometry.to_numpy()
         left, right, _ = shared_edges(metric_geometries(geoms, parcels.crs))
         linked = {0}
@@ -449,7 +451,7 @@ def merge_parcels(zone: str | os.PathLike | Zone, parcel_ids: list[str], *, new_
             linked |= {int(j) for i, j in zip(left, right) if i in linked} | {int(i) for i, j in zip(left, right) if j in linked}
         if len(linked) < len(rows):
             apart = ", ".join(parcel_ids[j] for j in range(len(rows)) if j not in linked)
-            raise EditError(f"{zone}: {apart} shares no edge with {parcel_ids[0]} (touching at a corner is not enough); merge only adjacent parcels")
+            raise EditError(code="refuse.merge_apart", zone=zone, apart=apart, first=parcel_ids[0])
         others = parcels.drop(index=parcels.index[rows])
         merged = chosen.iloc[[0]].copy()
         new_id = merged["parcel_id"] = _fresh_ids(others, [new_id], zone)[0]
@@ -527,18 +529,18 @@ def set_zone(zone: str | os.PathLike, *, by: str | None = None, **fields) -> lis
             wanted[field] = None
         elif ZONE_FIELDS[field] == "number":
             if not float(value) >= 0:
-                raise EditError(f"--{field.replace('_', '-')} {value}: must be a number ≥ 0")
+                raise EditError(code="refuse.not_negative", option=f"--{field.replace('_', '-')}", value=value)
             wanted[field] = float(value)
         elif ZONE_FIELDS[field] == "date":
             wanted[field] = parse_date(value, f"--{field.replace('_', '-')}")
         else:
             wanted[field] = str(value).strip()
     if wanted.get("name", "") is None:
-        raise EditError("--name: a zone needs a name; give one, e.g. --name 示例工业集中区")
+        raise EditError(code="refuse.zone_name")
     with zone_change(zone, by=by) as change:
         boundary = change.read("boundary")
         if len(boundary) != 1:
-            raise EditError(f"{zone}: the boundary has {len(boundary)} features, not 1; fix it (`zonemap validate {zone}`) before setting the zone's figures")
+            raise EditError(code="refuse.zone_boundary", zone=zone, count=len(boundary))
         changes = []
         for field, value in wanted.items():
             old = boundary[field].iloc[0]
