@@ -341,16 +341,47 @@ def test_hover_shows_tooltip_and_highlight(offline_page, sample_map):
 
 
 def test_screenshot_of_the_sample_map(offline_page, sample_map, tmp_path):
-    """The README's picture: set ZONEMAP_SCREENSHOT=docs/map.png to keep it."""
+    """The README's picture (set ZONEMAP_SCREENSHOT=docs/map.png to keep it) shows what it should: each
+    parcel in its status colour at the parcels' opacity over the bare background, and the title, with
+    a popup open, not covered by anything."""
+    from PIL import Image
+
     page = offline_page
     page.set_viewport_size({"width": 1400, "height": 860})
     open_map(page, sample_map)
+    # One point per parcel well inside it, away from its buildings, its label and its white outline.
+    zone = zonemap.open(zonemap.sample_path())
+    clear = shapely.union_all(zone.buildings.geometry.values).buffer(8)
+    labels = shapely.union_all(np.concatenate([shapely.centroid(zone.parcels.geometry.values),
+                                               shapely.point_on_surface(zone.parcels.geometry.values)])).buffer(30)
+    free = zone.parcels.geometry.buffer(-6).difference(clear).difference(labels)
+    points = gpd.GeoSeries(shapely.point_on_surface(free.values), crs=zone.crs).to_crs("EPSG:4326")
+    # Colours written out by hand (Okabe–Ito, the README's legend), blended as the page's canvas does.
+    background = np.array([0xEE, 0xF0, 0xEC])
+    fills = {"developed": (0x00, 0x72, 0xB2), "vacant": (0xF0, 0xE4, 0x42), "tenant": (0xD5, 0x5E, 0x00)}
+    picture = np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"), dtype=int)
+    for pid, status, point in zip(zone.parcels["parcel_id"], zone.parcels["status"], points):
+        x, y = page.evaluate(
+            """([lat, lon]) => { const m = zonemap.current.map, p = m.latLngToContainerPoint([lat, lon]),
+                 r = m.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""",
+            [point.y, point.x],
+        )
+        expected = 0.62 * np.array(fills[status]) + 0.38 * background
+        shown = np.median(picture[int(y) - 1 : int(y) + 2, int(x) - 1 : int(x) + 2].reshape(-1, 3), axis=0)
+        assert np.abs(shown - expected).max() <= 4, f"{pid} ({status}) shows {shown}, expected {expected.round()}"
     lon, lat = inside_points(zonemap.sample_path())["A01"]
     click_parcel(page, lon, lat)
     page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     target = tmp_path / "map.png"
     page.screenshot(path=str(target))
-    assert target.stat().st_size > 20_000
+    # The title is on the screen and nothing (popup, controls, panels) overlaps it.
+    title = page.locator(".zm-title").bounding_box()
+    assert title["width"] > 0 and title["y"] >= 0 and title["x"] >= 0 and title["x"] + title["width"] <= 1400
+    for other in page.locator(".leaflet-popup, .leaflet-control").all():
+        box = other.bounding_box()
+        apart = (box["x"] >= title["x"] + title["width"] or box["x"] + box["width"] <= title["x"]
+                 or box["y"] >= title["y"] + title["height"] or box["y"] + box["height"] <= title["y"])
+        assert apart, f"{other.get_attribute('class')} covers the title"
     if os.environ.get("ZONEMAP_SCREENSHOT"):
         shutil.copy(target, os.environ["ZONEMAP_SCREENSHOT"])
 
