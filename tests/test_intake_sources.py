@@ -168,7 +168,7 @@ def test_mixed_and_empty_geometries_name_each_feature(cli, sample_copy, tmp_path
     path = tmp_path / "mixed.geojson"
     pyogrio.write_dataframe(frame.set_geometry(geoms), path)
     before = file_bytes(sample_copy)
-    result = cli("import", sample_copy, path)
+    result = cli("import", sample_copy, path, "--lang", "en")  # the per-feature lines read in English
     _refused(result, "mixed.geojson", "and 2 more")
     lines = result.stderr.splitlines()
     assert any("feature 2 (A02)" in line and "LineString" in line and "close it into a polygon" in line for line in lines)
@@ -391,7 +391,7 @@ def test_more_odd_sources_give_one_line_not_a_traceback(cli, sample_copy, tmp_pa
     _refused(cli("import", sample_copy, null, "--where", "bogus sql"), "--where bogus sql", "not a filter")
     empty = tmp_path / "empty.geojson"
     empty.write_text('{"type": "FeatureCollection", "features": []}')
-    _refused(cli("init", tmp_path / "new.gpkg", "--boundary", empty), "empty.geojson: has no features")
+    _refused(cli("init", tmp_path / "new.gpkg", "--boundary", empty, "--lang", "en"), "empty.geojson: has no features")
 
 
 def test_utf8_read_as_a_western_code_page_suggests_utf8(cli, sample_copy, tmp_path):
