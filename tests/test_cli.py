@@ -97,7 +97,10 @@ def test_planar_method_on_a_zone_in_degrees_is_one_clear_line(cli, make_zone):
     before = path.read_bytes()
     result = cli("areas", path, "--method", "planar")
     assert result.returncode == 1
-    assert result.stderr.count("\n") == 1 and "geographic" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr == "Error: parcels：EPSG:4490 是经纬度坐标系（单位为度），没有平面面积；请用 --method ellipsoidal，或把园区存为投影坐标系（如 EPSG:4528）\n"
+    result = cli("areas", path, "--method", "planar", "--lang", "en")
+    assert result.stderr == ("Error: parcels: EPSG:4490 is geographic (degrees), so there is no planar area; "
+                             "use --method ellipsoidal or store the zone in a projected CRS such as EPSG:4528\n")
     assert path.read_bytes() == before
     # Ellipsoidal areas of lon/lat data are fine; the zone's CRS problem is a warning line.
     result = cli("areas", path, "--json")

@@ -131,7 +131,7 @@ def test_no_prj_imports_with_crs(cli, sample_copy, tmp_path):
 
 @pytest.mark.parametrize(
     "shift, fix",
-    [("degrees", "EPSG:4490"), ("no_prefix", "EPSG:4549"), ("absurd", "outside the area")],
+    [("degrees", "--crs EPSG:4490（CGCS2000 经纬度）"), ("no_prefix", "--crs EPSG:4549（同一中央经线"), ("absurd", "超出 EPSG:4528 的适用范围")],
 )
 def test_coordinates_that_cannot_be_in_the_crs_are_refused_with_the_fix(cli, sample_copy, tmp_path, shift, fix):
     frame = survey_frame(sample_copy)

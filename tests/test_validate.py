@@ -149,6 +149,15 @@ def test_missing_gauss_kruger_zone_prefix(make_zone):
     assert messages and "EPSG:4549" in messages[0]
 
 
+def test_crs_mismatch_reads_wholly_in_the_chosen_language(cli, make_zone):
+    square = shapely.box(523_000, 3_707_000, 523_300, 3_707_300)  # zone-40 x values without their "40"
+    path = make_zone(boundary=square, parcels=[{"parcel_id": "A", "status": "vacant", "geometry": square}], crs="EPSG:4528")
+    zh, en = cli("validate", path).stdout, cli("validate", path, "--lang", "en").stdout
+    assert "错误：[crs_mismatch] parcels：x 坐标缺少 EPSG:4528 应有的高斯-克吕格带号；请声明 --crs EPSG:4549（同一中央经线，不带带号）\n" in zh
+    assert "error: [crs_mismatch] parcels: x values lack the Gauss-Krüger zone prefix that EPSG:4528 expects; " \
+           "declare --crs EPSG:4549 (the same central meridian, no zone prefix)\n" in en
+
+
 def test_every_problem_is_reported_at_once(grid_zone):
     def edit(rows):
         rows[0]["tenant"] = None

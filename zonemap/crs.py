@@ -39,10 +39,7 @@ def crs_name(crs: CRS | None) -> str:
 def require_crs(crs: CRS | None, *, where: str) -> CRS:
     """The CRS, or a :class:`CrsError` naming ``where`` and the fix."""
     if crs is None:
-        raise CrsError(
-            f"{where}: the layer has no CRS; set it (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40) "
-            "with --crs when importing"
-        )
+        raise CrsError(code="error.crs_none", where=where)
     return crs
 
 
@@ -50,10 +47,7 @@ def require_projected(crs: CRS | None, *, where: str) -> CRS:
     """The CRS if it is projected: planar area in degrees means nothing."""
     crs = require_crs(crs, where=where)
     if not crs.is_projected:
-        raise CrsError(
-            f"{where}: {crs_name(crs)} is geographic (degrees), so there is no planar area; "
-            "use --method ellipsoidal or store the zone in a projected CRS such as EPSG:4528"
-        )
+        raise CrsError(code="error.crs_no_planar_area", where=where, crs=crs_name(crs))
     return crs
 
 
@@ -80,25 +74,18 @@ def _expected_bounds(crs: CRS) -> tuple[float, float, float, float] | None:
     return (xmin - dx, ymin - dy, xmax + dx, ymax + dy)
 
 
-def _fix_for(crs: CRS, bounds: tuple[float, float, float, float]) -> str:
+def _fix_for(crs: CRS, bounds: tuple[float, float, float, float]) -> tuple[str, dict]:
+    """The code of what is wrong with coordinates in ``bounds`` for ``crs``, and its fields."""
     xmin, ymin, xmax, ymax = bounds
     if -180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90:
-        return (
-            f"coordinates look like degrees (lon/lat) but {crs_name(crs)} is in metres; "
-            "declare the source's CRS as EPSG:4490 (CGCS2000 lon/lat) with --crs EPSG:4490"
-        )
+        return "error.crs_degrees", {"crs": crs_name(crs)}
     central_meridian = _central_meridian(crs)
     if 100_000 <= xmin <= xmax <= 900_000 and central_meridian is not None:
         candidate = _GK3_NO_PREFIX.get(round(central_meridian))
         if candidate and candidate != crs_name(crs):
-            return (
-                f"x values lack the Gauss-Krüger zone prefix that {crs_name(crs)} expects; "
-                f"declare --crs {candidate} (the same central meridian, no zone prefix)"
-            )
-    return (
-        f"coordinates ({xmin:.12g}, {ymin:.12g})–({xmax:.12g}, {ymax:.12g}) lie outside the area "
-        f"{crs_name(crs)} is defined for; check the source's CRS and declare it with --crs"
-    )
+            return "error.crs_no_zone_prefix", {"crs": crs_name(crs), "candidate": candidate}
+    corners = f"({xmin:.12g}, {ymin:.12g})–({xmax:.12g}, {ymax:.12g})"
+    return "error.crs_outside", {"crs": crs_name(crs), "corners": corners}
 
 
 def check_coordinates_fit(
@@ -118,7 +105,8 @@ def check_coordinates_fit(
     xmin, ymin, xmax, ymax = bounds
     ex0, ey0, ex1, ey1 = expected
     if not (ex0 <= xmin and xmax <= ex1 and ey0 <= ymin and ymax <= ey1):
-        raise CrsError(f"{where}: {_fix_for(crs, bounds)}")
+        code, fields = _fix_for(crs, bounds)
+        raise CrsError(code=code, where=where, **fields)
 
 
 @lru_cache(maxsize=64)

@@ -613,6 +613,20 @@ _FIT: dict[str, tuple[str, str]] = {
 
 #: Errors and warnings a user reads on the command line: one line naming the file, what is wrong and the fix.
 _ERRORS: dict[str, tuple[str, str]] = {
+    "error.crs_none": ("{where}：图层没有坐标系；请在导入时用 --crs 指定（如 EPSG:4528，CGCS2000 高斯-克吕格 3 度带第 40 带）",
+                       "{where}: the layer has no CRS; set it (e.g. EPSG:4528, CGCS2000 Gauss-Krüger zone 40) with --crs when importing"),
+    "error.crs_no_planar_area": ("{where}：{crs} 是经纬度坐标系（单位为度），没有平面面积；请用 --method ellipsoidal，或把园区存为投影坐标系（如 EPSG:4528）",
+                                 "{where}: {crs} is geographic (degrees), so there is no planar area; "
+                                 "use --method ellipsoidal or store the zone in a projected CRS such as EPSG:4528"),
+    "error.crs_degrees": ("{where}：坐标看来是经纬度（度），而 {crs} 以米为单位；请用 --crs EPSG:4490（CGCS2000 经纬度）声明源数据的坐标系",
+                          "{where}: coordinates look like degrees (lon/lat) but {crs} is in metres; "
+                          "declare the source's CRS as EPSG:4490 (CGCS2000 lon/lat) with --crs EPSG:4490"),
+    "error.crs_no_zone_prefix": ("{where}：x 坐标缺少 {crs} 应有的高斯-克吕格带号；请声明 --crs {candidate}（同一中央经线，不带带号）",
+                                 "{where}: x values lack the Gauss-Krüger zone prefix that {crs} expects; "
+                                 "declare --crs {candidate} (the same central meridian, no zone prefix)"),
+    "error.crs_outside": ("{where}：坐标 {corners} 超出 {crs} 的适用范围；请核对源数据的坐标系，并用 --crs 声明",
+                          "{where}: coordinates {corners} lie outside the area {crs} is defined for; "
+                          "check the source's CRS and declare it with --crs"),
     "error.disk_full": ("{place}：磁盘已满；请腾出空间（或写到别处）后重试；未做任何更改",
                         "{place}: the disk is full; free some space (or write elsewhere) and run it again; nothing was changed"),
     "error.quota": ("{place}：磁盘配额已用完；请腾出空间（或写到别处）后重试；未做任何更改",

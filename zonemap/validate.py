@@ -127,7 +127,7 @@ def _crs_problems(layer: str, crs, bounds: tuple[float, float, float, float], co
     try:
         check_coordinates_fit(crs, tuple(bounds), where=layer)
     except CrsError as exc:
-        problems.append(Problem("error", "crs_mismatch", layer, "", str(exc)))
+        problems.append(_problem("error", "crs_mismatch", layer, "", words=exc.code, **exc.fields))
     return problems
 
 
