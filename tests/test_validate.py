@@ -201,7 +201,7 @@ def test_a_notch_in_one_parcels_own_outline_is_not_a_gap(grid_zone):
 
 
 def test_attribute_id_and_reference_problems_written_out(make_zone):
-    # Ten 100 m squares in a row, each made to carry one attribute, id or reference case;
+    # Twelve 100 m squares in a row, each made to carry one attribute, id or reference case;
     # the expected list is written out by hand, in the order validate reports (layer, then check).
     x0, y0 = ORIGINS["EPSG:4528"]
 
@@ -219,6 +219,8 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         (" c04", "vacant", None, None),
         ("Ｃ０４", "vacant", None, None),
         ("T1", "vacant", None, None),  # T1 twice
+        ("D3", "developed", "丁厂", None),  # a name on land not let, developed
+        (None, "vacant", None, None),  # no id: named by its place, #12
     ]
     parcels = [{"parcel_id": pid, "status": status, "tenant": tenant, "investment_wan": money, "geometry": box(100 * i, 0, 100 * i + 100, 100)}
                for i, (pid, status, tenant, money) in enumerate(rows)]
@@ -229,12 +231,14 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         {"building_id": "B4", "parcel_id": "", "geometry": box(510, 10, 520, 20)},
     ]
     prospects = [{"name": "丙公司", "parcel_id": "Q7"}, {"name": "丁公司", "parcel_id": "V1"}, {"name": "戊公司", "parcel_id": None}]
-    path = make_zone(boundary=box(0, 0, 1000, 100), parcels=parcels, buildings=buildings, prospects=prospects)
+    path = make_zone(boundary=box(0, 0, 1200, 100), parcels=parcels, buildings=buildings, prospects=prospects)
     problems = zonemap.open(path).validate()
     assert [(p.severity, p.code, p.layer, p.id) for p in problems] == [
+        ("error", "missing_id", "parcels", "#12"),
         ("error", "unknown_status", "parcels", "X1"),
         ("error", "tenant_missing", "parcels", "T2"),
         ("warning", "tenant_unexpected", "parcels", "V1"),
+        ("warning", "tenant_unexpected", "parcels", "D3"),
         ("error", "negative_investment", "parcels", "T1"),
         ("warning", "investment_unexpected", "parcels", "D2"),
         ("error", "duplicate_id", "parcels", "T1"),
@@ -244,10 +248,13 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
     ]
     # The fields each line names (the count, the investment as written, the status, the reference):
     assert [p.text("en") for p in problems] == [
+        "parcels #12: has no parcel_id; give every parcel a unique id",
         "parcels X1: status 'sold' is not one of developed, vacant, tenant; set it with `zonemap set`",
         "parcels T2: status is tenant but no tenant is named; fill in the tenant field",
         "parcels V1: status is vacant but tenant '乙厂(意向)' is named; the ledger counts it as vacant; if the firm is interested, "
         "record it with `zonemap prospect add ZONE NAME --parcel V1` and clear the tenant, or set status to tenant if it is let",
+        "parcels D3: status is developed but tenant '丁厂' is named; the ledger counts it as developed; if the firm is interested, "
+        "record it with `zonemap prospect add ZONE NAME --parcel D3` and clear the tenant, or set status to tenant if it is let",
         "parcels T1: investment_wan is -5; investment cannot be negative",
         "parcels D2: status is developed but investment_wan is 12.5; clear it (`zonemap set ZONE D2 --status developed` clears "
         "the investment of land left by its tenant) or set status to tenant",
