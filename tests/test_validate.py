@@ -201,7 +201,7 @@ def test_a_notch_in_one_parcels_own_outline_is_not_a_gap(grid_zone):
 
 
 def test_attribute_id_and_reference_problems_written_out(make_zone):
-    # Twelve 100 m squares in a row, each made to carry one attribute, id or reference case;
+    # Fourteen 100 m squares in a row, each made to carry one attribute, id or reference case;
     # the expected list is written out by hand, in the order validate reports (layer, then check).
     x0, y0 = ORIGINS["EPSG:4528"]
 
@@ -221,6 +221,8 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         ("T1", "vacant", None, None),  # T1 twice
         ("D3", "developed", "丁厂", None),  # a name on land not let, developed
         (None, "vacant", None, None),  # no id: named by its place, #12
+        ("  ", "vacant", None, None),  # blank ids are missing, not one id used twice
+        ("  ", "vacant", None, None),
     ]
     parcels = [{"parcel_id": pid, "status": status, "tenant": tenant, "investment_wan": money, "geometry": box(100 * i, 0, 100 * i + 100, 100)}
                for i, (pid, status, tenant, money) in enumerate(rows)]
@@ -231,10 +233,12 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         {"building_id": "B4", "parcel_id": "", "geometry": box(510, 10, 520, 20)},
     ]
     prospects = [{"name": "丙公司", "parcel_id": "Q7"}, {"name": "丁公司", "parcel_id": "V1"}, {"name": "戊公司", "parcel_id": None}]
-    path = make_zone(boundary=box(0, 0, 1200, 100), parcels=parcels, buildings=buildings, prospects=prospects)
+    path = make_zone(boundary=box(0, 0, 1400, 100), parcels=parcels, buildings=buildings, prospects=prospects)
     problems = zonemap.open(path).validate()
     assert [(p.severity, p.code, p.layer, p.id) for p in problems] == [
         ("error", "missing_id", "parcels", "#12"),
+        ("error", "missing_id", "parcels", "#13"),
+        ("error", "missing_id", "parcels", "#14"),
         ("error", "unknown_status", "parcels", "X1"),
         ("error", "tenant_missing", "parcels", "T2"),
         ("warning", "tenant_unexpected", "parcels", "V1"),
@@ -249,6 +253,8 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
     # The fields each line names (the count, the investment as written, the status, the reference):
     assert [p.text("en") for p in problems] == [
         "parcels #12: has no parcel_id; give every parcel a unique id",
+        "parcels #13: has no parcel_id; give every parcel a unique id",
+        "parcels #14: has no parcel_id; give every parcel a unique id",
         "parcels X1: status 'sold' is not one of developed, vacant, tenant; set it with `zonemap set`",
         "parcels T2: status is tenant but no tenant is named; fill in the tenant field",
         "parcels V1: status is vacant but tenant '乙厂(意向)' is named; the ledger counts it as vacant; if the firm is interested, "
