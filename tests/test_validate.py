@@ -201,7 +201,7 @@ def test_a_notch_in_one_parcels_own_outline_is_not_a_gap(grid_zone):
 
 
 def test_attribute_id_and_reference_problems_written_out(make_zone):
-    # Fourteen 100 m squares in a row, each made to carry one attribute, id or reference case;
+    # Eighteen 100 m squares in a row, each made to carry one attribute, id or reference case;
     # the expected list is written out by hand, in the order validate reports (layer, then check).
     x0, y0 = ORIGINS["EPSG:4528"]
 
@@ -223,6 +223,10 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         (None, "vacant", None, None),  # no id: named by its place, #12
         ("  ", "vacant", None, None),  # blank ids are missing, not one id used twice
         ("  ", "vacant", None, None),
+        ("b7", "vacant", None, None),  # two more pairs alike, listed by their common reading (a7 before b7 before c04)
+        ("B7", "vacant", None, None),
+        ("a7", "vacant", None, None),
+        ("A7", "vacant", None, None),
     ]
     parcels = [{"parcel_id": pid, "status": status, "tenant": tenant, "investment_wan": money, "geometry": box(100 * i, 0, 100 * i + 100, 100)}
                for i, (pid, status, tenant, money) in enumerate(rows)]
@@ -233,7 +237,7 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         {"building_id": "B4", "parcel_id": "", "geometry": box(510, 10, 520, 20)},
     ]
     prospects = [{"name": "丙公司", "parcel_id": "Q7"}, {"name": "丁公司", "parcel_id": "V1"}, {"name": "戊公司", "parcel_id": None}]
-    path = make_zone(boundary=box(0, 0, 1400, 100), parcels=parcels, buildings=buildings, prospects=prospects)
+    path = make_zone(boundary=box(0, 0, 1800, 100), parcels=parcels, buildings=buildings, prospects=prospects)
     problems = zonemap.open(path).validate()
     assert [(p.severity, p.code, p.layer, p.id) for p in problems] == [
         ("error", "missing_id", "parcels", "#12"),
@@ -246,6 +250,8 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         ("error", "negative_investment", "parcels", "T1"),
         ("warning", "investment_unexpected", "parcels", "D2"),
         ("error", "duplicate_id", "parcels", "T1"),
+        ("error", "duplicate_id", "parcels", "A7,a7"),
+        ("error", "duplicate_id", "parcels", "B7,b7"),
         ("error", "duplicate_id", "parcels", " c04,C04,Ｃ０４"),
         ("warning", "dangling_parcel_ref", "buildings", "B1"),
         ("warning", "dangling_parcel_ref", "prospects", "丙公司"),
@@ -265,6 +271,8 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         "parcels D2: status is developed but investment_wan is 12.5; clear it (`zonemap set ZONE D2 --status developed` clears "
         "the investment of land left by its tenant) or set status to tenant",
         "parcels T1: the id is used by 2 parcels; give each a unique parcel_id",
+        "parcels 'A7' and 'a7': these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id",
+        "parcels 'B7' and 'b7': these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id",
         "parcels ' c04' and 'C04' and 'Ｃ０４': these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id",
         "buildings B1: parcel_id 'P9' names no parcel of the zone; point it at an existing parcel or clear it",
         "prospects 丙公司: parcel_id 'Q7' names no parcel of the zone; point it at an existing parcel or clear it",
