@@ -292,7 +292,12 @@ def test_a_damaged_zone_is_one_line_not_a_traceback(cli, sample_copy, tmp_path, 
     result = cli(args[0], damaged, *args[1:])
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
-    assert f"{damaged}: the GeoPackage cannot be read" in result.stderr and "restore it from a copy" in result.stderr
+    assert result.stderr.startswith(f"Error: {damaged}：GeoPackage 无法读取（")
+    assert result.stderr.endswith("）；文件可能已损坏或不完整：请从备份恢复\n")
+    if command == ["info"]:
+        english = cli("info", damaged, "--lang", "en").stderr
+        assert english.startswith(f"Error: {damaged}: the GeoPackage cannot be read (")
+        assert english.endswith("); it may be damaged or cut short: restore it from a copy\n")
 
 
 def test_unknown_parcel_id_lists_the_zone_ids_and_the_nearest(cli, sample_copy):

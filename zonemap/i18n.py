@@ -627,6 +627,19 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "error.crs_outside": ("{where}：坐标 {corners} 超出 {crs} 的适用范围；请核对源数据的坐标系，并用 --crs 声明",
                           "{where}: coordinates {corners} lie outside the area {crs} is defined for; "
                           "check the source's CRS and declare it with --crs"),
+    # Opening a zone file (zonemap.store, zonemap.zone).
+    "error.zone_missing": ("{zone}：没有这个文件；请检查路径，或用 `zonemap init` 新建园区",
+                           "{zone}: no such file; check the path, or create a zone with `zonemap init`"),
+    "error.zone_is_folder": ("{zone}：是文件夹，不是园区文件；请给出园区的 .gpkg 文件（如 {example}）",
+                             "{zone}: is a folder, not a zone file; give the zone's .gpkg file (e.g. {example})"),
+    "error.zone_not_geopackage": ("{zone}：不是 GeoPackage 园区文件；请给出由 `zonemap init` 生成的 .gpkg（导入 shapefile 或 GeoJSON 请用 `zonemap import`）",
+                                  "{zone}: not a GeoPackage zone file; give a .gpkg made by `zonemap init` "
+                                  "(to bring in a shapefile or GeoJSON, use `zonemap import`)"),
+    "error.zone_no_layer": ("{zone}：没有 '{layer}' 图层；园区需要 boundary 和 parcels 两个图层（用 `zonemap import {zone} SOURCE --layer {layer}` 导入）",
+                            "{zone}: no '{layer}' layer; a zone needs boundary and parcels "
+                            "(import one with `zonemap import {zone} SOURCE --layer {layer}`)"),
+    "error.zone_damaged": ("{zone}：GeoPackage 无法读取（{reason}）；文件可能已损坏或不完整：请从备份恢复",
+                           "{zone}: the GeoPackage cannot be read ({reason}); it may be damaged or cut short: restore it from a copy"),
     "error.disk_full": ("{place}：磁盘已满；请腾出空间（或写到别处）后重试；未做任何更改",
                         "{place}: the disk is full; free some space (or write elsewhere) and run it again; nothing was changed"),
     "error.quota": ("{place}：磁盘配额已用完；请腾出空间（或写到别处）后重试；未做任何更改",
