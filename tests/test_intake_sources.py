@@ -117,8 +117,28 @@ def test_unreadable_other_formats_are_refused_in_one_line(cli, sample_copy, tmp_
     path.write_bytes(content)
     before = file_bytes(sample_copy)
     result = cli("import", sample_copy, path)
-    _refused(result, name, "cannot be read")
+    _refused(result, name, "：无法读取（", "）；请确认文件完整、未损坏")
     assert len(result.stderr.strip().splitlines()) == 1
+    assert file_bytes(sample_copy) == before
+
+
+def test_source_refusals_read_wholly_in_the_chosen_language(cli, sample_copy, tmp_path):
+    two = tmp_path / "two.gpkg"
+    square = gpd.GeoDataFrame({"NO": ["P2"]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4528")
+    for layer in ("a", "b"):
+        pyogrio.write_dataframe(square, two, layer=layer)
+    formats = ".dxf, .geojson, .gml, .gpkg, .json, .kml, .shp"
+    cases = [
+        ([tmp_path / "nope.shp"], f"{tmp_path / 'nope.shp'}：没有这个文件；请检查路径", f"{tmp_path / 'nope.shp'}: no such file; check the path"),
+        ([tmp_path / "x.txt"], f"{tmp_path / 'x.txt'}：未知的文件类型 .txt；请给出 {formats} 文件",
+         f"{tmp_path / 'x.txt'}: unknown file type .txt; give a {formats} file"),
+        ([two], f"{two}：有多个图层 a, b；请用 --from-layer NAME 选一个", f"{two}: has layers a, b; choose one with --from-layer NAME"),
+        ([two, "--from-layer", "c"], f"{two}：没有图层 'c'；其图层为 a, b", f"{two}: has no layer 'c'; its layers are a, b"),
+    ]
+    before = file_bytes(sample_copy)
+    for args, zh, en in cases:
+        assert cli("import", sample_copy, *args).stderr == f"Error: {zh}\n"
+        assert cli("import", sample_copy, *args, "--lang", "en").stderr == f"Error: {en}\n"
     assert file_bytes(sample_copy) == before
 
 
@@ -385,7 +405,7 @@ def test_more_odd_sources_give_one_line_not_a_traceback(cli, sample_copy, tmp_pa
     huge = tmp_path / "huge.geojson"
     huge.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"DKBH": "Q1"}, '
                     '"geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1e300, 0], [1, 1], [0, 0]]]}}]}')
-    line = _refused(cli("import", sample_copy, huge), "huge.geojson", "1e+300", "outside the area")
+    line = _refused(cli("import", sample_copy, huge, "--lang", "en"), "huge.geojson", "1e+300", "outside the area")
     assert len(line) < 300
 
     _refused(cli("import", sample_copy, null, "--where", "bogus sql"), "--where bogus sql", "not a filter")
