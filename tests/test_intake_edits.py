@@ -39,7 +39,9 @@ def test_init_from_a_lonlat_boundary_picks_the_gauss_kruger_zone(cli, tmp_path):
     assert cli("validate", zone).returncode == 0
 
     again = cli("init", zone, "--boundary", source)
-    assert again.returncode == 1 and "already exists" in again.stderr
+    assert again.returncode == 1 and again.stderr == f"Error: {zone}：已存在；请换个名字，或先删除它\n"
+    again = cli("init", zone, "--boundary", source, "--lang", "en")
+    assert again.stderr == f"Error: {zone}: already exists; choose another name or delete it first\n"
 
 
 def test_set_accepts_chinese_status_and_logs_who_and_what(cli, sample_copy):

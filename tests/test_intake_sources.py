@@ -100,10 +100,15 @@ def test_broken_shapefile_is_refused_in_one_line_zone_untouched(cli, sample_copy
         path.with_suffix("." + damage.split("_")[1]).unlink()
     before = file_bytes(sample_copy)
     result = cli("import", sample_copy, path)
-    words = {"no_prj": ("--crs",), "no_dbf": (".dbf", "missing"), "no_shx": (".shx", "missing")}.get(damage, ("broken.",))
+    words = {"no_prj": ("--crs",), "no_dbf": ("缺少 .dbf 文件（属性表）",), "no_shx": (".shx", "缺少")}.get(damage, ("broken.",))
     line = _refused(result, *words)
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert damage != "truncated_shp" or "truncated" in line
+    assert damage != "truncated_shp" or f"{path}：文件不完整（" in line
+    if damage == "no_shx":
+        complete = "请从交付的资料中复制完整的 shapefile（broken.shp、.shx、.dbf、.prj、.cpg）"
+        assert line == f"Error: {path}：缺少 .shx 文件（索引）；{complete}"
+        english = cli("import", sample_copy, path, "--lang", "en").stderr
+        assert english == f"Error: {path}: the .shx file (index) is missing; copy the complete shapefile (broken.shp, .shx, .dbf, .prj, .cpg) from the delivery\n"
     assert file_bytes(sample_copy) == before
     assert cli("inspect", path).returncode == (0 if damage == "no_prj" else 1)
 

@@ -641,9 +641,9 @@ def _working_copy(path: Path) -> Iterator[Path]:
 def _create(path: Path) -> Iterator[Transaction]:
     """A new zone: built in a working copy, checked, then moved into place (no one can have it open yet)."""
     if path.exists():
-        raise ZoneFileError(f"{path}: already exists; choose another name or delete it first")
+        raise ZoneFileError(code="error.zone_exists", zone=path)
     if not path.parent.is_dir():
-        raise ZoneFileError(f"{path}: folder {path.parent} does not exist; create it first")
+        raise ZoneFileError(code="error.zone_no_folder", zone=path, folder=path.parent)
     with _working_copy(path) as work:
         work.unlink()
         txn = Transaction(work)

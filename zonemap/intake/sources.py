@@ -38,7 +38,7 @@ from pyproj.exceptions import CRSError as ProjCrsError
 
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError, ZonemapError
-from zonemap.i18n import LANGS, word
+from zonemap.i18n import LANGS, Phrase, word
 from zonemap.intake.cad import SNAP_M
 from zonemap.intake.encoding import EncodingChoice, EncodingError, detect_encoding, normalise_encoding, quoted
 
@@ -174,10 +174,10 @@ def _sidecar(path: Path, suffix: str) -> Path | None:
 def check_shapefile_parts(path: Path) -> dict[str, Path | None]:
     """The .dbf, .shx and .prj of a shapefile; a missing .dbf or .shx is refused."""
     parts = {suffix: _sidecar(path, suffix) for suffix in (".dbf", ".shx", ".prj")}
-    complete = f"copy the complete shapefile ({path.stem}.shp, .shx, .dbf, .prj, .cpg) from the delivery"
-    for suffix, what in ((".shx", "index"), (".dbf", "attribute table")):
+    complete = Phrase("error.shp_complete", {"stem": path.stem})
+    for suffix, what in ((".shx", "error.shp_index"), (".dbf", "error.shp_table")):
         if parts[suffix] is None:
-            raise SourceError(f"{path}: the {suffix} file ({what}) is missing; {complete}")
+            raise SourceError(code="error.shp_missing", path=path, suffix=suffix, what=Phrase(what), complete=complete)
     for part in (path, parts[".shx"]):
         with part.open("rb") as f:
             header = f.read(100)
@@ -185,8 +185,9 @@ def check_shapefile_parts(path: Path) -> dict[str, Path | None]:
         declared = int.from_bytes(header[24:28], "big") * 2 if len(header) == 100 else None
         # Bytes after the last record (padding some writers leave) are ignored, as GDAL does; a shorter file is not.
         if header[:4] != b"\x00\x00\x27\x0a" or declared is None or declared < 100 or size < declared:
-            state = f"truncated ({size} of {declared} bytes)" if declared and header[:4] == b"\x00\x00\x27\x0a" and size < declared else "not a shapefile part"
-            raise SourceError(f"{part}: is {state}; {complete}")
+            if declared and header[:4] == b"\x00\x00\x27\x0a" and size < declared:
+                raise SourceError(code="error.shp_truncated", path=part, size=size, declared=declared, complete=complete)
+            raise SourceError(code="error.shp_not_part", path=part, complete=complete)
     return parts
 
 
