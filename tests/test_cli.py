@@ -162,13 +162,35 @@ def test_bad_zone_files_give_one_line_and_exit_1(cli, tmp_path, command):
         roads_only,
         layer="roads",
     )
-    cases = {tmp_path / "missing.gpkg": "no such file", text: "not a GeoPackage", roads_only: "no 'boundary' layer"}
-    for path, reason in cases.items():
+    missing = tmp_path / "missing.gpkg"
+    cases = {
+        missing: f"{missing}：没有这个文件；请检查路径，或用 `zonemap init` 新建园区",
+        text: f"{text}：不是 GeoPackage 园区文件；请给出由 `zonemap init` 生成的 .gpkg（导入 shapefile 或 GeoJSON 请用 `zonemap import`）",
+        roads_only: f"{roads_only}：没有 'boundary' 图层；园区需要 boundary 和 parcels 两个图层"
+                    f"（用 `zonemap import {roads_only} SOURCE --layer boundary` 导入）",
+    }
+    for path, line in cases.items():
         before = path.read_bytes() if path.exists() else None
         result = cli(command, path)
         assert result.returncode == 1, (command, path)
-        assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1 and reason in result.stderr
+        assert result.stderr == f"Error: {line}\n"
         assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_bad_zone_files_read_in_english_with_lang_en(cli, tmp_path):
+    text = tmp_path / "parcels.gpkg"
+    text.write_text("not a database", encoding="utf-8")
+    missing, folder = tmp_path / "missing.gpkg", tmp_path / "survey"
+    folder.mkdir()
+    cases = {
+        missing: f"{missing}: no such file; check the path, or create a zone with `zonemap init`",
+        text: f"{text}: not a GeoPackage zone file; give a .gpkg made by `zonemap init` "
+              "(to bring in a shapefile or GeoJSON, use `zonemap import`)",
+        folder: f"{folder}: is a folder, not a zone file; give the zone's .gpkg file (e.g. {folder / 'zone.gpkg'})",
+    }
+    for path, line in cases.items():
+        assert cli("info", path, "--lang", "en").stderr == f"Error: {line}\n"
+    assert cli("info", folder).stderr == f"Error: {folder}：是文件夹，不是园区文件；请给出园区的 .gpkg 文件（如 {folder / 'zone.gpkg'}）\n"
 
 
 def test_usage_errors_exit_2(cli):
@@ -209,9 +231,9 @@ def test_bad_option_values_are_usage_errors(cli, sample_copy, tmp_path, args, wo
 def test_a_folder_is_refused_like_a_missing_file(cli, sample_copy, tmp_path, command):
     folder = tmp_path / "survey"
     folder.mkdir()
-    result = cli(*[{"ZONE": sample_copy, "DIR": folder}.get(a, a) for a in command])
+    result = cli(*[{"ZONE": sample_copy, "DIR": folder}.get(a, a) for a in command], "--lang", "en")
     assert result.returncode == 1 and f"{folder}: is a folder" in _one_line(result)
-    missing = cli(*[{"ZONE": sample_copy, "DIR": tmp_path / "gone.gpkg"}.get(a, a) for a in command])
+    missing = cli(*[{"ZONE": sample_copy, "DIR": tmp_path / "gone.gpkg"}.get(a, a) for a in command], "--lang", "en")
     assert missing.returncode == 1 and "no such file" in _one_line(missing)
 
 

@@ -101,7 +101,7 @@ def test_cli_diff_json_and_text(versions, cli):
     assert zh[1] == "÷ 分割 A（未开发，15.00 亩） → A1（7.50 亩）、A2（7.50 亩）"
     assert zh[5] == "~ C：状态 未开发 → 已入驻；入驻企业 — → 惠实业"
     assert not any(w in "\n".join(zh) for w in ("split", "Vacant", "mu", "ledger"))  # wholly Chinese
-    missing = cli("diff", old.path, old.path.with_name("nope.gpkg"))
+    missing = cli("diff", old.path, old.path.with_name("nope.gpkg"), "--lang", "en")
     assert missing.returncode == 1 and "nope.gpkg: no such file" in missing.stderr
 
 

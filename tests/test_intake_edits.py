@@ -39,7 +39,9 @@ def test_init_from_a_lonlat_boundary_picks_the_gauss_kruger_zone(cli, tmp_path):
     assert cli("validate", zone).returncode == 0
 
     again = cli("init", zone, "--boundary", source)
-    assert again.returncode == 1 and "already exists" in again.stderr
+    assert again.returncode == 1 and again.stderr == f"Error: {zone}：已存在；请换个名字，或先删除它\n"
+    again = cli("init", zone, "--boundary", source, "--lang", "en")
+    assert again.stderr == f"Error: {zone}: already exists; choose another name or delete it first\n"
 
 
 def test_set_accepts_chinese_status_and_logs_who_and_what(cli, sample_copy):
@@ -292,7 +294,12 @@ def test_a_damaged_zone_is_one_line_not_a_traceback(cli, sample_copy, tmp_path, 
     result = cli(args[0], damaged, *args[1:])
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
-    assert f"{damaged}: the GeoPackage cannot be read" in result.stderr and "restore it from a copy" in result.stderr
+    assert result.stderr.startswith(f"Error: {damaged}：GeoPackage 无法读取（")
+    assert result.stderr.endswith("）；文件可能已损坏或不完整：请从备份恢复\n")
+    if command == ["info"]:
+        english = cli("info", damaged, "--lang", "en").stderr
+        assert english.startswith(f"Error: {damaged}: the GeoPackage cannot be read (")
+        assert english.endswith("); it may be damaged or cut short: restore it from a copy\n")
 
 
 def test_unknown_parcel_id_lists_the_zone_ids_and_the_nearest(cli, sample_copy):

@@ -88,7 +88,9 @@ def test_explicit_field_mapping_and_unknown_fields(cli, small_zone, tmp_path):
     assert p2["status"] == "developed" and p2["investment_wan"] == 1200.0
 
     wrong = cli("import", small_zone, path, "--map", "parcel_id=NOPE")
-    assert wrong.returncode == 1 and "has no field 'NOPE'" in wrong.stderr and "NO, STATE, MONEY" in wrong.stderr
+    assert wrong.returncode == 1 and wrong.stderr == "Error: --map parcel_id=NOPE：odd.geojson 没有字段 'NOPE'；其字段为 NO, STATE, MONEY\n"
+    wrong = cli("import", small_zone, path, "--map", "parcel_id=NOPE", "--lang", "en")
+    assert wrong.stderr == "Error: --map parcel_id=NOPE: odd.geojson has no field 'NOPE'; its fields are NO, STATE, MONEY\n"
     assert cli("import", small_zone, path, "--map", "parcel_id").returncode == 2
 
 

@@ -100,10 +100,15 @@ def test_broken_shapefile_is_refused_in_one_line_zone_untouched(cli, sample_copy
         path.with_suffix("." + damage.split("_")[1]).unlink()
     before = file_bytes(sample_copy)
     result = cli("import", sample_copy, path)
-    words = {"no_prj": ("--crs",), "no_dbf": (".dbf", "missing"), "no_shx": (".shx", "missing")}.get(damage, ("broken.",))
+    words = {"no_prj": ("--crs",), "no_dbf": ("缺少 .dbf 文件（属性表）",), "no_shx": (".shx", "缺少")}.get(damage, ("broken.",))
     line = _refused(result, *words)
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert damage != "truncated_shp" or "truncated" in line
+    assert damage != "truncated_shp" or f"{path}：文件不完整（" in line
+    if damage == "no_shx":
+        complete = "请从交付的资料中复制完整的 shapefile（broken.shp、.shx、.dbf、.prj、.cpg）"
+        assert line == f"Error: {path}：缺少 .shx 文件（索引）；{complete}"
+        english = cli("import", sample_copy, path, "--lang", "en").stderr
+        assert english == f"Error: {path}: the .shx file (index) is missing; copy the complete shapefile (broken.shp, .shx, .dbf, .prj, .cpg) from the delivery\n"
     assert file_bytes(sample_copy) == before
     assert cli("inspect", path).returncode == (0 if damage == "no_prj" else 1)
 
@@ -117,8 +122,28 @@ def test_unreadable_other_formats_are_refused_in_one_line(cli, sample_copy, tmp_
     path.write_bytes(content)
     before = file_bytes(sample_copy)
     result = cli("import", sample_copy, path)
-    _refused(result, name, "cannot be read")
+    _refused(result, name, "：无法读取（", "）；请确认文件完整、未损坏")
     assert len(result.stderr.strip().splitlines()) == 1
+    assert file_bytes(sample_copy) == before
+
+
+def test_source_refusals_read_wholly_in_the_chosen_language(cli, sample_copy, tmp_path):
+    two = tmp_path / "two.gpkg"
+    square = gpd.GeoDataFrame({"NO": ["P2"]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4528")
+    for layer in ("a", "b"):
+        pyogrio.write_dataframe(square, two, layer=layer)
+    formats = ".dxf, .geojson, .gml, .gpkg, .json, .kml, .shp"
+    cases = [
+        ([tmp_path / "nope.shp"], f"{tmp_path / 'nope.shp'}：没有这个文件；请检查路径", f"{tmp_path / 'nope.shp'}: no such file; check the path"),
+        ([tmp_path / "x.txt"], f"{tmp_path / 'x.txt'}：未知的文件类型 .txt；请给出 {formats} 文件",
+         f"{tmp_path / 'x.txt'}: unknown file type .txt; give a {formats} file"),
+        ([two], f"{two}：有多个图层 a, b；请用 --from-layer NAME 选一个", f"{two}: has layers a, b; choose one with --from-layer NAME"),
+        ([two, "--from-layer", "c"], f"{two}：没有图层 'c'；其图层为 a, b", f"{two}: has no layer 'c'; its layers are a, b"),
+    ]
+    before = file_bytes(sample_copy)
+    for args, zh, en in cases:
+        assert cli("import", sample_copy, *args).stderr == f"Error: {zh}\n"
+        assert cli("import", sample_copy, *args, "--lang", "en").stderr == f"Error: {en}\n"
     assert file_bytes(sample_copy) == before
 
 
@@ -385,7 +410,7 @@ def test_more_odd_sources_give_one_line_not_a_traceback(cli, sample_copy, tmp_pa
     huge = tmp_path / "huge.geojson"
     huge.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"DKBH": "Q1"}, '
                     '"geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1e300, 0], [1, 1], [0, 0]]]}}]}')
-    line = _refused(cli("import", sample_copy, huge), "huge.geojson", "1e+300", "outside the area")
+    line = _refused(cli("import", sample_copy, huge, "--lang", "en"), "huge.geojson", "1e+300", "outside the area")
     assert len(line) < 300
 
     _refused(cli("import", sample_copy, null, "--where", "bogus sql"), "--where bogus sql", "not a filter")

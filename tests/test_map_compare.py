@@ -87,7 +87,7 @@ def test_compare_map_colours_changes_offline(versions, cli, offline_page, tmp_pa
 
 def test_compare_with_a_missing_old_file_is_one_line(versions, cli, tmp_path):
     _, new = versions
-    result = cli("map", new, "--compare", tmp_path / "nope.gpkg", "-o", tmp_path / "m.html")
+    result = cli("map", new, "--compare", tmp_path / "nope.gpkg", "-o", tmp_path / "m.html", "--lang", "en")
     assert result.returncode == 1 and "nope.gpkg: no such file" in result.stderr
     assert not (tmp_path / "m.html").exists()
 

@@ -202,14 +202,11 @@ def require_geopackage(path: str | os.PathLike) -> Path:
     if writing(path):
         raise RuntimeError(f"{path}: opened while this process writes it, which would drop SQLite's lock; read it through txn.read")
     if not path.exists():
-        raise ZoneFileError(f"{path}: no such file; check the path, or create a zone with `zonemap init`")
+        raise ZoneFileError(code="error.zone_missing", zone=path)
     if path.is_dir():
-        raise ZoneFileError(f"{path}: is a folder, not a zone file; give the zone's .gpkg file (e.g. {path / 'zone.gpkg'})")
+        raise ZoneFileError(code="error.zone_is_folder", zone=path, example=path / "zone.gpkg")
     if not path.is_file() or not is_geopackage(path):
-        raise ZoneFileError(
-            f"{path}: not a GeoPackage zone file; give a .gpkg made by `zonemap init` "
-            "(to bring in a shapefile or GeoJSON, use `zonemap import`)"
-        )
+        raise ZoneFileError(code="error.zone_not_geopackage", zone=path)
     return path
 
 
@@ -222,7 +219,7 @@ def _damaged(path: str | os.PathLike, exc: Exception) -> ZoneFileError:
     """A GDAL/SQLite failure on a zone file as one line: what, where, and the fix."""
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     reason = reason if len(reason) <= 100 else reason[:99] + "…"
-    return ZoneFileError(f"{path}: the GeoPackage cannot be read ({reason}); it may be damaged or cut short: restore it from a copy")
+    return ZoneFileError(code="error.zone_damaged", zone=path, reason=reason)
 
 
 def list_layers(path: str | os.PathLike) -> dict[str, str | None]:
@@ -257,10 +254,7 @@ def read_layer(path: str | os.PathLike, name: str, *, columns: list[str] | None 
     layers = list_layers(path)
     if name not in layers:
         if name in REQUIRED_LAYERS:
-            raise ZoneFileError(
-                f"{path}: no '{name}' layer; a zone needs {' and '.join(REQUIRED_LAYERS)} "
-                f"(import one with `zonemap import {path} SOURCE --layer {name}`)"
-            )
+            raise ZoneFileError(code="error.zone_no_layer", zone=path, layer=name)
         return only_fields(empty_layer(name), columns)
     try:
         frame = pyogrio.read_dataframe(path, layer=name, read_geometry=layers[name] is not None, columns=columns, use_arrow=True)
@@ -647,9 +641,9 @@ def _working_copy(path: Path) -> Iterator[Path]:
 def _create(path: Path) -> Iterator[Transaction]:
     """A new zone: built in a working copy, checked, then moved into place (no one can have it open yet)."""
     if path.exists():
-        raise ZoneFileError(f"{path}: already exists; choose another name or delete it first")
+        raise ZoneFileError(code="error.zone_exists", zone=path)
     if not path.parent.is_dir():
-        raise ZoneFileError(f"{path}: folder {path.parent} does not exist; create it first")
+        raise ZoneFileError(code="error.zone_no_folder", zone=path, folder=path.parent)
     with _working_copy(path) as work:
         work.unlink()
         txn = Transaction(work)

@@ -157,10 +157,7 @@ class Zone:
         self.layers = store.list_layers(self.path)
         missing = [name for name in store.REQUIRED_LAYERS if name not in self.layers]
         if missing:
-            raise store.ZoneFileError(
-                f"{self.path}: no '{missing[0]}' layer; a zone needs {' and '.join(store.REQUIRED_LAYERS)} "
-                f"(import one with `zonemap import {self.path} SOURCE --layer {missing[0]}`)"
-            )
+            raise store.ZoneFileError(code="error.zone_no_layer", zone=self.path, layer=missing[0])
 
     def is_current(self) -> bool:
         """Whether the file is still as this Zone read it."""

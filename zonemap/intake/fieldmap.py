@@ -82,9 +82,10 @@ def find_fields(columns: list[str], layer: str, explicit: dict[str, str] | None 
     found: dict[str, str] = {}
     for field, column in (explicit or {}).items():
         if field not in schema:
-            raise FieldError(f"--map {field}={column}: {layer} has no field {field!r}; its fields are {', '.join(schema)}")
+            raise FieldError(code="error.map_no_zone_field", field=field, column=column, layer=layer, fields=", ".join(schema))
         if column.casefold() not in by_folded:
-            raise FieldError(f"--map {field}={column}: {source_name} has no field {column!r}; its fields are {', '.join(map(str, columns))}")
+            raise FieldError(code="error.map_no_source_field", field=field, column=column, source=source_name,
+                             fields=", ".join(map(str, columns)))
         found[field] = by_folded[column.casefold()]
     taken = set(found.values())
     for field in schema:

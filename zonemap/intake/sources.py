@@ -38,7 +38,7 @@ from pyproj.exceptions import CRSError as ProjCrsError
 
 from zonemap.crs import check_coordinates_fit, crs_name
 from zonemap.errors import CrsError, ZonemapError
-from zonemap.i18n import LANGS, word
+from zonemap.i18n import LANGS, Phrase, word
 from zonemap.intake.cad import SNAP_M
 from zonemap.intake.encoding import EncodingChoice, EncodingError, detect_encoding, normalise_encoding, quoted
 
@@ -155,12 +155,12 @@ def _not_a_database(path: str | os.PathLike) -> None:
 def source_kind(path: Path) -> str:
     """The format of ``path`` from its extension, or a one-line refusal."""
     if path.is_dir():
-        raise SourceError(f"{path}: is a folder, not a file; give the {', '.join(sorted(set(FORMATS)))} file inside it")
+        raise SourceError(code="error.source_folder", path=path, formats=", ".join(sorted(set(FORMATS))))
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
-        raise SourceError(f"{path}: unknown file type {path.suffix or '(none)'}; give a {', '.join(sorted(set(FORMATS)))} file")
+        raise SourceError(code="error.source_type", path=path, suffix=path.suffix or "(none)", formats=", ".join(sorted(set(FORMATS))))
     if not path.exists():
-        raise SourceError(f"{path}: no such file; check the path")
+        raise SourceError(code="error.source_missing", path=path)
     return kind
 
 
@@ -174,10 +174,10 @@ def _sidecar(path: Path, suffix: str) -> Path | None:
 def check_shapefile_parts(path: Path) -> dict[str, Path | None]:
     """The .dbf, .shx and .prj of a shapefile; a missing .dbf or .shx is refused."""
     parts = {suffix: _sidecar(path, suffix) for suffix in (".dbf", ".shx", ".prj")}
-    complete = f"copy the complete shapefile ({path.stem}.shp, .shx, .dbf, .prj, .cpg) from the delivery"
-    for suffix, what in ((".shx", "index"), (".dbf", "attribute table")):
+    complete = Phrase("error.shp_complete", {"stem": path.stem})
+    for suffix, what in ((".shx", "error.shp_index"), (".dbf", "error.shp_table")):
         if parts[suffix] is None:
-            raise SourceError(f"{path}: the {suffix} file ({what}) is missing; {complete}")
+            raise SourceError(code="error.shp_missing", path=path, suffix=suffix, what=Phrase(what), complete=complete)
     for part in (path, parts[".shx"]):
         with part.open("rb") as f:
             header = f.read(100)
@@ -185,8 +185,9 @@ def check_shapefile_parts(path: Path) -> dict[str, Path | None]:
         declared = int.from_bytes(header[24:28], "big") * 2 if len(header) == 100 else None
         # Bytes after the last record (padding some writers leave) are ignored, as GDAL does; a shorter file is not.
         if header[:4] != b"\x00\x00\x27\x0a" or declared is None or declared < 100 or size < declared:
-            state = f"truncated ({size} of {declared} bytes)" if declared and header[:4] == b"\x00\x00\x27\x0a" and size < declared else "not a shapefile part"
-            raise SourceError(f"{part}: is {state}; {complete}")
+            if declared and header[:4] == b"\x00\x00\x27\x0a" and size < declared:
+                raise SourceError(code="error.shp_truncated", path=part, size=size, declared=declared, complete=complete)
+            raise SourceError(code="error.shp_not_part", path=part, complete=complete)
     return parts
 
 
@@ -197,20 +198,20 @@ def list_source_layers(path: Path, *, with_geometry: bool = False) -> list:
         layers = pyogrio.list_layers(gdal_input(path, source_kind(path)))
         return [(str(name), kind is not None) if with_geometry else str(name) for name, kind in layers]
     except Exception as exc:  # GDAL raises several types for unreadable files
-        raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
+        raise SourceError(code="error.source_unreadable", path=path, reason=_first_line(exc)) from None
 
 
 def pick_layer(path: Path, layers: list[str], wanted: str | None, target: str) -> str:
     """The source layer to read: ``wanted``, the one named like the target, or the only one."""
     if wanted is not None:
         if wanted not in layers:
-            raise SourceError(f"{path}: has no layer {wanted!r}; its layers are {', '.join(layers)}")
+            raise SourceError(code="error.source_no_layer", path=path, wanted=wanted, layers=", ".join(layers))
         return wanted
     if len(layers) == 1:
         return layers[0]
     if target in layers:
         return target
-    raise SourceError(f"{path}: has layers {', '.join(layers)}; choose one with --from-layer NAME")
+    raise SourceError(code="error.source_which_layer", path=path, layers=", ".join(layers))
 
 
 # pyogrio names a layer by the repr of its UTF-8 bytes: "layer 'b'\\xe5\\x9c\\xb0\\xe5\\x9d\\x97''".
@@ -407,7 +408,7 @@ def _read_layer(path: Path, kind: str, name: str, choice: EncodingChoice, where:
     except Exception as exc:  # GDAL raises several types for unreadable files
         if where and "SQL" in str(exc):
             raise SourceError(f"--where {where}: not a filter GDAL understands ({_first_line(exc)}); e.g. --where \"ZT = '已入驻'\"") from None
-        raise SourceError(f"{path}: cannot be read ({_first_line(exc)}); check it is a complete, uncorrupted file") from None
+        raise SourceError(code="error.source_unreadable", path=path, reason=_first_line(exc)) from None
 
 
 def describe_source(path: str | os.PathLike, *, encoding: str | None = None, samples: int = 3, snap: float = SNAP_M) -> dict:
