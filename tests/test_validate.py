@@ -201,7 +201,7 @@ def test_a_notch_in_one_parcels_own_outline_is_not_a_gap(grid_zone):
 
 
 def test_attribute_id_and_reference_problems_written_out(make_zone):
-    # Eighteen 100 m squares in a row, each made to carry one attribute, id or reference case;
+    # Nineteen 100 m squares in a row, each made to carry one attribute, id or reference case;
     # the expected list is written out by hand, in the order validate reports (layer, then check).
     x0, y0 = ORIGINS["EPSG:4528"]
 
@@ -227,6 +227,7 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         ("B7", "vacant", None, None),
         ("a7", "vacant", None, None),
         ("A7", "vacant", None, None),
+        ("Z\u200b9", "vacant", None, None),  # a zero-width space inside
     ]
     parcels = [{"parcel_id": pid, "status": status, "tenant": tenant, "investment_wan": money, "geometry": box(100 * i, 0, 100 * i + 100, 100)}
                for i, (pid, status, tenant, money) in enumerate(rows)]
@@ -237,7 +238,7 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         {"building_id": "B4", "parcel_id": "", "geometry": box(510, 10, 520, 20)},
     ]
     prospects = [{"name": "丙公司", "parcel_id": "Q7"}, {"name": "丁公司", "parcel_id": "V1"}, {"name": "戊公司", "parcel_id": None}]
-    path = make_zone(boundary=box(0, 0, 1800, 100), parcels=parcels, buildings=buildings, prospects=prospects)
+    path = make_zone(boundary=box(0, 0, 1900, 100), parcels=parcels, buildings=buildings, prospects=prospects)
     problems = zonemap.open(path).validate()
     assert [(p.severity, p.code, p.layer, p.id) for p in problems] == [
         ("error", "missing_id", "parcels", "#12"),
@@ -253,6 +254,7 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         ("error", "duplicate_id", "parcels", "A7,a7"),
         ("error", "duplicate_id", "parcels", "B7,b7"),
         ("error", "duplicate_id", "parcels", " c04,C04,Ｃ０４"),
+        ("error", "invalid_id", "parcels", "Z\u200b9"),
         ("warning", "dangling_parcel_ref", "buildings", "B1"),
         ("warning", "dangling_parcel_ref", "prospects", "丙公司"),
     ]
@@ -274,6 +276,7 @@ def test_attribute_id_and_reference_problems_written_out(make_zone):
         "parcels 'A7' and 'a7': these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id",
         "parcels 'B7' and 'b7': these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id",
         "parcels ' c04' and 'C04' and 'Ｃ０４': these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id",
+        "parcels 'Z\\u200b9': the id holds an invisible or control character (\\u200b); retype it without it",
         "buildings B1: parcel_id 'P9' names no parcel of the zone; point it at an existing parcel or clear it",
         "prospects 丙公司: parcel_id 'Q7' names no parcel of the zone; point it at an existing parcel or clear it",
     ]
