@@ -413,7 +413,7 @@ def test_more_odd_sources_give_one_line_not_a_traceback(cli, sample_copy, tmp_pa
     line = _refused(cli("import", sample_copy, huge, "--lang", "en"), "huge.geojson", "1e+300", "outside the area")
     assert len(line) < 300
 
-    _refused(cli("import", sample_copy, null, "--where", "bogus sql"), "--where bogus sql", "not a filter")
+    _refused(cli("import", sample_copy, null, "--where", "bogus sql"), "Error: --where bogus sql：GDAL 无法理解这个筛选条件（", "）；如 --where \"ZT = '已入驻'\"")
     empty = tmp_path / "empty.geojson"
     empty.write_text('{"type": "FeatureCollection", "features": []}')
     _refused(cli("init", tmp_path / "new.gpkg", "--boundary", empty, "--lang", "en"), "empty.geojson: has no features")

@@ -391,7 +391,7 @@ def _load(path: Path, kind: str, layer: str | None, target: str, encoding: str |
     name = pick_layer(path, list_source_layers(path), layer, target)
     frame = _read_layer(path, kind, name, choice, where)
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise SourceError(f"{path}: layer {name!r} has no geometry; give a layer of polygons")
+        raise SourceError(code="error.source_no_geometry", path=path, layer=name)
     total = pyogrio.read_info(gdal_input(path, kind), layer=name)["features"] if where else None
     return Source(path, kind, name, frame, frame.crs, str(choice), read=type_counts(frame.geometry.to_numpy()), total=total, choice=choice)
 
@@ -404,10 +404,10 @@ def _read_layer(path: Path, kind: str, name: str, choice: EncodingChoice, where:
             warnings.simplefilter("ignore", RuntimeWarning)
             return pyogrio.read_dataframe(gdal_input(path, kind), layer=name, where=where, **options)
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
+        raise SourceError(code="error.source_bad_text", path=path, encoding=choice.encoding.upper(), reason=exc.reason) from None
     except Exception as exc:  # GDAL raises several types for unreadable files
         if where and "SQL" in str(exc):
-            raise SourceError(f"--where {where}: not a filter GDAL understands ({_first_line(exc)}); e.g. --where \"ZT = '已入驻'\"") from None
+            raise SourceError(code="error.source_bad_where", where=where, reason=_first_line(exc)) from None
         raise SourceError(code="error.source_unreadable", path=path, reason=_first_line(exc)) from None
 
 
