@@ -6,7 +6,7 @@ import pytest
 import shapely
 
 import zonemap
-from conftest import MU
+from conftest import MU, ORIGINS
 
 
 def codes(path) -> list[tuple[str, str, str]]:
@@ -198,3 +198,82 @@ def test_a_notch_in_one_parcels_own_outline_is_not_a_gap(grid_zone):
     path, *_ = grid_zone(edit=split)
     gaps = [p for p in zonemap.open(path).validate() if p.code == "gap"]
     assert gaps and {"P3a", "P3b"} <= set(gaps[0].id.split(","))
+
+
+def test_attribute_id_and_reference_problems_written_out(make_zone):
+    # Eighteen 100 m squares in a row, each made to carry one attribute, id or reference case;
+    # the expected list is written out by hand, in the order validate reports (layer, then check).
+    x0, y0 = ORIGINS["EPSG:4528"]
+
+    def box(*corners):
+        return shapely.affinity.translate(shapely.box(*corners), x0, y0)
+
+    rows = [
+        ("T1", "tenant", "甲厂", -5.0),  # negative investment (on a tenant's land: no other warning)
+        ("T2", "tenant", "  ", None),  # a blank tenant is no tenant
+        ("V1", "vacant", "乙厂(意向)", None),  # a name on land not let
+        ("D1", "developed", None, 0.0),  # zero investment is no investment: silent
+        ("D2", "developed", None, 12.5),  # left over from a tenant who left
+        ("X1", "sold", None, None),
+        ("C04", "vacant", None, None),  # C04, ' c04', Ｃ０４ read as one id
+        (" c04", "vacant", None, None),
+        ("Ｃ０４", "vacant", None, None),
+        ("T1", "vacant", None, None),  # T1 twice
+        ("D3", "developed", "丁厂", None),  # a name on land not let, developed
+        (None, "vacant", None, None),  # no id: named by its place, #12
+        ("  ", "vacant", None, None),  # blank ids are missing, not one id used twice
+        ("  ", "vacant", None, None),
+        ("b7", "vacant", None, None),  # two more pairs alike, listed by their common reading (a7 before b7 before c04)
+        ("B7", "vacant", None, None),
+        ("a7", "vacant", None, None),
+        ("A7", "vacant", None, None),
+    ]
+    parcels = [{"parcel_id": pid, "status": status, "tenant": tenant, "investment_wan": money, "geometry": box(100 * i, 0, 100 * i + 100, 100)}
+               for i, (pid, status, tenant, money) in enumerate(rows)]
+    buildings = [
+        {"building_id": "B1", "parcel_id": "P9", "geometry": box(10, 10, 20, 20)},  # names no parcel
+        {"building_id": "B2", "parcel_id": " D1 ", "geometry": box(310, 10, 320, 20)},  # spaces around a real id
+        {"building_id": "B3", "parcel_id": None, "geometry": box(410, 10, 420, 20)},  # on no parcel: fine
+        {"building_id": "B4", "parcel_id": "", "geometry": box(510, 10, 520, 20)},
+    ]
+    prospects = [{"name": "丙公司", "parcel_id": "Q7"}, {"name": "丁公司", "parcel_id": "V1"}, {"name": "戊公司", "parcel_id": None}]
+    path = make_zone(boundary=box(0, 0, 1800, 100), parcels=parcels, buildings=buildings, prospects=prospects)
+    problems = zonemap.open(path).validate()
+    assert [(p.severity, p.code, p.layer, p.id) for p in problems] == [
+        ("error", "missing_id", "parcels", "#12"),
+        ("error", "missing_id", "parcels", "#13"),
+        ("error", "missing_id", "parcels", "#14"),
+        ("error", "unknown_status", "parcels", "X1"),
+        ("error", "tenant_missing", "parcels", "T2"),
+        ("warning", "tenant_unexpected", "parcels", "V1"),
+        ("warning", "tenant_unexpected", "parcels", "D3"),
+        ("error", "negative_investment", "parcels", "T1"),
+        ("warning", "investment_unexpected", "parcels", "D2"),
+        ("error", "duplicate_id", "parcels", "T1"),
+        ("error", "duplicate_id", "parcels", "A7,a7"),
+        ("error", "duplicate_id", "parcels", "B7,b7"),
+        ("error", "duplicate_id", "parcels", " c04,C04,Ｃ０４"),
+        ("warning", "dangling_parcel_ref", "buildings", "B1"),
+        ("warning", "dangling_parcel_ref", "prospects", "丙公司"),
+    ]
+    # The fields each line names (the count, the investment as written, the status, the reference):
+    assert [p.text("en") for p in problems] == [
+        "parcels #12: has no parcel_id; give every parcel a unique id",
+        "parcels #13: has no parcel_id; give every parcel a unique id",
+        "parcels #14: has no parcel_id; give every parcel a unique id",
+        "parcels X1: status 'sold' is not one of developed, vacant, tenant; set it with `zonemap set`",
+        "parcels T2: status is tenant but no tenant is named; fill in the tenant field",
+        "parcels V1: status is vacant but tenant '乙厂(意向)' is named; the ledger counts it as vacant; if the firm is interested, "
+        "record it with `zonemap prospect add ZONE NAME --parcel V1` and clear the tenant, or set status to tenant if it is let",
+        "parcels D3: status is developed but tenant '丁厂' is named; the ledger counts it as developed; if the firm is interested, "
+        "record it with `zonemap prospect add ZONE NAME --parcel D3` and clear the tenant, or set status to tenant if it is let",
+        "parcels T1: investment_wan is -5; investment cannot be negative",
+        "parcels D2: status is developed but investment_wan is 12.5; clear it (`zonemap set ZONE D2 --status developed` clears "
+        "the investment of land left by its tenant) or set status to tenant",
+        "parcels T1: the id is used by 2 parcels; give each a unique parcel_id",
+        "parcels 'A7' and 'a7': these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id",
+        "parcels 'B7' and 'b7': these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id",
+        "parcels ' c04' and 'C04' and 'Ｃ０４': these ids differ only in case, spaces or width, so they read as one; give each parcel a distinct id",
+        "buildings B1: parcel_id 'P9' names no parcel of the zone; point it at an existing parcel or clear it",
+        "prospects 丙公司: parcel_id 'Q7' names no parcel of the zone; point it at an existing parcel or clear it",
+    ]
