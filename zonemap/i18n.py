@@ -669,6 +669,12 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "error.import_ids_taken": ("{path}：{field} {ids} 已在园区中；--mode append 只添加新编号，请用 --mode update",
                                "{path}: {field} {ids} already in the zone; --mode append adds new ids only, use --mode update"),
     "error.import_layer": ("--layer {layer}：不能导入该图层；请用 {layers} 之一", "--layer {layer}: cannot import into it; use one of {layers}"),
+    "error.source_unplaced": ("{path}：{what}，坐标无法定位；请用 --crs 声明坐标系（如带 40 带号的 CGCS2000 高斯-克吕格第 40 带用 --crs EPSG:4528，不带带号用 EPSG:4549）",
+                              "{path}: has {what}, so its coordinates cannot be placed; declare the CRS with --crs "
+                              "(e.g. --crs EPSG:4528 for CGCS2000 Gauss-Krüger zone 40 with the 40 prefix, EPSG:4549 without it)"),
+    "error.source_no_prj": ("没有 .prj 文件", "no .prj file"),
+    "error.source_no_crs": ("没有坐标系", "no CRS"),
+    "error.source_bad_prj": ("有 .prj 文件但读不出坐标系（{text}）", "a .prj that is present but unreadable as a CRS ({text})"),
     "error.map_no_zone_field": ("--map {field}={column}：{layer} 没有字段 {field!r}；其字段为 {fields}",
                                 "--map {field}={column}: {layer} has no field {field!r}; its fields are {fields}"),
     "error.map_no_source_field": ("--map {field}={column}：{source} 没有字段 {column!r}；其字段为 {fields}",

@@ -265,14 +265,11 @@ def _declared_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None, kind: st
             )
         return frame.crs, None  # fits neither: the coordinate check refuses with the fix
     if frame.crs is None:
-        what = "no .prj file" if kind == "shapefile" else "no CRS"
+        what = Phrase("error.source_no_prj" if kind == "shapefile" else "error.source_no_crs")
         prj = _sidecar(path, ".prj") if kind == "shapefile" else None
         if prj is not None:  # there, but GDAL could not make a CRS of it (an HTML page, a truncated WKT)
-            what = f"a .prj that is present but unreadable as a CRS ({quoted(prj.read_bytes().decode('utf-8', errors='replace'))})"
-        raise CrsError(
-            f"{path}: has {what}, so its coordinates cannot be placed; declare the CRS with --crs "
-            "(e.g. --crs EPSG:4528 for CGCS2000 Gauss-Krüger zone 40 with the 40 prefix, EPSG:4549 without it)"
-        )
+            what = Phrase("error.source_bad_prj", {"text": quoted(prj.read_bytes().decode("utf-8", errors="replace"))})
+        raise CrsError(code="error.source_unplaced", path=path, what=what)
     return frame.crs, None
 
 
