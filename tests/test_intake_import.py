@@ -68,7 +68,9 @@ def test_prune_replace_and_append(cli, small_zone, tmp_path):
     result = cli("import", small_zone, path, "--mode", "append")
     assert result.returncode == 0 and "新增 1，" in result.stdout
     refused = cli("import", small_zone, path, "--mode", "append")
-    assert refused.returncode == 1 and "P3 already in the zone" in refused.stderr and "--mode update" in refused.stderr
+    assert refused.returncode == 1 and refused.stderr.endswith(f"\nError: {path}：parcel_id P3 已在园区中；--mode append 只添加新编号，请用 --mode update\n")
+    refused = cli("import", small_zone, path, "--mode", "append", "--lang", "en")
+    assert refused.stderr.endswith(f"\nError: {path}: parcel_id P3 already in the zone; --mode append adds new ids only, use --mode update\n")
 
     pruned = cli("import", small_zone, path, "--mode", "update", "--prune")
     assert "删除 2，" in pruned.stdout
@@ -88,9 +90,9 @@ def test_explicit_field_mapping_and_unknown_fields(cli, small_zone, tmp_path):
     assert p2["status"] == "developed" and p2["investment_wan"] == 1200.0
 
     wrong = cli("import", small_zone, path, "--map", "parcel_id=NOPE")
-    assert wrong.returncode == 1 and wrong.stderr == "Error: --map parcel_id=NOPE：odd.geojson 没有字段 'NOPE'；其字段为 NO, STATE, MONEY\n"
+    assert wrong.returncode == 1 and wrong.stderr.endswith(f"\nError: --map parcel_id=NOPE：{path} 没有字段 'NOPE'；其字段为 NO, STATE, MONEY\n")
     wrong = cli("import", small_zone, path, "--map", "parcel_id=NOPE", "--lang", "en")
-    assert wrong.stderr == "Error: --map parcel_id=NOPE: odd.geojson has no field 'NOPE'; its fields are NO, STATE, MONEY\n"
+    assert wrong.stderr.endswith(f"\nError: --map parcel_id=NOPE: {path} has no field 'NOPE'; its fields are NO, STATE, MONEY\n")
     assert cli("import", small_zone, path, "--map", "parcel_id").returncode == 2
 
 

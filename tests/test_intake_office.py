@@ -339,7 +339,7 @@ def test_broken_cpg_and_prj_are_named_present_but_unreadable_in_60_characters(cl
     assert "web.cpg is present but unreadable: '<!DOCTYPE html>" in shown.stdout and "x" * 60 not in shown.stdout
     path.with_suffix(".prj").write_text(page, encoding="utf-8")
     before = file_bytes(sample_copy)
-    line = _refused(cli("import", sample_copy, path), "web.shp", "a .prj that is present but unreadable as a CRS", "--crs")
+    line = _refused(cli("import", sample_copy, path), "web.shp", "：有 .prj 文件但读不出坐标系（", "坐标无法定位；请用 --crs 声明坐标系")
     assert "'<!DOCTYPE html>" in line and "x" * 60 not in line
     assert file_bytes(sample_copy) == before
 

@@ -104,6 +104,12 @@ def test_broken_shapefile_is_refused_in_one_line_zone_untouched(cli, sample_copy
     line = _refused(result, *words)
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert damage != "truncated_shp" or f"{path}：文件不完整（" in line
+    if damage == "no_prj":
+        assert line == (f"Error: {path}：没有 .prj 文件，坐标无法定位；请用 --crs 声明坐标系"
+                        "（如带 40 带号的 CGCS2000 高斯-克吕格第 40 带用 --crs EPSG:4528，不带带号用 EPSG:4549）")
+        english = cli("import", sample_copy, path, "--lang", "en").stderr.strip().splitlines()[-1]
+        assert english == (f"Error: {path}: has no .prj file, so its coordinates cannot be placed; declare the CRS with --crs "
+                           "(e.g. --crs EPSG:4528 for CGCS2000 Gauss-Krüger zone 40 with the 40 prefix, EPSG:4549 without it)")
     if damage == "no_shx":
         complete = "请从交付的资料中复制完整的 shapefile（broken.shp、.shx、.dbf、.prj、.cpg）"
         assert line == f"Error: {path}：缺少 .shx 文件（索引）；{complete}"
@@ -413,7 +419,7 @@ def test_more_odd_sources_give_one_line_not_a_traceback(cli, sample_copy, tmp_pa
     line = _refused(cli("import", sample_copy, huge, "--lang", "en"), "huge.geojson", "1e+300", "outside the area")
     assert len(line) < 300
 
-    _refused(cli("import", sample_copy, null, "--where", "bogus sql"), "--where bogus sql", "not a filter")
+    _refused(cli("import", sample_copy, null, "--where", "bogus sql"), "Error: --where bogus sql：GDAL 无法理解这个筛选条件（", "）；如 --where \"ZT = '已入驻'\"")
     empty = tmp_path / "empty.geojson"
     empty.write_text('{"type": "FeatureCollection", "features": []}')
     _refused(cli("init", tmp_path / "new.gpkg", "--boundary", empty, "--lang", "en"), "empty.geojson: has no features")

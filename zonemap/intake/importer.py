@@ -257,13 +257,13 @@ def _merge(current: gpd.GeoDataFrame, incoming: gpd.GeoDataFrame, id_field: str,
     if mode == "replace":
         return incoming
     if id_field not in incoming.columns:
-        raise FieldError(f"{source.path}: no {id_field} field found for --mode {mode}; map it with --map {id_field}=FIELD")
+        raise FieldError(code="error.import_no_id", path=source.path, field=id_field, mode=mode)
     incoming_ids, current_ids = _ids(incoming, id_field), _ids(current, id_field)
     exists = incoming_ids.isin(set(current_ids.dropna()))
     if mode == "append":
         if exists.any():
             taken = ", ".join(map(str, incoming_ids[exists].iloc[:8]))
-            raise FieldError(f"{source.path}: {id_field} {taken} already in the zone; --mode append adds new ids only, use --mode update")
+            raise FieldError(code="error.import_ids_taken", path=source.path, field=id_field, ids=taken)
         return pd.concat([current, incoming], ignore_index=True)
     # update: incoming values replace the fields the source has; other fields keep the zone's
     result = current.copy()
@@ -308,7 +308,7 @@ def import_source(
     when the source cannot be read or the result would have errors.
     """
     if layer not in ID_FIELDS:
-        raise FieldError(f"--layer {layer}: cannot import into it; use one of {', '.join(ID_FIELDS)}")
+        raise FieldError(code="error.import_layer", layer=layer, layers=", ".join(ID_FIELDS))
     store.zone_location(zone)
     source = read_source(source_path, layer=from_layer, target=layer, encoding=encoding, crs=crs, where=where, snap=snap)
     if on_read is not None:

@@ -265,14 +265,11 @@ def _declared_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None, kind: st
             )
         return frame.crs, None  # fits neither: the coordinate check refuses with the fix
     if frame.crs is None:
-        what = "no .prj file" if kind == "shapefile" else "no CRS"
+        what = Phrase("error.source_no_prj" if kind == "shapefile" else "error.source_no_crs")
         prj = _sidecar(path, ".prj") if kind == "shapefile" else None
         if prj is not None:  # there, but GDAL could not make a CRS of it (an HTML page, a truncated WKT)
-            what = f"a .prj that is present but unreadable as a CRS ({quoted(prj.read_bytes().decode('utf-8', errors='replace'))})"
-        raise CrsError(
-            f"{path}: has {what}, so its coordinates cannot be placed; declare the CRS with --crs "
-            "(e.g. --crs EPSG:4528 for CGCS2000 Gauss-Krüger zone 40 with the 40 prefix, EPSG:4549 without it)"
-        )
+            what = Phrase("error.source_bad_prj", {"text": quoted(prj.read_bytes().decode("utf-8", errors="replace"))})
+        raise CrsError(code="error.source_unplaced", path=path, what=what)
     return frame.crs, None
 
 
@@ -391,7 +388,7 @@ def _load(path: Path, kind: str, layer: str | None, target: str, encoding: str |
     name = pick_layer(path, list_source_layers(path), layer, target)
     frame = _read_layer(path, kind, name, choice, where)
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise SourceError(f"{path}: layer {name!r} has no geometry; give a layer of polygons")
+        raise SourceError(code="error.source_no_geometry", path=path, layer=name)
     total = pyogrio.read_info(gdal_input(path, kind), layer=name)["features"] if where else None
     return Source(path, kind, name, frame, frame.crs, str(choice), read=type_counts(frame.geometry.to_numpy()), total=total, choice=choice)
 
@@ -404,10 +401,10 @@ def _read_layer(path: Path, kind: str, name: str, choice: EncodingChoice, where:
             warnings.simplefilter("ignore", RuntimeWarning)
             return pyogrio.read_dataframe(gdal_input(path, kind), layer=name, where=where, **options)
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: text is not valid {choice.encoding.upper()} ({exc.reason}); pass the right one with --encoding") from None
+        raise SourceError(code="error.source_bad_text", path=path, encoding=choice.encoding.upper(), reason=exc.reason) from None
     except Exception as exc:  # GDAL raises several types for unreadable files
         if where and "SQL" in str(exc):
-            raise SourceError(f"--where {where}: not a filter GDAL understands ({_first_line(exc)}); e.g. --where \"ZT = '已入驻'\"") from None
+            raise SourceError(code="error.source_bad_where", where=where, reason=_first_line(exc)) from None
         raise SourceError(code="error.source_unreadable", path=path, reason=_first_line(exc)) from None
 
 
